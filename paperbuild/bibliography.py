@@ -1,0 +1,190 @@
+"""Parse the project's .bib files with pybtex, entry by entry, keeping each entry's file and line.
+
+Takes the decoded .bib files; gives a `Bibliography` (entries by key, in file order) and the diagnostics of
+syntax errors and duplicate keys. Each entry is parsed on its own, so one broken entry is reported without hiding
+the problems of the others. pandoc's citeproc later reads the same files to format the references.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pybtex.database.input import bibtex
+from pybtex.exceptions import PybtexError
+from pybtex.scanner import PybtexSyntaxError
+
+from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.project import SourceFile
+
+ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
+NON_ENTRY_TYPES = {"comment", "preamble", "string"}
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One bibliography entry, with where it was written."""
+
+    key: str
+    """Citation key as written."""
+    type: str
+    """Entry type in lower case: article, book, ..."""
+    fields: dict[str, str] = field(compare=False)
+    """Field name (lower case) -> raw value."""
+    authors: tuple[str, ...] = ()
+    """Author names as pybtex reads them ("Family, Given")."""
+    path: str = ""
+    """The .bib file, relative to the project."""
+    line: int = 0
+    """Line of the entry's `@type{` in that file."""
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    """Line of each field within the file."""
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """All entries of all .bib files of the project."""
+
+    entries: dict[str, BibEntry]
+    """Entries by key as written, in file order; keys compare case-insensitively (see `find`)."""
+
+    def find(self, key: str) -> BibEntry | None:
+        """The entry whose key equals `key` ignoring case, or None."""
+        return self.entries.get(key) or next(
+            (e for k, e in self.entries.items() if k.casefold() == key.casefold()), None
+        )
+
+
+def _parse_chunk(
+    chunk: str, source: SourceFile, first_line: int, macros: str
+) -> tuple[list[BibEntry], list[Diagnostic]]:
+    try:
+        data = bibtex.Parser().parse_string(macros + chunk)
+    except PybtexSyntaxError as exc:
+        line = first_line + max((exc.lineno or 1) - macros.count("\n"), 1) - 1
+        message = str(exc).split(": ", 1)[-1] if ": " in str(exc) else str(exc)
+        return [], [Diagnostic(source.rel, line, 0, Severity.ERROR, "bib-syntax", message)]
+    except PybtexError as exc:
+        return [], [Diagnostic(source.rel, first_line, 0, Severity.ERROR, "bib-syntax", str(exc))]
+    entries = []
+    for key, entry in data.entries.items():
+        field_lines = {}
+        for name in entry.fields:
+            match = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", chunk, re.MULTILINE | re.IGNORECASE)
+            field_lines[name.lower()] = first_line + chunk.count("\n", 0, match.start()) if match else first_line
+        people = tuple(str(p) for p in entry.persons.get("author", []))
+        for role in entry.persons:
+            field_lines.setdefault(role.lower(), field_lines.get(role.lower(), first_line))
+        entries.append(
+            BibEntry(
+                key=key,
+                type=entry.type.lower(),
+                fields={k.lower(): str(v) for k, v in entry.fields.items()},
+                authors=people,
+                path=source.rel,
+                line=first_line,
+                field_lines=field_lines,
+            )
+        )
+    return entries, []
+
+
+def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[Diagnostic]]:
+    """Parse every entry of every file; report syntax errors and keys defined twice (ignoring case)."""
+    entries: dict[str, BibEntry] = {}
+    folded: dict[str, BibEntry] = {}
+    diagnostics: list[Diagnostic] = []
+    chunks = []
+    for source in files:
+        starts = list(ENTRY_START.finditer(source.text))
+        bounds = [m.start() for m in starts] + [len(source.text)]
+        for match, end in zip(starts, bounds[1:], strict=False):
+            chunks.append((source, match.group(1).lower(), match.start(), source.text[match.start() : end]))
+    macros = "".join(text + "\n" for _, kind, _, text in chunks if kind == "string")
+    for source, kind, start, text in chunks:
+        if kind not in NON_ENTRY_TYPES:
+            first_line = source.text.count("\n", 0, start) + 1
+            parsed, problems = _parse_chunk(text, source, first_line, macros)
+            diagnostics += problems
+            for entry in parsed:
+                previous = folded.get(entry.key.casefold())
+                if previous is not None:
+                    diagnostics.append(
+                        Diagnostic(
+                            entry.path,
+                            entry.line,
+                            0,
+                            Severity.ERROR,
+                            "duplicate-bib-key",
+                            f"key '{entry.key}' is already defined at {previous.path}:{previous.line}",
+                            "keys compare ignoring case; rename or delete one entry",
+                        )
+                    )
+                    continue
+                folded[entry.key.casefold()] = entry
+                entries[entry.key] = entry
+    return Bibliography(entries), diagnostics
+
+
+# Fields an entry type needs to be printed by any citation style; `a|b` means either will do.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal|journaltitle", "year|date"),
+    "book": ("author|editor", "title", "publisher", "year|date"),
+    "inbook": ("author|editor", "title", "booktitle|chapter", "publisher", "year|date"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year|date"),
+    "inproceedings": ("author", "title", "booktitle", "year|date"),
+    "conference": ("author", "title", "booktitle", "year|date"),
+    "phdthesis": ("author", "title", "school|institution", "year|date"),
+    "mastersthesis": ("author", "title", "school|institution", "year|date"),
+    "thesis": ("author", "title", "school|institution", "year|date"),
+    "techreport": ("author", "title", "institution", "year|date"),
+    "report": ("author", "title", "institution", "year|date"),
+    "online": ("title", "url", "year|date|urldate"),
+}
+YEAR = re.compile(r"^\d{4}$")
+DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+
+
+def _has(entry: BibEntry, name: str) -> bool:
+    return name in entry.fields or (name in ("author", "editor") and name in entry.field_lines)
+
+
+def validate_entries(bibliography: Bibliography) -> list[Diagnostic]:
+    """Missing required fields and malformed values (year, date, DOI), each at its .bib line."""
+    out = []
+    for entry in bibliography.entries.values():
+        for need in REQUIRED_FIELDS.get(entry.type, ()):
+            choices = need.split("|")
+            if not any(_has(entry, name) for name in choices):
+                out.append(
+                    Diagnostic(
+                        entry.path,
+                        entry.line,
+                        0,
+                        Severity.ERROR,
+                        "missing-field",
+                        f"@{entry.type}{{{entry.key}}} has no '{' or '.join(choices)}'",
+                        f"add {choices[0]} = {{...}}",
+                    )
+                )
+        checks = (
+            ("year", YEAR, "a four-digit year such as 2011"),
+            ("date", DATE, "an ISO date such as 2011-05-31"),
+            ("doi", DOI, "a DOI such as 10.1000/xyz123, without https://doi.org/"),
+        )
+        for name, pattern, form in checks:
+            value = entry.fields.get(name, "").strip()
+            if value and not pattern.match(value):
+                out.append(
+                    Diagnostic(
+                        entry.path,
+                        entry.field_lines.get(name, entry.line),
+                        0,
+                        Severity.ERROR,
+                        "invalid-field",
+                        f"{name} '{value}' of '{entry.key}' is not {form}",
+                    )
+                )
+    return out

@@ -1,0 +1,256 @@
+"""The checks every build runs before rendering: every claim marker resolves, every entry and label is used.
+
+Takes a `CheckContext` (project, bibliography, parsed manuscript, markers found in the sources); gives a list of
+Diagnostics. Checks live in an ordered registry filled by the `check` decorator; a test pins the list of codes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from paperbuild.bibliography import Bibliography
+from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+from paperbuild.manuscript import Manuscript
+from paperbuild.markers import Marker, scan_all
+from paperbuild.pandoc_ast import walk
+from paperbuild.project import Project
+
+Check = Callable[["CheckContext"], list[Diagnostic]]
+CHECKS: dict[str, Check] = {}
+
+ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the checks read."""
+
+    project: Project
+    """The gathered project."""
+    bibliography: Bibliography
+    """All .bib entries."""
+    manuscript: Manuscript
+    """The parsed AST; tells which `@...` pandoc really read as citations."""
+
+    @cached_property
+    def markers(self) -> list[Marker]:
+        """Markers of the chapters and of metadata.yaml (whose abstract may cite), keeping only the `@key`s
+        that pandoc parsed as citations, so e-mail addresses and code never count."""
+        sources = [*self.project.chapters, self.project.metadata_source]
+        cited = {c["citationId"] for node in walk(self.manuscript.ast) if node["t"] == "Cite" for c in node["c"][0]}
+        return [m for m in scan_all(sources) if m.kind not in ("citation", "crossref") or m.key in cited]
+
+    def of_kind(self, kind: str) -> list[Marker]:
+        """The markers of one kind, in file order."""
+        return [m for m in self.markers if m.kind == kind]
+
+
+def check(code: str) -> Callable[[Check], Check]:
+    """Register the decorated function as the check producing diagnostics of `code`."""
+
+    def register(function: Check) -> Check:
+        if code in CHECKS:
+            raise ValueError(f"check {code!r} is already registered")
+        CHECKS[code] = function
+        return function
+
+    return register
+
+
+def _at(marker: Marker, severity: Severity, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(marker.path, marker.line, marker.col, severity, code, message, hint)
+
+
+@check("undefined-citation")
+def undefined_citation(ctx: CheckContext) -> list[Diagnostic]:
+    """A cited key that no .bib entry defines."""
+    bib_names = ", ".join(f.rel for f in ctx.project.bib_files) or "the bibliography (bibliography/ has no .bib file)"
+    out = []
+    for marker in ctx.of_kind("citation"):
+        entry = ctx.bibliography.find(marker.key)
+        if entry is None:
+            out.append(
+                _at(
+                    marker,
+                    Severity.ERROR,
+                    "undefined-citation",
+                    f"'{marker.key}' is not in {bib_names}",
+                    did_you_mean(marker.key, ctx.bibliography.entries),
+                )
+            )
+        elif entry.key != marker.key:
+            out.append(
+                _at(
+                    marker,
+                    Severity.ERROR,
+                    "undefined-citation",
+                    f"'{marker.key}' is not in {entry.path}, but '{entry.key}' is",
+                    f"write '@{entry.key}' (citation keys are case-sensitive for pandoc)",
+                )
+            )
+    return out
+
+
+@check("uncited-entry")
+def uncited_entry(ctx: CheckContext) -> list[Diagnostic]:
+    """A .bib entry the text never cites and `nocite` does not list."""
+    used = {m.key.casefold() for m in ctx.of_kind("citation")}
+    nocite = {k.casefold() for k in ctx.project.metadata.nocite}
+    if "*" in nocite:
+        return []
+    return [
+        Diagnostic(
+            e.path,
+            e.line,
+            0,
+            Severity.ERROR,
+            "uncited-entry",
+            f"'{e.key}' is never cited",
+            "cite it, delete it, or list it under 'nocite' in metadata.yaml",
+        )
+        for e in ctx.bibliography.entries.values()
+        if e.key.casefold() not in used | nocite
+    ]
+
+
+@check("unresolved-claim")
+def unresolved_claim(ctx: CheckContext) -> list[Diagnostic]:
+    """A placeholder left where a source is still missing."""
+    return [
+        _at(
+            m,
+            Severity.ERROR,
+            "unresolved-claim",
+            f"placeholder {m.key} still waits for its source",
+            "replace it with a citation such as [@key]",
+        )
+        for m in ctx.of_kind("placeholder")
+    ]
+
+
+@check("undefined-label")
+def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
+    """A cross-reference to a label that nothing carries."""
+    labels = [m.key for m in ctx.of_kind("label")]
+    return [
+        _at(
+            m,
+            Severity.ERROR,
+            "undefined-label",
+            f"'@{m.key}' refers to no element labelled '{{#{m.key}}}'",
+            did_you_mean(m.key, labels),
+        )
+        for m in ctx.of_kind("crossref")
+        if m.key not in labels
+    ]
+
+
+@check("duplicate-label")
+def duplicate_label(ctx: CheckContext) -> list[Diagnostic]:
+    """A label carried by two elements."""
+    first: dict[str, Marker] = {}
+    out = []
+    for marker in ctx.of_kind("label"):
+        if marker.key in first:
+            prev = first[marker.key]
+            out.append(
+                _at(
+                    marker,
+                    Severity.ERROR,
+                    "duplicate-label",
+                    f"label '{marker.key}' is already defined at {prev.path}:{prev.line}",
+                )
+            )
+        else:
+            first[marker.key] = marker
+    return out
+
+
+@check("unused-label")
+def unused_label(ctx: CheckContext) -> list[Diagnostic]:
+    """A label nothing refers to (a warning: numbering still works)."""
+    used = {m.key for m in ctx.of_kind("crossref")}
+    return [
+        _at(m, Severity.WARNING, "unused-label", f"label '{m.key}' is never referred to")
+        for m in ctx.of_kind("label")
+        if m.key not in used
+    ]
+
+
+@check("undefined-footnote")
+def undefined_footnote(ctx: CheckContext) -> list[Diagnostic]:
+    """A footnote reference without a definition."""
+    defined = {(m.path, m.key) for m in ctx.of_kind("footnote-def")}
+    return [
+        _at(m, Severity.ERROR, "undefined-footnote", f"footnote '[^{m.key}]' has no definition '[^{m.key}]:'")
+        for m in ctx.of_kind("footnote-ref")
+        if (m.path, m.key) not in defined
+    ]
+
+
+@check("unused-footnote")
+def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
+    """A footnote definition nothing refers to (a warning; pandoc drops it)."""
+    used = {(m.path, m.key) for m in ctx.of_kind("footnote-ref")}
+    return [
+        _at(m, Severity.WARNING, "unused-footnote", f"footnote '[^{m.key}]' is defined but never referred to")
+        for m in ctx.of_kind("footnote-def")
+        if (m.path, m.key) not in used
+    ]
+
+
+@check("metadata")
+def metadata_values(ctx: CheckContext) -> list[Diagnostic]:
+    """Metadata values that parse but are wrong: ORCID checksums, a corresponding author without e-mail."""
+    out = []
+    meta = ctx.project.metadata
+    line = meta.lines.get("authors", meta.lines.get("author", 0))
+    for author in meta.authors:
+        if author.orcid and not orcid_is_valid(author.orcid):
+            out.append(
+                Diagnostic(
+                    ctx.project.metadata_file,
+                    line,
+                    0,
+                    Severity.ERROR,
+                    "metadata",
+                    f"ORCID '{author.orcid}' of '{author.name}' is not valid (wrong form or checksum)",
+                )
+            )
+        if author.corresponding and not author.email:
+            out.append(
+                Diagnostic(
+                    ctx.project.metadata_file,
+                    line,
+                    0,
+                    Severity.WARNING,
+                    "metadata",
+                    f"corresponding author '{author.name}' has no e-mail",
+                )
+            )
+    return out
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """Whether `orcid` has the form 0000-0000-0000-000X and a correct ISO 7064 11,2 check digit."""
+    match = ORCID.match(orcid.strip())
+    if match is None:
+        return False
+    digits = match.group(1).replace("-", "")
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check_digit = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check_digit == 10 else str(check_digit))
+
+
+def run_checks(ctx: CheckContext) -> list[Diagnostic]:
+    """All registered checks' diagnostics, duplicates removed."""
+    found: Counter[Diagnostic] = Counter()
+    for function in CHECKS.values():
+        found.update(function(ctx))
+    return list(found)

@@ -1,0 +1,85 @@
+"""Problems as values: a Diagnostic names a file, line and column, a stable code and a message.
+
+Stages return lists of Diagnostics and never print them; `cli.py` sorts and formats them, one a line, like a compiler:
+`manuscript/03-impact.md:12:45: error[undefined-citation]: 'diao2012' is not in bibliography/references.bib`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors stop the build, warnings are printed and the build goes on."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in the user's input."""
+
+    path: str
+    """File the problem is in, relative to the project folder, with forward slashes."""
+    line: int
+    """1-based line; 0 when the problem concerns the whole file."""
+    col: int
+    """1-based column; 0 when the problem concerns the whole line or file."""
+    severity: Severity
+    """Error or warning."""
+    code: str
+    """Stable kebab-case word naming the kind of problem, e.g. `undefined-citation`."""
+    message: str
+    """What is wrong, in one sentence, naming the offending key or value."""
+    hint: str = ""
+    """How to fix it, e.g. "did you mean 'diao2011'?"; empty when there is nothing useful to say."""
+
+    def format(self) -> str:
+        """The compiler-style line: `path:line:col: severity[code]: message; hint`."""
+        where = self.path
+        if self.line:
+            where += f":{self.line}"
+            if self.col:
+                where += f":{self.col}"
+        text = f"{where}: {self.severity}[{self.code}]: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+    def to_json(self) -> dict[str, object]:
+        """The same diagnostic as a JSON-ready dict (for `--format json`)."""
+        return asdict(self)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """True when at least one diagnostic is an error."""
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+def to_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """All diagnostics as one JSON document, sorted like the text output."""
+    return json.dumps({"diagnostics": [d.to_json() for d in sorted(diagnostics)]}, ensure_ascii=False, indent=2)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A "did you mean 'x'?" hint for the closest candidate, or "" when none is close."""
+    pool = list(candidates)
+    folded = {c.casefold(): c for c in pool}
+    match = difflib.get_close_matches(word.casefold(), list(folded), n=1, cutoff=0.6)
+    return f"did you mean '{folded[match[0]]}'?" if match else ""
+
+
+class LineIndex:
+    """Turns character offsets in one text into 1-based (line, column), by bisecting over line starts."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Line and column (both 1-based) of the character at `offset`."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1

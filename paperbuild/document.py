@@ -1,0 +1,79 @@
+"""Split the parsed manuscript into the parts of a paper, numbered once, for every renderer to lay out.
+
+Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body,
+back matter (acknowledgements, funding) and the reference list, each as Pandoc AST pieces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from paperbuild.crossref import number_sections
+from paperbuild.manuscript import Manuscript
+from paperbuild.metadata import Metadata
+from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines
+
+REFS_ID = "refs"
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The paper's parts as Pandoc AST pieces, ready for the renderers."""
+
+    metadata: Metadata
+    """Authors, affiliations and the other plain metadata."""
+    title: list[Node]
+    """Title inlines."""
+    subtitle: list[Node]
+    """Subtitle inlines; [] when none."""
+    abstract: list[Node]
+    """Abstract blocks."""
+    keywords: list[list[Node]]
+    """Each keyword's inlines."""
+    body: list[Node]
+    """The chapters' blocks, headings numbered."""
+    acknowledgements: list[Node]
+    """Acknowledgements blocks."""
+    funding: list[Node]
+    """Funding statement blocks."""
+    references: list[Node]
+    """The reference list produced by citeproc (entries as Divs); [] when nothing is cited."""
+    section_numbers: dict[str, str]
+    """Heading id -> section number."""
+    api_version: list[int]
+    """pandoc-api-version of the AST, needed to hand pieces back to pandoc."""
+
+    def document(self, blocks: list[Node], meta: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A Pandoc JSON document holding `blocks` (and `meta`), for a writer run."""
+        return {"pandoc-api-version": self.api_version, "meta": meta or {}, "blocks": blocks}
+
+
+def _split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
+    body: list[Node] = []
+    refs: list[Node] = []
+    for block in blocks:
+        is_refs = block["t"] == "Div" and block["c"][0][0] == REFS_ID
+        (refs if is_refs else body).append(block)
+    return body, refs
+
+
+def assemble(manuscript: Manuscript, metadata: Metadata) -> Paper:
+    """Cut the AST into the paper's parts and number the body's sections."""
+    meta = manuscript.ast["meta"]
+    body, references = _split_references(manuscript.ast["blocks"])
+    body, numbers = number_sections(body)
+    keywords = meta.get("keywords", {"t": "MetaList", "c": []})
+    return Paper(
+        metadata=metadata,
+        title=meta_inlines(meta.get("title")),
+        subtitle=meta_inlines(meta.get("subtitle")),
+        abstract=meta_blocks(meta.get("abstract")),
+        keywords=[meta_inlines(k) for k in keywords["c"]] if keywords["t"] == "MetaList" else [],
+        body=body,
+        acknowledgements=meta_blocks(meta.get("acknowledgements")),
+        funding=meta_blocks(meta.get("funding")),
+        references=references,
+        section_numbers=numbers,
+        api_version=manuscript.ast["pandoc-api-version"],
+    )

@@ -1,0 +1,88 @@
+"""Find the claim markers in the chapter sources, with file, line and column.
+
+Takes the decoded chapters (and metadata.yaml); gives `Marker`s: citations and cross-references (`@key`), labels
+(`{#fig:x}`), footnote references and definitions (`[^n]`, `[^n]:`) and placeholders (`[@?]`, `[citation needed]`).
+Code spans and fenced code are blanked first (keeping offsets), so what code shows is never taken for a marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from paperbuild.diagnostics import LineIndex
+from paperbuild.project import SourceFile
+
+CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
+# pandoc's citation key: starts with a letter, digit or _, may contain internal punctuation :.#$%&-+?<>~/
+_KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
+CITATION = re.compile(rf"(?<![\w@.])-?@(?:\{{(?P<braced>[^{{}}\s]+)\}}|(?P<key>{_KEY}))")
+LABEL = re.compile(rf"\{{[^}}\n]*#(?P<label>(?:{'|'.join(CROSSREF_PREFIXES)}):{_KEY})[^}}\n]*\}}")
+FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\s]+)\]:", re.MULTILINE)
+FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
+FENCE = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=indent)?(?P=fence)[`~]*[ \t]*$|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One marker found in a source file."""
+
+    kind: str
+    """citation, crossref, label, footnote-ref, footnote-def or placeholder."""
+    key: str
+    """The citation key, label, footnote id, or the placeholder text."""
+    path: str
+    """Source file, relative to the project."""
+    line: int
+    """1-based line."""
+    col: int
+    """1-based column of the marker's first character."""
+
+
+def blank_code(text: str) -> str:
+    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept)."""
+
+    def blank(match: re.Match[str]) -> str:
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    for pattern in (FENCE, CODE_SPAN, HTML_COMMENT):
+        text = pattern.sub(blank, text)
+    return text
+
+
+def scan(source: SourceFile) -> list[Marker]:
+    """Every marker of one Markdown source, in order of position."""
+    text = blank_code(source.text)
+    index = LineIndex(text)
+    found: list[tuple[int, str, str]] = []
+    placeholder_spans = []
+    for match in PLACEHOLDER.finditer(text):
+        found.append((match.start(), "placeholder", match.group(0)))
+        placeholder_spans.append(match.start() + 1)
+    for match in CITATION.finditer(text):
+        if match.start() in placeholder_spans:
+            continue
+        key = match.group("braced") or match.group("key")
+        is_crossref = key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key
+        start = match.start() + (1 if match.group(0).startswith("-") else 0)
+        found.append((start, "crossref" if is_crossref else "citation", key))
+    found += [(m.start(), "label", m.group("label")) for m in LABEL.finditer(text)]
+    found += [(m.start(), "footnote-def", m.group("id")) for m in FOOTNOTE_DEF.finditer(text)]
+    found += [(m.start(), "footnote-ref", m.group("id")) for m in FOOTNOTE_REF.finditer(text)]
+    markers = []
+    for offset, kind, key in sorted(found):
+        line, col = index.position(offset)
+        markers.append(Marker(kind, key, source.rel, line, col))
+    return markers
+
+
+def scan_all(sources: Iterable[SourceFile]) -> list[Marker]:
+    """Markers of several sources, file by file."""
+    return [marker for source in sources for marker in scan(source)]

@@ -1,0 +1,109 @@
+"""Small helpers to build and read Pandoc JSON AST nodes (plain dicts), shared by the stages that edit the AST.
+
+Takes and gives plain Pandoc JSON values (`{"t": "Str", "c": "word"}`); no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Node = dict[str, Any]
+Attr = list[Any]
+
+
+def attr(identifier: str = "", classes: list[str] | None = None, pairs: dict[str, str] | None = None) -> Attr:
+    """A Pandoc attribute triple: id, classes, key-value pairs."""
+    return [identifier, classes or [], [[k, v] for k, v in (pairs or {}).items()]]
+
+
+def text(words: str) -> list[Node]:
+    """Inlines for plain text: words separated by spaces."""
+    inlines: list[Node] = []
+    for index, word in enumerate(words.split(" ")):
+        if index:
+            inlines.append({"t": "Space"})
+        if word:
+            inlines.append({"t": "Str", "c": word})
+    return inlines
+
+
+def span(inlines: list[Node], classes: list[str] | None = None, pairs: dict[str, str] | None = None) -> Node:
+    """A Span around inlines."""
+    return {"t": "Span", "c": [attr("", classes, pairs), inlines]}
+
+
+def div(
+    blocks: list[Node], identifier: str = "", classes: list[str] | None = None, pairs: dict[str, str] | None = None
+) -> Node:
+    """A Div around blocks."""
+    return {"t": "Div", "c": [attr(identifier, classes, pairs), blocks]}
+
+
+def plain(inlines: list[Node]) -> Node:
+    """A Plain block (inlines without a paragraph)."""
+    return {"t": "Plain", "c": inlines}
+
+
+def para(inlines: list[Node]) -> Node:
+    """A paragraph."""
+    return {"t": "Para", "c": inlines}
+
+
+def header(level: int, inlines: list[Node], identifier: str = "", classes: list[str] | None = None) -> Node:
+    """A heading."""
+    return {"t": "Header", "c": [level, attr(identifier, classes), inlines]}
+
+
+def raw_block(fmt: str, content: str) -> Node:
+    """A raw block passed through to one output format."""
+    return {"t": "RawBlock", "c": [fmt, content]}
+
+
+def meta_inlines(value: Node | None) -> list[Node]:
+    """Inlines of a MetaInlines/MetaString value; [] when absent."""
+    if value is None:
+        return []
+    if value["t"] == "MetaInlines":
+        return list(value["c"])
+    if value["t"] == "MetaString":
+        return text(value["c"])
+    if value["t"] == "MetaBlocks" and value["c"] and value["c"][0]["t"] in ("Para", "Plain"):
+        return list(value["c"][0]["c"])
+    return []
+
+
+def meta_blocks(value: Node | None) -> list[Node]:
+    """Blocks of a MetaBlocks/MetaInlines value; [] when absent."""
+    if value is None:
+        return []
+    if value["t"] == "MetaBlocks":
+        return list(value["c"])
+    inlines = meta_inlines(value)
+    return [para(inlines)] if inlines else []
+
+
+def walk(value: Any) -> Iterator[Node]:
+    """Every AST node (dict with a "t") inside `value`, depth first, in document order."""
+    if isinstance(value, dict):
+        if "t" in value:
+            yield value
+        for child in value.values():
+            yield from walk(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from walk(child)
+
+
+def stringify(value: Any) -> str:
+    """The plain text of inlines or blocks, like pandoc's stringify."""
+    out: list[str] = []
+    for node in walk(value):
+        kind = node["t"]
+        if kind == "Str":
+            out.append(node["c"])
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            out.append(" ")
+        elif kind in ("Code", "Math"):
+            out.append(node["c"][1])
+    return "".join(out)

@@ -1,0 +1,200 @@
+"""Find the parts of a paper project: metadata, chapters in order, bibliography files, style folder and CSL file.
+
+Takes the project folder and the command-line overrides; gives a `Project` (plain data, texts already read and decoded)
+and the diagnostics found while gathering it. Nothing here runs pandoc or renders anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from paperbuild import csl as csl_styles
+from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.errors import InputError
+from paperbuild.metadata import Metadata, read_metadata
+
+CHAPTER_NAME = re.compile(r"^(\d{2,})-[^/]+\.md$")
+MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
+PACKAGED_STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A text file of the project, read and decoded."""
+
+    path: Path
+    """Absolute path."""
+    rel: str
+    """Path relative to the project folder, with forward slashes: what diagnostics print."""
+    text: str
+    """Contents, decoded from UTF-8."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build reads, gathered and decoded."""
+
+    root: Path
+    """The project folder."""
+    out_dir: Path
+    """Where outputs go (default PROJECT/build)."""
+    metadata: Metadata
+    """The parsed metadata.yaml."""
+    metadata_source: SourceFile
+    """metadata.yaml as read (its abstract may hold markers too)."""
+    chapters: tuple[SourceFile, ...]
+    """Chapters in numeric order of their NN- prefix."""
+    bib_files: tuple[SourceFile, ...]
+    """The .bib files of bibliography/, in name order."""
+    style_dir: Path
+    """The house style folder in use."""
+    csl_file: Path | None
+    """The CSL file in use; None means pandoc's default (Chicago author-date)."""
+
+    @property
+    def metadata_file(self) -> str:
+        """metadata.yaml's path relative to the project, as diagnostics print it."""
+        return self.metadata_source.rel
+
+    @property
+    def manuscript_dir(self) -> Path:
+        """manuscript/: chapters, metadata and figures; relative image paths resolve from here."""
+        return self.root / "manuscript"
+
+
+def relative(path: Path, root: Path) -> str:
+    """`path` relative to `root` with forward slashes, for messages."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read_text(path: Path, root: Path, diagnostics: list[Diagnostic]) -> str | None:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        diagnostics.append(
+            Diagnostic(
+                relative(path, root),
+                line,
+                0,
+                Severity.ERROR,
+                "encoding",
+                f"not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r})",
+                "save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """Chapter files `NN-slug.md` in numeric order; warnings for skipped Markdown-like files, errors for clashes."""
+    diagnostics: list[Diagnostic] = []
+    numbered: dict[int, Path] = {}
+    for path in sorted(manuscript.iterdir()):
+        name = path.name
+        if name.startswith((".", "#")) or name.endswith("~") or not path.is_file():
+            continue
+        match = CHAPTER_NAME.match(name)
+        if match is None:
+            if MARKDOWN_LIKE.search(name):
+                diagnostics.append(
+                    Diagnostic(
+                        relative(path, root),
+                        0,
+                        0,
+                        Severity.WARNING,
+                        "skipped-file",
+                        f"'{name}' is not a chapter and is skipped",
+                        "chapters are named NN-slug.md, e.g. 07-discussion.md",
+                    )
+                )
+            continue
+        number = int(match.group(1))
+        if number in numbered:
+            other = relative(numbered[number], root)
+            diagnostics.append(
+                Diagnostic(
+                    relative(path, root),
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "duplicate-chapter",
+                    f"chapter number {number} is used twice: '{other}' and '{name}'",
+                    "renumber one of them",
+                )
+            )
+            continue
+        numbered[number] = path
+    return [numbered[n] for n in sorted(numbered)], diagnostics
+
+
+def find_style(root: Path, name: str) -> Path:
+    """The style folder `styles/NAME` of the project, else the one shipped with paperbuild."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise InputError(f"style name '{name}' must be a plain folder name under styles/")
+    for base in (root / "styles", PACKAGED_STYLES):
+        if (base / name).is_dir():
+            return base / name
+    known = sorted(
+        {p.name for base in (root / "styles", PACKAGED_STYLES) if base.is_dir() for p in base.iterdir() if p.is_dir()}
+    )
+    raise InputError(f"style '{name}' not found in styles/ (known: {', '.join(known) or 'none'})")
+
+
+def load_project(
+    root: Path, *, out_dir: Path | None = None, style: str | None = None, csl: str | None = None
+) -> tuple[Project, list[Diagnostic]]:
+    """Gather and decode everything under `root`; raise InputError only when there is no paper to speak of."""
+    root = root.resolve()
+    manuscript = root / "manuscript"
+    if not manuscript.is_dir():
+        raise InputError(f"{root}: no manuscript/ folder; is this a paperbuild project? (see --project)")
+    diagnostics: list[Diagnostic] = []
+    meta_path = manuscript / "metadata.yaml"
+    meta_rel = relative(meta_path, root)
+    if not meta_path.is_file():
+        raise InputError(f"{meta_rel}: missing; a paper needs at least 'title: ...' there")
+    meta_text = _read_text(meta_path, root, diagnostics)
+    metadata, meta_diags = read_metadata(meta_text or "", meta_rel)
+    diagnostics += meta_diags
+
+    chapter_paths, chapter_diags = find_chapters(manuscript, root)
+    diagnostics += chapter_diags
+    if not chapter_paths:
+        raise InputError(f"{relative(manuscript, root)}: no chapters; name them like 01-introduction.md")
+    chapters = []
+    for path in chapter_paths:
+        text = _read_text(path, root, diagnostics)
+        if text is not None:
+            chapters.append(SourceFile(path, relative(path, root), text))
+
+    bib_dir = root / "bibliography"
+    bib_files = []
+    for path in sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else []:
+        text = _read_text(path, root, diagnostics)
+        if text is not None:
+            bib_files.append(SourceFile(path, relative(path, root), text))
+
+    style_dir = find_style(root, style or metadata.style)
+    csl_value = csl or metadata.csl
+    csl_file = None
+    if csl_value:
+        csl_file, csl_diag = csl_styles.resolve(csl_value, root, meta_rel, metadata.lines.get("csl", 0))
+        diagnostics += csl_diag
+    project = Project(
+        root=root,
+        out_dir=(out_dir or root / "build").resolve(),
+        metadata=metadata,
+        metadata_source=SourceFile(meta_path, meta_rel, meta_text or ""),
+        chapters=tuple(chapters),
+        bib_files=tuple(bib_files),
+        style_dir=style_dir,
+        csl_file=csl_file,
+    )
+    return project, diagnostics

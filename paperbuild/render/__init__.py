@@ -1,0 +1,50 @@
+"""Renderers: independent backends that turn one assembled Paper into the bytes of one output format.
+
+Takes a `RenderJob` (the Paper and the Project); each registered renderer gives the bytes of its output file. The
+registry is an ordered dict filled by the `renderer` decorator, which refuses a format registered twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from paperbuild.document import Paper
+from paperbuild.project import Project
+
+Renderer = Callable[["RenderJob"], bytes]
+RENDERERS: dict[str, Renderer] = {}
+FORMATS = ("html", "pdf", "docx")
+OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
+
+
+@dataclass
+class RenderJob:
+    """What every renderer reads: the paper, the project, and the HTML page once it has been made."""
+
+    paper: Paper
+    """The assembled, numbered paper."""
+    project: Project
+    """Paths, metadata and the style folder."""
+    html_page: str = field(default="")
+    """The standalone HTML page; the PDF is this page typeset with the style's print CSS."""
+
+
+def renderer(fmt: str) -> Callable[[Renderer], Renderer]:
+    """Register the decorated function as the renderer of `fmt`."""
+
+    def register(function: Renderer) -> Renderer:
+        if fmt in RENDERERS:
+            raise ValueError(f"a renderer for {fmt!r} is already registered")
+        RENDERERS[fmt] = function
+        return function
+
+    return register
+
+
+def get_renderer(fmt: str) -> Renderer:
+    """The renderer of `fmt`, importing its module on first use (so `check` never imports WeasyPrint)."""
+    if fmt not in RENDERERS:
+        importlib.import_module(f"paperbuild.render.{fmt}")
+    return RENDERERS[fmt]

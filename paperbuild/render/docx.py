@@ -1,0 +1,92 @@
+"""Write the paper as a DOCX manuscript: pandoc's DOCX writer with the style's reference document.
+
+Takes a RenderJob; gives the DOCX bytes. The title and authors go through pandoc's title block (Title, Subtitle,
+Author styles and the document properties); affiliations, abstract and keywords are paragraphs in the styles
+Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from paperbuild import pandoc
+from paperbuild.document import Paper
+from paperbuild.pandoc_ast import Node, div, header, para, text
+from paperbuild.render import RenderJob, renderer
+
+REFERENCE_DOC = "reference.docx"
+
+
+def _meta_text(value: str) -> dict[str, Any]:
+    return {"t": "MetaInlines", "c": text(value)}
+
+
+def _labelled(label: str, blocks: list[Node]) -> list[Node]:
+    """Blocks with `label` set in bold before the first paragraph's text."""
+    if not blocks or blocks[0]["t"] not in ("Para", "Plain"):
+        return [para([{"t": "Strong", "c": text(label)}]), *blocks]
+    first = {"t": "Para", "c": [{"t": "Strong", "c": text(label)}, {"t": "Space"}, *blocks[0]["c"]]}
+    return [first, *blocks[1:]]
+
+
+def front_matter(paper: Paper) -> list[Node]:
+    """Affiliations, abstract and keywords as custom-styled paragraphs."""
+    meta = paper.metadata
+    marks = meta.affiliation_marks()
+    show_marks = len(marks) > 1
+    blocks: list[Node] = []
+    for aff in meta.affiliations:
+        if aff.id in marks:
+            mark = [{"t": "Superscript", "c": text(str(marks[aff.id]))}] if show_marks else []
+            blocks.append(div([para([*mark, *text(aff.text)])], pairs={"custom-style": "Affiliation"}))
+    for author in meta.authors:
+        if author.corresponding and author.email:
+            line = text(f"Corresponding author: {author.name}, {author.email}")
+            blocks.append(div([para(line)], pairs={"custom-style": "Affiliation"}))
+    if paper.abstract:
+        blocks.append(div(_labelled("Abstract:", paper.abstract), pairs={"custom-style": "Abstract"}))
+    if paper.keywords:
+        inlines: list[Node] = [{"t": "Strong", "c": text("Keywords:")}]
+        for index, keyword in enumerate(paper.keywords):
+            inlines += [*([{"t": "Str", "c": ";"}] if index else []), {"t": "Space"}, *keyword]
+        blocks.append(div([para(inlines)], pairs={"custom-style": "Keywords"}))
+    return blocks
+
+
+def back_matter(paper: Paper) -> list[Node]:
+    """Acknowledgements, funding and the reference list, each under an unnumbered heading."""
+    blocks: list[Node] = []
+    for title, content in (
+        ("Acknowledgements", paper.acknowledgements),
+        ("Funding", paper.funding),
+        ("References", paper.references),
+    ):
+        if content:
+            blocks += [header(1, text(title), classes=["unnumbered"]), *content]
+    return blocks
+
+
+@renderer("docx")
+def render_docx(job: RenderJob) -> bytes:
+    """The DOCX output file."""
+    paper, project = job.paper, job.project
+    meta: dict[str, Any] = {
+        "title": {"t": "MetaInlines", "c": paper.title},
+        "author": {"t": "MetaList", "c": [_meta_text(a.name) for a in paper.metadata.authors]},
+        "keywords": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": k} for k in paper.keywords]},
+        "lang": {"t": "MetaString", "c": paper.metadata.lang},
+    }
+    if paper.subtitle:
+        meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
+    blocks = [*front_matter(paper), *paper.body, *back_matter(paper)]
+    args = [
+        "-t",
+        "docx",
+        "-o",
+        "-",
+        "--reference-doc",
+        str(project.style_dir / REFERENCE_DOC),
+        "--resource-path",
+        str(project.manuscript_dir),
+    ]
+    return pandoc.run_json(args, paper.document(blocks, meta))

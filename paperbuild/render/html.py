@@ -1,0 +1,105 @@
+"""Render the paper as a standalone HTML page: pandoc writes the pieces, the style's jinja2 template lays them out.
+
+Takes a RenderJob; gives the page as UTF-8 bytes. All pieces (title, abstract, keywords, body, back matter,
+references) go through one pandoc run, separated by comments carrying a random token no input can forge.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from paperbuild import pandoc
+from paperbuild.document import Paper
+from paperbuild.pandoc_ast import Node, div, plain, raw_block, stringify
+from paperbuild.render import RenderJob, renderer
+
+TEMPLATE = "paper.html.j2"
+PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs"]
+
+
+@dataclass(frozen=True)
+class AuthorView:
+    """One author as the template prints it."""
+
+    name: str
+    marks: list[int]
+    email: str
+    orcid: str
+    corresponding: bool
+
+
+def html_pieces(paper: Paper) -> dict[str, Markup]:
+    """Every AST piece of the paper as HTML, by name, from one pandoc run."""
+    token = secrets.token_hex(16)
+    pieces: dict[str, list[Node]] = {
+        "title": [plain(paper.title)],
+        "subtitle": [plain(paper.subtitle)],
+        "abstract": paper.abstract,
+        "body": paper.body,
+        "acknowledgements": paper.acknowledgements,
+        "funding": paper.funding,
+        "references": paper.references,
+    }
+    pieces.update({f"keyword{i}": [plain(k)] for i, k in enumerate(paper.keywords)})
+    blocks: list[Node] = []
+    for name, content in pieces.items():
+        blocks += [raw_block("html", f"<!--{token}:{name}-->"), div(content)]
+    html = pandoc.run_json(PANDOC_HTML, paper.document(blocks)).decode()
+    result: dict[str, Markup] = {}
+    for chunk in html.split(f"<!--{token}:")[1:]:
+        name, _, fragment = chunk.partition("-->")
+        fragment = fragment.strip()
+        fragment = fragment.removeprefix("<div>").removesuffix("</div>").strip()
+        result[name] = Markup(fragment)
+    return result
+
+
+def page(paper: Paper, style_dir: Path) -> str:
+    """The standalone HTML page of the paper in the given style."""
+    pieces = html_pieces(paper)
+    meta = paper.metadata
+    marks = meta.affiliation_marks()
+    show_marks = len(marks) > 1
+    authors = [
+        AuthorView(
+            a.name,
+            [marks[x] for x in a.affiliations if x in marks] if show_marks else [],
+            a.email,
+            a.orcid,
+            a.corresponding,
+        )
+        for a in meta.authors
+    ]
+    affiliations = [(marks[a.id] if show_marks else None, a.text) for a in meta.affiliations if a.id in marks]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(style_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    css = (style_dir / "paper.css").read_text(encoding="utf-8")
+    return env.get_template(TEMPLATE).render(
+        lang=meta.lang,
+        short_title=meta.short_title or meta.title,
+        authors=authors,
+        affiliations=affiliations,
+        keywords=[pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
+        date=meta.date,
+        css=Markup(css),
+        title_text=stringify(paper.title),
+        **{
+            name: pieces[name]
+            for name in ("title", "subtitle", "abstract", "body", "acknowledgements", "funding", "references")
+        },
+    )
+
+
+@renderer("html")
+def render_html(job: RenderJob) -> bytes:
+    """The HTML output file."""
+    return job.html_page.encode("utf-8")

@@ -1,0 +1,66 @@
+"""Typeset the HTML page as a PDF with WeasyPrint and the style's print CSS (fonts embedded and subset).
+
+Takes a RenderJob whose HTML page is made; gives the PDF bytes. WeasyPrint is imported here, on first use only, and
+loads resources through a fetcher that refuses anything outside the project and the style folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.render import RenderJob, renderer
+
+PRINT_CSS = "print.css"
+
+
+def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves data: URLs and file: URLs inside the allowed folders; refuses the rest, the network included."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to load {url}: only files inside the project and its style are read")
+
+    return ProjectFetcher()
+
+
+@renderer("pdf")
+def render_pdf(job: RenderJob) -> bytes:
+    """The PDF output file."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:
+        raise MissingDependencyError(
+            f"WeasyPrint cannot start ({exc}); see https://doc.courtbouillon.org/weasyprint"
+            "/stable/first_steps.html for the system libraries it needs"
+        ) from exc
+    project = job.project
+    fetcher = _restricted_fetcher((project.root.resolve(), project.style_dir.resolve()))
+    css_path = project.style_dir / PRINT_CSS
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    try:
+        document = weasyprint.HTML(
+            string=job.html_page, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher
+        )
+        stylesheet = weasyprint.CSS(filename=str(css_path), url_fetcher=fetcher, font_config=fonts)
+        pdf: bytes = document.write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_tags=True, custom_metadata=True
+        )
+    except OSError as exc:
+        raise InputError(f"{css_path.name}: {exc}") from exc
+    return pdf
