@@ -56,26 +56,53 @@ class Bibliography:
         )
 
 
+FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
+
+
+def _unclosed_field(chunk: str) -> tuple[int, str] | None:
+    """(line offset, field name) of a field whose braces do not close before the next field begins; ("" for
+    the name when the entry itself is never closed); None when the braces balance."""
+    depth = 0
+    field, field_line = "", 0
+    for offset, line in enumerate(chunk.split("\n")):
+        start = FIELD_START.match(line)
+        if start and depth > 1:
+            return field_line, field
+        if start and depth == 1:
+            field, field_line = start.group(1), offset
+        braces = re.sub(r"\\[{}]", "", line)
+        depth += braces.count("{") - braces.count("}")
+    if depth > 1:
+        return field_line, field
+    return (0, "") if depth > 0 else None
+
+
 def _parse_chunk(
     chunk: str, source: SourceFile, first_line: int, macros: str
 ) -> tuple[list[BibEntry], list[Diagnostic]]:
+    unclosed = _unclosed_field(chunk)
+    if unclosed is not None:
+        line, name = unclosed
+        message = f"'{name}' has an unclosed '{{'" if name else "this entry is not closed with '}'"
+        return [], [
+            Diagnostic(source.rel, first_line + line, 0, Severity.ERROR, "bib-syntax", message, "add the missing '}'")
+        ]
     try:
         data = bibtex.Parser().parse_string(macros + chunk)
     except PybtexSyntaxError as exc:
         line = first_line + max((exc.lineno or 1) - macros.count("\n"), 1) - 1
         message = str(exc).split(": ", 1)[-1] if ": " in str(exc) else str(exc)
-        return [], [Diagnostic(source.rel, line, 0, Severity.ERROR, "bib-syntax", message)]
+        hint = "is a comma missing at the end of the previous field?" if "expected" in message else ""
+        return [], [Diagnostic(source.rel, line, 0, Severity.ERROR, "bib-syntax", message, hint)]
     except PybtexError as exc:
         return [], [Diagnostic(source.rel, first_line, 0, Severity.ERROR, "bib-syntax", str(exc))]
     entries = []
     for key, entry in data.entries.items():
         field_lines = {}
-        for name in entry.fields:
+        for name in [*entry.fields, *entry.persons]:
             match = re.search(rf"^[ \t]*{re.escape(name)}[ \t]*=", chunk, re.MULTILINE | re.IGNORECASE)
             field_lines[name.lower()] = first_line + chunk.count("\n", 0, match.start()) if match else first_line
         people = tuple(str(p) for p in entry.persons.get("author", []))
-        for role in entry.persons:
-            field_lines.setdefault(role.lower(), field_lines.get(role.lower(), first_line))
         entries.append(
             BibEntry(
                 key=key,

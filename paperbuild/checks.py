@@ -6,7 +6,6 @@ Diagnostics. Checks live in an ordered registry filled by the `check` decorator;
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from paperbuild.project import Project
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
-
-ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
 @dataclass(frozen=True)
@@ -41,8 +38,12 @@ class CheckContext:
         """Markers of the chapters and of metadata.yaml (whose abstract may cite), keeping only the `@key`s
         that pandoc parsed as citations, so e-mail addresses and code never count."""
         sources = [*self.project.chapters, self.project.metadata_source]
-        cited = {c["citationId"] for node in walk(self.manuscript.ast) if node["t"] == "Cite" for c in node["c"][0]}
-        return [m for m in scan_all(sources) if m.kind not in ("citation", "crossref") or m.key in cited]
+        return [m for m in scan_all(sources) if m.kind not in ("citation", "crossref") or m.key in self.cited_keys]
+
+    @cached_property
+    def cited_keys(self) -> set[str]:
+        """Every key pandoc parsed as a citation (cross-references included)."""
+        return {c["citationId"] for node in walk(self.manuscript.ast) if node["t"] == "Cite" for c in node["c"][0]}
 
     def of_kind(self, kind: str) -> list[Marker]:
         """The markers of one kind, in file order."""
@@ -203,54 +204,36 @@ def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
     ]
 
 
-@check("metadata")
-def metadata_values(ctx: CheckContext) -> list[Diagnostic]:
-    """Metadata values that parse but are wrong: ORCID checksums, a corresponding author without e-mail."""
-    out = []
-    meta = ctx.project.metadata
-    line = meta.lines.get("authors", meta.lines.get("author", 0))
-    for author in meta.authors:
-        if author.orcid and not orcid_is_valid(author.orcid):
-            out.append(
-                Diagnostic(
-                    ctx.project.metadata_file,
-                    line,
-                    0,
-                    Severity.ERROR,
-                    "metadata",
-                    f"ORCID '{author.orcid}' of '{author.name}' is not valid (wrong form or checksum)",
-                )
-            )
-        if author.corresponding and not author.email:
-            out.append(
-                Diagnostic(
-                    ctx.project.metadata_file,
-                    line,
-                    0,
-                    Severity.WARNING,
-                    "metadata",
-                    f"corresponding author '{author.name}' has no e-mail",
-                )
-            )
-    return out
-
-
-def orcid_is_valid(orcid: str) -> bool:
-    """Whether `orcid` has the form 0000-0000-0000-000X and a correct ISO 7064 11,2 check digit."""
-    match = ORCID.match(orcid.strip())
-    if match is None:
-        return False
-    digits = match.group(1).replace("-", "")
-    total = 0
-    for ch in digits[:-1]:
-        total = (total + int(ch)) * 2
-    check_digit = (12 - total % 11) % 11
-    return digits[-1] == ("X" if check_digit == 10 else str(check_digit))
-
-
 def run_checks(ctx: CheckContext) -> list[Diagnostic]:
     """All registered checks' diagnostics, duplicates removed."""
     found: Counter[Diagnostic] = Counter()
     for function in CHECKS.values():
         found.update(function(ctx))
     return list(found)
+
+
+LEFTOVER_SIGNS = ("??", "?@", "[@", "@?")
+
+
+def leftover_markers(texts: dict[str, str], cited_keys: set[str]) -> list[Diagnostic]:
+    """Signs, in what the reader will see, that a marker did not resolve: `??`, `?@`, a raw `[@`, or citeproc's
+    `key?` for a missing entry. `texts` maps each output's path to its text."""
+    out = []
+    unresolved_key = [f"{key}?" for key in sorted(cited_keys)]
+    for path, text in texts.items():
+        for sign in (*LEFTOVER_SIGNS, *unresolved_key):
+            index = text.find(sign)
+            if index < 0:
+                continue
+            context = " ".join(text[max(index - 40, 0) : index + len(sign) + 20].split())
+            out.append(
+                Diagnostic(
+                    path,
+                    0,
+                    0,
+                    Severity.ERROR,
+                    "leftover-marker",
+                    f"'{sign}' appears in the output, a marker that did not resolve: \"{context}\"",
+                )
+            )
+    return out

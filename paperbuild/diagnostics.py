@@ -14,6 +14,33 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 
+CODES: dict[str, str] = {
+    # checks on the manuscript's markers (checks.py)
+    "undefined-citation": "a cited key is not in the bibliography",
+    "uncited-entry": "a bibliography entry is never cited and not listed in nocite",
+    "unresolved-claim": "a [@?] or [citation needed] placeholder is left in the text",
+    "undefined-label": "a cross-reference (@fig:x) names a label nothing carries",
+    "duplicate-label": "two elements carry the same label",
+    "unused-label": "a label nothing refers to (warning)",
+    "undefined-footnote": "a footnote reference [^n] without a definition",
+    "unused-footnote": "a footnote definition nothing refers to (warning)",
+    "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
+    # the bibliography (bibliography.py)
+    "bib-syntax": "a .bib file does not parse",
+    "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",
+    "missing-field": "an entry lacks a field its type requires",
+    "invalid-field": "a field's value has the wrong form (year, date, DOI)",
+    # the project and its metadata (project.py, metadata.py, csl.py)
+    "metadata": "metadata.yaml has a missing, unknown or invalid value",
+    "yaml-syntax": "metadata.yaml is not valid YAML",
+    "encoding": "a file is not valid UTF-8",
+    "skipped-file": "a Markdown-like file in manuscript/ is not a chapter and is skipped (warning)",
+    "duplicate-chapter": "two chapters have the same number",
+    "csl": "the citation style cannot be found",
+}
+"""Every diagnostic code, with what it means. Codes are stable: editors and CI scripts match on them."""
+
+
 class Severity(StrEnum):
     """How bad a problem is: errors stop the build, warnings are printed and the build goes on."""
 
@@ -39,6 +66,10 @@ class Diagnostic:
     """What is wrong, in one sentence, naming the offending key or value."""
     hint: str = ""
     """How to fix it, e.g. "did you mean 'diao2011'?"; empty when there is nothing useful to say."""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnostic code {self.code!r}; add it to CODES")
 
     def format(self) -> str:
         """The compiler-style line: `path:line:col: severity[code]: message; hint`."""

@@ -6,6 +6,7 @@ loader only; line numbers come from the composed node tree so every diagnostic p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ KNOWN_KEYS = (
 )
 AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
+ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
 @dataclass(frozen=True)
@@ -247,13 +249,29 @@ def _read_author(reader: _Reader, node: yaml.Node) -> Author:
         return Author(name=reader.string(node, "authors"))
     fields = reader.mapping(node, "authors", AUTHOR_KEYS)
     affs = fields.get("affiliations", fields.get("affiliation"))
-    return Author(
+    author = Author(
         name=reader.string(fields["name"], "name") if "name" in fields else "",
         affiliations=reader.strings(affs, "affiliations") if affs is not None else (),
         email=reader.string(fields["email"], "email") if "email" in fields else "",
         orcid=reader.string(fields["orcid"], "orcid") if "orcid" in fields else "",
         corresponding=reader.boolean(fields["corresponding"], "corresponding") if "corresponding" in fields else False,
     )
+    if author.orcid and not orcid_is_valid(author.orcid):
+        reader.report(
+            fields["orcid"],
+            "metadata",
+            f"ORCID '{author.orcid}' of '{author.name}' is not valid",
+            "an ORCID iD reads 0000-0002-1825-0097 and ends in a check digit; copy it from orcid.org",
+        )
+    if author.corresponding and not author.email:
+        reader.report(
+            node,
+            "metadata",
+            f"corresponding author '{author.name}' has no e-mail",
+            "add 'email: ...'",
+            Severity.WARNING,
+        )
+    return author
 
 
 def _read_affiliation(reader: _Reader, node: yaml.Node) -> Affiliation:
@@ -278,3 +296,16 @@ def _check_affiliation_ids(reader: _Reader, metadata: Metadata, author_node: yam
                     f"author '{author.name}' names affiliation '{aff}', which is not in 'affiliations'",
                     did_you_mean(aff, known),
                 )
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """Whether `orcid` has the form 0000-0000-0000-000X and a correct ISO 7064 11,2 check digit."""
+    match = ORCID.match(orcid.strip())
+    if match is None:
+        return False
+    digits = match.group(1).replace("-", "")
+    total = 0
+    for ch in digits[:-1]:
+        total = (total + int(ch)) * 2
+    check_digit = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check_digit == 10 else str(check_digit))

@@ -18,7 +18,7 @@ from paperbuild.bibliography import read_bibliography, validate_entries
 from paperbuild.diagnostics import Diagnostic, has_errors
 from paperbuild.document import assemble
 from paperbuild.output import write_atomic
-from paperbuild.project import Project, load_project
+from paperbuild.project import Project, load_project, relative
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,16 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
 
         with result.timed("html page"):
             job.html_page = page(job.paper, project.style_dir)
-    rendered: dict[str, bytes] = {}
+    rendered = {}
     for fmt in formats:
         with result.timed(fmt):
             rendered[fmt] = get_renderer(fmt)(job)
-    for fmt, data in rendered.items():
-        path = project.out_dir / OUTPUT_NAMES[fmt]
-        write_atomic(path, data)
-        result.written[fmt] = path
+    paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in rendered}
+    texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
+    result.diagnostics += checks.leftover_markers(texts, context.cited_keys)
+    if not result.ok:
+        return result
+    for fmt, output in rendered.items():
+        write_atomic(paths[fmt], output.data)
+        result.written[fmt] = paths[fmt]
     return result

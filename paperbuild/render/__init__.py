@@ -1,7 +1,8 @@
 """Renderers: independent backends that turn one assembled Paper into the bytes of one output format.
 
-Takes a `RenderJob` (the Paper and the Project); each registered renderer gives the bytes of its output file. The
-registry is an ordered dict filled by the `renderer` decorator, which refuses a format registered twice.
+Takes a `RenderJob` (the Paper and the Project); each registered renderer gives an `Output`: the file's bytes and
+the text a reader sees in it. The registry is an ordered dict filled by the `renderer` decorator, which refuses a
+format registered twice.
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from dataclasses import dataclass, field
 from paperbuild.document import Paper
 from paperbuild.project import Project
 
-Renderer = Callable[["RenderJob"], bytes]
+Renderer = Callable[["RenderJob"], "Output"]
 RENDERERS: dict[str, Renderer] = {}
 FORMATS = ("html", "pdf", "docx")
 OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One rendered output, in memory until every format has succeeded."""
+
+    data: bytes
+    """The file's bytes."""
+    text: str
+    """The text a reader sees in it, for the checks on what resolved (leftover markers)."""
 
 
 @dataclass

@@ -7,14 +7,19 @@ Affiliation, Abstract and Keywords, which the reference document defines; back m
 
 from __future__ import annotations
 
+import html
+import io
+import re
+import zipfile
 from typing import Any
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.pandoc_ast import Node, div, header, para, text
-from paperbuild.render import RenderJob, renderer
+from paperbuild.render import Output, RenderJob, renderer
 
 REFERENCE_DOC = "reference.docx"
+RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
 
 
 def _meta_text(value: str) -> dict[str, Any]:
@@ -66,8 +71,15 @@ def back_matter(paper: Paper) -> list[Node]:
     return blocks
 
 
+def docx_text(data: bytes) -> str:
+    """The text of a DOCX's main document, a line per paragraph."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    return "".join(html.unescape(m.group(1)) if m.group(1) is not None else "\n" for m in RUN_TEXT.finditer(xml))
+
+
 @renderer("docx")
-def render_docx(job: RenderJob) -> bytes:
+def render_docx(job: RenderJob) -> Output:
     """The DOCX output file."""
     paper, project = job.paper, job.project
     meta: dict[str, Any] = {
@@ -89,4 +101,5 @@ def render_docx(job: RenderJob) -> bytes:
         "--resource-path",
         str(project.manuscript_dir),
     ]
-    return pandoc.run_json(args, paper.document(blocks, meta))
+    data = pandoc.run_json(args, paper.document(blocks, meta))
+    return Output(data, docx_text(data))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -16,7 +17,7 @@ from markupsafe import Markup
 from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.pandoc_ast import Node, div, plain, raw_block, stringify
-from paperbuild.render import RenderJob, renderer
+from paperbuild.render import Output, RenderJob, renderer
 
 TEMPLATE = "paper.html.j2"
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs"]
@@ -99,7 +100,36 @@ def page(paper: Paper, style_dir: Path) -> str:
     )
 
 
+class _TextExtractor(HTMLParser):
+    """Collects the text of a page's body, as a browser shows it (no style, script or head)."""
+
+    HIDDEN = frozenset({"head", "style", "script", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._hidden += tag in self.HIDDEN
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in self.HIDDEN and self._hidden > 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    """The visible text of an HTML page."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
 @renderer("html")
-def render_html(job: RenderJob) -> bytes:
+def render_html(job: RenderJob) -> Output:
     """The HTML output file."""
-    return job.html_page.encode("utf-8")
+    return Output(job.html_page.encode("utf-8"), page_text(job.html_page))

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from paperbuild.errors import InputError, MissingDependencyError
-from paperbuild.render import RenderJob, renderer
+from paperbuild.render import Output, RenderJob, renderer
 
 PRINT_CSS = "print.css"
 
@@ -36,8 +36,24 @@ def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
     return ProjectFetcher()
 
 
+def layout_text(document: Any) -> str:
+    """The text WeasyPrint laid out on the pages (running heads and page numbers included), a line per line box.
+
+    Read from the layout tree rather than parsed back from the PDF: the same text, at no extra cost."""
+    from weasyprint.formatting_structure import boxes
+
+    parts: list[str] = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.LineBox):
+                parts.append("\n")
+            elif isinstance(box, boxes.TextBox):
+                parts.append(box.text)
+    return "".join(parts)
+
+
 @renderer("pdf")
-def render_pdf(job: RenderJob) -> bytes:
+def render_pdf(job: RenderJob) -> Output:
     """The PDF output file."""
     try:
         import weasyprint
@@ -58,9 +74,8 @@ def render_pdf(job: RenderJob) -> bytes:
             string=job.html_page, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher
         )
         stylesheet = weasyprint.CSS(filename=str(css_path), url_fetcher=fetcher, font_config=fonts)
-        pdf: bytes = document.write_pdf(
-            stylesheets=[stylesheet], font_config=fonts, pdf_tags=True, custom_metadata=True
-        )
+        laid_out = document.render(font_config=fonts, stylesheets=[stylesheet], pdf_tags=True, custom_metadata=True)
+        pdf: bytes = laid_out.write_pdf(pdf_tags=True, custom_metadata=True)
     except OSError as exc:
         raise InputError(f"{css_path.name}: {exc}") from exc
-    return pdf
+    return Output(pdf, layout_text(laid_out))

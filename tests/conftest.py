@@ -1,0 +1,50 @@
+"""Shared helpers: tiny projects on disk, the real paper built once, and text as a reader sees it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from paperbuild.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO.parent / "shared" / "seed" / "paper.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+MINIMAL_META = "title: A Small Paper\nauthors:\n  - name: Ada Lovelace\n"
+MINIMAL_BIB = "@book{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {The {TeXbook}},\n  publisher = {Addison-Wesley},\n  year = {1984},\n}\n"
+
+
+def make_project(root: Path, files: dict[str, str]) -> Path:
+    """Write a paper project under `root` from {relative path: text}; a minimal metadata.yaml unless given."""
+    files = {"manuscript/metadata.yaml": MINIMAL_META, **files}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+    return root
+
+
+def normalize(text: str) -> str:
+    """Text as a reader compares it: hyphenation undone, typographic quotes plain, whitespace collapsed."""
+    text = re.sub("\u2010\\s*\n\\s*", "", text)  # WeasyPrint's automatic hyphen (U+2010) at a line end
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = text.replace("\u00ad", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text as poppler's pdftotext extracts it, in reading order."""
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def paper_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real paper of this repository, built once in all formats; the output folder."""
+    out = tmp_path_factory.mktemp("paper-build")
+    assert main(["all", "--project", str(REPO), "--out", str(out), "--quiet"]) == 0
+    return out
