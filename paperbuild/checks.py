@@ -175,9 +175,10 @@ def duplicate_label(ctx: CheckContext) -> list[Diagnostic]:
 def unused_label(ctx: CheckContext) -> list[Diagnostic]:
     """A label nothing refers to (a warning: numbering still works)."""
     used = {m.key for m in ctx.of_kind("crossref")}
+    first = {m.key: m for m in reversed(ctx.of_kind("label"))}
     return [
         _at(m, Severity.WARNING, "unused-label", f"label '{m.key}' is never referred to")
-        for m in ctx.of_kind("label")
+        for m in first.values()
         if m.key not in used
     ]
 

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-
 CODES: dict[str, str] = {
     # checks on the manuscript's markers (checks.py)
     "undefined-citation": "a cited key is not in the bibliography",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from paperbuild.crossref import number_sections
+from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
 from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines
@@ -39,8 +39,8 @@ class Paper:
     """Funding statement blocks."""
     references: list[Node]
     """The reference list produced by citeproc (entries as Divs); [] when nothing is cited."""
-    section_numbers: dict[str, str]
-    """Heading id -> section number."""
+    targets: dict[str, Target]
+    """Label -> what it numbers (sections, figures, tables, equations)."""
     api_version: list[int]
     """pandoc-api-version of the AST, needed to hand pieces back to pandoc."""
 
@@ -62,7 +62,7 @@ def assemble(manuscript: Manuscript, metadata: Metadata) -> Paper:
     """Cut the AST into the paper's parts and number the body's sections."""
     meta = manuscript.ast["meta"]
     body, references = _split_references(manuscript.ast["blocks"])
-    body, numbers = number_sections(body)
+    body, targets = number_and_resolve(body)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(
         metadata=metadata,
@@ -74,6 +74,6 @@ def assemble(manuscript: Manuscript, metadata: Metadata) -> Paper:
         acknowledgements=meta_blocks(meta.get("acknowledgements")),
         funding=meta_blocks(meta.get("funding")),
         references=references,
-        section_numbers=numbers,
+        targets=targets,
         api_version=manuscript.ast["pandoc-api-version"],
     )

@@ -91,10 +91,10 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     project: Project = context.project
     job = RenderJob(assemble(context.manuscript, project.metadata), project)
     if "html" in formats or "pdf" in formats:
-        from paperbuild.render.html import page
+        from paperbuild.render.html import html_pieces
 
-        with result.timed("html page"):
-            job.html_page = page(job.paper, project.style_dir)
+        with result.timed("html pieces"):
+            job.html_pieces = html_pieces(job.paper)
     rendered = {}
     for fmt in formats:
         with result.timed(fmt):

@@ -11,6 +11,8 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from paperbuild.document import Paper
 from paperbuild.project import Project
 
@@ -38,8 +40,8 @@ class RenderJob:
     """The assembled, numbered paper."""
     project: Project
     """Paths, metadata and the style folder."""
-    html_page: str = field(default="")
-    """The standalone HTML page; the PDF is this page typeset with the style's print CSS."""
+    html_pieces: dict[str, Markup] = field(default_factory=dict)
+    """The paper's pieces as HTML (one pandoc run), shared by the HTML and PDF renderers."""
 
 
 def renderer(fmt: str) -> Callable[[Renderer], Renderer]:

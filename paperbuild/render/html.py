@@ -1,7 +1,8 @@
 """Render the paper as a standalone HTML page: pandoc writes the pieces, the style's jinja2 template lays them out.
 
-Takes a RenderJob; gives the page as UTF-8 bytes. All pieces (title, abstract, keywords, body, back matter,
-references) go through one pandoc run, separated by comments carrying a random token no input can forge.
+Takes a RenderJob; gives the page as UTF-8 bytes, its CSS inlined so the file stands alone. All pieces (title,
+abstract, keywords, back matter, references, body) go through one pandoc run, separated by comments carrying a
+random token no input can forge. The PDF renderer asks for the same page with the style's CSS linked instead.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from paperbuild.pandoc_ast import Node, div, plain, raw_block, stringify
 from paperbuild.render import Output, RenderJob, renderer
 
 TEMPLATE = "paper.html.j2"
+STYLESHEETS = ("paper.css", "print.css")
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs"]
 
 
@@ -41,12 +43,12 @@ def html_pieces(paper: Paper) -> dict[str, Markup]:
         "title": [plain(paper.title)],
         "subtitle": [plain(paper.subtitle)],
         "abstract": paper.abstract,
-        "body": paper.body,
         "acknowledgements": paper.acknowledgements,
         "funding": paper.funding,
         "references": paper.references,
     }
     pieces.update({f"keyword{i}": [plain(k)] for i, k in enumerate(paper.keywords)})
+    pieces["body"] = paper.body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
         blocks += [raw_block("html", f"<!--{token}:{name}-->"), div(content)]
@@ -60,9 +62,9 @@ def html_pieces(paper: Paper) -> dict[str, Markup]:
     return result
 
 
-def page(paper: Paper, style_dir: Path) -> str:
-    """The standalone HTML page of the paper in the given style."""
-    pieces = html_pieces(paper)
+def page(paper: Paper, pieces: dict[str, Markup], style_dir: Path, *, inline_css: bool) -> str:
+    """The HTML page of the paper in the given style: with the style's CSS inlined (a standalone file), or linked
+    by file URL (for WeasyPrint, so the print CSS cascades as the page's own and its fonts resolve)."""
     meta = paper.metadata
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
@@ -83,15 +85,18 @@ def page(paper: Paper, style_dir: Path) -> str:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    css = (style_dir / "paper.css").read_text(encoding="utf-8")
+    css = {name: Markup((style_dir / name).read_text(encoding="utf-8")) if inline_css else "" for name in STYLESHEETS}
     return env.get_template(TEMPLATE).render(
+        inline_css=inline_css,
+        paper_css=css["paper.css"],
+        print_css=css["print.css"],
+        style_url=style_dir.resolve().as_uri() + "/",
         lang=meta.lang,
         short_title=meta.short_title or meta.title,
         authors=authors,
         affiliations=affiliations,
         keywords=[pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
         date=meta.date,
-        css=Markup(css),
         title_text=stringify(paper.title),
         **{
             name: pieces[name]
@@ -132,4 +137,5 @@ def page_text(html: str) -> str:
 @renderer("html")
 def render_html(job: RenderJob) -> Output:
     """The HTML output file."""
-    return Output(job.html_page.encode("utf-8"), page_text(job.html_page))
+    html = page(job.paper, job.html_pieces, job.project.style_dir, inline_css=True)
+    return Output(html.encode("utf-8"), page_text(html))

@@ -1,6 +1,6 @@
 """Typeset the HTML page as a PDF with WeasyPrint and the style's print CSS (fonts embedded and subset).
 
-Takes a RenderJob whose HTML page is made; gives the PDF bytes. WeasyPrint is imported here, on first use only, and
+Takes a RenderJob whose HTML pieces are made; gives the PDF bytes. WeasyPrint is imported here, on first use only, and
 loads resources through a fetcher that refuses anything outside the project and the style folder.
 """
 
@@ -13,8 +13,7 @@ from urllib.parse import unquote, urlparse
 
 from paperbuild.errors import InputError, MissingDependencyError
 from paperbuild.render import Output, RenderJob, renderer
-
-PRINT_CSS = "print.css"
+from paperbuild.render.html import page
 
 
 def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
@@ -43,8 +42,8 @@ def layout_text(document: Any) -> str:
     from weasyprint.formatting_structure import boxes
 
     parts: list[str] = []
-    for page in document.pages:
-        for box in page._page_box.descendants():
+    for laid_out_page in document.pages:
+        for box in laid_out_page._page_box.descendants():
             if isinstance(box, boxes.LineBox):
                 parts.append("\n")
             elif isinstance(box, boxes.TextBox):
@@ -64,18 +63,15 @@ def render_pdf(job: RenderJob) -> Output:
         ) from exc
     project = job.project
     fetcher = _restricted_fetcher((project.root.resolve(), project.style_dir.resolve()))
-    css_path = project.style_dir / PRINT_CSS
+    html = page(job.paper, job.html_pieces, project.style_dir, inline_css=False)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     try:
-        document = weasyprint.HTML(
-            string=job.html_page, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher
-        )
-        stylesheet = weasyprint.CSS(filename=str(css_path), url_fetcher=fetcher, font_config=fonts)
-        laid_out = document.render(font_config=fonts, stylesheets=[stylesheet], pdf_tags=True, custom_metadata=True)
+        document = weasyprint.HTML(string=html, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher)
+        laid_out = document.render(font_config=fonts, pdf_tags=True, custom_metadata=True)
         pdf: bytes = laid_out.write_pdf(pdf_tags=True, custom_metadata=True)
     except OSError as exc:
-        raise InputError(f"{css_path.name}: {exc}") from exc
+        raise InputError(f"{project.style_dir.name} style: {exc}") from exc
     return Output(pdf, layout_text(laid_out))
