@@ -192,7 +192,7 @@ def validate_entries(bibliography: Bibliography) -> list[Diagnostic]:
                         0,
                         Severity.ERROR,
                         "missing-field",
-                        f"@{entry.type}{{{entry.key}}} has no '{' or '.join(choices)}'",
+                        f"@{entry.type}{{{entry.key}}} has no {' or '.join(repr(c) for c in choices)}",
                         f"add {choices[0]} = {{...}}",
                     )
                 )

@@ -1,0 +1,270 @@
+"""The checks stage: one tiny project per diagnostic code, compared as exact lines, and a paper with mixed faults."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize
+
+from paperbuild import checks
+from paperbuild.cli import main
+from paperbuild.diagnostics import CODES
+from paperbuild.pipeline import Options, run_check
+from paperbuild.render.html import page_text
+
+BOOK = MINIMAL_BIB  # @book{knuth1984, ...}
+
+
+def lines(root: Path) -> list[str]:
+    """The formatted diagnostics of `check` on a project, sorted as the CLI prints them."""
+    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
+
+
+def project(tmp_path: Path, chapter: str, bib: str = BOOK, **more: str) -> Path:
+    return make_project(tmp_path, {"manuscript/01-intro.md": chapter, "bibliography/refs.bib": bib, **more})
+
+
+def test_the_list_of_codes_is_pinned() -> None:
+    assert list(CODES) == [
+        "undefined-citation",
+        "uncited-entry",
+        "unresolved-claim",
+        "undefined-label",
+        "duplicate-label",
+        "unused-label",
+        "undefined-footnote",
+        "unused-footnote",
+        "leftover-marker",
+        "bib-syntax",
+        "duplicate-bib-key",
+        "missing-field",
+        "invalid-field",
+        "metadata",
+        "yaml-syntax",
+        "encoding",
+        "skipped-file",
+        "duplicate-chapter",
+        "csl",
+    ]
+    assert list(checks.CHECKS) == [
+        "undefined-citation",
+        "uncited-entry",
+        "unresolved-claim",
+        "undefined-label",
+        "duplicate-label",
+        "unused-label",
+        "undefined-footnote",
+        "unused-footnote",
+    ]
+
+
+def test_a_clean_project_has_no_diagnostics(tmp_path: Path) -> None:
+    assert lines(project(tmp_path, "# Intro\n\nAs @knuth1984 shows [@knuth1984, p. 3].\n")) == []
+
+
+def test_undefined_citation_with_did_you_mean(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Intro\n\nSee [@knuth1984] and\nalso [@knuht1984].\n")
+    assert lines(root) == [
+        "manuscript/01-intro.md:4:7: error[undefined-citation]: 'knuht1984' is not in bibliography/refs.bib; "
+        "did you mean 'knuth1984'?"
+    ]
+
+
+def test_citation_differing_only_in_case_names_the_right_key(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Intro\n\n@Knuth1984 wrote.\n")
+    assert lines(root) == [
+        "manuscript/01-intro.md:3:1: error[undefined-citation]: 'Knuth1984' is not in bibliography/refs.bib, "
+        "but 'knuth1984' is; write '@knuth1984' (citation keys are case-sensitive for pandoc)",
+    ]
+
+
+def test_email_addresses_and_code_are_not_citations(tmp_path: Path) -> None:
+    chapter = "# Intro\n\nMail a@knuth1984.org, run `@nothere`, cite [@knuth1984].\n\n```\n@alsonot\n```\n"
+    assert lines(project(tmp_path, chapter)) == []
+
+
+def test_uncited_entry_at_its_bib_line_unless_in_nocite(tmp_path: Path) -> None:
+    bib = BOOK + "\n@misc{extra2000,\n  title = {Extra},\n}\n"
+    root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", bib)
+    assert lines(root) == [
+        "bibliography/refs.bib:8: error[uncited-entry]: 'extra2000' is never cited; cite it, delete it, or list it "
+        "under 'nocite' in metadata.yaml"
+    ]
+    (root / "manuscript/metadata.yaml").write_text("title: T\nnocite: [extra2000]\n")
+    assert lines(root) == []
+
+
+def test_unresolved_claim_placeholders(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Intro\n\nTrue [@?]. Also [citation needed]. [@knuth1984]\n")
+    assert lines(root) == [
+        "manuscript/01-intro.md:3:6: error[unresolved-claim]: placeholder [@?] still waits for its source; "
+        "replace it with a citation such as [@key]",
+        "manuscript/01-intro.md:3:17: error[unresolved-claim]: placeholder [citation needed] still waits for its "
+        "source; replace it with a citation such as [@key]",
+    ]
+
+
+def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro {#sec:intro}\n\nSee @sec:intro, @fig:mapp [@knuth1984].\n\n"
+        "# Again {#sec:intro}\n\n![Map](figures/map.png){#fig:map}\n"
+    )
+    root = project(tmp_path, chapter)
+    assert lines(root) == [
+        "manuscript/01-intro.md:3:17: error[undefined-label]: '@fig:mapp' refers to no element labelled "
+        "'{#fig:mapp}'; did you mean 'fig:map'?",
+        "manuscript/01-intro.md:5:9: error[duplicate-label]: label 'sec:intro' is already defined at "
+        "manuscript/01-intro.md:1",
+        "manuscript/01-intro.md:7:24: warning[unused-label]: label 'fig:map' is never referred to",
+    ]
+
+
+def test_footnotes_undefined_and_unused(tmp_path: Path) -> None:
+    chapter = "# Intro\n\nText[^a] and[^b] [@knuth1984].\n\n[^a]: Defined.\n\n[^c]: Never used.\n"
+    assert lines(project(tmp_path, chapter)) == [
+        "manuscript/01-intro.md:3:13: error[undefined-footnote]: footnote '[^b]' has no definition '[^b]:'",
+        "manuscript/01-intro.md:7:1: warning[unused-footnote]: footnote '[^c]' is defined but never referred to",
+    ]
+
+
+def test_bib_syntax_unclosed_brace_and_missing_comma_each_at_their_line(tmp_path: Path) -> None:
+    bib = (
+        BOOK + "\n@article{a,\n  author = {A, B},\n  title = {Open\n  journal = {J},\n  year = {2000},\n}\n"
+        "\n@article{b,\n  author = {A, B}\n  title = {T},\n}\n"
+    )
+    root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", bib)
+    assert lines(root) == [
+        "bibliography/refs.bib:10: error[bib-syntax]: 'title' has an unclosed '{'; add the missing '}'",
+        "bibliography/refs.bib:17: error[bib-syntax]: '}' expected; is a comma missing at the end of the previous "
+        "field?",
+    ]
+
+
+def test_duplicate_bib_key_across_files_ignoring_case(tmp_path: Path) -> None:
+    other = "@book{Knuth1984,\n  author = {K, D},\n  title = {T},\n  publisher = {P},\n  year = {1984},\n}\n"
+    root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", **{"bibliography/z-more.bib": other})
+    assert lines(root) == [
+        "bibliography/z-more.bib:1: error[duplicate-bib-key]: key 'Knuth1984' is already defined at "
+        "bibliography/refs.bib:1; keys compare ignoring case; rename or delete one entry"
+    ]
+
+
+def test_missing_and_invalid_fields(tmp_path: Path) -> None:
+    bib = "@article{a2000,\n  author = {A, B},\n  title = {T},\n  year = {20x0},\n  doi = {doi.org/10.1/x},\n}\n"
+    root = project(tmp_path, "# Intro\n\n[@a2000]\n", bib)
+    assert lines(root) == [
+        "bibliography/refs.bib:1: error[missing-field]: @article{a2000} has no 'journal' or 'journaltitle'; "
+        "add journal = {...}",
+        "bibliography/refs.bib:4: error[invalid-field]: year '20x0' of 'a2000' is not a four-digit year such as 2011",
+        "bibliography/refs.bib:5: error[invalid-field]: doi 'doi.org/10.1/x' of 'a2000' is not a DOI such as "
+        "10.1000/xyz123, without https://doi.org/",
+    ]
+
+
+def test_unknown_csl_name_suggests_a_close_one(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", **{"manuscript/metadata.yaml": "title: T\ncsl: iee\n"})
+    [line] = lines(root)
+    assert line.startswith("manuscript/metadata.yaml:2: error[csl]: unknown citation style 'iee'; did you mean '")
+
+
+def test_leftover_marker_in_what_the_reader_sees_stops_the_build(tmp_path: Path) -> None:
+    root = project(tmp_path, "# Intro\n\nWhat?? [@knuth1984]\n")
+    out = tmp_path / "out"
+    assert main(["html", "--project", str(root), "--out", str(out), "--quiet"]) == 1
+    assert not (out / "paper.html").exists()
+    result = checks.leftover_markers({"build/paper.pdf": "text with knuth1984? in it"}, {"knuth1984"})
+    assert [d.format() for d in result] == [
+        "build/paper.pdf: error[leftover-marker]: 'knuth1984?' appears in the output, a marker that did not "
+        'resolve: "text with knuth1984? in it"'
+    ]
+
+
+MIXED_FAULTS = [
+    "bibliography/refs.bib:8: error[uncited-entry]: 'backus1957' is never cited; cite it, delete it, or list it "
+    "under 'nocite' in metadata.yaml",
+    "bibliography/refs.bib:12: error[invalid-field]: year '57' of 'backus1957' is not a four-digit year such as 2011",
+    "bibliography/refs.bib:15: error[missing-field]: @book{knuth1968} has no 'publisher'; add publisher = {...}",
+    "bibliography/refs.bib:21: error[uncited-entry]: 'wirth1971' is never cited; cite it, delete it, or list it "
+    "under 'nocite' in metadata.yaml",
+    "bibliography/refs.bib:26: error[invalid-field]: doi 'https://doi.org/10.1007/BF00264291' of 'wirth1971' is not "
+    "a DOI such as 10.1000/xyz123, without https://doi.org/",
+    "bibliography/supplement.bib:1: error[duplicate-bib-key]: key 'Hopper1952' is already defined at "
+    "bibliography/refs.bib:1; keys compare ignoring case; rename or delete one entry",
+    "bibliography/supplement.bib:10: error[bib-syntax]: 'title' has an unclosed '{'; add the missing '}'",
+    "manuscript/01-introduction.md:1:16: warning[unused-label]: label 'sec:intro' is never referred to",
+    "manuscript/01-introduction.md:3:57: error[undefined-citation]: 'backus1975' is not in bibliography/refs.bib, "
+    "bibliography/supplement.bib; did you mean 'backus1957'?",
+    "manuscript/01-introduction.md:4:20: error[unresolved-claim]: placeholder [@?] still waits for its source; "
+    "replace it with a citation such as [@key]",
+    "manuscript/01-introduction.md:6:5: error[undefined-label]: '@sec:method' refers to no element labelled "
+    "'{#sec:method}'; did you mean 'sec:methods'?",
+    "manuscript/02-methods.md:3:26: error[unresolved-claim]: placeholder [citation needed] still waits for its "
+    "source; replace it with a citation such as [@key]",
+    "manuscript/02-methods.md:3:49: error[undefined-footnote]: footnote '[^note]' has no definition '[^note]:'",
+    "manuscript/02-methods.md:9:8: warning[unused-label]: label 'tbl:data' is never referred to",
+    "manuscript/02-methods.md:11:1: warning[unused-footnote]: footnote '[^orphan]' is defined but never referred to",
+    "manuscript/03-results.md:1:11: error[duplicate-label]: label 'sec:intro' is already defined at "
+    "manuscript/01-introduction.md:1",
+    "manuscript/metadata.yaml:5:12: error[metadata]: ORCID '0000-0002-1825-0098' of 'Grace Hopper' is not valid; an "
+    "ORCID iD reads 0000-0002-1825-0097 and ends in a check digit; copy it from orcid.org",
+    "manuscript/metadata.yaml:9:1: warning[metadata]: unknown key 'keywrods' in 'metadata.yaml'; did you mean "
+    "'keywords'?",
+    "14 error(s), 4 warning(s)",
+]
+
+FIXES = {
+    "manuscript/metadata.yaml": [
+        ("1825-0098", "1825-0097"),
+        ("keywrods", "keywords"),
+        ("[compilers]\n", "[compilers]\nnocite: [ritchie1974]\n"),
+    ],
+    "manuscript/01-introduction.md": [
+        ("backus1975", "backus1957"),
+        ("still open [@?]", "now sourced [@wirth1971]"),
+        ("@sec:method for", "@sec:methods for"),
+    ],
+    "manuscript/02-methods.md": [
+        ("[citation needed]", "[@hopper1952]"),
+        ("[^note]", "[^orphan]"),
+        ("We follow", "@tbl:data lists them. We follow"),
+    ],
+    "manuscript/03-results.md": [
+        ("{#sec:intro}", "{#sec:results}"),
+        (
+            "results agree with @sec:methods.",
+            "results [@hopper1953] agree with @sec:methods, as @sec:intro and @sec:results say.",
+        ),
+    ],
+    "bibliography/refs.bib": [
+        ("{57}", "{1957}"),
+        ("{The Art of Computer Programming},", "{The Art of Computer Programming},\n  publisher = {Addison-Wesley},"),
+        ("https://doi.org/10.1007", "10.1007"),
+    ],
+    "bibliography/supplement.bib": [("Hopper1952", "hopper1953"), ("time-sharing system,", "time-sharing system},")],
+}
+
+
+@pytest.mark.slow
+def test_mixed_faults_are_all_reported_in_one_run_and_the_fixed_paper_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "paper"
+    shutil.copytree(FIXTURES / "mixed-faults", root)
+    assert main(["all", "--project", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err.splitlines() == MIXED_FAULTS
+    assert not (root / "build").exists()
+
+    for rel, replacements in FIXES.items():
+        path = root / rel
+        text = path.read_text()
+        for old, new in replacements:
+            assert old in text, (rel, old)
+            text = text.replace(old, new)
+        path.write_text(text)
+    assert main(["all", "--project", str(root), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    text = normalize(page_text((root / "build/paper.html").read_text()))
+    assert "Table 1 lists them." in text
+    assert "agree with Section 2, as Section 1 and Section 3 say." in text
