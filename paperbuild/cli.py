@@ -82,6 +82,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"  {stage:<10} {seconds:6.2f} s", file=sys.stderr)
         for path in result.written.values():
             print(f"wrote {path}", file=sys.stderr)
+        if result.up_to_date:
+            print(f"up to date (inputs unchanged): {', '.join(result.up_to_date)}", file=sys.stderr)
     return 0 if result.ok else 1
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperbuild import checks, manuscript
 from paperbuild.bibliography import read_bibliography, validate_entries
+from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, has_errors
 from paperbuild.document import assemble
 from paperbuild.output import write_atomic
 from paperbuild.project import Project, load_project, relative
+from paperbuild.render import FORMATS as FORMATS_ORDER
+from paperbuild.render import Output
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class BuildResult:
     """Every problem found, errors and warnings."""
     written: dict[str, Path] = field(default_factory=dict)
     """Format -> output file written."""
+    up_to_date: list[str] = field(default_factory=list)
+    """Formats not rebuilt because their inputs did not change since the output was made."""
     timings: list[tuple[str, float]] = field(default_factory=list)
     """(stage, seconds) in the order the stages ran."""
 
@@ -59,12 +65,19 @@ class BuildResult:
             self.timings.append((stage, time.perf_counter() - start))
 
 
-def gather(root: Path, options: Options, result: BuildResult) -> checks.CheckContext:
-    """Read the project, the bibliography and the chapters, and run every check; diagnostics go to `result`."""
+def read(root: Path, options: Options, result: BuildResult) -> Project:
+    """Gather and decode the project (cheap: no pandoc, no bibliography parsing); diagnostics go to `result`."""
     with result.timed("read"):
         project, found = load_project(root, out_dir=options.out_dir, style=options.style, csl=options.csl)
+    result.diagnostics += found
+    return project
+
+
+def gather(project: Project, result: BuildResult) -> checks.CheckContext:
+    """Parse the bibliography and the chapters and run every check; diagnostics go to `result`."""
+    with result.timed("bibliography"):
         bibliography, bib_found = read_bibliography(project.bib_files)
-        result.diagnostics += found + bib_found + validate_entries(bibliography)
+        result.diagnostics += bib_found + validate_entries(bibliography)
     with result.timed("parse"):
         parsed = manuscript.parse(project, citeproc=result.ok)
     with result.timed("check"):
@@ -76,35 +89,70 @@ def gather(root: Path, options: Options, result: BuildResult) -> checks.CheckCon
 def run_check(root: Path, options: Options) -> BuildResult:
     """`check`: every check, nothing rendered."""
     result = BuildResult()
-    gather(root, options, result)
+    gather(read(root, options, result), result)
     return result
 
 
+def _preload(formats: Sequence[str]) -> None:
+    """Import the PDF engine in the background while pandoc parses: the import costs a third of a second."""
+    if "pdf" in formats:
+        with suppress(Exception):
+            import weasyprint  # noqa: F401
+
+
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
-    """Check, then render every format in memory, then write them all."""
-    from paperbuild.render import OUTPUT_NAMES, RenderJob, get_renderer
+    """Check, then render the formats whose inputs changed (concurrently), then write them all."""
+    from paperbuild.render import OUTPUT_NAMES
 
     result = BuildResult()
-    context = gather(root, options, result)
-    if not result.ok:
-        return result
-    project: Project = context.project
-    job = RenderJob(assemble(context.manuscript, project.metadata), project)
-    if "html" in formats or "pdf" in formats:
-        from paperbuild.render.html import html_pieces
-
-        with result.timed("html pieces"):
-            job.html_pieces = html_pieces(job.paper)
-    rendered = {}
-    for fmt in formats:
-        with result.timed(fmt):
-            rendered[fmt] = get_renderer(fmt)(job)
-    paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in rendered}
+    with ThreadPoolExecutor(max_workers=len(FORMATS_ORDER)) as pool:
+        project = read(root, options, result)
+        cache = BuildCache.load(project.out_dir)
+        keys = input_keys(project, tuple(formats))
+        paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in formats}
+        stale = [fmt for fmt in formats if not cache.is_fresh(fmt, keys[fmt], paths[fmt])]
+        result.up_to_date = [fmt for fmt in formats if fmt not in stale]
+        if not stale and result.ok:
+            result.diagnostics = list(cache.diagnostics)  # same inputs, same findings
+            return result
+        pool.submit(_preload, stale)
+        context = gather(project, result)
+        if not result.ok:
+            return result
+        rendered = _render(context, stale, pool, result)
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
     result.diagnostics += checks.leftover_markers(texts, context.cited_keys)
     if not result.ok:
         return result
     for fmt, output in rendered.items():
         write_atomic(paths[fmt], output.data)
+        cache.record(fmt, keys[fmt], paths[fmt])
         result.written[fmt] = paths[fmt]
+    cache.diagnostics = list(result.diagnostics)
+    write_atomic(cache.path, cache.to_bytes())
     return result
+
+
+def _render(
+    context: checks.CheckContext, formats: list[str], pool: ThreadPoolExecutor, result: BuildResult
+) -> dict[str, Output]:
+    """Render `formats` concurrently: the DOCX (a pandoc process) alongside the HTML page and the PDF."""
+    from paperbuild.render import RenderJob, get_renderer
+
+    project = context.project
+    job = RenderJob(assemble(context.manuscript, project.metadata), project)
+
+    def render(fmt: str) -> Output:
+        with result.timed(fmt):
+            return get_renderer(fmt)(job)
+
+    futures = {}
+    if "docx" in formats:
+        futures["docx"] = pool.submit(render, "docx")
+    if "html" in formats or "pdf" in formats:
+        from paperbuild.render.html import html_pieces
+
+        with result.timed("html pieces"):
+            job.html_pieces = html_pieces(job.paper)
+        futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
+    return {fmt: futures[fmt].result() for fmt in FORMATS_ORDER if fmt in futures}

@@ -1,0 +1,121 @@
+"""The build cache: a content hash of every input each output depends on, kept beside the outputs.
+
+Takes the gathered Project, the requested formats and the tool versions; gives, per format, the key of its inputs
+and whether the output on disk was made from exactly those inputs. The cache file lives in the output folder
+(`.paperbuild-cache.json`); a cache that is missing, corrupted or of another version is simply not trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+from paperbuild import __version__
+from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.project import Project
+
+CACHE_FILE = ".paperbuild-cache.json"
+CACHE_VERSION = 1
+# Which files of a style folder each format reads: the DOCX only its reference document; the HTML page inlines
+# the template and both stylesheets; the PDF is that page plus the fonts print.css loads.
+STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
+    "docx": lambda rel: rel == "reference.docx",
+    "html": lambda rel: rel != "reference.docx" and not rel.startswith("fonts/"),
+    "pdf": lambda rel: rel != "reference.docx",
+}
+TOOLS_OF = {
+    "docx": ("pypandoc-binary",),
+    "html": ("pypandoc-binary", "jinja2"),
+    "pdf": ("pypandoc-binary", "jinja2", "weasyprint"),
+}
+
+
+def _tool_version(name: str) -> str:
+    try:
+        return package_metadata.version(name)
+    except package_metadata.PackageNotFoundError:
+        return "missing"
+
+
+def _digest(parts: list[tuple[str, bytes]]) -> str:
+    hasher = hashlib.sha256()
+    for name, data in sorted(parts):
+        hasher.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return hasher.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes; "" when it does not exist."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def input_keys(project: Project, formats: tuple[str, ...]) -> dict[str, str]:
+    """Format -> hash of everything its output depends on: chapters, metadata, bibliography, CSL, the style
+    files it reads, the tool versions and paperbuild's own version."""
+    common: list[tuple[str, bytes]] = [
+        (f"src:{s.rel}", s.text.encode()) for s in (*project.chapters, project.metadata_source, *project.bib_files)
+    ]
+    if project.csl_file is not None:
+        common.append(("csl", project.csl_file.read_bytes()))
+    common.append(("paperbuild", __version__.encode()))
+    style_files = sorted(p for p in project.style_dir.rglob("*") if p.is_file())
+    keys = {}
+    for fmt in formats:
+        parts = list(common)
+        for path in style_files:
+            rel = path.relative_to(project.style_dir).as_posix()
+            if STYLE_FILES_OF[fmt](rel):
+                parts.append((f"style:{rel}", path.read_bytes()))
+        parts += [(f"tool:{tool}", _tool_version(tool).encode()) for tool in TOOLS_OF[fmt]]
+        parts.append(("style-dir", str(project.style_dir).encode()))
+        keys[fmt] = _digest(parts)
+    return keys
+
+
+@dataclass
+class BuildCache:
+    """What the last successful build of an output folder made, read from and written to its cache file."""
+
+    path: Path
+    """The cache file."""
+    entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Format -> {"key": input key, "output": file name, "sha256": output hash}."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """The warnings of the last build, shown again when nothing needs rebuilding."""
+
+    @classmethod
+    def load(cls, out_dir: Path) -> BuildCache:
+        """The cache of `out_dir`; an empty one when the file is missing or cannot be trusted."""
+        path = out_dir / CACHE_FILE
+        try:
+            data: Any = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != CACHE_VERSION:
+                return cls(path)
+            entries = {str(f): {k: str(v) for k, v in e.items()} for f, e in data["entries"].items()}
+            diagnostics = [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in data["diagnostics"]]
+            return cls(path, entries, diagnostics)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls(path)
+
+    def is_fresh(self, fmt: str, key: str, output: Path) -> bool:
+        """Whether `output` exists, is the file the cache recorded, and was made from inputs with this key."""
+        entry = self.entries.get(fmt)
+        return entry is not None and entry["key"] == key and entry["sha256"] == file_sha256(output)
+
+    def record(self, fmt: str, key: str, output: Path) -> None:
+        """Remember that `output` was just made from inputs with this key."""
+        self.entries[fmt] = {"key": key, "output": output.name, "sha256": file_sha256(output)}
+
+    def to_bytes(self) -> bytes:
+        """The cache file's contents."""
+        data = {
+            "version": CACHE_VERSION,
+            "entries": self.entries,
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+        return json.dumps(data, indent=1, sort_keys=True).encode()
