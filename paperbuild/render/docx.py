@@ -15,15 +15,37 @@ from typing import Any
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
+from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
 
 REFERENCE_DOC = "reference.docx"
+CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
 RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
 
 
-def _meta_text(value: str) -> dict[str, Any]:
-    return {"t": "MetaInlines", "c": text(value)}
+def _byline(paper: Paper, author: Author) -> list[Node]:
+    """An author's name with superscript affiliation marks (when the paper has several affiliations)."""
+    marks = paper.metadata.affiliation_marks()
+    numbers = [str(marks[a]) for a in author.affiliations if a in marks] if len(marks) > 1 else []
+    superscript: list[Node] = [{"t": "Superscript", "c": text(",".join(numbers))}] if numbers else []
+    return [*text(author.name), *superscript]
+
+
+def _with_core_creator(data: bytes, creator: str) -> bytes:
+    """The DOCX with docProps/core.xml's creator set to the plain author names (pandoc writes the bylines with
+    their affiliation marks run in: "Maren Holt1")."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "docProps/core.xml":
+                content = CREATOR.sub(
+                    lambda m: m.group(1) + html.escape(creator) + m.group(3), content.decode()
+                ).encode()
+            target.writestr(item, content)
+    return out.getvalue()
 
 
 def _labelled(label: str, blocks: list[Node]) -> list[Node]:
@@ -84,7 +106,10 @@ def render_docx(job: RenderJob) -> Output:
     paper, project = job.paper, job.project
     meta: dict[str, Any] = {
         "title": {"t": "MetaInlines", "c": paper.title},
-        "author": {"t": "MetaList", "c": [_meta_text(a.name) for a in paper.metadata.authors]},
+        "author": {
+            "t": "MetaList",
+            "c": [{"t": "MetaInlines", "c": _byline(paper, a)} for a in paper.metadata.authors],
+        },
         "keywords": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": k} for k in paper.keywords]},
         "lang": {"t": "MetaString", "c": paper.metadata.lang},
     }
@@ -102,4 +127,5 @@ def render_docx(job: RenderJob) -> Output:
         str(project.manuscript_dir),
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
+    data = _with_core_creator(data, "; ".join(a.name for a in paper.metadata.authors))
     return Output(data, docx_text(data))
