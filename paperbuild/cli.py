@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"paperbuild: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except SystemExit as exc:  # argparse's --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         print("paperbuild: interrupted", file=sys.stderr)
         return 130

@@ -33,6 +33,9 @@ KNOWN_KEYS = (
 )
 AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
+STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
 ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
@@ -130,21 +133,24 @@ class _Reader:
         mark = node.start_mark
         self.diagnostics.append(Diagnostic(self.path, mark.line + 1, mark.column + 1, severity, code, message, hint))
 
-    def string(self, node: yaml.Node, key: str) -> str:
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:null":
-                return ""
-            plain_date = key == "date" and node.tag == "tag:yaml.org,2002:timestamp"
-            if node.tag != "tag:yaml.org,2002:str" and node.style is None and not plain_date:
-                self.report(
-                    node,
-                    "metadata",
-                    f"'{key}' must be text, but YAML reads {node.value!r} as {node.tag.rsplit(':', 1)[-1]}",
-                    f'quote it: {key}: "{node.value}"',
-                )
-            return str(node.value)
-        self.report(node, "metadata", f"'{key}' must be text, not a {_kind(node)}")
-        return ""
+    def string(self, node: yaml.Node, key: str, *, item: bool = False) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            if node.tag in STANDARD_TAGS:
+                self.report(node, "metadata", f"'{key}' must be text, not a {_kind(node)}")
+            return ""
+        if node.tag == "tag:yaml.org,2002:null" or node.tag not in STANDARD_TAGS:
+            return ""  # a foreign tag is reported once, by _check_tags
+        plain_date = key == "date" and node.tag == "tag:yaml.org,2002:timestamp"
+        if node.tag != "tag:yaml.org,2002:str" and node.style is None and not plain_date:
+            kind = node.tag.rsplit(":", 1)[-1]
+            quoted = f'"{node.value}"' if item else f'{key}: "{node.value}"'
+            self.report(
+                node,
+                "metadata",
+                f"'{key}' must be text, but YAML reads {node.value!r} as {kind}",
+                f"quote it: {quoted}",
+            )
+        return str(node.value)
 
     def boolean(self, node: yaml.Node, key: str) -> bool:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
@@ -154,7 +160,7 @@ class _Reader:
 
     def strings(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if isinstance(node, yaml.SequenceNode):
-            return tuple(self.string(item, key) for item in node.value)
+            return tuple(self.string(entry, key, item=True) for entry in node.value)
         if isinstance(node, yaml.ScalarNode):
             return (self.string(node, key),)
         self.report(node, "metadata", f"'{key}' must be a list of text items")
@@ -167,7 +173,10 @@ class _Reader:
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key not in known:
+            if key in result:
+                first = result[key].start_mark.line + 1
+                self.report(key_node, "metadata", f"'{key}' is given twice (first at line {first})", "keep one of them")
+            elif key not in known:
                 self.report(
                     key_node, "metadata", f"unknown key '{key}' in '{what}'", did_you_mean(key, known), Severity.WARNING
                 )
@@ -209,6 +218,10 @@ def read_metadata(text: str, path: str) -> tuple[Metadata, list[Diagnostic]]:
                 "give at least a title: 'title: My paper'",
             )
         ]
+    _check_tags(reader, root)
+    if not isinstance(root, yaml.MappingNode):
+        reader.report(root, "metadata", "metadata.yaml must be a mapping of keys to values", "start with 'title: ...'")
+        return Metadata(title=""), reader.diagnostics
     top = reader.mapping(root, "metadata.yaml", KNOWN_KEYS)
     lines = {key: node.start_mark.line + 1 for key, node in top.items()}
     values: dict[str, Any] = {}
@@ -236,12 +249,35 @@ def read_metadata(text: str, path: str) -> tuple[Metadata, list[Diagnostic]]:
         values["affiliations"] = tuple(
             _read_affiliation(reader, n) for n in reader.sequence(top["affiliations"], "affiliations")
         )
-    metadata = Metadata(lines=lines, **{k: v for k, v in values.items() if v or k == "title"})
+    title = values.pop("title", "")
+    metadata = Metadata(title=title, lines=lines, **{k: v for k, v in values.items() if v})
     if not metadata.title:
         where = top.get("title", root)
         reader.report(where, "metadata", "the paper has no title", "add 'title: ...' to metadata.yaml")
     _check_affiliation_ids(reader, metadata, author_node)
     return metadata, reader.diagnostics
+
+
+def _check_tags(reader: _Reader, root: yaml.Node) -> None:
+    """Report every YAML tag that would construct something other than text, numbers, lists and mappings
+    (`!!python/object/apply:...`): the safe loader never runs them, and the user should know they are ignored."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, key = stack.pop()
+        if id(node) in seen:  # aliases share nodes: visit each once, so an alias bomb costs nothing
+            continue
+        seen.add(id(node))
+        if node.tag not in STANDARD_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            where = f" on '{key}'" if key else ""
+            hint = "remove the tag; metadata holds only text, numbers, lists and mappings"
+            reader.report(node, "metadata", f"YAML tag '{tag}'{where} is not allowed in metadata", hint)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, key) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                stack.extend([(key_node, key), (value_node, str(key_node.value))])
 
 
 def _read_author(reader: _Reader, node: yaml.Node) -> Author:

@@ -118,6 +118,7 @@ def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagno
         number = int(match.group(1))
         if number in numbered:
             other = relative(numbered[number], root)
+            name = relative(path, root)
             diagnostics.append(
                 Diagnostic(
                     relative(path, root),
@@ -161,8 +162,11 @@ def load_project(
     if not meta_path.is_file():
         raise InputError(f"{meta_rel}: missing; a paper needs at least 'title: ...' there")
     meta_text = _read_text(meta_path, root, diagnostics)
-    metadata, meta_diags = read_metadata(meta_text or "", meta_rel)
-    diagnostics += meta_diags
+    if meta_text is None:
+        metadata = Metadata(title="")
+    else:
+        metadata, meta_diags = read_metadata(meta_text, meta_rel)
+        diagnostics += meta_diags
 
     chapter_paths, chapter_diags = find_chapters(manuscript, root)
     diagnostics += chapter_diags
