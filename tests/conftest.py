@@ -16,7 +16,10 @@ SEED = REPO.parent / "shared" / "seed" / "paper.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 MINIMAL_META = "title: A Small Paper\nauthors:\n  - name: Ada Lovelace\n"
-MINIMAL_BIB = "@book{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {The {TeXbook}},\n  publisher = {Addison-Wesley},\n  year = {1984},\n}\n"
+MINIMAL_BIB = (
+    "@book{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {The {TeXbook}},\n"
+    "  publisher = {Addison-Wesley},\n  year = {1984},\n}\n"
+)
 
 
 def make_project(root: Path, files: dict[str, str]) -> Path:
