@@ -17,9 +17,9 @@ from typing import Any
 
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.output import CACHE_FILE
 from paperbuild.project import Project
 
-CACHE_FILE = ".paperbuild-cache.json"
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX only its reference document; the HTML page inlines
 # the template and both stylesheets; the PDF is that page plus the fonts print.css loads.

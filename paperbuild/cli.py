@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity, to_json
 from paperbuild.errors import PaperbuildError, UsageError
 
-COMMANDS = ("all", "pdf", "html", "docx", "check")
+if TYPE_CHECKING:
+    from paperbuild.pipeline import BuildResult, Options
+
+COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean")
 FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
 
 
@@ -49,6 +54,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", dest="output_format", help="how to print diagnostics"
     )
+    parser.add_argument("--port", type=int, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"paperbuild {__version__}")
@@ -67,23 +73,60 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) ->
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
+def _report(result: BuildResult, args: argparse.Namespace) -> None:
+    _print_diagnostics(result.diagnostics, args.output_format)
+    if not args.quiet and args.output_format == "text":
+        for stage, seconds in result.timings:
+            print(f"  {stage:<12} {seconds:6.2f} s", file=sys.stderr)
+        for path in result.written.values():
+            print(f"wrote {path}", file=sys.stderr)
+        if result.up_to_date:
+            print(f"up to date (inputs unchanged): {', '.join(result.up_to_date)}", file=sys.stderr)
+
+
+def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
+    from paperbuild.watch import watch
+
+    shown: dict[str, list[Diagnostic]] = {}
+
+    def report(result: BuildResult, what: str) -> None:
+        if result.diagnostics != shown.get(what):
+            _print_diagnostics(result.diagnostics, args.output_format)
+            shown[what] = result.diagnostics
+        done = ", ".join(result.written) or "nothing to do" if result.ok else "stopped by errors"
+        seconds = sum(t for _, t in result.timings)
+        print(f"[{time.strftime('%H:%M:%S')}] {what}: {done} ({seconds:.2f} s)", file=sys.stderr, flush=True)
+
+    def started(url: str) -> None:
+        print(f"serving {url} (live reload); Ctrl-C stops", file=sys.stderr, flush=True)
+
+    try:
+        watch(root, options, args.port, report, started)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on port {args.port}: {exc.strerror}; try --port 0") from exc
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     from paperbuild.pipeline import Options, run_build, run_check
 
     root = (args.project or default_project()).resolve()
     options = Options(out_dir=args.out, style=args.style, csl=args.csl)
+    if args.command == "watch":
+        return _watch(root, options, args)
+    if args.command == "clean":
+        from paperbuild.output import clean
+
+        for path in clean((args.out or root / "build").resolve()):
+            print(f"removed {path}", file=sys.stderr)
+        return 0
     if args.command == "check":
         result = run_check(root, options)
     else:
         result = run_build(root, FORMATS_OF[args.command], options)
-    _print_diagnostics(result.diagnostics, args.output_format)
-    if not args.quiet and args.output_format == "text":
-        for stage, seconds in result.timings:
-            print(f"  {stage:<10} {seconds:6.2f} s", file=sys.stderr)
-        for path in result.written.values():
-            print(f"wrote {path}", file=sys.stderr)
-        if result.up_to_date:
-            print(f"up to date (inputs unchanged): {', '.join(result.up_to_date)}", file=sys.stderr)
+    _report(result, args)
     return 0 if result.ok else 1
 
 

@@ -19,7 +19,7 @@ from paperbuild.bibliography import read_bibliography, validate_entries
 from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, has_errors
 from paperbuild.document import assemble
-from paperbuild.output import write_atomic
+from paperbuild.output import OUTPUT_NAMES, write_atomic
 from paperbuild.project import Project, load_project, relative
 from paperbuild.render import FORMATS as FORMATS_ORDER
 from paperbuild.render import Output
@@ -102,8 +102,6 @@ def _preload(formats: Sequence[str]) -> None:
 
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
     """Check, then render the formats whose inputs changed (concurrently), then write them all."""
-    from paperbuild.render import OUTPUT_NAMES
-
     result = BuildResult()
     with ThreadPoolExecutor(max_workers=len(FORMATS_ORDER)) as pool:
         project = read(root, options, result)

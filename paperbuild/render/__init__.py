@@ -19,7 +19,6 @@ from paperbuild.project import Project
 Renderer = Callable[["RenderJob"], "Output"]
 RENDERERS: dict[str, Renderer] = {}
 FORMATS = ("html", "pdf", "docx")
-OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
 
 
 @dataclass(frozen=True)
