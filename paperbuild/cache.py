@@ -54,9 +54,9 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
-def input_keys(project: Project, formats: tuple[str, ...]) -> dict[str, str]:
+def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, str]) -> dict[str, str]:
     """Format -> hash of everything its output depends on: chapters, metadata, bibliography, CSL, the style
-    files it reads, the tool versions and paperbuild's own version."""
+    files it reads, the options in `settings` that concern it, the tool versions and paperbuild's own version."""
     common: list[tuple[str, bytes]] = [
         (f"src:{s.rel}", s.text.encode()) for s in (*project.chapters, project.metadata_source, *project.bib_files)
     ]
@@ -73,6 +73,7 @@ def input_keys(project: Project, formats: tuple[str, ...]) -> dict[str, str]:
                 parts.append((f"style:{rel}", path.read_bytes()))
         parts += [(f"tool:{tool}", _tool_version(tool).encode()) for tool in TOOLS_OF[fmt]]
         parts.append(("style-dir", str(project.style_dir).encode()))
+        parts.append(("settings", settings.get(fmt, "").encode()))
         keys[fmt] = _digest(parts)
     return keys
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
 
 COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean")
+PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
 
 
@@ -53,6 +54,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--csl", default=None, metavar="NAME|PATH", help="citation style (CSL name or .csl file)")
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", dest="output_format", help="how to print diagnostics"
+    )
+    parser.add_argument(
+        "--pdf-standard",
+        choices=PDF_STANDARDS,
+        default="pdf/ua-1",
+        help="PDF variant: tagged, accessible PDF/UA-1 by default; pdf/a-3b for archiving",
     )
     parser.add_argument("--port", type=int, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
@@ -113,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
     from paperbuild.pipeline import Options, run_build, run_check
 
     root = (args.project or default_project()).resolve()
-    options = Options(out_dir=args.out, style=args.style, csl=args.csl)
+    options = Options(out_dir=args.out, style=args.style, csl=args.csl, pdf_standard=args.pdf_standard)
     if args.command == "watch":
         return _watch(root, options, args)
     if args.command == "clean":

@@ -35,6 +35,12 @@ class Options:
     """House style overriding metadata's `style`."""
     csl: str | None = None
     """Citation style overriding metadata's `csl`."""
+    pdf_standard: str = "pdf/ua-1"
+    """PDF variant WeasyPrint writes: tagged PDF/UA-1 by default, or an archival one such as pdf/a-3b."""
+
+    def render_settings(self) -> dict[str, str]:
+        """Format -> the options that change its output, for the cache key."""
+        return {"pdf": f"pdf-standard={self.pdf_standard}"}
 
 
 @dataclass
@@ -106,7 +112,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     with ThreadPoolExecutor(max_workers=len(FORMATS_ORDER)) as pool:
         project = read(root, options, result)
         cache = BuildCache.load(project.out_dir)
-        keys = input_keys(project, tuple(formats))
+        keys = input_keys(project, tuple(formats), options.render_settings())
         paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in formats}
         stale = [fmt for fmt in formats if not cache.is_fresh(fmt, keys[fmt], paths[fmt])]
         result.up_to_date = [fmt for fmt in formats if fmt not in stale]
@@ -117,7 +123,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
         context = gather(project, result)
         if not result.ok:
             return result
-        rendered = _render(context, stale, pool, result)
+        rendered = _render(context, stale, options, pool, result)
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
     result.diagnostics += checks.leftover_markers(texts, context.cited_keys)
     if not result.ok:
@@ -132,13 +138,13 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
 
 
 def _render(
-    context: checks.CheckContext, formats: list[str], pool: ThreadPoolExecutor, result: BuildResult
+    context: checks.CheckContext, formats: list[str], options: Options, pool: ThreadPoolExecutor, result: BuildResult
 ) -> dict[str, Output]:
     """Render `formats` concurrently: the DOCX (a pandoc process) alongside the HTML page and the PDF."""
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
-    job = RenderJob(assemble(context.manuscript, project.metadata), project)
+    job = RenderJob(assemble(context.manuscript, project.metadata), project, pdf_standard=options.pdf_standard)
 
     def render(fmt: str) -> Output:
         with result.timed(fmt):

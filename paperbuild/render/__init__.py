@@ -39,6 +39,8 @@ class RenderJob:
     """The assembled, numbered paper."""
     project: Project
     """Paths, metadata and the style folder."""
+    pdf_standard: str = "pdf/ua-1"
+    """The PDF variant to write (a WeasyPrint `pdf_variant`)."""
     html_pieces: dict[str, Markup] = field(default_factory=dict)
     """The paper's pieces as HTML (one pandoc run), shared by the HTML and PDF renderers."""
 

@@ -71,7 +71,7 @@ def render_pdf(job: RenderJob) -> Output:
     try:
         document = weasyprint.HTML(string=html, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher)
         laid_out = document.render(font_config=fonts, pdf_tags=True)
-        pdf: bytes = laid_out.write_pdf(pdf_tags=True)
+        pdf: bytes = laid_out.write_pdf(pdf_variant=job.pdf_standard, pdf_tags=True)
     except OSError as exc:
         raise InputError(f"{project.style_dir.name} style: {exc}") from exc
     return Output(pdf, layout_text(laid_out))
