@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "undefined-footnote": "a footnote reference [^n] without a definition",
     "unused-footnote": "a footnote definition nothing refers to (warning)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
+    "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",

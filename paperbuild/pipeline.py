@@ -158,5 +158,12 @@ def _render(
 
         with result.timed("html pieces"):
             job.html_pieces = html_pieces(job.paper)
+        if "pdf" in formats:
+            from paperbuild.glyphs import missing_glyphs
+            from paperbuild.render.html import page_text
+
+            result.diagnostics += missing_glyphs(page_text("".join(job.html_pieces.values())), project)
+            if not result.ok:
+                return {}
         futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
     return {fmt: futures[fmt].result() for fmt in FORMATS_ORDER if fmt in futures}

@@ -37,6 +37,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "undefined-footnote",
         "unused-footnote",
         "leftover-marker",
+        "missing-glyph",
         "bib-syntax",
         "duplicate-bib-key",
         "missing-field",

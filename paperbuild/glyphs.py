@@ -1,0 +1,138 @@
+"""Find the characters no available font can draw, before the PDF would show them as empty boxes ("tofu").
+
+Takes the project (its style's fonts and its sources) and the text the PDF will typeset; gives a diagnostic per
+source line holding such characters, naming them and the font package to install. Available fonts are the style's
+own (read with fontTools, which WeasyPrint already depends on) and the system's (listed by fontconfig's fc-list,
+the font lookup Pango itself falls back on).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.project import Project, SourceFile, relative
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
+# (first, last code point, Debian/Ubuntu font package that covers the block)
+PACKAGES = (
+    (0x1100, 0x11FF, "fonts-noto-cjk"),
+    (0x2E80, 0x9FFF, "fonts-noto-cjk"),
+    (0xAC00, 0xD7AF, "fonts-noto-cjk"),
+    (0xF900, 0xFAFF, "fonts-noto-cjk"),
+    (0xFF00, 0xFFEF, "fonts-noto-cjk"),
+    (0x20000, 0x3FFFF, "fonts-noto-cjk"),
+    (0x1F300, 0x1FAFF, "fonts-noto-color-emoji"),
+)
+MAX_LISTED = 8
+
+
+def _style_coverage(fonts_dir: Path) -> set[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    covered: set[int] = set()
+    for path in sorted(fonts_dir.rglob("*")) if fonts_dir.is_dir() else []:
+        suffix = path.suffix.lower()
+        if suffix in (".ttc", ".otc"):
+            with TTCollection(path, lazy=True) as collection:
+                for font in collection.fonts:
+                    covered.update(font.getBestCmap() or {})
+        elif suffix in FONT_SUFFIXES:
+            with TTFont(path, lazy=True) as font:
+                covered.update(font.getBestCmap() or {})
+    return covered
+
+
+@cache
+def system_coverage() -> frozenset[int] | None:
+    """Code points some installed font covers, per fontconfig; None when fc-list is not installed."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    listing = subprocess.run([fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, timeout=60)
+    covered: set[int] = set()
+    for line in listing.stdout.splitlines():
+        for part in line.split():
+            first, _, last = part.partition("-")
+            covered.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(covered)
+
+
+def package_for(char: str) -> str:
+    """The Debian/Ubuntu font package that draws `char`."""
+    code = ord(char)
+    return next(
+        (package for first, last, package in PACKAGES if first <= code <= last), "fonts-noto-core or fonts-noto-extra"
+    )
+
+
+def uncovered(text: str, project: Project) -> set[str]:
+    """Characters of `text` that neither the style's fonts nor the system's cover (without fc-list, only the
+    style's fonts count)."""
+    wanted = {ch for ch in set(text) if not ch.isspace() and unicodedata.category(ch)[0] != "C"}
+    wanted -= {chr(c) for c in _style_coverage(project.style_dir / "fonts") if chr(c) in wanted}
+    system = system_coverage()
+    return {ch for ch in wanted if system is None or ord(ch) not in system}
+
+
+def _describe(chars: Iterable[str]) -> str:
+    listed = sorted(chars)
+    shown = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in listed[:MAX_LISTED])
+    return shown + (f" and {len(listed) - MAX_LISTED} more" if len(listed) > MAX_LISTED else "")
+
+
+def _fonts_folder(project: Project) -> str:
+    if project.style_dir.is_relative_to(project.root):
+        return f"{relative(project.style_dir, project.root)}/fonts/"
+    return f"styles/{project.style_dir.name}/fonts/ (in a copy of the style in your project)"
+
+
+def missing_glyphs(text: str, project: Project) -> list[Diagnostic]:
+    """A diagnostic per source line holding characters of `text` that no available font covers."""
+    missing = uncovered(text, project)
+    if not missing:
+        return []
+    # Without fc-list the system's fonts are unknown: a warning, since Pango may still find a font.
+    severity = Severity.ERROR if system_coverage() is not None else Severity.WARNING
+    sources: list[SourceFile] = [*project.chapters, project.metadata_source, *project.bib_files]
+    found: set[str] = set()
+    diagnostics = []
+    for source in sources:
+        index = LineIndex(source.text)
+        by_line: dict[int, set[str]] = {}
+        for offset, ch in enumerate(source.text):
+            if ch in missing:
+                by_line.setdefault(index.position(offset)[0], set()).add(ch)
+        for line, chars in sorted(by_line.items()):
+            found |= chars
+            packages = sorted({package_for(ch) for ch in chars})
+            diagnostics.append(
+                Diagnostic(
+                    source.rel,
+                    line,
+                    0,
+                    severity,
+                    "missing-glyph",
+                    f"no available font has {_describe(chars)}; the PDF would show empty boxes",
+                    f"install {' or '.join(packages)} (Debian/Ubuntu package), or add a font covering them to "
+                    f"{_fonts_folder(project)}",
+                )
+            )
+    if missing - found:
+        diagnostics.append(
+            Diagnostic(
+                project.metadata_file,
+                0,
+                0,
+                severity,
+                "missing-glyph",
+                f"no available font has {_describe(missing - found)}",
+                f"install {package_for(min(missing - found))}",
+            )
+        )
+    return diagnostics

@@ -1,0 +1,335 @@
+"""Generate `styles/default/reference.docx`, the DOCX house style: a sober journal-manuscript look.
+
+Run it by hand from the repository root whenever the house style of the DOCX changes, then commit the .docx:
+
+    /work/venv/bin/python styles/make_reference_docx.py            # writes styles/default/reference.docx
+    /work/venv/bin/python styles/make_reference_docx.py OUT.docx   # or anywhere else, to compare
+
+It needs pypandoc-binary and python-docx (`pip install -e '.[test]'`). It starts from the reference document of the
+pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file reference.docx`, with the pandoc of
+`pypandoc.get_pandoc_path()`), so every style pandoc's DOCX writer looks for is there, and edits it with python-docx:
+
+- the fonts: Noto Serif, the face of the PDF (shipped in `styles/default/fonts`), for Latin text; "Noto Serif CJK SC"
+  for East Asian text; the font table tells Word to substitute Times New Roman (SimSun) where they are missing;
+- every style listed in `STYLES` below (sizes, weights, alignment, spacing, indents), headings in black;
+- two paragraph styles pandoc would otherwise create on the fly from Normal: Affiliation and Keywords (used by
+  `paperbuild/render/docx.py` through `custom-style`), and the Footer style;
+- the page: A4, 2.5 cm margins, the page number (a PAGE field) centred in the footer.
+
+The output is reproducible: the same pandoc and python-docx give the same bytes (zip entries carry a fixed date).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pypandoc
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor, Twips
+
+OUT = Path(__file__).resolve().parent / "default" / "reference.docx"
+
+SERIF = "Noto Serif"  # the PDF's face, shipped in styles/default/fonts
+SERIF_CJK = "Noto Serif CJK SC"  # East Asian text (the paper's lang may be zh)
+SERIF_FALLBACK = "Times New Roman"  # what Word substitutes for Noto Serif (font table altName)
+CJK_FALLBACK = "SimSun"
+# OS/2 PANOSE of NotoSerif-Regular.ttf: lets Word pick a close serif face when Noto Serif is not installed
+SERIF_PANOSE = "02020502060505020204"
+
+PAGE_WIDTH, PAGE_HEIGHT = Twips(11906), Twips(16838)  # A4, 210 x 297 mm
+MARGIN = Cm(2.5)
+HEADER_FOOTER_DISTANCE = Cm(1.25)
+
+LEFT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
+
+# Paragraph styles: what each one looks like. Keys: base (style it inherits from), size (pt), bold, italic,
+# align, before/after (spacing in pt), line (line spacing, a multiple), left/right (indents in cm), hanging (cm),
+# keep_next, keep_lines. A key left out keeps what the style inherits. Styles not listed keep pandoc's look apart
+# from the font and the colour (every style is black and in the serif face).
+STYLES: dict[str, dict[str, Any]] = {
+    "Normal": {"size": 11, "after": 0, "line": 1.0},
+    # body text: 1.5 lines, a 6 pt gap between paragraphs and no first-line indent (as in the PDF), ragged right
+    # (a manuscript for editing and review: Word does not hyphenate, so justified lines would gape)
+    "Body Text": {"base": "Normal", "align": LEFT, "before": 0, "after": 6, "line": 1.5},
+    "First Paragraph": {"base": "Body Text"},
+    "Compact": {"base": "Body Text", "before": 1, "after": 1, "line": 1.0},  # table cells, tight lists
+    "Block Text": {"base": "Body Text", "size": 10, "before": 3, "after": 9, "left": 1, "right": 1, "line": 1.15},
+    # title block
+    "Title": {"base": "Normal", "size": 16, "bold": True, "align": CENTER, "before": 0, "after": 12, "line": 1.15},
+    "Subtitle": {"base": "Title", "size": 13, "bold": False, "before": 0, "after": 12},
+    "Author": {"base": "Normal", "size": 12, "bold": False, "align": CENTER, "before": 0, "after": 3},
+    "Affiliation": {"base": "Normal", "size": 10, "italic": True, "align": CENTER, "before": 0, "after": 2},
+    "Date": {"base": "Normal", "size": 10, "bold": False, "align": CENTER, "before": 6, "after": 0},
+    "Abstract Title": {"base": "Normal", "size": 10, "bold": True, "align": CENTER, "before": 18, "after": 0},
+    "Abstract": {
+        "base": "Normal", "size": 10, "align": LEFT, "before": 18, "after": 6, "left": 1, "right": 1, "line": 1.15,
+        "keep_next": True, "keep_lines": False,
+    },
+    "Keywords": {
+        "base": "Normal", "size": 10, "align": LEFT, "before": 0, "after": 18, "left": 1, "right": 1, "line": 1.15,
+    },
+    # headings: black, bold, kept with the next paragraph
+    "Heading 1": {"size": 14, "bold": True, "before": 18, "after": 6, "keep_next": True, "keep_lines": True},
+    "Heading 2": {"size": 12, "bold": True, "before": 12, "after": 6, "keep_next": True, "keep_lines": True},
+    "Heading 3": {
+        "size": 11, "bold": True, "italic": True, "before": 12, "after": 3, "keep_next": True, "keep_lines": True,
+    },
+    "Heading 4": {"size": 11, "bold": False, "italic": True, "before": 9, "after": 3},
+    "Heading 5": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 6": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 7": {"size": 11, "bold": False, "italic": False, "before": 6, "after": 0},
+    "Heading 8": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 9": {"size": 11, "bold": False, "italic": False, "before": 6, "after": 0},
+    "TOC Heading": {"size": 14, "bold": True},
+    # figures, tables and their captions: figures centred with the caption below, table captions above the table
+    "Caption": {"base": "Normal", "size": 10, "italic": False, "align": LEFT, "before": 3, "after": 12, "line": 1.0},
+    "Image Caption": {"base": "Caption", "align": CENTER},
+    "Table Caption": {"base": "Caption", "before": 12, "after": 6, "keep_next": True},
+    "Figure": {"base": "Normal", "align": CENTER, "before": 12, "after": 0},
+    "Captioned Figure": {"base": "Figure", "keep_next": True},
+    # back matter and notes
+    "Bibliography": {"base": "Normal", "size": 10, "align": LEFT, "before": 0, "after": 4, "line": 1.0,
+                     "left": 1, "hanging": 1},
+    "Footnote Text": {"base": "Normal", "size": 9, "after": 2, "line": 1.0},
+    "Footnote Block Text": {"base": "Footnote Text", "left": 0.75, "right": 0.75},
+    "Footer": {"base": "Normal", "size": 9, "align": CENTER},
+}
+NEW_STYLES = ("Affiliation", "Keywords", "Footer")  # not in pandoc's reference document
+
+
+def pandoc_reference_docx() -> bytes:
+    """pandoc's own reference document, from the pandoc that paperbuild runs."""
+    pandoc = pypandoc.get_pandoc_path()
+    run = subprocess.run([pandoc, "--print-default-data-file", "reference.docx"], capture_output=True, check=True)
+    return run.stdout
+
+
+def _clear_theme(element: Any) -> None:
+    """Drop theme fonts and theme colours under `element`: explicit values only, so every style says Noto Serif
+    and black (Word prefers a theme attribute to an explicit one when both are present)."""
+    for fonts in element.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        if not fonts.attrib:
+            fonts.getparent().remove(fonts)
+    for color in list(element.iter(qn("w:color"))):
+        color.getparent().remove(color)
+
+
+def _set_fonts(rpr: Any) -> None:
+    """Serif face for Latin, complex-script and East Asian text on a w:rPr."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr, value in (("w:ascii", SERIF), ("w:hAnsi", SERIF), ("w:cs", SERIF), ("w:eastAsia", SERIF_CJK)):
+        fonts.set(qn(attr), value)
+
+
+def _style(document: Any, name: str) -> Any:
+    if name in NEW_STYLES and name not in [s.name for s in document.styles]:
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.quick_style = True
+        return style
+    return document.styles[name]
+
+
+def apply_style(document: Any, name: str, spec: dict[str, Any]) -> None:
+    """Give the paragraph style `name` the look `spec` describes (see STYLES)."""
+    style = _style(document, name)
+    if "base" in spec:
+        style.base_style = document.styles[spec["base"]]
+    font, fmt = style.font, style.paragraph_format
+    if "size" in spec:
+        font.size = Pt(spec["size"])
+        style.element.get_or_add_rPr().get_or_add_szCs().val = Pt(spec["size"])
+    for key in ("bold", "italic"):
+        if key in spec:
+            setattr(font, key, spec[key] or None)  # None: not bold/italic unless the base style is
+            if not spec[key] and spec.get("base") and getattr(document.styles[spec["base"]].font, key):
+                setattr(font, key, False)  # the base style is, so say "not" explicitly
+    if name.startswith(("Heading", "Title", "Subtitle", "TOC")):
+        font.color.rgb = RGBColor(0, 0, 0)
+        _set_fonts(style.element.get_or_add_rPr())
+    if "align" in spec:
+        fmt.alignment = spec["align"]
+    if "before" in spec:
+        fmt.space_before = Pt(spec["before"])
+    if "after" in spec:
+        fmt.space_after = Pt(spec["after"])
+    if "line" in spec:
+        fmt.line_spacing = spec["line"]
+    if "left" in spec:
+        fmt.left_indent = Cm(spec["left"])
+    if "right" in spec:
+        fmt.right_indent = Cm(spec["right"])
+    if "hanging" in spec:
+        fmt.first_line_indent = -Cm(spec["hanging"])
+    if "keep_next" in spec:
+        fmt.keep_with_next = spec["keep_next"] or None
+    if "keep_lines" in spec:
+        fmt.keep_together = spec["keep_lines"] or None
+
+
+def _sync_linked_character_styles(document: Any) -> None:
+    """'Title Char', 'Heading 1 Char', ...: the run formatting of their paragraph style, as Word keeps them."""
+    by_id = {s.style_id: s for s in document.styles}
+    for style in document.styles:
+        link = style.element.find(qn("w:link"))
+        if style.type != WD_STYLE_TYPE.PARAGRAPH or link is None or not style.name.startswith(("Heading", "Title", "Subtitle")):
+            continue
+        char = by_id.get(link.get(qn("w:val")))
+        if char is None:
+            continue
+        old = char.element.find(qn("w:rPr"))
+        if old is not None:
+            char.element.remove(old)
+        rpr = style.element.find(qn("w:rPr"))
+        if rpr is not None:
+            char.element.append(copy.deepcopy(rpr))
+
+
+def _defaults(document: Any) -> None:
+    """Document defaults (docDefaults): serif, 11 pt, no space after a paragraph unless a style says so."""
+    styles = document.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr)
+    for tag in ("w:sz", "w:szCs"):
+        rpr.find(qn(tag)).set(qn("w:val"), "22")
+    spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    normal = document.styles["Normal"]
+    _set_fonts(normal.element.get_or_add_rPr())
+    normal.paragraph_format.widow_control = True
+
+
+def _pandoc_quirks(document: Any) -> None:
+    """Odd bits of pandoc's reference document that would show in a manuscript."""
+    subtitle = document.styles["Subtitle"].element
+    for numbering in subtitle.iter(qn("w:numPr")):  # a list level without a list: LibreOffice numbers the subtitle
+        numbering.getparent().remove(numbering)
+    for rpr in subtitle.iter(qn("w:rPr")):  # letter-spacing
+        for spacing in rpr.findall(qn("w:spacing")):
+            rpr.remove(spacing)
+    caption = document.styles["Caption"].element  # linked to 'Body Text Char', which belongs to Body Text
+    link = caption.find(qn("w:link"))
+    if link is not None:
+        caption.remove(link)
+
+
+def _three_line_tables(document: Any) -> None:
+    """pandoc's table style 'Table': rules above and below the table and under the header row (booktabs)."""
+    table = document.styles["Table"].element
+    tbl_pr = table.find(qn("w:tblPr"))
+    borders = parse_xml(
+        f'<w:tblBorders {nsdecls("w")}><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+        '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/></w:tblBorders>'
+    )
+    tbl_pr.insert(1, borders)  # after w:tblInd, before w:tblCellMar (schema order)
+    for bottom in table.iter(qn("w:bottom")):
+        if bottom.getparent().tag == qn("w:tcBorders"):
+            for attr, value in (("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+                bottom.set(qn(attr), value)
+
+
+def _page(document: Any) -> None:
+    """A4, 2.5 cm margins, the page number centred in the footer."""
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
+        setattr(section, side, MARGIN)
+    section.gutter = Cm(0)
+    section.header_distance = section.footer_distance = HEADER_FOOTER_DISTANCE
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.style = document.styles["Footer"]
+    w = nsdecls("w")
+    for xml in (
+        f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {w}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {w}><w:t>1</w:t></w:r>",
+        f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml))
+
+
+def _samples(document: Any) -> None:
+    """Show the added styles in the reference document's sample text (pandoc ignores it; a reviewer sees it)."""
+    paragraphs = {p.style.name: p for p in document.paragraphs}
+    paragraphs["Date"].insert_paragraph_before("Affiliation", style="Affiliation")
+    paragraphs["Heading 1"].insert_paragraph_before("Keywords: one; two; three", style="Keywords")
+    document.add_paragraph("[1]\tBibliography. A reference entry long enough to wrap onto a second line, which "
+                           "the hanging indent sets off from the label.", style="Bibliography")
+    document.add_paragraph("Caption", style="Caption")
+
+
+FONT_ENTRIES = (
+    f'<w:font w:name="{SERIF}"><w:altName w:val="{SERIF_FALLBACK}"/><w:panose1 w:val="{SERIF_PANOSE}"/>'
+    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+    f'<w:font w:name="{SERIF_CJK}"><w:altName w:val="{CJK_FALLBACK}"/><w:charset w:val="86"/>'
+    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+)
+
+
+def _rewrite_part(name: str, data: bytes) -> bytes:
+    """Edits python-docx has no API for: the font table's fallbacks and the theme's fonts."""
+    if name == "word/fontTable.xml":
+        return data.replace(b"</w:fonts>", FONT_ENTRIES.encode() + b"</w:fonts>", 1)
+    if name == "word/theme/theme1.xml":  # a style still using a theme font gets the serif too
+        text = data.decode("utf-8")
+        text = re.sub(r'<a:latin typeface="[^"]*"( panose="[^"]*")?', f'<a:latin typeface="{SERIF}" '
+                      f'panose="{SERIF_PANOSE}"', text)
+        return text.encode("utf-8")
+    return data
+
+
+def _reproducible(data: bytes) -> bytes:
+    """The package with the edits python-docx cannot make, and a fixed date on every entry."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, _rewrite_part(item.filename, source.read(item)))
+    return out.getvalue()
+
+
+def build() -> bytes:
+    """The reference document's bytes."""
+    document = docx.Document(io.BytesIO(pandoc_reference_docx()))
+    styles = document.styles.element
+    _clear_theme(styles)
+    _defaults(document)
+    _pandoc_quirks(document)
+    for name, spec in STYLES.items():
+        apply_style(document, name, spec)
+    _sync_linked_character_styles(document)
+    _three_line_tables(document)
+    _page(document)
+    _samples(document)
+    document.core_properties.title = "paperbuild default reference document"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _reproducible(buffer.getvalue())
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else OUT
+    out.write_bytes(build())
+    sys.stdout.write(f"wrote {out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

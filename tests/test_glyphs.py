@@ -1,0 +1,60 @@
+"""Missing glyphs are an error with file:line and a font package; with the documented fonts, Chinese renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import MINIMAL_BIB, make_project, normalize, pdf_text
+
+from paperbuild.cli import main
+from paperbuild.glyphs import package_for
+
+CHAPTER = "# Intro\n\nText [@knuth1984].\n"
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    fonts = set()
+    for page in pypdf.PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+@pytest.mark.slow
+def test_chinese_names_render_with_the_documented_fonts(tmp_path: Path) -> None:
+    meta = "title: 辽宁 in Northeast Asia\nauthors:\n  - name: 袁悦 (Yuan Yue)\n"
+    root = make_project(
+        tmp_path,
+        {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB},
+    )
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    text = normalize(pdf_text(root / "build/paper.pdf"))
+    assert "辽宁 in Northeast Asia" in text and "袁悦 (Yuan Yue)" in text
+    assert any("CJK" in name for name in pdf_fonts(root / "build/paper.pdf"))
+
+
+@pytest.mark.slow
+def test_characters_no_font_covers_stop_the_build_with_their_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chapter = "# Intro\n\nText [@knuth1984].\n\nLinear A: 𐘀𐘁 here.\n"
+    root = make_project(tmp_path, {"manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB})
+    previous = root / "build/paper.pdf"
+    previous.parent.mkdir()
+    previous.write_bytes(b"previous good output")
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "manuscript/01-a.md:5: error[missing-glyph]: no available font has '𐘀' (U+10600), '𐘁' (U+10601); the PDF "
+        "would show empty boxes; install fonts-noto-core or fonts-noto-extra (Debian/Ubuntu package), or add a font "
+        "covering them to styles/default/fonts/ (in a copy of the style in your project)",
+        "1 error(s), 0 warning(s)",
+    ]
+    assert previous.read_bytes() == b"previous good output"
+
+
+def test_font_package_by_script() -> None:
+    assert package_for("袁") == "fonts-noto-cjk"
+    assert package_for("한") == "fonts-noto-cjk"
+    assert package_for("ع") == "fonts-noto-core or fonts-noto-extra"
