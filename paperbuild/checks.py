@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from paperbuild.bibliography import Bibliography
-from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan_all
 from paperbuild.pandoc_ast import walk
 from paperbuild.project import Project
+from paperbuild.resources import image_targets
+from paperbuild.resources import resolve as resolve_image
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
@@ -203,6 +205,46 @@ def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
         for m in ctx.of_kind("footnote-def")
         if (m.path, m.key) not in used
     ]
+
+
+RESOURCE_PROBLEMS = {
+    "remote": (
+        "remote-resource",
+        "is on the network; builds never download",
+        "download it into manuscript/figures/ and use the local path",
+    ),
+    "outside": ("unsafe-resource", "lies outside the project", "copy it into manuscript/figures/"),
+    "missing": ("missing-resource", "does not exist", "check the path; it is relative to manuscript/"),
+    "type": ("missing-resource", "is not an image (png, jpg, gif, svg, webp)", "export the figure as PNG or SVG"),
+}
+
+
+def _locate(target: str, ctx: CheckContext) -> tuple[str, int, int]:
+    for source in ctx.project.chapters:
+        offset = source.text.find(target)
+        if offset >= 0:
+            line, col = LineIndex(source.text).position(offset)
+            return source.rel, line, col
+    return ctx.project.metadata_file, 0, 0
+
+
+def _resource_check(code: str) -> Check:
+    def run(ctx: CheckContext) -> list[Diagnostic]:
+        out = []
+        for target in dict.fromkeys(image_targets(ctx.manuscript.ast)):
+            problem = resolve_image(target, ctx.project).problem
+            if problem and RESOURCE_PROBLEMS[problem][0] == code:
+                _, what, hint = RESOURCE_PROBLEMS[problem]
+                path, line, col = _locate(target, ctx)
+                out.append(Diagnostic(path, line, col, Severity.ERROR, code, f"image '{target}' {what}", hint))
+        return out
+
+    run.__doc__ = f"Images whose target is refused with `{code}`."
+    return run
+
+
+for _code in ("missing-resource", "unsafe-resource", "remote-resource"):
+    check(_code)(_resource_check(_code))
 
 
 def run_checks(ctx: CheckContext) -> list[Diagnostic]:

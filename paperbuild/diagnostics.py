@@ -23,6 +23,9 @@ CODES: dict[str, str] = {
     "unused-label": "a label nothing refers to (warning)",
     "undefined-footnote": "a footnote reference [^n] without a definition",
     "unused-footnote": "a footnote definition nothing refers to (warning)",
+    "missing-resource": "an image the text names does not exist or is not an image",
+    "unsafe-resource": "an image path leads outside the project (absolute, file:, ..)",
+    "remote-resource": "an image is on the network; builds never download",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
     # the bibliography (bibliography.py)

@@ -1,7 +1,8 @@
 """Split the parsed manuscript into the parts of a paper, numbered once, for every renderer to lay out.
 
-Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body,
-back matter (acknowledgements, funding) and the reference list, each as Pandoc AST pieces.
+Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body
+(images embedded as data: URIs), back matter (acknowledgements, funding) and the reference list, each as Pandoc AST
+pieces.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
 from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines
+from paperbuild.project import Project
+from paperbuild.resources import embed_images
 
 REFS_ID = "refs"
 
@@ -58,10 +61,11 @@ def _split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
     return body, refs
 
 
-def assemble(manuscript: Manuscript, metadata: Metadata) -> Paper:
-    """Cut the AST into the paper's parts and number the body's sections."""
+def assemble(manuscript: Manuscript, project: Project) -> Paper:
+    """Cut the AST into the paper's parts, embed its images, and number the body's sections."""
     meta = manuscript.ast["meta"]
-    body, references = _split_references(manuscript.ast["blocks"])
+    metadata = project.metadata
+    body, references = _split_references(embed_images(manuscript.ast["blocks"], project))
     body, targets = number_and_resolve(body)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(

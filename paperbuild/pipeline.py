@@ -144,7 +144,7 @@ def _render(
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
-    job = RenderJob(assemble(context.manuscript, project.metadata), project, pdf_standard=options.pdf_standard)
+    job = RenderJob(assemble(context.manuscript, project), project, pdf_standard=options.pdf_standard)
 
     def render(fmt: str) -> Output:
         with result.timed(fmt):

@@ -35,14 +35,16 @@ def make_project(root: Path, files: dict[str, str]) -> Path:
 def normalize(text: str) -> str:
     """Text as a reader compares it: hyphenation undone, typographic quotes plain, whitespace collapsed."""
     text = re.sub("\u2010\\s*\n\\s*", "", text)  # WeasyPrint's automatic hyphen (U+2010) at a line end
+    text = re.sub(r"(?<=\w)-[ \t]*\n\s*(?=\w)", "-", text)  # a line that ends at a word's own hyphen
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = text.replace("\u00ad", "")
     return re.sub(r"\s+", " ", text).strip()
 
 
 def pdf_text(path: Path) -> str:
-    """The PDF's text as poppler's pdftotext extracts it, in reading order."""
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    """The PDF's text as poppler's pdftotext extracts it, in reading order. `-layout` keeps a word's own hyphen at
+    a line end (the default mode silently drops it, turning "high-quality" into "highquality")."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture(scope="session")

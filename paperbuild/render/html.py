@@ -22,7 +22,7 @@ from paperbuild.render import Output, RenderJob, renderer
 
 TEMPLATE = "paper.html.j2"
 STYLESHEETS = ("paper.css", "print.css")
-PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs"]
+PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""Resolve the images a manuscript names, and embed them: only files inside the project, never the network.
+
+Takes image targets from the AST and the Project; gives their checked paths (or the reason they are refused) and
+a copy of the blocks with every local image embedded as a `data:` URI, so that no writer (pandoc's DOCX and HTML
+writers, WeasyPrint) ever opens a file itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from paperbuild.pandoc_ast import Node, walk
+from paperbuild.project import Project
+
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where an image target leads."""
+
+    path: Path | None
+    """The file inside the project, when the target is acceptable."""
+    problem: str
+    """Why it is refused: "remote", "outside", "missing" or "type"; "" when acceptable."""
+
+
+def resolve(target: str, project: Project) -> Resolved:
+    """Resolve an image target written in a chapter (relative to manuscript/)."""
+    parsed = urlparse(target)
+    if parsed.scheme in ("http", "https", "ftp") or target.startswith("//"):
+        return Resolved(None, "remote")
+    if parsed.scheme == "data":
+        return Resolved(None, "")
+    if parsed.scheme or target.startswith(("/", "\\")) or WINDOWS_DRIVE.match(target):
+        return Resolved(None, "outside")
+    path = (project.manuscript_dir / unquote(parsed.path)).resolve()  # follows symlinks and `..`
+    if not path.is_relative_to(project.root):
+        return Resolved(None, "outside")
+    if not path.is_file():
+        return Resolved(None, "missing")
+    if path.suffix.lower() not in IMAGE_TYPES:
+        return Resolved(None, "type")
+    return Resolved(path, "")
+
+
+def image_targets(value: object) -> list[str]:
+    """Targets of every Image node, in document order."""
+    return [node["c"][2][0] for node in walk(value) if node["t"] == "Image"]
+
+
+def embed_images(blocks: list[Node], project: Project) -> list[Node]:
+    """A copy of `blocks` in which each acceptable local image is a `data:` URI (checks have refused the rest)."""
+    embedded = copy.deepcopy(blocks)
+    cache: dict[str, str] = {}
+    for node in walk(embedded):
+        if node["t"] != "Image":
+            continue
+        target = node["c"][2][0]
+        resolved = resolve(target, project)
+        if resolved.path is None:
+            continue
+        if target not in cache:
+            mime = IMAGE_TYPES.get(resolved.path.suffix.lower()) or mimetypes.guess_type(resolved.path.name)[0]
+            cache[target] = f"data:{mime};base64,{base64.b64encode(resolved.path.read_bytes()).decode()}"
+        node["c"][2][0] = cache[target]
+    return embedded
