@@ -21,11 +21,11 @@ from paperbuild.output import CACHE_FILE
 from paperbuild.project import Project
 
 CACHE_VERSION = 1
-# Which files of a style folder each format reads: the DOCX only its reference document; the HTML page inlines
-# the template and both stylesheets; the PDF is that page plus the fonts print.css loads.
+# Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its
+# template and the screen stylesheet; the PDF is that page plus print.css and the fonts it loads.
 STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
     "docx": lambda rel: rel == "reference.docx",
-    "html": lambda rel: rel != "reference.docx" and not rel.startswith("fonts/"),
+    "html": lambda rel: rel != "reference.docx" and rel != "print.css" and not rel.startswith("fonts/"),
     "pdf": lambda rel: rel != "reference.docx",
 }
 TOOLS_OF = {

@@ -48,7 +48,7 @@ CHANGES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
     "metadata": (lambda r: append(r / "manuscript/metadata.yaml", "keywords: [k]\n"), set(ALL)),
     "csl in metadata": (lambda r: append(r / "manuscript/metadata.yaml", "csl: apa\n"), set(ALL)),
     "reference.docx rewritten with the same bytes": (lambda r: append(r / "styles/default/reference.docx", ""), set()),
-    "print.css": (lambda r: append(r / "styles/default/print.css", "\n/* x */\n"), {"html", "pdf"}),
+    "print.css": (lambda r: append(r / "styles/default/print.css", "\n/* x */\n"), {"pdf"}),
     "paper.css": (lambda r: append(r / "styles/default/paper.css", "\n/* x */\n"), {"html", "pdf"}),
     "template": (lambda r: append(r / "styles/default/paper.html.j2", "\n"), {"html", "pdf"}),
     "font": (lambda r: append(r / "styles/default/fonts/NotoSerif-Bold.ttf", "\0"), {"pdf"}),

@@ -206,9 +206,18 @@ def test_html_references(html: ET.Element) -> None:
     heading = sections[0].find("h2")
     assert heading is not None and text_of(heading) == "References"
     entries = with_class(sections[0], "div", "csl-entry")
-    assert [text_of(e) for e in entries] == list(REFERENCES)
-    doi = [a.get("href") for a in entries[2].iter("a")]
+    assert [text_of(e).removesuffix(" \u21a9\ufe0e") for e in entries] == list(REFERENCES)
+    doi = [a.get("href") for a in entries[2].iter("a") if "backlink" not in a.get("class", "")]
     assert doi == ["https://doi.org/10.5555/jcg.2015.045"]
+
+
+def test_html_references_link_back_to_their_first_citation(html: ET.Element) -> None:
+    by_id = {e.get("id"): e for e in html.iter() if e.get("id")}
+    entries = with_class(with_class(html, "section", "references")[0], "div", "csl-entry")
+    for entry in entries:
+        [back] = with_class(entry, "a", "backlink")
+        citation = by_id[back.get("href", "")[1:]]
+        assert f"#{entry.get('id')}" in [a.get("href") for a in citation.iter("a")]
 
 
 def test_html_footnote(html: ET.Element) -> None:

@@ -497,7 +497,7 @@ def test_html_references(html_root: ET.Element) -> None:
     heading = section.find("h2")
     assert heading is not None and text_of(heading) == "References"
     entries = [text_of(e) for e in section.iter("div") if has_class(e, "csl-entry")]
-    assert entries == list(REFERENCES)
+    assert entries == [f"{reference} \u21a9\ufe0e" for reference in REFERENCES]  # each with its link back
     assert [e.get("id") for e in section.iter("div") if has_class(e, "csl-entry")] == [
         f"ref-{key}" for key in CITATION_KEYS
     ]

@@ -7,6 +7,7 @@ random token no input can forge. The PDF renderer asks for the same page with th
 
 from __future__ import annotations
 
+import copy
 import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -17,11 +18,11 @@ from markupsafe import Markup
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
-from paperbuild.pandoc_ast import Node, div, plain, raw_block, stringify
+from paperbuild.pandoc_ast import Node, plain, raw_block, stringify, text, walk
 from paperbuild.render import Output, RenderJob, renderer
 
 TEMPLATE = "paper.html.j2"
-STYLESHEETS = ("paper.css", "print.css")
+SCREEN_CSS = "paper.css"
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox"]
 
 
@@ -36,29 +37,48 @@ class AuthorView:
     corresponding: bool
 
 
+def link_back(body: list[Node], references: list[Node]) -> tuple[list[Node], list[Node]]:
+    """Copies of the body and the reference list in which each citation carries an id and each reference entry
+    ends with a link back to where it is first cited (citeproc already links citations to their entries)."""
+    body, references = copy.deepcopy(body), copy.deepcopy(references)
+    first_cited: dict[str, str] = {}
+    for number, cite in enumerate([n for n in walk(body) if n["t"] == "Cite"], start=1):
+        anchor = f"cite-{number}"
+        for citation in cite["c"][0]:
+            first_cited.setdefault(citation["citationId"], anchor)
+        original = {"t": "Cite", "c": cite["c"]}
+        cite["t"], cite["c"] = "Span", [[anchor, ["citation-anchor"], []], [original]]
+    for entry in [n for n in walk(references) if n["t"] == "Div" and n["c"][0][0].startswith("ref-")]:
+        back = first_cited.get(entry["c"][0][0].removeprefix("ref-"))
+        last = [n for n in walk(entry["c"][1]) if n["t"] in ("Para", "Plain")][-1:]
+        if back and last:
+            label = [["", ["backlink"], [["aria-label", "back to the text"]]], text("↩"), [f"#{back}", ""]]
+            last[0]["c"] += [{"t": "Space"}, {"t": "Link", "c": label}]
+    return body, references
+
+
 def html_pieces(paper: Paper) -> dict[str, Markup]:
     """Every AST piece of the paper as HTML, by name, from one pandoc run."""
     token = secrets.token_hex(16)
+    body, references = link_back(paper.body, paper.references)
     pieces: dict[str, list[Node]] = {
         "title": [plain(paper.title)],
         "subtitle": [plain(paper.subtitle)],
         "abstract": paper.abstract,
         "acknowledgements": paper.acknowledgements,
         "funding": paper.funding,
-        "references": paper.references,
+        "references": references,
     }
     pieces.update({f"keyword{i}": [plain(k)] for i, k in enumerate(paper.keywords)})
-    pieces["body"] = paper.body  # last: pandoc appends the footnotes after it
+    pieces["body"] = body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
-        blocks += [raw_block("html", f"<!--{token}:{name}-->"), div(content)]
+        blocks += [raw_block("html", f"<!--{token}:{name}-->"), *content]
     html = pandoc.run_json(PANDOC_HTML, paper.document(blocks)).decode()
     result: dict[str, Markup] = {}
     for chunk in html.split(f"<!--{token}:")[1:]:
         name, _, fragment = chunk.partition("-->")
-        fragment = fragment.strip()
-        fragment = fragment.removeprefix("<div>").removesuffix("</div>").strip()
-        result[name] = Markup(fragment)
+        result[name] = Markup(fragment.strip())
     return result
 
 
@@ -85,11 +105,10 @@ def page(paper: Paper, pieces: dict[str, Markup], style_dir: Path, *, inline_css
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    css = {name: Markup((style_dir / name).read_text(encoding="utf-8")) if inline_css else "" for name in STYLESHEETS}
+    css = Markup((style_dir / SCREEN_CSS).read_text(encoding="utf-8")) if inline_css else ""
     return env.get_template(TEMPLATE).render(
         inline_css=inline_css,
-        paper_css=css["paper.css"],
-        print_css=css["print.css"],
+        paper_css=css,
         style_url=style_dir.resolve().as_uri() + "/",
         lang=meta.lang,
         short_title=meta.short_title or meta.title,
