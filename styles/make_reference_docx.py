@@ -12,8 +12,8 @@ pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file 
 - the fonts: Noto Serif, the face of the PDF (shipped in `styles/default/fonts`), for Latin text; "Noto Serif CJK SC"
   for East Asian text; the font table tells Word to substitute Times New Roman (SimSun) where they are missing;
 - every style listed in `STYLES` below (sizes, weights, alignment, spacing, indents), headings in black;
-- two paragraph styles pandoc would otherwise create on the fly from Normal: Affiliation and Keywords (used by
-  `paperbuild/render/docx.py` through `custom-style`), and the Footer style;
+- two paragraph styles pandoc would otherwise make up on the fly as plain copies of Body Text: Affiliation and
+  Keywords (used by `paperbuild/render/docx.py` through `custom-style`); and the Footer style;
 - the page: A4, 2.5 cm margins, the page number (a PAGE field) centred in the footer.
 
 The output is reproducible: the same pandoc and python-docx give the same bytes (zip entries carry a fixed date).
@@ -34,7 +34,7 @@ import docx
 import pypandoc
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
@@ -73,17 +73,38 @@ STYLES: dict[str, dict[str, Any]] = {
     "Date": {"base": "Normal", "size": 10, "bold": False, "align": CENTER, "before": 6, "after": 0},
     "Abstract Title": {"base": "Normal", "size": 10, "bold": True, "align": CENTER, "before": 18, "after": 0},
     "Abstract": {
-        "base": "Normal", "size": 10, "align": LEFT, "before": 18, "after": 6, "left": 1, "right": 1, "line": 1.15,
-        "keep_next": True, "keep_lines": False,
+        "base": "Normal",
+        "size": 10,
+        "align": LEFT,
+        "before": 18,
+        "after": 6,
+        "left": 1,
+        "right": 1,
+        "line": 1.15,
+        "keep_next": True,
+        "keep_lines": False,
     },
     "Keywords": {
-        "base": "Normal", "size": 10, "align": LEFT, "before": 0, "after": 18, "left": 1, "right": 1, "line": 1.15,
+        "base": "Normal",
+        "size": 10,
+        "align": LEFT,
+        "before": 0,
+        "after": 18,
+        "left": 1,
+        "right": 1,
+        "line": 1.15,
     },
     # headings: black, bold, kept with the next paragraph
     "Heading 1": {"size": 14, "bold": True, "before": 18, "after": 6, "keep_next": True, "keep_lines": True},
     "Heading 2": {"size": 12, "bold": True, "before": 12, "after": 6, "keep_next": True, "keep_lines": True},
     "Heading 3": {
-        "size": 11, "bold": True, "italic": True, "before": 12, "after": 3, "keep_next": True, "keep_lines": True,
+        "size": 11,
+        "bold": True,
+        "italic": True,
+        "before": 12,
+        "after": 3,
+        "keep_next": True,
+        "keep_lines": True,
     },
     "Heading 4": {"size": 11, "bold": False, "italic": True, "before": 9, "after": 3},
     "Heading 5": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
@@ -98,9 +119,18 @@ STYLES: dict[str, dict[str, Any]] = {
     "Table Caption": {"base": "Caption", "before": 12, "after": 6, "keep_next": True},
     "Figure": {"base": "Normal", "align": CENTER, "before": 12, "after": 0},
     "Captioned Figure": {"base": "Figure", "keep_next": True},
+    "Definition": {"base": "Normal", "after": 6},  # the body of a definition list item
     # back matter and notes
-    "Bibliography": {"base": "Normal", "size": 10, "align": LEFT, "before": 0, "after": 4, "line": 1.0,
-                     "left": 1, "hanging": 1},
+    "Bibliography": {
+        "base": "Normal",
+        "size": 10,
+        "align": LEFT,
+        "before": 0,
+        "after": 4,
+        "line": 1.0,
+        "left": 1,
+        "hanging": 1,
+    },
     "Footnote Text": {"base": "Normal", "size": 9, "after": 2, "line": 1.0},
     "Footnote Block Text": {"base": "Footnote Text", "left": 0.75, "right": 0.75},
     "Footer": {"base": "Normal", "size": 9, "align": CENTER},
@@ -116,9 +146,10 @@ def pandoc_reference_docx() -> bytes:
 
 
 def _clear_theme(element: Any) -> None:
-    """Drop theme fonts and theme colours under `element`: explicit values only, so every style says Noto Serif
-    and black (Word prefers a theme attribute to an explicit one when both are present)."""
-    for fonts in element.iter(qn("w:rFonts")):
+    """Drop theme fonts and all colours under `element`: explicit fonts only, so every style says Noto Serif (Word
+    prefers a theme attribute to an explicit one when both are present), and black text, links included (as in
+    the PDF)."""
+    for fonts in list(element.iter(qn("w:rFonts"))):
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attr), None)
         if not fonts.attrib:
@@ -134,28 +165,44 @@ def _set_fonts(rpr: Any) -> None:
         fonts.set(qn(attr), value)
 
 
+def _set_size(style: Any, points: float) -> None:
+    """A style's font size, for Latin (w:sz) and complex-script (w:szCs) text alike."""
+    rpr = style.element.get_or_add_rPr()
+    for tag in ("w:sz", "w:szCs"):
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    style.font.size = Pt(points)  # python-docx puts w:sz where the schema wants it
+    size_cs = OxmlElement("w:szCs")
+    size_cs.set(qn("w:val"), str(round(points * 2)))
+    rpr.find(qn("w:sz")).addnext(size_cs)
+
+
 def _style(document: Any, name: str) -> Any:
-    if name in NEW_STYLES and name not in [s.name for s in document.styles]:
-        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.quick_style = True
-        return style
-    return document.styles[name]
+    """The style called `name` (as Word shows it), added when it is one of NEW_STYLES."""
+    found = [s for s in document.styles if s.name == name]
+    if found:
+        return found[0]
+    if name not in NEW_STYLES:
+        raise KeyError(f"pandoc's reference document has no style {name!r}")
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.quick_style = True
+    if name == "Footer":  # one of Word's built-in styles ("footer"), with the id Word gives it
+        style.style_id = "Footer"
+        style.element.attrib.pop(qn("w:customStyle"), None)
+    return style
 
 
 def apply_style(document: Any, name: str, spec: dict[str, Any]) -> None:
     """Give the paragraph style `name` the look `spec` describes (see STYLES)."""
     style = _style(document, name)
     if "base" in spec:
-        style.base_style = document.styles[spec["base"]]
+        style.base_style = _style(document, spec["base"])
     font, fmt = style.font, style.paragraph_format
     if "size" in spec:
-        font.size = Pt(spec["size"])
-        style.element.get_or_add_rPr().get_or_add_szCs().val = Pt(spec["size"])
+        _set_size(style, spec["size"])
     for key in ("bold", "italic"):
         if key in spec:
-            setattr(font, key, spec[key] or None)  # None: not bold/italic unless the base style is
-            if not spec[key] and spec.get("base") and getattr(document.styles[spec["base"]].font, key):
-                setattr(font, key, False)  # the base style is, so say "not" explicitly
+            setattr(font, key, spec[key])
     if name.startswith(("Heading", "Title", "Subtitle", "TOC")):
         font.color.rgb = RGBColor(0, 0, 0)
         _set_fonts(style.element.get_or_add_rPr())
@@ -184,7 +231,8 @@ def _sync_linked_character_styles(document: Any) -> None:
     by_id = {s.style_id: s for s in document.styles}
     for style in document.styles:
         link = style.element.find(qn("w:link"))
-        if style.type != WD_STYLE_TYPE.PARAGRAPH or link is None or not style.name.startswith(("Heading", "Title", "Subtitle")):
+        linked = style.type == WD_STYLE_TYPE.PARAGRAPH and link is not None
+        if not linked or not style.name.startswith(("Heading", "Title", "Subtitle")):
             continue
         char = by_id.get(link.get(qn("w:val")))
         if char is None:
@@ -206,20 +254,20 @@ def _defaults(document: Any) -> None:
         rpr.find(qn(tag)).set(qn("w:val"), "22")
     spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
-    normal = document.styles["Normal"]
+    normal = _style(document, "Normal")
     _set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.widow_control = True
 
 
 def _pandoc_quirks(document: Any) -> None:
     """Odd bits of pandoc's reference document that would show in a manuscript."""
-    subtitle = document.styles["Subtitle"].element
+    subtitle = _style(document, "Subtitle").element
     for numbering in subtitle.iter(qn("w:numPr")):  # a list level without a list: LibreOffice numbers the subtitle
         numbering.getparent().remove(numbering)
     for rpr in subtitle.iter(qn("w:rPr")):  # letter-spacing
         for spacing in rpr.findall(qn("w:spacing")):
             rpr.remove(spacing)
-    caption = document.styles["Caption"].element  # linked to 'Body Text Char', which belongs to Body Text
+    caption = _style(document, "Caption").element  # linked to 'Body Text Char', which belongs to Body Text
     link = caption.find(qn("w:link"))
     if link is not None:
         caption.remove(link)
@@ -227,7 +275,7 @@ def _pandoc_quirks(document: Any) -> None:
 
 def _three_line_tables(document: Any) -> None:
     """pandoc's table style 'Table': rules above and below the table and under the header row (booktabs)."""
-    table = document.styles["Table"].element
+    table = _style(document, "Table").element
     tbl_pr = table.find(qn("w:tblPr"))
     borders = parse_xml(
         f'<w:tblBorders {nsdecls("w")}><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
@@ -251,7 +299,7 @@ def _page(document: Any) -> None:
     footer = section.footer
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
-    paragraph.style = document.styles["Footer"]
+    paragraph.style = _style(document, "Footer")
     w = nsdecls("w")
     for xml in (
         f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
@@ -266,11 +314,11 @@ def _page(document: Any) -> None:
 def _samples(document: Any) -> None:
     """Show the added styles in the reference document's sample text (pandoc ignores it; a reviewer sees it)."""
     paragraphs = {p.style.name: p for p in document.paragraphs}
-    paragraphs["Date"].insert_paragraph_before("Affiliation", style="Affiliation")
-    paragraphs["Heading 1"].insert_paragraph_before("Keywords: one; two; three", style="Keywords")
-    document.add_paragraph("[1]\tBibliography. A reference entry long enough to wrap onto a second line, which "
-                           "the hanging indent sets off from the label.", style="Bibliography")
-    document.add_paragraph("Caption", style="Caption")
+    paragraphs["Date"].insert_paragraph_before("Affiliation", style=_style(document, "Affiliation"))
+    paragraphs["Heading 1"].insert_paragraph_before("Keywords: one; two; three", style=_style(document, "Keywords"))
+    entry = "[1]\tBibliography. An entry long enough to run onto a second line, which the hanging indent sets off."
+    document.add_paragraph(entry, style=_style(document, "Bibliography"))
+    document.add_paragraph("Caption", style=_style(document, "Caption"))
 
 
 FONT_ENTRIES = (
@@ -287,8 +335,9 @@ def _rewrite_part(name: str, data: bytes) -> bytes:
         return data.replace(b"</w:fonts>", FONT_ENTRIES.encode() + b"</w:fonts>", 1)
     if name == "word/theme/theme1.xml":  # a style still using a theme font gets the serif too
         text = data.decode("utf-8")
-        text = re.sub(r'<a:latin typeface="[^"]*"( panose="[^"]*")?', f'<a:latin typeface="{SERIF}" '
-                      f'panose="{SERIF_PANOSE}"', text)
+        text = re.sub(
+            r'<a:latin typeface="[^"]*"( panose="[^"]*")?', f'<a:latin typeface="{SERIF}" panose="{SERIF_PANOSE}"', text
+        )
         return text.encode("utf-8")
     return data
 
