@@ -21,12 +21,14 @@ from typing import Any
 import docx
 import pypdf
 import pytest
-from conftest import REPO, normalize, pdf_text
+from conftest import MINIMAL_BIB, REPO, make_project, normalize, pdf_text
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
 from test_paper_outputs import AFFILIATION, AUTHOR, REFERENCES, TITLE, missing_sentences, read_seed
+
+from paperbuild.cli import main
 
 pytestmark = pytest.mark.slow  # reads the session's build of the whole paper
 
@@ -292,3 +294,18 @@ def test_libreoffice_pdf_has_every_seed_sentence(libreoffice_pages: list[str]) -
     flow = normalize("\n".join(page.rstrip().rsplit("\n", 1)[0] for page in libreoffice_pages))  # page numbers off
     missing = missing_sentences(flow, hyphens_may_vanish=True)
     assert not missing, f"{len(missing)} seed sentence(s) missing from the LibreOffice PDF; the first: {missing[0]!r}"
+
+
+def test_the_date_is_printed_in_the_docx(tmp_path: Path) -> None:
+    meta = "title: Dated\ndate: 2024-05-01\n"
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/metadata.yaml": meta,
+            "manuscript/01-a.md": "# A\n\n[@knuth1984]\n",
+            "bibliography/refs.bib": MINIMAL_BIB,
+        },
+    )
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
+    assert ("Date", "2024-05-01") in paragraphs

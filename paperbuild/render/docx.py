@@ -115,6 +115,8 @@ def render_docx(job: RenderJob) -> Output:
     }
     if paper.subtitle:
         meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
+    if paper.metadata.date:
+        meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
     blocks = [*front_matter(paper), *paper.body, *back_matter(paper)]
     args = [
         "-t",
@@ -123,8 +125,7 @@ def render_docx(job: RenderJob) -> Output:
         "-",
         "--reference-doc",
         str(project.style_dir / REFERENCE_DOC),
-        "--resource-path",
-        str(project.manuscript_dir),
+        "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
     data = _with_core_creator(data, "; ".join(a.name for a in paper.metadata.authors))
