@@ -63,16 +63,15 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
     if project.csl_file is not None:
         common.append(("csl", project.csl_file.read_bytes()))
     common.append(("paperbuild", __version__.encode()))
-    style_files = sorted(p for p in project.style_dir.rglob("*") if p.is_file())
+    style_files = project.style.files()
     keys = {}
     for fmt in formats:
         parts = list(common)
-        for path in style_files:
-            rel = path.relative_to(project.style_dir).as_posix()
-            if STYLE_FILES_OF[fmt](rel):
-                parts.append((f"style:{rel}", path.read_bytes()))
+        for name, path in style_files:
+            if STYLE_FILES_OF[fmt](name.split("/", 1)[1]):
+                parts.append((f"style:{name}", path.read_bytes()))
         parts += [(f"tool:{tool}", _tool_version(tool).encode()) for tool in TOOLS_OF[fmt]]
-        parts.append(("style-dir", str(project.style_dir).encode()))
+        parts.append(("style", "\0".join(str(f) for f in project.style.folders).encode()))
         parts.append(("settings", settings.get(fmt, "").encode()))
         keys[fmt] = _digest(parts)
     return keys

@@ -7,7 +7,7 @@ pieces.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from paperbuild.crossref import Target, number_and_resolve
@@ -65,6 +65,8 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     """Cut the AST into the paper's parts, embed its images, and number the body's sections."""
     meta = manuscript.ast["meta"]
     metadata = project.metadata
+    if project.style.anonymous:  # double-blind review: nothing that names the authors
+        metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
     body, references = _split_references(embed_images(manuscript.ast["blocks"], project))
     body, targets = number_and_resolve(body)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
@@ -75,8 +77,8 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         abstract=meta_blocks(meta.get("abstract")),
         keywords=[meta_inlines(k) for k in keywords["c"]] if keywords["t"] == "MetaList" else [],
         body=body,
-        acknowledgements=meta_blocks(meta.get("acknowledgements")),
-        funding=meta_blocks(meta.get("funding")),
+        acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
+        funding=meta_blocks(meta.get("funding")) if metadata.funding else [],
         references=references,
         targets=targets,
         api_version=manuscript.ast["pandoc-api-version"],

@@ -75,7 +75,8 @@ def uncovered(text: str, project: Project) -> set[str]:
     """Characters of `text` that neither the style's fonts nor the system's cover (without fc-list, only the
     style's fonts count)."""
     wanted = {ch for ch in set(text) if not ch.isspace() and unicodedata.category(ch)[0] != "C"}
-    wanted -= {chr(c) for c in _style_coverage(project.style_dir / "fonts") if chr(c) in wanted}
+    for folder in project.style.folders:
+        wanted -= {chr(c) for c in _style_coverage(folder / "fonts") if chr(c) in wanted}
     system = system_coverage()
     return {ch for ch in wanted if system is None or ord(ch) not in system}
 
@@ -87,9 +88,10 @@ def _describe(chars: Iterable[str]) -> str:
 
 
 def _fonts_folder(project: Project) -> str:
-    if project.style_dir.is_relative_to(project.root):
-        return f"{relative(project.style_dir, project.root)}/fonts/"
-    return f"styles/{project.style_dir.name}/fonts/ (in a copy of the style in your project)"
+    folder = project.style.folder
+    if folder.is_relative_to(project.root):
+        return f"{relative(folder, project.root)}/fonts/"
+    return f"styles/{folder.name}/fonts/ (in a copy of the style in your project)"
 
 
 def missing_glyphs(text: str, project: Project) -> list[Diagnostic]:

@@ -14,10 +14,10 @@ from paperbuild import csl as csl_styles
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
 from paperbuild.metadata import Metadata, read_metadata
+from paperbuild.style import Style, load_style
 
 CHAPTER_NAME = re.compile(r"^(\d{2,})-[^/]+\.md$")
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
-PACKAGED_STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ class Project:
     """Chapters in numeric order of their NN- prefix."""
     bib_files: tuple[SourceFile, ...]
     """The .bib files of bibliography/, in name order."""
-    style_dir: Path
-    """The house style folder in use."""
+    style: Style
+    """The house style in use, with the styles it extends."""
     csl_file: Path | None
     """The CSL file in use; None means pandoc's default (Chicago author-date)."""
 
@@ -135,19 +135,6 @@ def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagno
     return [numbered[n] for n in sorted(numbered)], diagnostics
 
 
-def find_style(root: Path, name: str) -> Path:
-    """The style folder `styles/NAME` of the project, else the one shipped with paperbuild."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise InputError(f"style name '{name}' must be a plain folder name under styles/")
-    for base in (root / "styles", PACKAGED_STYLES):
-        if (base / name).is_dir():
-            return base / name
-    known = sorted(
-        {p.name for base in (root / "styles", PACKAGED_STYLES) if base.is_dir() for p in base.iterdir() if p.is_dir()}
-    )
-    raise InputError(f"style '{name}' not found in styles/ (known: {', '.join(known) or 'none'})")
-
-
 def load_project(
     root: Path, *, out_dir: Path | None = None, style: str | None = None, csl: str | None = None
 ) -> tuple[Project, list[Diagnostic]]:
@@ -185,7 +172,7 @@ def load_project(
         if text is not None:
             bib_files.append(SourceFile(path, relative(path, root), text))
 
-    style_dir = find_style(root, style or metadata.style)
+    house_style = load_style(root, style or metadata.style)
     csl_value = csl or metadata.csl
     csl_file = None
     if csl_value:
@@ -198,7 +185,7 @@ def load_project(
         metadata_source=SourceFile(meta_path, meta_rel, meta_text or ""),
         chapters=tuple(chapters),
         bib_files=tuple(bib_files),
-        style_dir=style_dir,
+        style=house_style,
         csl_file=csl_file,
     )
     return project, diagnostics

@@ -9,7 +9,8 @@ from conftest import REPO, make_project
 
 from paperbuild.diagnostics import Severity
 from paperbuild.errors import InputError
-from paperbuild.project import PACKAGED_STYLES, load_project
+from paperbuild.project import load_project
+from paperbuild.style import PACKAGED_STYLES
 
 HINT = "chapters are named NN-slug.md, e.g. 07-discussion.md"
 
@@ -203,15 +204,15 @@ def test_style_name_must_be_a_plain_folder_name(tmp_path: Path, name: str) -> No
 def test_project_without_styles_uses_the_styles_shipped_in_the_repo(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n"})
     project, _ = load_project(tmp_path)
-    assert project.style_dir == REPO / "styles" / "default"
+    assert project.style.folder == REPO / "styles" / "default"
     assert PACKAGED_STYLES == REPO / "styles"
-    assert (project.style_dir / "paper.html.j2").is_file()
+    assert (project.style.folder / "paper.html.j2").is_file()
 
 
 def test_project_style_wins_over_the_shipped_one(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/default/paper.css": "body {}\n"})
     project, _ = load_project(tmp_path, style="default")
-    assert project.style_dir == tmp_path.resolve() / "styles" / "default"
+    assert project.style.folder == tmp_path.resolve() / "styles" / "default"
 
 
 def test_project_paths_and_defaults(tmp_path: Path) -> None:

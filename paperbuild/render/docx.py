@@ -124,7 +124,7 @@ def render_docx(job: RenderJob) -> Output:
         "-o",
         "-",
         "--reference-doc",
-        str(project.style_dir / REFERENCE_DOC),
+        str(project.style.file(REFERENCE_DOC)),
         "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))

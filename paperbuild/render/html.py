@@ -11,7 +11,6 @@ import copy
 import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -19,10 +18,13 @@ from markupsafe import Markup
 from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.pandoc_ast import Node, plain, raw_block, stringify, text, walk
+from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.style import style_roots
 
 TEMPLATE = "paper.html.j2"
 SCREEN_CSS = "paper.css"
+PRINT_CSS = "print.css"
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox"]
 
 
@@ -82,7 +84,7 @@ def html_pieces(paper: Paper) -> dict[str, Markup]:
     return result
 
 
-def page(paper: Paper, pieces: dict[str, Markup], style_dir: Path, *, inline_css: bool) -> str:
+def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool) -> str:
     """The HTML page of the paper in the given style: with the style's CSS inlined (a standalone file), or linked
     by file URL (for WeasyPrint, so the print CSS cascades as the page's own and its fonts resolve)."""
     meta = paper.metadata
@@ -100,16 +102,18 @@ def page(paper: Paper, pieces: dict[str, Markup], style_dir: Path, *, inline_css
     ]
     affiliations = [(marks[a.id] if show_marks else None, a.text) for a in meta.affiliations if a.id in marks]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(style_dir),
+        loader=jinja2.FileSystemLoader([*project.style.folders, *style_roots(project.root)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    css = Markup((style_dir / SCREEN_CSS).read_text(encoding="utf-8")) if inline_css else ""
+    layers = project.style.layers(SCREEN_CSS)
+    css = Markup("\n".join(path.read_text(encoding="utf-8") for path in layers)) if inline_css else ""
     return env.get_template(TEMPLATE).render(
         inline_css=inline_css,
         paper_css=css,
-        style_url=style_dir.resolve().as_uri() + "/",
+        stylesheets=[path.resolve().as_uri() for path in layers],
+        print_stylesheets=[path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         lang=meta.lang,
         short_title=meta.short_title or meta.title,
         authors=authors,
@@ -156,5 +160,5 @@ def page_text(html: str) -> str:
 @renderer("html")
 def render_html(job: RenderJob) -> Output:
     """The HTML output file."""
-    html = page(job.paper, job.html_pieces, job.project.style_dir, inline_css=True)
+    html = page(job.paper, job.html_pieces, job.project, inline_css=True)
     return Output(html.encode("utf-8"), page_text(html))

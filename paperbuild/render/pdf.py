@@ -62,8 +62,8 @@ def render_pdf(job: RenderJob) -> Output:
             "/stable/first_steps.html for the system libraries it needs"
         ) from exc
     project = job.project
-    fetcher = _restricted_fetcher((project.root.resolve(), project.style_dir.resolve()))
-    html = page(job.paper, job.html_pieces, project.style_dir, inline_css=False)
+    fetcher = _restricted_fetcher((project.root.resolve(), *(f.resolve() for f in project.style.folders)))
+    html = page(job.paper, job.html_pieces, project, inline_css=False)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     from weasyprint.text.fonts import FontConfiguration
 
@@ -73,5 +73,5 @@ def render_pdf(job: RenderJob) -> Output:
         laid_out = document.render(font_config=fonts, pdf_tags=True)
         pdf: bytes = laid_out.write_pdf(pdf_variant=job.pdf_standard, pdf_tags=True)
     except OSError as exc:
-        raise InputError(f"{project.style_dir.name} style: {exc}") from exc
+        raise InputError(f"style '{project.style.name}': {exc}") from exc
     return Output(pdf, layout_text(laid_out))

@@ -1,0 +1,102 @@
+"""Find a house style and the styles it extends: the only place where layout comes from.
+
+Takes the project folder and a style name; gives a `Style`: its folders (the style first, then the styles it
+extends, from `style.yaml`'s `extends:`), and its settings. A file missing from a style is taken from the style it
+extends; stylesheets are applied base first, so a style only writes what it changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from paperbuild.errors import InputError
+
+PACKAGED_STYLES = Path(__file__).resolve().parent.parent / "styles"
+SETTINGS_FILE = "style.yaml"
+SETTINGS = ("extends", "anonymous", "description")
+
+
+@dataclass(frozen=True)
+class Style:
+    """A house style, resolved through the styles it extends."""
+
+    name: str
+    """The name it was asked for."""
+    folders: tuple[Path, ...]
+    """The style's folder, then the folders of the styles it extends, nearest first."""
+    anonymous: bool = False
+    """Whether the style prints no authors, affiliations, acknowledgements or funding (double-blind review)."""
+
+    @property
+    def folder(self) -> Path:
+        """The style's own folder."""
+        return self.folders[0]
+
+    def file(self, name: str) -> Path:
+        """The style's file `name`, or the nearest extended style's."""
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        raise InputError(f"style '{self.name}' has no {name} (looked in {', '.join(str(f) for f in self.folders)})")
+
+    def layers(self, name: str) -> list[Path]:
+        """Every `name` of the chain, base style first: stylesheets that cascade."""
+        return [folder / name for folder in reversed(self.folders) if (folder / name).is_file()]
+
+    def files(self) -> list[tuple[str, Path]]:
+        """Every file of every folder of the chain as (folder name/relative path, path), for the build cache."""
+        return [
+            (f"{folder.name}/{path.relative_to(folder).as_posix()}", path)
+            for folder in self.folders
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        ]
+
+
+def style_roots(root: Path) -> tuple[Path, ...]:
+    """Where styles are looked up: the project's styles/, then the styles shipped with paperbuild."""
+    return tuple(base for base in (root / "styles", PACKAGED_STYLES) if base.is_dir())
+
+
+def _folder(root: Path, name: str) -> Path:
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise InputError(f"style name '{name}' must be a plain folder name under styles/")
+    for base in style_roots(root):
+        if (base / name).is_dir():
+            return base / name
+    known = sorted({p.name for base in style_roots(root) for p in base.iterdir() if p.is_dir()})
+    raise InputError(f"style '{name}' not found in styles/ (known: {', '.join(known) or 'none'})")
+
+
+def _settings(folder: Path) -> dict[str, object]:
+    path = folder / SETTINGS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict) or set(data) - set(SETTINGS):
+        raise InputError(f"{path}: only the keys {', '.join(SETTINGS)} are allowed")
+    return data
+
+
+def load_style(root: Path, name: str) -> Style:
+    """The style `name` with the chain of styles it extends."""
+    folders: list[Path] = []
+    anonymous = False
+    current: str | None = name
+    while current is not None:
+        folder = _folder(root, current)
+        if folder in folders:
+            raise InputError(f"style '{name}' extends itself through '{current}'")
+        folders.append(folder)
+        settings = _settings(folder)
+        anonymous = anonymous or settings.get("anonymous") is True
+        extends = settings.get("extends")
+        current = str(extends) if extends else None
+    return Style(name=name, folders=tuple(folders), anonymous=anonymous)
