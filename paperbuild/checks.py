@@ -6,10 +6,12 @@ Diagnostics. Checks live in an ordered registry filled by the `check` decorator;
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlparse
 
 from paperbuild.bibliography import Bibliography
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity, did_you_mean
@@ -17,7 +19,7 @@ from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan_all
 from paperbuild.pandoc_ast import walk
 from paperbuild.project import Project
-from paperbuild.resources import image_targets
+from paperbuild.resources import WINDOWS_DRIVE, image_targets
 from paperbuild.resources import resolve as resolve_image
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
@@ -207,6 +209,16 @@ def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
     ]
 
 
+def _locate_text(needle: str, ctx: CheckContext) -> tuple[str, int, int]:
+    """File, line and column of the first place `needle` is written (a chapter, else metadata.yaml)."""
+    for source in (*ctx.project.chapters, ctx.project.metadata_source):
+        offset = source.text.find(needle)
+        if offset >= 0:
+            line, col = LineIndex(source.text).position(offset)
+            return source.rel, line, col
+    return ctx.project.metadata_file, 0, 0
+
+
 RESOURCE_PROBLEMS = {
     "remote": (
         "remote-resource",
@@ -219,15 +231,6 @@ RESOURCE_PROBLEMS = {
 }
 
 
-def _locate(target: str, ctx: CheckContext) -> tuple[str, int, int]:
-    for source in ctx.project.chapters:
-        offset = source.text.find(target)
-        if offset >= 0:
-            line, col = LineIndex(source.text).position(offset)
-            return source.rel, line, col
-    return ctx.project.metadata_file, 0, 0
-
-
 def _resource_check(code: str) -> Check:
     def run(ctx: CheckContext) -> list[Diagnostic]:
         out = []
@@ -235,7 +238,7 @@ def _resource_check(code: str) -> Check:
             problem = resolve_image(target, ctx.project).problem
             if problem and RESOURCE_PROBLEMS[problem][0] == code:
                 _, what, hint = RESOURCE_PROBLEMS[problem]
-                path, line, col = _locate(target, ctx)
+                path, line, col = _locate_text(target, ctx)
                 out.append(Diagnostic(path, line, col, Severity.ERROR, code, f"image '{target}' {what}", hint))
         return out
 
@@ -245,6 +248,61 @@ def _resource_check(code: str) -> Check:
 
 for _code in ("missing-resource", "unsafe-resource", "remote-resource"):
     check(_code)(_resource_check(_code))
+
+
+ACTIVE_HTML = re.compile(
+    r"<\s*(script|iframe|frame|object|embed|applet|form|input|button|textarea|select|link|meta|base|style)\b"
+    r"|\bon[a-z]+\s*=|(?:java|vb)script\s*:",
+    re.IGNORECASE,
+)
+SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
+
+
+@check("active-content")
+def active_content(ctx: CheckContext) -> list[Diagnostic]:
+    """Raw HTML that would run code or load things: scripts, event handlers, frames, forms, style sheets."""
+    out = []
+    for node in walk(ctx.manuscript.ast):
+        if node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4"):
+            match = ACTIVE_HTML.search(node["c"][1])
+            if match:
+                path, line, col = _locate_text(node["c"][1].strip().splitlines()[0], ctx)
+                out.append(
+                    Diagnostic(
+                        path,
+                        line,
+                        col,
+                        Severity.ERROR,
+                        "active-content",
+                        f"raw HTML '{match.group(0).strip()}' is active content and is not allowed",
+                        "remove it; papers hold text, figures and tables",
+                    )
+                )
+    return out
+
+
+@check("unsafe-link")
+def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
+    """Links whose scheme runs code or opens local files (javascript:, file:, data:)."""
+    out = []
+    for node in walk(ctx.manuscript.ast):
+        if node["t"] == "Link":
+            target = node["c"][2][0]
+            scheme = urlparse(target.strip()).scheme.lower()
+            if scheme not in SAFE_LINK_SCHEMES and not WINDOWS_DRIVE.match(target):
+                path, line, col = _locate_text(target, ctx)
+                out.append(
+                    Diagnostic(
+                        path,
+                        line,
+                        col,
+                        Severity.ERROR,
+                        "unsafe-link",
+                        f"link to '{target}' uses the scheme '{scheme}:', which is not allowed",
+                        "link to an http(s) address, a DOI or a section of the paper",
+                    )
+                )
+    return out
 
 
 def run_checks(ctx: CheckContext) -> list[Diagnostic]:

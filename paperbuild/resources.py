@@ -58,9 +58,20 @@ def resolve(target: str, project: Project) -> Resolved:
     return Resolved(path, "")
 
 
+RAW_IMAGE_SOURCE = re.compile(
+    r"""<(?:img|source|video|audio|track|input)\b[^>]*?\bsrc(?:set)?\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE
+)
+
+
 def image_targets(value: object) -> list[str]:
-    """Targets of every Image node, in document order."""
-    return [node["c"][2][0] for node in walk(value) if node["t"] == "Image"]
+    """Targets of every image, in document order: Image nodes, and `src` attributes of raw HTML."""
+    targets = []
+    for node in walk(value):
+        if node["t"] == "Image":
+            targets.append(node["c"][2][0])
+        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4"):
+            targets += RAW_IMAGE_SOURCE.findall(node["c"][1])
+    return targets
 
 
 def embed_images(blocks: list[Node], project: Project) -> list[Node]:

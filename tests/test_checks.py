@@ -39,6 +39,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "missing-resource",
         "unsafe-resource",
         "remote-resource",
+        "active-content",
+        "unsafe-link",
         "leftover-marker",
         "missing-glyph",
         "bib-syntax",
@@ -64,6 +66,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "missing-resource",
         "unsafe-resource",
         "remote-resource",
+        "active-content",
+        "unsafe-link",
     ]
 
 

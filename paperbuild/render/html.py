@@ -2,7 +2,8 @@
 
 Takes a RenderJob; gives the page as UTF-8 bytes, its CSS inlined so the file stands alone. All pieces (title,
 abstract, keywords, back matter, references, body) go through one pandoc run, separated by comments carrying a
-random token no input can forge. The PDF renderer asks for the same page with the style's CSS linked instead.
+random token no input can forge, and then through the sanitizer, so raw HTML in a chapter cannot add active
+content. The PDF renderer asks for the same page with the style's CSS linked instead.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from paperbuild.document import Paper
 from paperbuild.pandoc_ast import Node, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.sanitize import clean_html
 from paperbuild.style import style_roots
 
 TEMPLATE = "paper.html.j2"
@@ -80,7 +82,7 @@ def html_pieces(paper: Paper) -> dict[str, Markup]:
     result: dict[str, Markup] = {}
     for chunk in html.split(f"<!--{token}:")[1:]:
         name, _, fragment = chunk.partition("-->")
-        result[name] = Markup(fragment.strip())
+        result[name] = Markup(clean_html(fragment.strip()))
     return result
 
 
