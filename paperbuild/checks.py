@@ -19,7 +19,7 @@ from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan_all
 from paperbuild.pandoc_ast import walk
 from paperbuild.project import Project
-from paperbuild.resources import WINDOWS_DRIVE, image_targets
+from paperbuild.resources import MAX_IMAGE_PIXELS, WINDOWS_DRIVE, image_targets
 from paperbuild.resources import resolve as resolve_image
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
@@ -228,6 +228,17 @@ RESOURCE_PROBLEMS = {
     "outside": ("unsafe-resource", "lies outside the project", "copy it into manuscript/figures/"),
     "missing": ("missing-resource", "does not exist", "check the path; it is relative to manuscript/"),
     "type": ("missing-resource", "is not an image (png, jpg, gif, svg, webp)", "export the figure as PNG or SVG"),
+    "huge": (
+        "unsafe-resource",
+        f"is too large to decode safely (over {MAX_IMAGE_PIXELS // 1_000_000} megapixels)",
+        "export it at a smaller size",
+    ),
+    "corrupt": ("missing-resource", "cannot be read as an image", "export the figure again as PNG or SVG"),
+    "entities": (
+        "unsafe-resource",
+        "declares XML entities, which can expand without bound",
+        "export the SVG again without a DOCTYPE",
+    ),
 }
 
 
@@ -248,6 +259,55 @@ def _resource_check(code: str) -> Check:
 
 for _code in ("missing-resource", "unsafe-resource", "remote-resource"):
     check(_code)(_resource_check(_code))
+
+
+FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.MULTILINE)
+
+
+@check("empty-chapter")
+def empty_chapter(ctx: CheckContext) -> list[Diagnostic]:
+    """A chapter file with nothing in it (a warning: maybe a placeholder, maybe a mistake)."""
+    return [
+        Diagnostic(
+            c.rel, 0, 0, Severity.WARNING, "empty-chapter", "the chapter is empty", "write it, or delete the file"
+        )
+        for c in ctx.project.chapters
+        if not c.text.strip()
+    ]
+
+
+@check("unclosed-fence")
+def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
+    """A code fence (``` or ~~~) never closed: everything after it would print as code."""
+    out = []
+    for chapter in ctx.project.chapters:
+        open_fence: re.Match[str] | None = None
+        for match in FENCE_OPEN.finditer(chapter.text):
+            line_end = chapter.text.find("\n", match.end())
+            rest = chapter.text[match.end() : line_end if line_end >= 0 else None]
+            if open_fence is None:
+                open_fence = match
+            elif (
+                match.group(2)[0] == open_fence.group(2)[0]
+                and len(match.group(2)) >= len(open_fence.group(2))
+                and not rest.strip()
+            ):
+                open_fence = None
+        if open_fence is not None:
+            line, col = LineIndex(chapter.text).position(open_fence.start(2))
+            out.append(
+                Diagnostic(
+                    chapter.rel,
+                    line,
+                    col,
+                    Severity.ERROR,
+                    "unclosed-fence",
+                    f"the code block opened by '{open_fence.group(2)}' is never closed; the rest of the "
+                    "chapter would print as code",
+                    f"close it with a line holding {open_fence.group(2)}",
+                )
+            )
+    return out
 
 
 ACTIVE_HTML = re.compile(

@@ -6,16 +6,19 @@ Takes a path and bytes; gives nothing back. A build that fails half-way never le
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers only ever see the old or the new file, never a partial one."""
+def _temporary(path: Path, data: bytes) -> Path:
+    """`data` in a new temporary file beside `path`, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -24,20 +27,53 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers only ever see the old or the new file, never a partial one."""
+    write_all({path: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write several files all or nothing: every one goes to a temporary file first (a full disk or Ctrl-C then
+    leaves all the old files as they were and no litter), and only then are they renamed into place."""
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            written.append((_temporary(path, data), path))
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in written:
+        os.replace(tmp, path)
+
+
+@contextmanager
+def locked(out_dir: Path) -> Iterator[None]:
+    """Hold the output folder's lock: two builds writing into one folder take turns."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK_FILE, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
 CACHE_FILE = ".paperbuild-cache.json"
+LOCK_FILE = ".paperbuild.lock"
 
 
 def clean(out_dir: Path) -> list[Path]:
     """Remove the files builds write into `out_dir` (and the folder, once empty); the paths removed."""
     removed = []
-    for name in (*OUTPUT_NAMES.values(), CACHE_FILE):
+    for name in (*OUTPUT_NAMES.values(), CACHE_FILE, LOCK_FILE):
         path = out_dir / name
         if path.is_file():
             path.unlink()

@@ -19,7 +19,8 @@ from paperbuild.bibliography import read_bibliography, validate_entries
 from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, has_errors
 from paperbuild.document import assemble
-from paperbuild.output import OUTPUT_NAMES, write_atomic
+from paperbuild.errors import PaperbuildError
+from paperbuild.output import OUTPUT_NAMES, locked, write_all, write_atomic
 from paperbuild.project import Project, load_project, relative
 from paperbuild.render import FORMATS as FORMATS_ORDER
 from paperbuild.render import Output
@@ -128,12 +129,19 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     result.diagnostics += checks.leftover_markers(texts, context.cited_keys)
     if not result.ok:
         return result
-    for fmt, output in rendered.items():
-        write_atomic(paths[fmt], output.data)
-        cache.record(fmt, keys[fmt], paths[fmt])
-        result.written[fmt] = paths[fmt]
-    cache.diagnostics = list(result.diagnostics)
-    write_atomic(cache.path, cache.to_bytes())
+    with locked(project.out_dir):
+        cache = BuildCache.load(project.out_dir)  # again: another build may have written meanwhile
+        try:
+            write_all({paths[fmt]: output.data for fmt, output in rendered.items()})
+        except OSError as exc:
+            raise PaperbuildError(
+                f"cannot write into {project.out_dir}: {exc.strerror}; the previous outputs are unchanged"
+            ) from exc
+        for fmt in rendered:
+            cache.record(fmt, keys[fmt], paths[fmt])
+            result.written[fmt] = paths[fmt]
+        cache.diagnostics = list(result.diagnostics)
+        write_atomic(cache.path, cache.to_bytes())
     return result
 
 

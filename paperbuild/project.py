@@ -72,8 +72,51 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+MAX_TEXT_BYTES = 50_000_000  # a chapter or .bib file larger than this is not a manuscript
+
+
 def _read_text(path: Path, root: Path, diagnostics: list[Diagnostic]) -> str | None:
+    """The file's text; None (and a diagnostic) when it leads outside the project, is huge or is not UTF-8."""
+    if not path.resolve().is_relative_to(root):
+        diagnostics.append(
+            Diagnostic(
+                relative(path, root),
+                0,
+                0,
+                Severity.ERROR,
+                "unsafe-resource",
+                f"'{path.name}' is a link to {path.resolve()}, outside the project",
+                "copy the file into the project instead of linking to it",
+            )
+        )
+        return None
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        diagnostics.append(
+            Diagnostic(
+                relative(path, root),
+                0,
+                0,
+                Severity.ERROR,
+                "encoding",
+                f"{path.stat().st_size} bytes is too large for a text file of a paper",
+            )
+        )
+        return None
     data = path.read_bytes()
+    if b"\0" in data:
+        offset = data.index(b"\0")
+        diagnostics.append(
+            Diagnostic(
+                relative(path, root),
+                data.count(b"\n", 0, offset) + 1,
+                0,
+                Severity.ERROR,
+                "encoding",
+                f"binary data (a NUL byte at byte {offset}), not text",
+                "chapters and .bib files are plain UTF-8 text",
+            )
+        )
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -27,6 +27,8 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: a 7000 x 7000 photograph
+MAX_IMAGE_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class Resolved:
     path: Path | None
     """The file inside the project, when the target is acceptable."""
     problem: str
-    """Why it is refused: "remote", "outside", "missing" or "type"; "" when acceptable."""
+    """Why it is refused: "remote", "outside", "missing", "type", "huge", "entities" or "corrupt"; "" when
+    acceptable."""
 
 
 def resolve(target: str, project: Project) -> Resolved:
@@ -55,7 +58,30 @@ def resolve(target: str, project: Project) -> Resolved:
         return Resolved(None, "missing")
     if path.suffix.lower() not in IMAGE_TYPES:
         return Resolved(None, "type")
-    return Resolved(path, "")
+    return Resolved(path, _bomb(path))
+
+
+def _bomb(path: Path) -> str:
+    """ "huge" for an image too large to decode safely, "entities" for an SVG declaring XML entities (the
+    "billion laughs"), "" for an ordinary image. Only headers are read."""
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return "huge"
+    if path.suffix.lower() == ".svg":
+        return "entities" if b"<!ENTITY" in path.read_bytes() else ""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return "huge"
+    except (OSError, SyntaxError, ValueError):
+        return "corrupt"
+    return "huge" if width * height > MAX_IMAGE_PIXELS else ""
 
 
 RAW_IMAGE_SOURCE = re.compile(

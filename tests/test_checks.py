@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize
+from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize, png
 
 from paperbuild import checks
 from paperbuild.cli import main
@@ -39,6 +39,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "missing-resource",
         "unsafe-resource",
         "remote-resource",
+        "empty-chapter",
+        "unclosed-fence",
         "active-content",
         "unsafe-link",
         "leftover-marker",
@@ -66,6 +68,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "missing-resource",
         "unsafe-resource",
         "remote-resource",
+        "empty-chapter",
+        "unclosed-fence",
         "active-content",
         "unsafe-link",
     ]
@@ -122,7 +126,9 @@ def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
         "# Intro {#sec:intro}\n\nSee @sec:intro, @fig:mapp [@knuth1984].\n\n"
         "# Again {#sec:intro}\n\n![Map](figures/map.png){#fig:map}\n"
     )
-    root = project(tmp_path, chapter, **{"manuscript/figures/map.png": "not checked here"})
+    root = project(tmp_path, chapter)
+    (root / "manuscript/figures").mkdir()
+    (root / "manuscript/figures/map.png").write_bytes(png(4, 3))
     assert lines(root) == [
         "manuscript/01-intro.md:3:17: error[undefined-label]: '@fig:mapp' refers to no element labelled "
         "'{#fig:mapp}'; did you mean 'fig:map'?",

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import base64
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import MINIMAL_BIB, make_project
+from conftest import MINIMAL_BIB, make_project, png
 
 from paperbuild.cli import main
 from paperbuild.pipeline import Options, run_check
 
 CANARY = "CANARY-d41d8cd98f00b204e980"
-
-
-def png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\0" + b"\xcc\x22\x22" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 @pytest.fixture
