@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from paperbuild.bibliography import Bibliography
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity, did_you_mean
+from paperbuild.formulas import formula_problem, math_nodes
 from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan_all
 from paperbuild.pandoc_ast import walk
@@ -305,6 +306,31 @@ def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
                     f"the code block opened by '{open_fence.group(2)}' is never closed; the rest of the "
                     "chapter would print as code",
                     f"close it with a line holding {open_fence.group(2)}",
+                )
+            )
+    return out
+
+
+@check("math")
+def math(ctx: CheckContext) -> list[Diagnostic]:
+    """TeX formulas the PDF's math renderer cannot typeset (they would print as raw TeX)."""
+    out = []
+    seen = set()
+    for node in math_nodes(ctx.manuscript.ast):
+        tex = node["c"][1]
+        problem = formula_problem(tex) if tex not in seen else ""
+        seen.add(tex)
+        if problem:
+            path, line, col = _locate_text(tex, ctx)
+            out.append(
+                Diagnostic(
+                    path,
+                    line,
+                    col,
+                    Severity.ERROR,
+                    "math",
+                    f"formula '{tex.strip()}' {problem}",
+                    "check the TeX; commands of LaTeX packages beyond amsmath are not available",
                 )
             )
     return out

@@ -68,7 +68,7 @@ class _Numberer:
         return {"t": block["t"], "c": [block["c"][0], [caption[0], blocks], *block["c"][2:]]}
 
     def equations(self, inlines: list[Node]) -> list[Node]:
-        """Display math followed by `{#eq:x}`: the label becomes the equation's number "(N)"."""
+        """Display math followed by `{#eq:x}`: formula and number "(N)" go into one Span carrying the label."""
         out: list[Node] = []
         for node in inlines:
             match = EQUATION_LABEL.match(node["c"]) if node["t"] == "Str" else None
@@ -76,10 +76,12 @@ class _Numberer:
             if match and math and math[0]["t"] == "Math" and math[0]["c"][0]["t"] == "DisplayMath":
                 while out and out[-1]["t"] == "Space":
                     out.pop()
+                formula = out.pop()
                 self.counts["eq"] += 1
                 number = f"({self.counts['eq']})"
                 self.targets[match.group(1)] = Target("eq", number)
-                out.append({"t": "Span", "c": [[match.group(1), ["equation-number"], []], text(number)]})
+                label = {"t": "Span", "c": [["", ["equation-number"], []], text(number)]}
+                out.append({"t": "Span", "c": [[match.group(1), ["equation"], []], [formula, label]]})
             else:
                 out.append(node)
         return out

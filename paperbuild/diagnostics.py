@@ -28,6 +28,7 @@ CODES: dict[str, str] = {
     "remote-resource": "an image is on the network; builds never download",
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
+    "math": "a TeX formula the math renderer cannot typeset",
     "active-content": "raw HTML that would run code or load things (script, event handler, iframe, form)",
     "unsafe-link": "a link with a scheme that runs code or opens local files (javascript:, file:, data:)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",

@@ -20,6 +20,7 @@ from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, has_errors
 from paperbuild.document import assemble
 from paperbuild.errors import PaperbuildError
+from paperbuild.formulas import math_nodes
 from paperbuild.output import OUTPUT_NAMES, locked, write_all, write_atomic
 from paperbuild.project import Project, load_project, relative
 from paperbuild.render import FORMATS as FORMATS_ORDER
@@ -166,6 +167,8 @@ def _render(
 
         with result.timed("html pieces"):
             job.html_pieces = html_pieces(job.paper)
+            if "pdf" in formats and math_nodes(job.paper.body):
+                job.print_pieces = html_pieces(job.paper, math_as_images=True)
         if "pdf" in formats:
             from paperbuild.glyphs import missing_glyphs
             from paperbuild.render.html import page_text

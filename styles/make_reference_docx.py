@@ -1,9 +1,12 @@
-"""Generate `styles/default/reference.docx`, the DOCX house style: a sober journal-manuscript look.
+"""Generate `styles/default/reference.docx`, the DOCX house style: a sober journal-manuscript look; and
+`styles/review/reference.docx`, its variant for double-blind review.
 
 Run it by hand from the repository root whenever the house style of the DOCX changes, then commit the .docx:
 
-    /work/venv/bin/python styles/make_reference_docx.py            # writes styles/default/reference.docx
-    /work/venv/bin/python styles/make_reference_docx.py OUT.docx   # or anywhere else, to compare
+    /work/venv/bin/python styles/make_reference_docx.py                     # writes styles/default/reference.docx
+    /work/venv/bin/python styles/make_reference_docx.py OUT.docx            # or anywhere else, to compare
+    /work/venv/bin/python styles/make_reference_docx.py --review            # writes styles/review/reference.docx
+    /work/venv/bin/python styles/make_reference_docx.py --review OUT.docx   # the review variant, anywhere else
 
 It needs pypandoc-binary and python-docx (`pip install -e '.[test]'`). It starts from the reference document of the
 pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file reference.docx`, with the pandoc of
@@ -16,11 +19,17 @@ pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file 
   Keywords (used by `paperbuild/render/docx.py` through `custom-style`); and the Footer style;
 - the page: A4, 2.5 cm margins, the page number (a PAGE field) centred in the footer.
 
+The review variant (`--review`) is the same document with the changes in `REVIEW_STYLES` (double line spacing for
+the running text: body, first paragraphs, lists, abstract, keywords, references) and line numbers in the margin,
+restarting on every page (`w:lnNumType` in the section properties, which pandoc copies from the reference document),
+as the review style's PDF has them.
+
 The output is reproducible: the same pandoc and python-docx give the same bytes (zip entries carry a fixed date).
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import io
 import re
@@ -38,7 +47,9 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
-OUT = Path(__file__).resolve().parent / "default" / "reference.docx"
+STYLES_DIR = Path(__file__).resolve().parent
+OUT = STYLES_DIR / "default" / "reference.docx"
+REVIEW_OUT = STYLES_DIR / "review" / "reference.docx"
 
 SERIF = "Noto Serif"  # the PDF's face, shipped in styles/default/fonts
 SERIF_CJK = "Noto Serif CJK SC"  # East Asian text (the paper's lang may be zh)
@@ -136,6 +147,40 @@ STYLES: dict[str, dict[str, Any]] = {
     "Footer": {"base": "Normal", "size": 9, "align": CENTER},
 }
 NEW_STYLES = ("Affiliation", "Keywords", "Footer")  # not in pandoc's reference document
+
+# The review variant: what changes, on top of STYLES. Double spacing for every paragraph style of running text
+# (Compact: pandoc's tight list items, and table cells); titles, captions and notes keep theirs.
+DOUBLE = 2.0
+REVIEW_STYLES: dict[str, dict[str, Any]] = {
+    name: {"line": DOUBLE}
+    for name in (
+        "Body Text",
+        "First Paragraph",
+        "Compact",
+        "Block Text",
+        "Definition",
+        "Abstract",
+        "Keywords",
+        "Bibliography",
+    )
+}
+# Word's line numbering: every line numbered, from 1 on each page
+LINE_NUMBERS = {"w:countBy": "1", "w:restart": "newPage"}
+# what follows w:lnNumType in a w:sectPr (ECMA-376 CT_SectPr sequence)
+SECT_PR_AFTER_LN_NUM_TYPE = (
+    "w:pgNumType",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
 
 
 def pandoc_reference_docx() -> bytes:
@@ -311,6 +356,15 @@ def _page(document: Any) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
+def _line_numbers(document: Any) -> None:
+    """Number the lines in the margin, restarting on each page (`w:lnNumType` in the section properties)."""
+    sect_pr = document.sections[0]._sectPr
+    for old in sect_pr.findall(qn("w:lnNumType")):
+        sect_pr.remove(old)
+    numbering = OxmlElement("w:lnNumType", attrs={qn(k): v for k, v in LINE_NUMBERS.items()})
+    sect_pr.insert_element_before(numbering, *SECT_PR_AFTER_LN_NUM_TYPE)  # where the schema wants it
+
+
 def _samples(document: Any) -> None:
     """Show the added styles in the reference document's sample text (pandoc ignores it; a reviewer sees it)."""
     paragraphs = {p.style.name: p for p in document.paragraphs}
@@ -354,8 +408,8 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build() -> bytes:
-    """The reference document's bytes."""
+def build(*, review: bool = False) -> bytes:
+    """The reference document's bytes: the default style's, or with `review` its variant for double-blind review."""
     document = docx.Document(io.BytesIO(pandoc_reference_docx()))
     styles = document.styles.element
     _clear_theme(styles)
@@ -363,19 +417,28 @@ def build() -> bytes:
     _pandoc_quirks(document)
     for name, spec in STYLES.items():
         apply_style(document, name, spec)
+    if review:
+        for name, spec in REVIEW_STYLES.items():
+            apply_style(document, name, spec)
     _sync_linked_character_styles(document)
     _three_line_tables(document)
     _page(document)
+    if review:
+        _line_numbers(document)
     _samples(document)
-    document.core_properties.title = "paperbuild default reference document"
+    document.core_properties.title = f"paperbuild {'review' if review else 'default'} reference document"
     buffer = io.BytesIO()
     document.save(buffer)
     return _reproducible(buffer.getvalue())
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else OUT
-    out.write_bytes(build())
+    parser = argparse.ArgumentParser(description="Generate the reference document of a house style's DOCX.")
+    parser.add_argument("--review", action="store_true", help=f"the review variant (default output: {REVIEW_OUT})")
+    parser.add_argument("out", nargs="?", type=Path, help=f"where to write it (default: {OUT})")
+    args = parser.parse_args(argv)
+    out = args.out or (REVIEW_OUT if args.review else OUT)
+    out.write_bytes(build(review=args.review))
     sys.stdout.write(f"wrote {out}\n")
     return 0
 

@@ -41,6 +41,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "remote-resource",
         "empty-chapter",
         "unclosed-fence",
+        "math",
         "active-content",
         "unsafe-link",
         "leftover-marker",
@@ -70,6 +71,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "remote-resource",
         "empty-chapter",
         "unclosed-fence",
+        "math",
         "active-content",
         "unsafe-link",
     ]

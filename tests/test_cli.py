@@ -233,7 +233,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
 def test_unknown_style_exits_1_listing_the_known_styles(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--project", str(tiny), "--style", "fancy"]) == 1
-    assert capsys.readouterr().err == "paperbuild: error: style 'fancy' not found in styles/ (known: default)\n"
+    assert capsys.readouterr().err == "paperbuild: error: style 'fancy' not found in styles/ (known: default, review)\n"
 
 
 # -- outputs -------------------------------------------------------------------------------------------------------

@@ -183,14 +183,14 @@ def test_unknown_style_is_an_input_error_listing_the_known_styles(tmp_path: Path
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/journal/paper.css": ""})
     with pytest.raises(InputError) as info:
         load_project(tmp_path, style="fancy")
-    assert str(info.value) == "style 'fancy' not found in styles/ (known: default, journal)"
+    assert str(info.value) == "style 'fancy' not found in styles/ (known: default, journal, review)"
 
 
 def test_unknown_style_in_metadata_is_an_input_error(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/metadata.yaml": "title: T\nstyle: fancy\n", "manuscript/01-a.md": "# A\n"})
     with pytest.raises(InputError) as info:
         load_project(tmp_path)
-    assert str(info.value) == "style 'fancy' not found in styles/ (known: default)"
+    assert str(info.value) == "style 'fancy' not found in styles/ (known: default, review)"
 
 
 @pytest.mark.parametrize("name", ["../default", "default/../default", "/etc"])

@@ -43,6 +43,8 @@ class RenderJob:
     """The PDF variant to write (a WeasyPrint `pdf_variant`)."""
     html_pieces: dict[str, Markup] = field(default_factory=dict)
     """The paper's pieces as HTML (one pandoc run), shared by the HTML and PDF renderers."""
+    print_pieces: dict[str, Markup] = field(default_factory=dict)
+    """The same pieces with formulas as SVG images, for the PDF; empty when the paper has no formula."""
 
 
 def renderer(fmt: str) -> Callable[[Renderer], Renderer]:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
+from paperbuild.formulas import as_images
 from paperbuild.pandoc_ast import Node, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
@@ -27,7 +28,7 @@ from paperbuild.style import style_roots
 TEMPLATE = "paper.html.j2"
 SCREEN_CSS = "paper.css"
 PRINT_CSS = "print.css"
-PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox"]
+PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox", "--mathml"]
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def link_back(body: list[Node], references: list[Node]) -> tuple[list[Node], lis
     return body, references
 
 
-def html_pieces(paper: Paper) -> dict[str, Markup]:
-    """Every AST piece of the paper as HTML, by name, from one pandoc run."""
+def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Markup]:
+    """Every AST piece of the paper as HTML, by name, from one pandoc run; formulas as MathML, or for the PDF
+    (WeasyPrint has no MathML layout) as SVG images."""
     token = secrets.token_hex(16)
     body, references = link_back(paper.body, paper.references)
     pieces: dict[str, list[Node]] = {
@@ -77,7 +79,7 @@ def html_pieces(paper: Paper) -> dict[str, Markup]:
     pieces["body"] = body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
-        blocks += [raw_block("html", f"<!--{token}:{name}-->"), *content]
+        blocks += [raw_block("html", f"<!--{token}:{name}-->"), *(as_images(content) if math_as_images else content)]
     html = pandoc.run_json(PANDOC_HTML, paper.document(blocks)).decode()
     result: dict[str, Markup] = {}
     for chunk in html.split(f"<!--{token}:")[1:]:
@@ -133,7 +135,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
 class _TextExtractor(HTMLParser):
     """Collects the text of a page's body, as a browser shows it (no style, script or head)."""
 
-    HIDDEN = frozenset({"head", "style", "script", "template"})
+    HIDDEN = frozenset({"head", "style", "script", "template", "annotation"})  # annotation: the TeX behind MathML
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -63,7 +63,7 @@ def render_pdf(job: RenderJob) -> Output:
         ) from exc
     project = job.project
     fetcher = _restricted_fetcher((project.root.resolve(), *(f.resolve() for f in project.style.folders)))
-    html = page(job.paper, job.html_pieces, project, inline_css=False)
+    html = page(job.paper, job.print_pieces or job.html_pieces, project, inline_css=False)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     from weasyprint.text.fonts import FontConfiguration
 

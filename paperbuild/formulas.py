@@ -1,0 +1,82 @@
+"""Typeset TeX math for the PDF: each formula becomes an SVG drawing (ziamath, pure Python, STIX Two Math).
+
+Takes the Math nodes of the AST; gives, for the PDF's HTML, `<img>` elements holding the SVG (WeasyPrint cannot lay
+out MathML), and the diagnostics of formulas the renderer cannot typeset, located in the chapters. The HTML page
+gets MathML from pandoc instead, and the DOCX native Word equations.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import warnings
+from functools import lru_cache
+
+from paperbuild.pandoc_ast import Node, walk
+
+TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
+
+
+class FormulaError(ValueError):
+    """A formula the math renderer cannot typeset."""
+
+
+@lru_cache(maxsize=4096)
+def formula_svg(tex: str, display: bool) -> tuple[str, float]:
+    """The SVG of a formula and how far its baseline sits above the image's bottom edge (px)."""
+    with warnings.catch_warnings():  # ziamath still loads its font through a deprecated importlib.resources call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+
+    try:
+        formula = ziamath.Latex(tex, size=TEXT_SIZE_PX, inline=not display)  # type: ignore[attr-defined]
+        mathml = formula.mathmlstr()
+        svg = formula.svg()
+        offset = float(formula.getyofst())
+    except Exception as exc:  # ziamath raises many kinds; all mean "cannot typeset this"
+        raise FormulaError(f"cannot typeset: {type(exc).__name__} {exc}".strip()) from exc
+    if "\\" in mathml:
+        unknown = mathml[mathml.index("\\") :].split("<", 1)[0]
+        raise FormulaError(f"'{unknown}' is not a TeX command the math renderer knows")
+    return svg, offset
+
+
+def formula_problem(tex: str) -> str:
+    """Why the math renderer cannot typeset `tex`, or "" when it can. Parses only (latex2mathml, the parser
+    ziamath uses), so `check` stays fast on papers full of formulas."""
+    import latex2mathml.converter
+
+    try:
+        mathml = latex2mathml.converter.convert(tex)
+    except Exception as exc:  # the parser raises many kinds; all mean "cannot typeset this"
+        return f"cannot be typeset ({type(exc).__name__}: an unbalanced brace or a missing argument?)"
+    if "\\" in mathml:
+        unknown = mathml[mathml.index("\\") :].split("<", 1)[0]
+        return f"uses '{unknown}', which the math renderer does not know"
+    return ""
+
+
+def math_nodes(value: object) -> list[Node]:
+    """Every Math node, in document order."""
+    return [node for node in walk(value) if node["t"] == "Math"]
+
+
+def as_images(blocks: list[Node]) -> list[Node]:
+    """A copy of `blocks` in which each Math node is an `<img>` of its SVG (formulas that fail stay as they are;
+    the checks have reported them)."""
+    result = copy.deepcopy(blocks)
+    for node in math_nodes(result):
+        kind, tex = node["c"]
+        display = kind["t"] == "DisplayMath"
+        try:
+            svg, offset = formula_svg(tex, display)
+        except FormulaError:
+            continue
+        source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+        css = "display-math" if display else "inline-math"
+        image = (
+            f'<img class="math {css}" src="{source}" alt="{html.escape(tex)}" style="vertical-align: {offset:.2f}px">'
+        )
+        node["t"], node["c"] = "RawInline", ["html", image]
+    return result
