@@ -15,12 +15,42 @@ from paperbuild.pandoc_ast import Node, span, text, walk
 
 NUMBER_CLASS = "header-section-number"
 EQUATION_LABEL = re.compile(r"^\{#(eq:[^}\s]+)\}$")
-NAMES = {
-    "sec": ("Section", "Sections"),
-    "fig": ("Figure", "Figures"),
-    "tbl": ("Table", "Tables"),
-    "eq": ("Eq.", "Eqs."),
-}
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a language names what is numbered."""
+
+    single: dict[str, str]
+    """Kind -> template for one reference, e.g. "Figure {}" (the {} takes the number)."""
+    several: dict[str, str]
+    """Kind -> template for a group, e.g. "Figures {}" (the {} takes "1 and 2" or "1–3")."""
+    caption: dict[str, str]
+    """Kind -> template for a caption label, e.g. "Figure {}."."""
+    last_joiner: str
+    """Between the last two numbers of a group: " and "."""
+    joiner: str = ", "
+    """Between the other numbers of a group."""
+
+
+ENGLISH = Words(
+    single={"sec": "Section {}", "fig": "Figure {}", "tbl": "Table {}", "eq": "Eq. {}"},
+    several={"sec": "Sections {}", "fig": "Figures {}", "tbl": "Tables {}", "eq": "Eqs. {}"},
+    caption={"fig": "Figure {}.", "tbl": "Table {}."},
+    last_joiner=" and ",
+)
+CHINESE = Words(
+    single={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
+    several={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
+    caption={"fig": "图 {}", "tbl": "表 {}"},
+    last_joiner="、",
+    joiner="、",
+)
+
+
+def words_for(lang: str) -> Words:
+    """The words of the document's language (BCP 47 tag); English unless it is Chinese."""
+    return CHINESE if lang.lower().split("-")[0] == "zh" else ENGLISH
 
 
 @dataclass(frozen=True)
@@ -34,7 +64,8 @@ class Target:
 
 
 class _Numberer:
-    def __init__(self) -> None:
+    def __init__(self, words: Words) -> None:
+        self.words = words
         self.sections: list[int] = []
         self.counts = {"fig": 0, "tbl": 0, "eq": 0}
         self.targets: dict[str, Target] = {}
@@ -59,7 +90,7 @@ class _Numberer:
         if identifier:
             self.targets[identifier] = Target(kind, number)
         caption = block["c"][1]
-        label = span([{"t": "Strong", "c": text(f"{NAMES[kind][0]} {number}.")}], ["caption-label"])
+        label = span([{"t": "Strong", "c": text(self.words.caption[kind].format(number))}], ["caption-label"])
         blocks = caption[1]
         if blocks and blocks[0]["t"] in ("Plain", "Para"):
             blocks = [{"t": blocks[0]["t"], "c": [label, {"t": "Space"}, *blocks[0]["c"]]}, *blocks[1:]]
@@ -106,18 +137,55 @@ class _Numberer:
         return out
 
 
-def _reference_text(targets: list[tuple[str, Target]]) -> list[Node]:
-    kind = targets[0][1].kind
-    singular, plural = NAMES[kind]
-    numbers = [t.number for _, t in targets]
-    if len(numbers) == 1:
-        return text(f"{singular} {numbers[0]}")
-    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
-    return text(f"{plural} {listed}")
+def _link(words: list[Node], identifier: str) -> Node:
+    return {"t": "Link", "c": [["", ["cross-reference"], []], words, [f"#{identifier}", ""]]}
 
 
-def resolve_references(value: Any, targets: dict[str, Target]) -> None:
-    """Replace, in place, every Cite whose keys are all known labels of one kind with a link reading "Figure 1"."""
+def _runs(found: list[tuple[str, Target]]) -> list[list[tuple[str, Target]]]:
+    """Consecutive whole numbers grouped into runs (1, 2, 3 -> one run); other numbers stand alone."""
+    runs: list[list[tuple[str, Target]]] = []
+    for item in found:
+        number = item[1].number.strip("()")
+        previous = runs[-1][-1][1].number.strip("()") if runs else ""
+        if number.isdigit() and previous.isdigit() and int(number) == int(previous) + 1:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def reference_inlines(found: list[tuple[str, Target]], words: Words) -> list[Node]:
+    """ "Figure 1" as one link; a group as "Figures 1 and 2" or "Figures 1–3", each number a link to its target."""
+    kind = found[0][1].kind
+    if len(found) == 1:
+        identifier, target = found[0]
+        return [_link(text(words.single[kind].format(target.number)), identifier)]
+    ordered = sorted(found, key=lambda item: [int(n) for n in re.findall(r"\d+", item[1].number)])
+    parts: list[list[Node]] = []
+    for run in _runs(ordered):
+        first = _link(text(run[0][1].number), run[0][0])
+        if len(run) >= 3:
+            parts.append([first, {"t": "Str", "c": "–"}, _link(text(run[-1][1].number), run[-1][0])])
+        else:
+            parts += [[_link(text(t.number), i)] for i, t in run]
+    numbers: list[Node] = []
+    for index, part in enumerate(parts):
+        if index:
+            joiner = words.last_joiner if index == len(parts) - 1 else words.joiner
+            numbers += text(joiner) if joiner.strip() else [{"t": "Str", "c": joiner}]
+        numbers += part
+    before, _, after = words.several[kind].partition("{}")
+    return [
+        *text(before.rstrip()),
+        *([{"t": "Space"}] if before.endswith(" ") else []),
+        *numbers,
+        *([{"t": "Space"}] if after.startswith(" ") else []),
+        *text(after.lstrip()),
+    ]
+
+
+def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> None:
+    """Replace, in place, every Cite whose keys are all known labels of one kind with linked words."""
     for node in walk(value):
         if node["t"] != "Cite":
             continue
@@ -125,13 +193,13 @@ def resolve_references(value: Any, targets: dict[str, Target]) -> None:
         found = [(i, targets[i]) for i in ids if i in targets]
         if not found or len(found) != len(ids) or len({t.kind for _, t in found}) != 1:
             continue
-        link = {"t": "Link", "c": [["", ["cross-reference"], []], _reference_text(found), [f"#{ids[0]}", ""]]}
-        node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], [link]]
+        node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words)]
 
 
-def number_and_resolve(blocks: list[Node]) -> tuple[list[Node], dict[str, Target]]:
-    """The blocks numbered and their cross-references resolved; the targets by label."""
-    numberer = _Numberer()
+def number_and_resolve(blocks: list[Node], lang: str = "en") -> tuple[list[Node], dict[str, Target]]:
+    """The blocks numbered and their cross-references resolved in the words of `lang`; the targets by label."""
+    words = words_for(lang)
+    numberer = _Numberer(words)
     numbered = numberer.blocks(blocks)
-    resolve_references(numbered, numberer.targets)
+    resolve_references(numbered, numberer.targets, words)
     return numbered, numberer.targets

@@ -68,7 +68,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     if project.style.anonymous:  # double-blind review: nothing that names the authors
         metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
     body, references = _split_references(embed_images(manuscript.ast["blocks"], project))
-    body, targets = number_and_resolve(body)
+    body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(
         metadata=metadata,
