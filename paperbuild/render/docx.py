@@ -3,6 +3,9 @@
 Takes a RenderJob; gives the DOCX bytes. The title and authors go through pandoc's title block (Title, Subtitle,
 Author styles and the document properties); affiliations, abstract and keywords are paragraphs in the styles
 Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body.
+Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is edited: the document's creator
+is set to the plain author names, and each SVG picture gets the PNG fallback Word and LibreOffice need, drawn by
+rsvg-convert (pandoc's own fallback misses images given as data: URIs).
 """
 
 from __future__ import annotations
@@ -10,18 +13,28 @@ from __future__ import annotations
 import html
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from typing import Any
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
+from paperbuild.errors import InputError, MissingDependencyError
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.docx_fields import with_fields
 
 REFERENCE_DOC = "reference.docx"
 CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
 RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
+SVG_BLIP = re.compile(r'<a:blip>(<a:extLst>(?:(?!</a:blip>).)*?<asvg:svgBlip\b[^>]*?\br:embed="([^"]+)")', re.DOTALL)
+"""A picture pandoc wrote as SVG without a fallback (`<a:blip>` with no r:embed of its own); group 2: the SVG's id."""
+RELATIONSHIP = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"[^>]*?/>')
+IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width figure at about 250 dpi)
+RSVG_TIMEOUT = 60  # seconds for one picture
 
 
 def _byline(paper: Paper, author: Author) -> list[Node]:
@@ -32,20 +45,89 @@ def _byline(paper: Paper, author: Author) -> list[Node]:
     return [*text(author.name), *superscript]
 
 
-def _with_core_creator(data: bytes, creator: str) -> bytes:
-    """The DOCX with docProps/core.xml's creator set to the plain author names (pandoc writes the bylines with
-    their affiliation marks run in: "Maren Holt1")."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def _set_core_creator(parts: dict[str, bytes], creator: str) -> None:
+    """Set, in place, docProps/core.xml's creator to the plain author names (pandoc writes the bylines with their
+    affiliation marks run in: "Maren Holt1")."""
+    core = parts["docProps/core.xml"].decode("utf-8")
+    core = CREATOR.sub(lambda m: m.group(1) + html.escape(creator) + m.group(3), core)
+    parts["docProps/core.xml"] = core.encode("utf-8")
+
+
+def _edited(data: bytes, creator: str) -> bytes:
+    """pandoc's DOCX with the creator set and SVG pictures given PNG fallbacks; entries keep pandoc's order and
+    dates, and new ones take the first entry's date, so the same input still gives the same bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        infos = source.infolist()
+        parts = {info.filename: source.read(info) for info in infos}
+    _set_core_creator(parts, creator)
+    _add_png_fallbacks(parts)
     out = io.BytesIO()
-    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "docProps/core.xml":
-                content = CREATOR.sub(
-                    lambda m: m.group(1) + html.escape(creator) + m.group(3), content.decode()
-                ).encode()
-            target.writestr(item, content)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in infos:
+            target.writestr(info, parts.pop(info.filename))
+        for name, content in parts.items():
+            info = zipfile.ZipInfo(name, date_time=infos[0].date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
     return out.getvalue()
+
+
+def svg_to_png(svg: bytes) -> bytes:
+    """An SVG drawn as PNG by rsvg-convert, fed on standard input so that it loads no file the SVG names."""
+    program = shutil.which("rsvg-convert")
+    if program is None:
+        raise MissingDependencyError(
+            "rsvg-convert is needed to put SVG figures in the DOCX; install it with: apt-get install librsvg2-bin"
+        )
+    command = [program, "--format", "png", "--keep-aspect-ratio", "--width", str(PNG_SIDE), "--height", str(PNG_SIDE)]
+    try:
+        done = subprocess.run(command, input=svg, capture_output=True, timeout=RSVG_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise InputError(f"rsvg-convert took longer than {RSVG_TIMEOUT} s to draw an SVG figure") from exc
+    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+        message = done.stderr.decode("utf-8", "replace").strip()
+        raise InputError(f"rsvg-convert could not draw an SVG figure for the DOCX: {message}")
+    return done.stdout
+
+
+def _add_png_fallbacks(parts: dict[str, bytes]) -> None:
+    """Give, in place, every SVG picture of the document and its footnotes a PNG fallback: the `<a:blip>` embeds
+    the PNG, its extension keeps the SVG (which Word 2016 and later draw)."""
+    before = set(parts)
+    for part in ("word/document.xml", "word/footnotes.xml"):
+        if part in parts:
+            _png_fallbacks_of(parts, part)
+    added = [name for name in parts if name not in before]
+    if added:
+        overrides = "".join(f'<Override PartName="/{name}" ContentType="image/png" />' for name in added)
+        types = parts["[Content_Types].xml"].decode("utf-8").replace("</Types>", overrides + "</Types>")
+        parts["[Content_Types].xml"] = types.encode("utf-8")
+
+
+def _png_fallbacks_of(parts: dict[str, bytes], part: str) -> None:
+    """The PNG fallbacks of one part (its pictures, their relationships, the PNG files), in place."""
+    rels_name = part.replace("word/", "word/_rels/") + ".rels"
+    xml, rels = parts[part].decode("utf-8"), parts.get(rels_name, b"").decode("utf-8")
+    targets = dict(RELATIONSHIP.findall(rels))
+    fallbacks: dict[str, str] = {}  # SVG relationship id -> PNG relationship id
+    for svg_id in dict.fromkeys(m.group(2) for m in SVG_BLIP.finditer(xml)):
+        svg_target = targets.get(svg_id, "")
+        if "word/" + svg_target not in parts:
+            continue
+        png_target = svg_target.removesuffix(".svg") + ".fallback.png"
+        parts["word/" + png_target] = svg_to_png(parts["word/" + svg_target])
+        fallbacks[svg_id] = f"{svg_id}png"
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Type="{IMAGE_RELATIONSHIP}" Id="{svg_id}png" Target="{png_target}" /></Relationships>',
+        )
+
+    def blip(match: re.Match[str]) -> str:
+        png_id = fallbacks.get(match.group(2))
+        return f'<a:blip r:embed="{png_id}">{match.group(1)}' if png_id else match.group(0)
+
+    if fallbacks:
+        parts[part], parts[rels_name] = SVG_BLIP.sub(blip, xml).encode("utf-8"), rels.encode("utf-8")
 
 
 def _labelled(label: str, blocks: list[Node]) -> list[Node]:
@@ -117,7 +199,8 @@ def render_docx(job: RenderJob) -> Output:
         meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
-    blocks = [*front_matter(paper), *paper.body, *back_matter(paper)]
+    body = with_fields(paper.body, paper.targets, paper.metadata.lang)
+    blocks = [*front_matter(paper), *body, *back_matter(paper)]
     args = [
         "-t",
         "docx",
@@ -128,5 +211,5 @@ def render_docx(job: RenderJob) -> Output:
         "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
-    data = _with_core_creator(data, "; ".join(a.name for a in paper.metadata.authors))
+    data = _edited(data, "; ".join(a.name for a in paper.metadata.authors))
     return Output(data, docx_text(data))
