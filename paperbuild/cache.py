@@ -17,6 +17,7 @@ from typing import Any
 
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.journal import PROFILE_FILE
 from paperbuild.output import CACHE_FILE
 from paperbuild.project import Project
 
@@ -62,6 +63,9 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
     ]
     if project.csl_file is not None:
         common.append(("csl", project.csl_file.read_bytes()))
+    profile = project.root / PROFILE_FILE  # the journal profile's checks decide whether a build may go on
+    if profile.is_file():
+        common.append(("journal", profile.read_bytes()))
     common.append(("paperbuild", __version__.encode()))
     style_files = project.style.files()
     keys = {}

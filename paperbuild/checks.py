@@ -424,3 +424,6 @@ def leftover_markers(texts: dict[str, str], cited_keys: set[str]) -> list[Diagno
                 )
             )
     return out
+
+
+from paperbuild import journal  # noqa: E402, F401  (registers the journal profile's checks, after the ones above)

@@ -7,9 +7,10 @@ the only module that prints. No traceback reaches the user unless `--debug` is g
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ from paperbuild.errors import PaperbuildError, UsageError
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
 
-COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean")
+COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean", "stats", "bundle", "diff", "init")
+TAKES_ARGUMENT = {"diff": "REV", "init": "DIR"}
 PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
 
@@ -43,6 +45,13 @@ def make_parser() -> argparse.ArgumentParser:
         "command", nargs="?", default="all", choices=COMMANDS, help="what to do (default: all = html, pdf and docx)"
     )
     parser.add_argument(
+        "argument",
+        nargs="?",
+        default=None,
+        metavar="REV|DIR",
+        help="diff: the git revision to compare the working tree with; init: the folder of the new project",
+    )
+    parser.add_argument(
         "--project",
         type=Path,
         default=None,
@@ -60,6 +69,9 @@ def make_parser() -> argparse.ArgumentParser:
         choices=PDF_STANDARDS,
         default="pdf/ua-1",
         help="PDF variant: tagged, accessible PDF/UA-1 by default; pdf/a-3b for archiving",
+    )
+    parser.add_argument(
+        "--review", action="store_true", help="bundle: anonymised, with the review style, for double-blind review"
     )
     parser.add_argument("--port", type=int, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
@@ -116,11 +128,28 @@ def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The combinations argparse cannot express: which commands take the positional argument and --review."""
+    usage = parser.format_usage().strip()
+    wanted = TAKES_ARGUMENT.get(args.command)
+    if wanted and args.argument is None:
+        example = "diff HEAD~1" if args.command == "diff" else "init my-paper"
+        raise UsageError(f"{args.command} needs {wanted}, e.g. '{example}'\n{usage}")
+    if not wanted and args.argument is not None:
+        raise UsageError(f"{args.command} takes no argument (got '{args.argument}')\n{usage}")
+    if args.review and args.command != "bundle":
+        raise UsageError(f"--review is an option of bundle only\n{usage}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from paperbuild.pipeline import Options, run_build, run_check
 
+    if args.command == "init":
+        return _init(Path(args.argument), args)
     root = (args.project or default_project()).resolve()
     options = Options(out_dir=args.out, style=args.style, csl=args.csl, pdf_standard=args.pdf_standard)
+    if args.command in SUBMISSION_COMMANDS:
+        return SUBMISSION_COMMANDS[args.command](root, options, args)
     if args.command == "watch":
         return _watch(root, options, args)
     if args.command == "clean":
@@ -137,11 +166,79 @@ def _run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _init(folder: Path, args: argparse.Namespace) -> int:
+    from paperbuild.scaffold import init
+
+    written = init(folder)
+    if not args.quiet:
+        for rel in written:
+            print(f"created {folder / rel}", file=sys.stderr)
+        print(f"next: cd {folder} && git init && python build.py", file=sys.stderr)
+    return 0
+
+
+def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
+    from paperbuild.stats import run_stats
+
+    result, stats = run_stats(root, options)
+    if args.output_format == "json":
+        document = {"stats": stats.to_json(), "diagnostics": [d.to_json() for d in sorted(result.diagnostics)]}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        _print_diagnostics(result.diagnostics, "text")
+        if not args.quiet:
+            for path in result.written.values():
+                print(f"wrote {path}", file=sys.stderr)
+        print("\n".join(stats.lines()))
+    return 0 if result.ok else 1
+
+
+def _bundle(root: Path, options: Options, args: argparse.Namespace) -> int:
+    from paperbuild.bundle import make_bundle
+
+    bundle = make_bundle(root, options, review=args.review)
+    _report(bundle.result, args)
+    if bundle.path is not None and not args.quiet and args.output_format == "text":
+        size = sum(len(entry.data) for entry in bundle.entries)
+        amount = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+        print(
+            f"wrote {bundle.path} ({len(bundle.entries)} files, {amount} before compression)",
+            file=sys.stderr,
+        )
+    return 0 if bundle.result.ok else 1
+
+
+def _diff(root: Path, options: Options, args: argparse.Namespace) -> int:
+    from paperbuild.revision_diff import make_diff
+
+    diff = make_diff(root, args.argument, options)
+    _report(diff.result, args)
+    counts = diff.counts
+    if diff.result.ok and not args.quiet and args.output_format == "text":
+        print(
+            f"compared with {diff.revision.short} ({diff.revision.subject}): {counts.changed} changed, "
+            f"{counts.inserted} inserted, {counts.deleted} deleted, {counts.moved} moved; "
+            f"{counts.words_inserted} words inserted, {counts.words_deleted} deleted; "
+            f"{len(counts.references_added)} references added, {len(counts.references_removed)} removed",
+            file=sys.stderr,
+        )
+    return 0 if diff.result.ok else 1
+
+
+SUBMISSION_COMMANDS: dict[str, Callable[[Path, Options, argparse.Namespace], int]] = {
+    "stats": _stats,
+    "bundle": _bundle,
+    "diff": _diff,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with `argv` (default: sys.argv[1:]) and return the exit code."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        args = make_parser().parse_args(argv)
+        parser = make_parser()
+        args = parser.parse_args(argv)
+        _check_usage(parser, args)
         return _run(args)
     except PaperbuildError as exc:
         if debug:

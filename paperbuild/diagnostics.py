@@ -45,6 +45,16 @@ CODES: dict[str, str] = {
     "skipped-file": "a Markdown-like file in manuscript/ is not a chapter and is skipped (warning)",
     "duplicate-chapter": "two chapters have the same number",
     "csl": "the citation style cannot be found",
+    # the journal profile (journal.py): each breach has the severity the profile gives it
+    "journal-profile": "journal.yaml (or metadata's journal:) cannot be read, or has an unknown key or a bad value",
+    "abstract-words": "the abstract has more words than the journal allows",
+    "body-words": "the body has more words than the journal allows",
+    "keyword-count": "fewer or more keywords than the journal asks for",
+    "reference-count": "more references than the journal allows",
+    "figure-count": "more figures than the journal allows",
+    "table-count": "more tables than the journal allows",
+    "required-section": "a section the journal requires (e.g. Methods) has no heading",
+    "required-metadata": "metadata the journal requires is missing (the corresponding author's ORCID iD, funding)",
 }
 """Every diagnostic code, with what it means. Codes are stable: editors and CI scripts match on them."""
 

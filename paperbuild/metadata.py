@@ -30,6 +30,7 @@ KNOWN_KEYS = (
     "csl",
     "style",
     "nocite",
+    "journal",
 )
 AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")

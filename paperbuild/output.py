@@ -66,6 +66,13 @@ def locked(out_dir: Path) -> Iterator[None]:
 
 
 OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
+OTHER_OUTPUTS = {
+    "bundle": "paper-submission.zip",
+    "review bundle": "paper-review-submission.zip",
+    "diff html": "paper-diff.html",
+    "diff pdf": "paper-diff.pdf",
+}
+"""What the submission commands write: `bundle` (bundle.py) and `diff` (revision_diff.py)."""
 CACHE_FILE = ".paperbuild-cache.json"
 LOCK_FILE = ".paperbuild.lock"
 
@@ -73,12 +80,12 @@ LOCK_FILE = ".paperbuild.lock"
 def clean(out_dir: Path) -> list[Path]:
     """Remove the files builds write into `out_dir` (and the folder, once empty); the paths removed."""
     removed = []
-    for name in (*OUTPUT_NAMES.values(), CACHE_FILE, LOCK_FILE):
+    for name in (*OUTPUT_NAMES.values(), *OTHER_OUTPUTS.values(), CACHE_FILE, LOCK_FILE):
         path = out_dir / name
         if path.is_file():
             path.unlink()
             removed.append(path)
-    for leftover in out_dir.glob(".paper.*.tmp") if out_dir.is_dir() else []:
+    for leftover in [*out_dir.glob(".paper.*.tmp"), *out_dir.glob(".paper-*.tmp")] if out_dir.is_dir() else []:
         leftover.unlink()
         removed.append(leftover)
     if out_dir.is_dir() and not any(out_dir.iterdir()):

@@ -56,6 +56,15 @@ def test_the_list_of_codes_is_pinned() -> None:
         "skipped-file",
         "duplicate-chapter",
         "csl",
+        "journal-profile",
+        "abstract-words",
+        "body-words",
+        "keyword-count",
+        "reference-count",
+        "figure-count",
+        "table-count",
+        "required-section",
+        "required-metadata",
     ]
     assert list(checks.CHECKS) == [
         "undefined-citation",
@@ -74,6 +83,15 @@ def test_the_list_of_codes_is_pinned() -> None:
         "math",
         "active-content",
         "unsafe-link",
+        "journal-profile",
+        "abstract-words",
+        "body-words",
+        "keyword-count",
+        "reference-count",
+        "figure-count",
+        "table-count",
+        "required-section",
+        "required-metadata",
     ]
 
 

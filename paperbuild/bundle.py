@@ -1,0 +1,245 @@
+"""Pack a submission: the PDF, DOCX and HTML, the sources, each figure as a file of its own, and a MANIFEST, in one zip.
+
+Takes the project folder, the options and whether the bundle is for double-blind review; gives a `Bundle`: the
+build's result and the zip's entries, written to `build/paper-submission.zip` (`paper-review-submission.zip`).
+The outputs come from `run_build`, so the checks run first and an error stops the bundle. A review bundle is built
+with the `review` style (anonymous) in a scratch folder, and its metadata.yaml loses the authors, affiliations,
+acknowledgements and funding. The zip is reproducible: a fixed order of entries, fixed permissions, and the time of
+SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import string
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field, replace
+from importlib import metadata as package_metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from paperbuild import __version__, gitrev, manuscript, pandoc
+from paperbuild.errors import InputError, UsageError
+from paperbuild.journal import PROFILE_FILE
+from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, write_atomic
+from paperbuild.pandoc_ast import Node, walk
+from paperbuild.pipeline import BuildResult, Options, run_build
+from paperbuild.project import Project, load_project, relative
+from paperbuild.resources import image_targets, resolve
+from paperbuild.stats import numbered_body, plain_text
+
+FORMATS = ("pdf", "docx", "html")
+BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
+REVIEW_BUNDLE_NAME = OTHER_OUTPUTS["review bundle"]
+REVIEW_STYLE = "review"
+MANIFEST = "MANIFEST"
+ANONYMISED_KEYS = ("authors", "author", "affiliations", "acknowledgements", "funding")
+ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file of the zip."""
+
+    name: str
+    """Path inside the zip, with forward slashes."""
+    data: bytes
+    """Contents."""
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the contents, in hex."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Bundle:
+    """What `bundle` did."""
+
+    result: BuildResult
+    """The build of the outputs: diagnostics, timings, what it wrote."""
+    path: Path | None = None
+    """The zip written; None when the checks stopped the build."""
+    entries: list[Entry] = field(default_factory=list)
+    """The zip's files in order, MANIFEST last."""
+
+
+def make_bundle(root: Path, options: Options, *, review: bool = False) -> Bundle:
+    """Build the outputs, gather the sources and figures, and write the zip into the output folder."""
+    root = root.resolve()
+    out_dir = (options.out_dir or root / "build").resolve()
+    if not review:
+        return _make(root, options, out_dir / BUNDLE_NAME, review=False)
+    style = options.style or REVIEW_STYLE
+    project, _ = load_project(root, style=style)
+    if not project.style.anonymous:
+        raise UsageError(f"--review needs an anonymous style, and '{style}' is not one (style.yaml: anonymous: true)")
+    with tempfile.TemporaryDirectory(prefix="paperbuild-review-") as scratch:
+        return _make(root, replace(options, style=style, out_dir=Path(scratch)), out_dir / REVIEW_BUNDLE_NAME, True)
+
+
+def _make(root: Path, options: Options, target: Path, review: bool) -> Bundle:
+    result = run_build(root, FORMATS, options)
+    if not result.ok:
+        return Bundle(result)
+    project, _ = load_project(root, out_dir=options.out_dir, style=options.style, csl=options.csl)
+    parsed = manuscript.parse(project, citeproc=False)
+    entries = [Entry(OUTPUT_NAMES[fmt], (project.out_dir / OUTPUT_NAMES[fmt]).read_bytes()) for fmt in FORMATS]
+    entries += [Entry(name, path.read_bytes()) for name, path in figure_files(parsed.ast, project)]
+    entries += [Entry(f"source/{rel}", data) for rel, data in sorted(source_files(project, parsed.ast, review).items())]
+    timestamp = created()
+    entries.append(Entry(MANIFEST, manifest(entries, project, review, timestamp, target.parent).encode()))
+    with locked(target.parent):
+        write_atomic(target, zip_bytes(entries, timestamp))
+    return Bundle(result, target, entries)
+
+
+def figure_files(ast: dict[str, Any], project: Project) -> list[tuple[str, Path]]:
+    """Each image of the paper as (name in the zip, file): `figures/figure-2.png` after the figure's number
+    (`figure-2a.png`, `figure-2b.png` when a figure holds several), `figures/image-1.png` for images outside
+    numbered figures."""
+    body, _ = numbered_body(ast, project.metadata.lang)
+    named: dict[Path, str] = {}
+    for figure in (n for n in walk(body) if n["t"] == "Figure"):
+        number = _figure_number(figure)
+        if not number:
+            continue
+        paths = _paths([n for n in walk(figure) if n["t"] == "Image"], project)
+        for index, path in enumerate(paths):
+            letter = string.ascii_lowercase[index] if len(paths) > 1 and index < 26 else ""
+            named.setdefault(path, f"figures/figure-{number}{letter}{path.suffix.lower()}")
+    others = [p for p in _paths([n for n in walk(body) if n["t"] == "Image"], project) if p not in named]
+    for index, path in enumerate(others, start=1):
+        named[path] = f"figures/image-{index}{path.suffix.lower()}"
+    return [(name, path) for path, name in named.items()]
+
+
+def _figure_number(figure: Node) -> str:
+    for node in walk(figure["c"][1]):
+        if node["t"] == "Span" and "caption-label" in node["c"][0][1]:
+            found = re.search(r"\d+", plain_text(node))
+            return found.group(0) if found else ""
+    return ""
+
+
+def _paths(images: list[Node], project: Project) -> list[Path]:
+    found: dict[Path, None] = {}
+    for image in images:
+        path = resolve(image["c"][2][0], project).path
+        if path is not None:
+            found.setdefault(path)
+    return list(found)
+
+
+def source_files(project: Project, ast: dict[str, Any], review: bool) -> dict[str, bytes]:
+    """What the build reads, by path relative to the project: metadata, chapters, .bib files, the CSL file, the
+    journal profile, the images, and the project's own style folders. For review, metadata without the authors."""
+    root = project.root
+    files: dict[str, bytes] = {}
+    for source in (project.metadata_source, *project.chapters, *project.bib_files):
+        files[source.rel] = source.path.read_bytes()
+    if review:
+        files[project.metadata_file] = anonymised_metadata(project.metadata_source.text).encode()
+    extra = [root / PROFILE_FILE, *([project.csl_file] if project.csl_file else [])]
+    extra += [p for p in (resolve(t, project).path for t in image_targets(ast)) if p is not None]
+    extra += [p for folder in project.style.folders if folder.resolve().is_relative_to(root) for p in folder.rglob("*")]
+    for path in extra:
+        if path.is_file() and path.resolve().is_relative_to(root):
+            files.setdefault(relative(path.resolve(), root), path.read_bytes())
+    return files
+
+
+def anonymised_metadata(text: str) -> str:
+    """metadata.yaml's text without the keys that name the authors (authors, affiliations, acknowledgements,
+    funding); every other line, comments included, as written."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise InputError(f"metadata.yaml cannot be anonymised: {exc}") from exc
+    if not isinstance(root, yaml.MappingNode):
+        return text
+    lines = text.splitlines(keepends=True)
+    dropped: set[int] = set()
+    for key_node, value_node in root.value:
+        if key_node.value in ANONYMISED_KEYS:
+            end = value_node.end_mark.line + (1 if value_node.end_mark.column else 0)
+            dropped.update(range(key_node.start_mark.line, max(end, key_node.start_mark.line + 1)))
+    return "".join(line for index, line in enumerate(lines) if index not in dropped)
+
+
+def created() -> int:
+    """The bundle's time: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return max(int(value), ZIP_EPOCH)
+        except ValueError as exc:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}") from exc
+    return max(int(time.time()), ZIP_EPOCH)
+
+
+def tool_versions() -> list[str]:
+    """The versions of what made the outputs."""
+
+    def version(name: str) -> str:
+        try:
+            return package_metadata.version(name)
+        except package_metadata.PackageNotFoundError:
+            return "missing"
+
+    pandoc_line = pandoc.run(["--version"]).decode("utf-8", "replace").splitlines()[0]
+    return [
+        f"paperbuild {__version__}",
+        pandoc_line.strip(),
+        f"WeasyPrint {version('weasyprint')}",
+        f"pybtex {version('pybtex')}",
+        f"Python {sys.version.split()[0]}",
+    ]
+
+
+def manifest(entries: list[Entry], project: Project, review: bool, timestamp: int, out_dir: Path) -> str:
+    """The MANIFEST: what the bundle is, when and from which commit it was made, with which tools, and each file
+    with its size and SHA-256 (tab-separated, so `cut` and spreadsheets read it)."""
+    if review:
+        commit = "withheld (review bundle)"
+    else:
+        found = gitrev.head(project.root, out_dir)
+        commit = "none (not in a git repository)" if found is None else found[0]
+        if found is not None and found[1]:
+            commit += " (with uncommitted changes)"
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+    lines = [
+        f"paperbuild submission bundle{' for double-blind review' if review else ''}",
+        f"title: {' '.join(project.metadata.title.split())}",
+        f"created: {stamp}",
+        f"git commit: {commit}",
+        f"style: {project.style.name}",
+        f"tools: {'; '.join(tool_versions())}",
+        "",
+        "file\tsize\tsha256",
+        *(f"{entry.name}\t{len(entry.data)}\t{entry.sha256}" for entry in entries),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def zip_bytes(entries: list[Entry], timestamp: int) -> bytes:
+    """The zip of `entries`, in their order, each with the same time and permissions: the same entries give the
+    same bytes."""
+    date_time = time.gmtime(timestamp)[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.name, date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the machine, so the permissions below mean the same everywhere
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, entry.data, compresslevel=9)
+    return buffer.getvalue()
