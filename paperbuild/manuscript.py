@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from paperbuild import pandoc
-from paperbuild.diagnostics import LineIndex
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.pandoc import PandocFailed
 from paperbuild.project import Project, SourceFile
 
-READER = "markdown"
+# Chapters may not carry YAML metadata blocks of their own: a `---` line in a chapter is a rule, never a way to
+# set pandoc options such as `bibliography:` or `csl:`. The paper's metadata reaches pandoc as a metadata file.
+READER = "markdown-yaml_metadata_block"
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,9 @@ class Manuscript:
     """Offsets of the chapters in the merged text."""
 
 
-def metadata_block(project: Project) -> str:
-    """The YAML block pandoc reads before the chapters: the Markdown-valued metadata and citeproc settings."""
+def metadata_yaml(project: Project) -> str:
+    """The metadata pandoc reads with the chapters (`--metadata-file`): the Markdown-valued fields and citeproc
+    settings."""
     meta = project.metadata
     fields: dict[str, Any] = {
         "title": meta.title,
@@ -65,14 +72,14 @@ def metadata_block(project: Project) -> str:
         "nocite": ", ".join(f"@{key}" for key in meta.nocite),
     }
     fields = {key: value for key, value in fields.items() if value not in ("", [], None)}
-    return "---\n" + yaml.safe_dump(fields, allow_unicode=True, sort_keys=True) + "...\n\n"
+    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=True)
 
 
 def merge(project: Project) -> tuple[str, SourceMap]:
-    """The metadata block and all chapters as one Markdown text, and where each chapter begins in it."""
-    parts = [metadata_block(project)]
+    """All chapters as one Markdown text, and where each chapter begins in it."""
+    parts = []
     starts = []
-    offset = len(parts[0])
+    offset = 0
     for chapter in project.chapters:
         starts.append(offset)
         text = chapter.text if chapter.text.endswith("\n") else chapter.text + "\n"
@@ -85,13 +92,53 @@ def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
     """Run pandoc once on the merged text and return the AST, with citations and the reference list resolved
     unless `citeproc` is false (when the bibliography is broken, the checks still need the AST)."""
     text, source_map = merge(project)
-    args = ["-f", READER, "-t", "json", "--sandbox"]
-    if not citeproc:
-        return Manuscript(ast=json.loads(pandoc.run(args, text.encode())), source_map=source_map)
-    args.append("--citeproc")
-    for bib in project.bib_files:
-        args += ["--bibliography", str(bib.path)]
-    if project.csl_file is not None:
-        args += ["--csl", str(project.csl_file)]
-    ast = json.loads(pandoc.run(args, text.encode()))
+    with tempfile.TemporaryDirectory(prefix="paperbuild-") as scratch:
+        metadata_file = Path(scratch) / "metadata.yaml"
+        metadata_file.write_text(metadata_yaml(project), encoding="utf-8")
+        args = ["-f", READER, "-t", "json", "--sandbox", "--metadata-file", str(metadata_file)]
+        if citeproc:
+            args.append("--citeproc")
+            for bib in project.bib_files:
+                args += ["--bibliography", str(bib.path)]
+            if project.csl_file is not None:
+                args += ["--csl", str(project.csl_file)]
+        ast = json.loads(pandoc.run(args, text.encode()))
     return Manuscript(ast=ast, source_map=source_map)
+
+
+BIB_ERROR = re.compile(
+    r"Error reading bibliography file (?P<path>[^\n]+?):\s*\(line (?P<line>\d+), column (?P<col>\d+)\):"
+    r"\s*(?P<message>.*)",
+    re.DOTALL,
+)
+CSL_ERROR = re.compile(r"Citeproc\w*Error\b:?\s*(?P<message>.*)", re.DOTALL)
+
+
+def citeproc_problem(failure: PandocFailed, project: Project) -> Diagnostic | None:
+    """The diagnostic for a pandoc failure caused by a .bib file or the CSL style, at its place; None when the
+    failure is something else."""
+    match = BIB_ERROR.search(failure.stderr)
+    if match:
+        path = Path(match.group("path"))
+        rel = next((bib.rel for bib in project.bib_files if bib.path == path), path.name)
+        message = " ".join(match.group("message").split())
+        return Diagnostic(
+            rel,
+            int(match.group("line")),
+            int(match.group("col")),
+            Severity.ERROR,
+            "bib-syntax",
+            f"pandoc cannot read this: {message}",
+        )
+    match = CSL_ERROR.search(failure.stderr)
+    if match and project.csl_file is not None:
+        message = " ".join(match.group("message").split())
+        return Diagnostic(
+            project.metadata_file,
+            project.metadata.lines.get("csl", 0),
+            0,
+            Severity.ERROR,
+            "csl",
+            f"'{project.metadata.csl}' is not a usable CSL style: {message}",
+        )
+    return None

@@ -15,6 +15,15 @@ from typing import Any
 
 from paperbuild.errors import InputError, MissingDependencyError
 
+
+class PandocFailed(InputError):
+    """pandoc refused the input; `stderr` holds its message, which callers may turn into a diagnostic."""
+
+    def __init__(self, stderr: str) -> None:
+        super().__init__(f"pandoc failed: {stderr}")
+        self.stderr = stderr
+
+
 TIMEOUT_SECONDS = 300
 MEMORY_LIMIT = "+RTS -M4G -RTS"  # pandoc's own heap cap (its manual's advice for untrusted input)
 MINIMUM_VERSION = (3, 1)
@@ -58,8 +67,7 @@ def run(args: list[str], stdin: bytes = b"") -> bytes:
     except OSError as exc:
         raise MissingDependencyError(f"pandoc could not be started ({exc}); reinstall pypandoc-binary") from exc
     if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise InputError(f"pandoc failed: {message}")
+        raise PandocFailed(done.stderr.decode("utf-8", "replace").strip())
     return done.stdout
 
 

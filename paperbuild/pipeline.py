@@ -22,6 +22,7 @@ from paperbuild.document import assemble
 from paperbuild.errors import PaperbuildError
 from paperbuild.formulas import math_nodes
 from paperbuild.output import OUTPUT_NAMES, locked, write_all, write_atomic
+from paperbuild.pandoc import PandocFailed
 from paperbuild.project import Project, load_project, relative
 from paperbuild.render import FORMATS as FORMATS_ORDER
 from paperbuild.render import Output
@@ -87,7 +88,14 @@ def gather(project: Project, result: BuildResult) -> checks.CheckContext:
         bibliography, bib_found = read_bibliography(project.bib_files)
         result.diagnostics += bib_found + validate_entries(bibliography)
     with result.timed("parse"):
-        parsed = manuscript.parse(project, citeproc=result.ok)
+        try:
+            parsed = manuscript.parse(project, citeproc=result.ok)
+        except PandocFailed as failure:  # a .bib or CSL file pandoc's citeproc cannot read
+            problem = manuscript.citeproc_problem(failure, project)
+            if problem is None:
+                raise
+            result.diagnostics.append(problem)
+            parsed = manuscript.parse(project, citeproc=False)
     with result.timed("check"):
         context = checks.CheckContext(project, bibliography, parsed)
         result.diagnostics += checks.run_checks(context)
