@@ -75,6 +75,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--port", type=int, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
+    parser.add_argument("--verbose", action="store_true", help="also say what was read and written")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"paperbuild {__version__}")
     return parser
@@ -92,11 +93,16 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) ->
         print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
 
 
+def _print_stage(stage: str, seconds: float) -> None:
+    print(f"  {stage:<12} {seconds:6.2f} s", file=sys.stderr, flush=True)
+
+
 def _report(result: BuildResult, args: argparse.Namespace) -> None:
     _print_diagnostics(result.diagnostics, args.output_format)
     if not args.quiet and args.output_format == "text":
-        for stage, seconds in result.timings:
-            print(f"  {stage:<12} {seconds:6.2f} s", file=sys.stderr)
+        if args.verbose:
+            for line in result.details:
+                print(f"  {line}", file=sys.stderr)
         for path in result.written.values():
             print(f"wrote {path}", file=sys.stderr)
         if result.up_to_date:
@@ -147,7 +153,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "init":
         return _init(Path(args.argument), args)
     root = (args.project or default_project()).resolve()
-    options = Options(out_dir=args.out, style=args.style, csl=args.csl, pdf_standard=args.pdf_standard)
+    live = not args.quiet and args.output_format == "text" and args.command != "watch"
+    options = Options(
+        out_dir=args.out,
+        style=args.style,
+        csl=args.csl,
+        pdf_standard=args.pdf_standard,
+        on_stage=_print_stage if live else None,
+    )
     if args.command in SUBMISSION_COMMANDS:
         return SUBMISSION_COMMANDS[args.command](root, options, args)
     if args.command == "watch":

@@ -8,7 +8,7 @@ succeeded, each through the atomic-write helper, so a failed build leaves the pr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -40,6 +40,8 @@ class Options:
     """Citation style overriding metadata's `csl`."""
     pdf_standard: str = "pdf/ua-1"
     """PDF variant WeasyPrint writes: tagged PDF/UA-1 by default, or an archival one such as pdf/a-3b."""
+    on_stage: Callable[[str, float], None] | None = field(default=None, compare=False)
+    """Told the name and wall time of each stage as it ends, for a progress line; None for silence."""
 
     def render_settings(self) -> dict[str, str]:
         """Format -> the options that change its output, for the cache key."""
@@ -54,6 +56,10 @@ class BuildResult:
     """Every problem found, errors and warnings."""
     written: dict[str, Path] = field(default_factory=dict)
     """Format -> output file written."""
+    on_stage: Callable[[str, float], None] | None = None
+    """Progress callback (from Options.on_stage)."""
+    details: list[str] = field(default_factory=list)
+    """What the build read and wrote, in a few lines (shown by --verbose)."""
     up_to_date: list[str] = field(default_factory=list)
     """Formats not rebuilt because their inputs did not change since the output was made."""
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -66,12 +72,15 @@ class BuildResult:
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
-        """Record the wall time of the enclosed stage."""
+        """Record the wall time of the enclosed stage, and announce it when it ends well."""
         start = time.perf_counter()
         try:
             yield
         finally:
-            self.timings.append((stage, time.perf_counter() - start))
+            seconds = time.perf_counter() - start
+            self.timings.append((stage, seconds))
+        if self.on_stage is not None:  # stages that raised are not announced as done
+            self.on_stage(stage, seconds)
 
 
 def read(root: Path, options: Options, result: BuildResult) -> Project:
@@ -99,12 +108,18 @@ def gather(project: Project, result: BuildResult) -> checks.CheckContext:
     with result.timed("check"):
         context = checks.CheckContext(project, bibliography, parsed)
         result.diagnostics += checks.run_checks(context)
+    cited = {m.key for m in context.of_kind("citation")}
+    result.details.append(
+        f"read {len(project.chapters)} chapters, {len(bibliography.entries)} bibliography entries "
+        f"({len(cited)} cited), style '{project.style.name}', citation style "
+        f"{project.csl_file.name if project.csl_file else 'pandoc default'}"
+    )
     return context
 
 
 def run_check(root: Path, options: Options) -> BuildResult:
     """`check`: every check, nothing rendered."""
-    result = BuildResult()
+    result = BuildResult(on_stage=options.on_stage)
     gather(read(root, options, result), result)
     return result
 
@@ -118,7 +133,7 @@ def _preload(formats: Sequence[str]) -> None:
 
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
     """Check, then render the formats whose inputs changed (concurrently), then write them all."""
-    result = BuildResult()
+    result = BuildResult(on_stage=options.on_stage)
     with ThreadPoolExecutor(max_workers=len(FORMATS_ORDER)) as pool:
         project = read(root, options, result)
         cache = BuildCache.load(project.out_dir)
@@ -146,6 +161,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
             raise PaperbuildError(
                 f"cannot write into {project.out_dir}: {exc.strerror}; the previous outputs are unchanged"
             ) from exc
+        result.details += [f"{paths[fmt].name}: {len(output.data):,} bytes" for fmt, output in rendered.items()]
         for fmt in rendered:
             cache.record(fmt, keys[fmt], paths[fmt])
             result.written[fmt] = paths[fmt]

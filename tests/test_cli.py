@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -314,3 +315,21 @@ def test_check_does_not_import_weasyprint(tiny: Path) -> None:
     modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "paperbuild.cli" in modules  # the parse found the import lines at all
     assert sorted(m for m in modules if m == "weasyprint" or m.startswith("weasyprint.")) == []
+
+
+def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_details(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["html", "--project", str(tiny)]) == 0
+    stages = [
+        line.rsplit(maxsplit=2)[0].strip() for line in capsys.readouterr().err.splitlines() if line.endswith(" s")
+    ]
+    assert stages == ["read", "bibliography", "parse", "check", "html pieces", "html"]
+    (tiny / "manuscript/01-a.md").write_text(CHAPTER + "\nMore.\n")
+    assert main(["html", "--project", str(tiny), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    (tiny / "manuscript/01-a.md").write_text(CHAPTER + "\nEven more.\n")
+    assert main(["html", "--project", str(tiny), "--verbose"]) == 0
+    err = capsys.readouterr().err
+    assert "read 1 chapters, 1 bibliography entries (1 cited), style 'default', citation style pandoc default" in err
+    assert re.search(r"paper\.html: [\d,]+ bytes", err)
