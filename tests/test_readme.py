@@ -102,3 +102,11 @@ def test_install_command_builds_the_paper_pdf_in_a_clean_copy(tmp_path: Path) ->
     assert pdf.is_file()
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert TITLE in normalize(pdf_text(pdf))
+
+
+def test_readme_lists_every_diagnostic_code() -> None:
+    import paperbuild.checks  # noqa: F401  (registers the journal profile's codes too)
+    from paperbuild.diagnostics import CODES
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert [code for code in CODES if f"| `{code}` |" not in text] == []
