@@ -6,22 +6,17 @@ Diagnostics. Checks live in an ordered registry filled by the `check` decorator;
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from urllib.parse import urlparse
 
 from paperbuild.bibliography import Bibliography
-from paperbuild.diagnostics import Diagnostic, LineIndex, Severity, did_you_mean
-from paperbuild.formulas import formula_problem, math_nodes
+from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan_all
 from paperbuild.pandoc_ast import walk
 from paperbuild.project import Project
-from paperbuild.resources import MAX_IMAGE_PIXELS, WINDOWS_DRIVE, image_targets
-from paperbuild.resources import resolve as resolve_image
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
@@ -210,187 +205,6 @@ def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
     ]
 
 
-def _locate_text(needle: str, ctx: CheckContext) -> tuple[str, int, int]:
-    """File, line and column of the first place `needle` is written (a chapter, else metadata.yaml)."""
-    for source in (*ctx.project.chapters, ctx.project.metadata_source):
-        offset = source.text.find(needle)
-        if offset >= 0:
-            line, col = LineIndex(source.text).position(offset)
-            return source.rel, line, col
-    return ctx.project.metadata_file, 0, 0
-
-
-RESOURCE_PROBLEMS = {
-    "remote": (
-        "remote-resource",
-        "is on the network; builds never download",
-        "download it into manuscript/figures/ and use the local path",
-    ),
-    "outside": ("unsafe-resource", "lies outside the project", "copy it into manuscript/figures/"),
-    "missing": ("missing-resource", "does not exist", "check the path; it is relative to manuscript/"),
-    "type": ("missing-resource", "is not an image (png, jpg, gif, svg, webp)", "export the figure as PNG or SVG"),
-    "huge": (
-        "unsafe-resource",
-        f"is too large to decode safely (over {MAX_IMAGE_PIXELS // 1_000_000} megapixels)",
-        "export it at a smaller size",
-    ),
-    "corrupt": ("missing-resource", "cannot be read as an image", "export the figure again as PNG or SVG"),
-    "entities": (
-        "unsafe-resource",
-        "declares XML entities, which can expand without bound",
-        "export the SVG again without a DOCTYPE",
-    ),
-}
-
-
-def _resource_check(code: str) -> Check:
-    def run(ctx: CheckContext) -> list[Diagnostic]:
-        out = []
-        for target in dict.fromkeys(image_targets(ctx.manuscript.ast)):
-            problem = resolve_image(target, ctx.project).problem
-            if problem and RESOURCE_PROBLEMS[problem][0] == code:
-                _, what, hint = RESOURCE_PROBLEMS[problem]
-                path, line, col = _locate_text(target, ctx)
-                out.append(Diagnostic(path, line, col, Severity.ERROR, code, f"image '{target}' {what}", hint))
-        return out
-
-    run.__doc__ = f"Images whose target is refused with `{code}`."
-    return run
-
-
-for _code in ("missing-resource", "unsafe-resource", "remote-resource"):
-    check(_code)(_resource_check(_code))
-
-
-FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.MULTILINE)
-
-
-@check("empty-chapter")
-def empty_chapter(ctx: CheckContext) -> list[Diagnostic]:
-    """A chapter file with nothing in it (a warning: maybe a placeholder, maybe a mistake)."""
-    return [
-        Diagnostic(
-            c.rel, 0, 0, Severity.WARNING, "empty-chapter", "the chapter is empty", "write it, or delete the file"
-        )
-        for c in ctx.project.chapters
-        if not c.text.strip()
-    ]
-
-
-@check("unclosed-fence")
-def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
-    """A code fence (``` or ~~~) never closed: everything after it would print as code."""
-    out = []
-    for chapter in ctx.project.chapters:
-        open_fence: re.Match[str] | None = None
-        for match in FENCE_OPEN.finditer(chapter.text):
-            line_end = chapter.text.find("\n", match.end())
-            rest = chapter.text[match.end() : line_end if line_end >= 0 else None]
-            if open_fence is None:
-                open_fence = match
-            elif (
-                match.group(2)[0] == open_fence.group(2)[0]
-                and len(match.group(2)) >= len(open_fence.group(2))
-                and not rest.strip()
-            ):
-                open_fence = None
-        if open_fence is not None:
-            line, col = LineIndex(chapter.text).position(open_fence.start(2))
-            out.append(
-                Diagnostic(
-                    chapter.rel,
-                    line,
-                    col,
-                    Severity.ERROR,
-                    "unclosed-fence",
-                    f"the code block opened by '{open_fence.group(2)}' is never closed; the rest of the "
-                    "chapter would print as code",
-                    f"close it with a line holding {open_fence.group(2)}",
-                )
-            )
-    return out
-
-
-@check("math")
-def math(ctx: CheckContext) -> list[Diagnostic]:
-    """TeX formulas the PDF's math renderer cannot typeset (they would print as raw TeX)."""
-    out = []
-    seen = set()
-    for node in math_nodes(ctx.manuscript.ast):
-        tex = node["c"][1]
-        problem = formula_problem(tex) if tex not in seen else ""
-        seen.add(tex)
-        if problem:
-            path, line, col = _locate_text(tex, ctx)
-            out.append(
-                Diagnostic(
-                    path,
-                    line,
-                    col,
-                    Severity.ERROR,
-                    "math",
-                    f"formula '{tex.strip()}' {problem}",
-                    "check the TeX; commands of LaTeX packages beyond amsmath are not available",
-                )
-            )
-    return out
-
-
-ACTIVE_HTML = re.compile(
-    r"<\s*(script|iframe|frame|object|embed|applet|form|input|button|textarea|select|link|meta|base|style)\b"
-    r"|\bon[a-z]+\s*=|(?:java|vb)script\s*:",
-    re.IGNORECASE,
-)
-SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
-
-
-@check("active-content")
-def active_content(ctx: CheckContext) -> list[Diagnostic]:
-    """Raw HTML that would run code or load things: scripts, event handlers, frames, forms, style sheets."""
-    out = []
-    for node in walk(ctx.manuscript.ast):
-        if node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4"):
-            match = ACTIVE_HTML.search(node["c"][1])
-            if match:
-                path, line, col = _locate_text(node["c"][1].strip().splitlines()[0], ctx)
-                out.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        col,
-                        Severity.ERROR,
-                        "active-content",
-                        f"raw HTML '{match.group(0).strip()}' is active content and is not allowed",
-                        "remove it; papers hold text, figures and tables",
-                    )
-                )
-    return out
-
-
-@check("unsafe-link")
-def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
-    """Links whose scheme runs code or opens local files (javascript:, file:, data:)."""
-    out = []
-    for node in walk(ctx.manuscript.ast):
-        if node["t"] == "Link":
-            target = node["c"][2][0]
-            scheme = urlparse(target.strip()).scheme.lower()
-            if scheme not in SAFE_LINK_SCHEMES and not WINDOWS_DRIVE.match(target):
-                path, line, col = _locate_text(target, ctx)
-                out.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        col,
-                        Severity.ERROR,
-                        "unsafe-link",
-                        f"link to '{target}' uses the scheme '{scheme}:', which is not allowed",
-                        "link to an http(s) address, a DOI or a section of the paper",
-                    )
-                )
-    return out
-
-
 def run_checks(ctx: CheckContext) -> list[Diagnostic]:
     """All registered checks' diagnostics, duplicates removed."""
     found: Counter[Diagnostic] = Counter()
@@ -426,4 +240,5 @@ def leftover_markers(texts: dict[str, str], cited_keys: set[str]) -> list[Diagno
     return out
 
 
-from paperbuild import journal  # noqa: E402, F401  (registers the journal profile's checks, after the ones above)
+# The other check modules register themselves with `check` when imported; the order here is the registry's order.
+from paperbuild import content_checks, journal  # noqa: E402, F401

@@ -168,7 +168,7 @@ def test_a_too_old_pandoc_is_reported_in_one_line_with_the_fix(
     monkeypatch.setattr(pypandoc, "get_pandoc_path", lambda: str(fake))
     pandoc.pandoc_path.cache_clear()
     try:
-        assert main(["check", "--project", str(root)]) == 3
+        assert main(["check", "--project", str(root), "--quiet"]) == 3
     finally:
         pandoc.pandoc_path.cache_clear()
     assert capsys.readouterr().err.splitlines() == [
