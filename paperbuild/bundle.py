@@ -28,11 +28,10 @@ import yaml
 
 from paperbuild import __version__, gitrev, manuscript, pandoc
 from paperbuild.errors import InputError, UsageError
-from paperbuild.journal import PROFILE_FILE
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, write_atomic
 from paperbuild.pandoc_ast import Node, walk
 from paperbuild.pipeline import BuildResult, Options, run_build
-from paperbuild.project import Project, load_project, relative
+from paperbuild.project import PROFILE_FILE, Project, load_project, relative
 from paperbuild.resources import image_targets, resolve
 from paperbuild.stats import numbered_body, plain_text
 

@@ -17,9 +17,8 @@ from typing import Any
 
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity
-from paperbuild.journal import PROFILE_FILE
 from paperbuild.output import CACHE_FILE
-from paperbuild.project import Project
+from paperbuild.project import PROFILE_FILE, Project
 
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its

@@ -31,9 +31,9 @@ import yaml
 from paperbuild.checks import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata import Author
+from paperbuild.project import PROFILE_FILE
 from paperbuild.stats import Stats, count, plain_text
 
-PROFILE_FILE = "journal.yaml"
 LIMITS = {  # rule -> (code, what the count says: one, several; the limits it takes)
     "abstract-words": ("abstract-words", ("the abstract has {} word", "the abstract has {} words"), ("max",)),
     "body-words": ("body-words", ("the body has {} word", "the body has {} words"), ("max",)),

@@ -66,6 +66,7 @@ def locked(out_dir: Path) -> Iterator[None]:
 
 
 OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
+FORMATS = tuple(OUTPUT_NAMES)  # the output formats, in the order they are reported
 OTHER_OUTPUTS = {
     "bundle": "paper-submission.zip",
     "review bundle": "paper-review-submission.zip",

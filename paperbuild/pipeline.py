@@ -13,19 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from paperbuild import checks, manuscript
-from paperbuild.bibliography import read_bibliography, validate_entries
 from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, has_errors
-from paperbuild.document import assemble
 from paperbuild.errors import PaperbuildError
-from paperbuild.formulas import math_nodes
-from paperbuild.output import OUTPUT_NAMES, locked, write_all, write_atomic
-from paperbuild.pandoc import PandocFailed
+from paperbuild.output import FORMATS, OUTPUT_NAMES, locked, write_all, write_atomic
 from paperbuild.project import Project, load_project, relative
-from paperbuild.render import FORMATS as FORMATS_ORDER
-from paperbuild.render import Output
+
+if TYPE_CHECKING:  # the stages past `read` are imported when they run, so a no-op build starts fast
+    from paperbuild.checks import CheckContext
+    from paperbuild.render import Output
 
 
 @dataclass(frozen=True)
@@ -91,8 +89,12 @@ def read(root: Path, options: Options, result: BuildResult) -> Project:
     return project
 
 
-def gather(project: Project, result: BuildResult) -> checks.CheckContext:
+def gather(project: Project, result: BuildResult) -> CheckContext:
     """Parse the bibliography and the chapters and run every check; diagnostics go to `result`."""
+    from paperbuild import checks, manuscript
+    from paperbuild.bibliography import read_bibliography, validate_entries
+    from paperbuild.pandoc import PandocFailed
+
     with result.timed("bibliography"):
         bibliography, bib_found = read_bibliography(project.bib_files)
         result.diagnostics += bib_found + validate_entries(bibliography)
@@ -134,7 +136,7 @@ def _preload(formats: Sequence[str]) -> None:
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
     """Check, then render the formats whose inputs changed (concurrently), then write them all."""
     result = BuildResult(on_stage=options.on_stage)
-    with ThreadPoolExecutor(max_workers=len(FORMATS_ORDER)) as pool:
+    with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
         project = read(root, options, result)
         cache = BuildCache.load(project.out_dir)
         keys = input_keys(project, tuple(formats), options.render_settings())
@@ -150,7 +152,9 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
             return result
         rendered = _render(context, stale, options, pool, result)
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
-    result.diagnostics += checks.leftover_markers(texts, context.cited_keys)
+    from paperbuild.checks import leftover_markers
+
+    result.diagnostics += leftover_markers(texts, context.cited_keys)
     if not result.ok:
         return result
     with locked(project.out_dir):
@@ -171,9 +175,11 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
 
 
 def _render(
-    context: checks.CheckContext, formats: list[str], options: Options, pool: ThreadPoolExecutor, result: BuildResult
+    context: CheckContext, formats: list[str], options: Options, pool: ThreadPoolExecutor, result: BuildResult
 ) -> dict[str, Output]:
     """Render `formats` concurrently: the DOCX (a pandoc process) alongside the HTML page and the PDF."""
+    from paperbuild.document import assemble
+    from paperbuild.formulas import math_nodes
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
@@ -201,4 +207,4 @@ def _render(
             if not result.ok:
                 return {}
         futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
-    return {fmt: futures[fmt].result() for fmt in FORMATS_ORDER if fmt in futures}
+    return {fmt: futures[fmt].result() for fmt in FORMATS if fmt in futures}

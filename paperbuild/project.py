@@ -16,6 +16,7 @@ from paperbuild.errors import InputError
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.style import Style, load_style
 
+PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
 CHAPTER_NAME = re.compile(r"^(\d{2,})-[^/]+\.md$")
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 

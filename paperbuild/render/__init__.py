@@ -18,7 +18,6 @@ from paperbuild.project import Project
 
 Renderer = Callable[["RenderJob"], "Output"]
 RENDERERS: dict[str, Renderer] = {}
-FORMATS = ("html", "pdf", "docx")
 
 
 @dataclass(frozen=True)
