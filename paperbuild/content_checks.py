@@ -7,7 +7,7 @@ in the registry of `checks.py`, which imports this module.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
@@ -18,12 +18,14 @@ from paperbuild.resources import resolve as resolve_image
 
 
 def _locate_text(needle: str, ctx: CheckContext) -> tuple[str, int, int]:
-    """File, line and column of the first place `needle` is written (a chapter, else metadata.yaml)."""
-    for source in (*ctx.project.chapters, ctx.project.metadata_source):
-        offset = source.text.find(needle)
-        if offset >= 0:
-            line, col = LineIndex(source.text).position(offset)
-            return source.rel, line, col
+    """File, line and column of the first place `needle` is written (a chapter, else metadata.yaml); pandoc
+    percent-encodes some URLs, so the decoded form is looked for too."""
+    for form in dict.fromkeys((needle, unquote(needle))):
+        for source in (*ctx.project.chapters, ctx.project.metadata_source):
+            offset = source.text.find(form)
+            if offset >= 0:
+                line, col = LineIndex(source.text).position(offset)
+                return source.rel, line, col
     return ctx.project.metadata_file, 0, 0
 
 

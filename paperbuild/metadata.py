@@ -173,7 +173,7 @@ class _Reader:
             return {}
         result: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
+            key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "(a list or mapping as a key)"
             if key in result:
                 first = result[key].start_mark.line + 1
                 self.report(key_node, "metadata", f"'{key}' is given twice (first at line {first})", "keep one of them")

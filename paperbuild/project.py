@@ -216,7 +216,15 @@ def load_project(
         if text is not None:
             bib_files.append(SourceFile(path, relative(path, root), text))
 
-    house_style = load_style(root, style or metadata.style)
+    try:
+        house_style = load_style(root, style or metadata.style)
+    except InputError as exc:
+        if style:  # named on the command line: a usage problem, reported as is
+            raise
+        diagnostics.append(
+            Diagnostic(meta_rel, metadata.lines.get("style", 0), 0, Severity.ERROR, "metadata", str(exc))
+        )
+        house_style = load_style(root, "default")  # so that every other check still runs
     csl_value = csl or metadata.csl
     csl_file = None
     if csl_value:

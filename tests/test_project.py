@@ -186,11 +186,13 @@ def test_unknown_style_is_an_input_error_listing_the_known_styles(tmp_path: Path
     assert str(info.value) == "style 'fancy' not found in styles/ (known: default, journal, review)"
 
 
-def test_unknown_style_in_metadata_is_an_input_error(tmp_path: Path) -> None:
+def test_unknown_style_in_metadata_is_a_diagnostic_at_its_line(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/metadata.yaml": "title: T\nstyle: fancy\n", "manuscript/01-a.md": "# A\n"})
-    with pytest.raises(InputError) as info:
-        load_project(tmp_path)
-    assert str(info.value) == "style 'fancy' not found in styles/ (known: default, review)"
+    project, diagnostics = load_project(tmp_path)
+    assert formatted(diagnostics) == [
+        "manuscript/metadata.yaml:2: error[metadata]: style 'fancy' not found in styles/ (known: default, review)"
+    ]
+    assert project.style.name == "default"  # the other checks still run
 
 
 @pytest.mark.parametrize("name", ["../default", "default/../default", "/etc"])

@@ -111,3 +111,8 @@ def test_a_build_touches_no_network_and_no_file_outside(tmp_path: Path, loopback
         data = output.read_bytes()
         assert CANARY.encode() not in data and base64.b64encode(CANARY.encode()) not in data
     assert f"{url}/page" in (root / "build/paper.html").read_text()
+
+
+def test_a_percent_encoded_remote_image_is_still_located(tmp_path: Path) -> None:
+    root = project(tmp_path, "![x](http://[a)")
+    assert codes(root) == ["5:remote-resource"]
