@@ -2,4 +2,5 @@
 
 from paperbuild.cli import main_entry
 
-main_entry()
+if __name__ == "__main__":  # the PDF typesetter's process imports this file too
+    main_entry()

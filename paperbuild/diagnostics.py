@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "active-content": "raw HTML that would run code or load things (script, event handler, iframe, form)",
     "unsafe-link": "a link with a scheme that runs code or opens local files (javascript:, file:, data:)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
+    "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paperbuild.cache import BuildCache, input_keys
-from paperbuild.diagnostics import Diagnostic, has_errors
+from paperbuild.diagnostics import Diagnostic, Severity, has_errors
 from paperbuild.errors import PaperbuildError
 from paperbuild.output import FORMATS, OUTPUT_NAMES, locked, write_all, write_atomic
 from paperbuild.project import Project, load_project, relative
@@ -24,6 +24,7 @@ from paperbuild.project import Project, load_project, relative
 if TYPE_CHECKING:  # the stages past `read` are imported when they run, so a no-op build starts fast
     from paperbuild.checks import CheckContext
     from paperbuild.render import Output
+    from paperbuild.render.pdf_worker import PdfWorker
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,6 @@ def run_check(root: Path, options: Options) -> BuildResult:
     return result
 
 
-def _preload(formats: Sequence[str]) -> None:
-    """Import the PDF engine in the background while pandoc parses: the import costs a third of a second."""
-    if "pdf" in formats:
-        with suppress(Exception):
-            import weasyprint  # noqa: F401
-
-
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
     """Check, then render the formats whose inputs changed (concurrently), then write them all."""
     result = BuildResult(on_stage=options.on_stage)
@@ -146,15 +140,29 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
         if not stale and result.ok:
             result.diagnostics = list(cache.diagnostics)  # same inputs, same findings
             return result
-        pool.submit(_preload, stale)
-        context = gather(project, result)
-        if not result.ok:
-            return result
-        rendered = _render(context, stale, options, pool, result)
+        pdf_worker = None
+        if "pdf" in stale:  # start WeasyPrint's process now: it imports on the other core while pandoc parses
+            from paperbuild.render.pdf_worker import PdfWorker
+
+            pdf_worker = PdfWorker()
+        try:
+            context = gather(project, result)
+            if not result.ok:
+                return result
+            rendered = _render(context, stale, options, pool, result, pdf_worker)
+        finally:
+            if pdf_worker is not None:
+                pdf_worker.close()
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
     from paperbuild.checks import leftover_markers
 
     result.diagnostics += leftover_markers(texts, context.cited_keys)
+    style_folder = relative(project.style.folder, project.root)
+    result.diagnostics += [
+        Diagnostic(style_folder, 0, 0, Severity.WARNING, "refused-resource", message)
+        for output in rendered.values()
+        for message in dict.fromkeys(output.refused)
+    ]
     if not result.ok:
         return result
     with locked(project.out_dir):
@@ -175,7 +183,12 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
 
 
 def _render(
-    context: CheckContext, formats: list[str], options: Options, pool: ThreadPoolExecutor, result: BuildResult
+    context: CheckContext,
+    formats: list[str],
+    options: Options,
+    pool: ThreadPoolExecutor,
+    result: BuildResult,
+    pdf_worker: PdfWorker | None,
 ) -> dict[str, Output]:
     """Render `formats` concurrently: the DOCX (a pandoc process) alongside the HTML page and the PDF."""
     from paperbuild.document import assemble
@@ -183,7 +196,9 @@ def _render(
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
-    job = RenderJob(assemble(context.manuscript, project), project, pdf_standard=options.pdf_standard)
+    job = RenderJob(
+        assemble(context.manuscript, project), project, pdf_standard=options.pdf_standard, pdf_worker=pdf_worker
+    )
 
     def render(fmt: str) -> Output:
         with result.timed(fmt):

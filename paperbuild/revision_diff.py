@@ -11,15 +11,13 @@ PDF renderer's restricted URL fetcher.
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from paperbuild import gitrev
 from paperbuild.document import Paper, assemble
-from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.errors import InputError
 from paperbuild.formulas import math_nodes
 from paperbuild.output import OTHER_OUTPUTS, locked, write_all, write_atomic
 from paperbuild.pandoc_ast import Node, div, para, plain, text
@@ -168,18 +166,14 @@ def render(paper: Paper, project: Project, result: BuildResult) -> tuple[bytes, 
 
 
 def _pdf(html: str, project: Project) -> bytes:
-    """The page typeset as a PDF, loading only files of the project and its style."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:
-        raise MissingDependencyError(f"WeasyPrint cannot start ({exc})") from exc
-    from paperbuild.render.pdf import _restricted_fetcher
+    """The page typeset as a PDF by the bounded WeasyPrint process, loading only files of the project and style."""
+    from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 
-    fetcher = _restricted_fetcher((project.root.resolve(), *(f.resolve() for f in project.style.folders)))
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    try:
-        document: Any = weasyprint.HTML(string=html, base_url=str(project.manuscript_dir) + "/", url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf()
-    except OSError as exc:
-        raise InputError(f"style '{project.style.name}': {exc}") from exc
-    return pdf
+    request = TypesetRequest(
+        html=html,
+        base_folder=project.manuscript_dir,
+        allowed=(project.root.resolve(), *(folder.resolve() for folder in project.style.folders)),
+        pdf_variant="pdf/ua-1",
+        style_name=project.style.name,
+    )
+    return PdfWorker().typeset(request).pdf

@@ -78,7 +78,8 @@ BUILD_PY = '''\
 
 from paperbuild.cli import main_entry
 
-main_entry()
+if __name__ == "__main__":
+    main_entry()
 '''
 
 README = """\

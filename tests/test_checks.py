@@ -45,6 +45,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "active-content",
         "unsafe-link",
         "leftover-marker",
+        "refused-resource",
         "missing-glyph",
         "bib-syntax",
         "duplicate-bib-key",

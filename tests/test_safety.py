@@ -90,7 +90,9 @@ def test_the_sanitizer_removes_active_content_even_if_a_check_missed_it() -> Non
 
 
 @pytest.mark.slow
-def test_a_build_touches_no_network_and_no_file_outside(tmp_path: Path, loopback: tuple[str, list[str]]) -> None:
+def test_a_build_touches_no_network_and_no_file_outside(
+    tmp_path: Path, loopback: tuple[str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
     url, requests = loopback
     style = tmp_path / "paper/styles/default"
     root = project(
@@ -107,6 +109,11 @@ def test_a_build_touches_no_network_and_no_file_outside(tmp_path: Path, loopback
     )
     assert main(["all", "--project", str(root), "--quiet"]) == 0
     assert requests == []
+    refused = [line for line in capsys.readouterr().err.splitlines() if "warning[refused-resource]" in line]
+    assert refused and all(
+        line.startswith("styles/default: warning[refused-resource]: Failed to load") for line in refused
+    )
+    assert any(f"{url}/body.png" in line for line in refused) and any("outside.txt" in line for line in refused)
     for output in (root / "build").glob("paper.*"):
         data = output.read_bytes()
         assert CANARY.encode() not in data and base64.b64encode(CANARY.encode()) not in data

@@ -10,11 +10,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from paperbuild.document import Paper
 from paperbuild.project import Project
+
+if TYPE_CHECKING:
+    from paperbuild.render.pdf_worker import PdfWorker
 
 Renderer = Callable[["RenderJob"], "Output"]
 RENDERERS: dict[str, Renderer] = {}
@@ -28,6 +32,8 @@ class Output:
     """The file's bytes."""
     text: str
     """The text a reader sees in it, for the checks on what resolved (leftover markers)."""
+    refused: list[str] = field(default_factory=list)
+    """Resources the renderer refused or could not load (the PDF's stylesheets and fonts), for warnings."""
 
 
 @dataclass
@@ -40,6 +46,8 @@ class RenderJob:
     """Paths, metadata and the style folder."""
     pdf_standard: str = "pdf/ua-1"
     """The PDF variant to write (a WeasyPrint `pdf_variant`)."""
+    pdf_worker: PdfWorker | None = None
+    """The WeasyPrint process started early by the pipeline; the renderer starts one when None."""
     html_pieces: dict[str, Markup] = field(default_factory=dict)
     """The paper's pieces as HTML (one pandoc run), shared by the HTML and PDF renderers."""
     print_pieces: dict[str, Markup] = field(default_factory=dict)

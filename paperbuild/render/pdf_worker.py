@@ -1,0 +1,203 @@
+"""Typeset an HTML page with WeasyPrint in a separate, bounded process.
+
+Takes a `TypesetRequest` (the page, its base folder, the folders it may load from, the PDF variant); gives the PDF
+bytes, the text laid out on the pages, and WeasyPrint's complaints about resources it could not load. The process
+(`python -m paperbuild.render.pdf_worker`) starts before the page exists and imports WeasyPrint at once, on the other
+core, while pandoc parses; it runs with a memory cap, and the caller waits for it with a time limit, so a
+pathological page ends in a clear error instead of a hang or an out-of-memory kill of the whole build.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import subprocess
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from paperbuild.errors import InputError, MissingDependencyError
+
+MEMORY_LIMIT_BYTES = 6 * 1024**3
+TIMEOUT_SECONDS = 900
+WEASYPRINT_HELP = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
+
+
+@dataclass(frozen=True)
+class TypesetRequest:
+    """What the worker needs to typeset one page."""
+
+    html: str
+    """The page, its stylesheets linked by file URL."""
+    base_folder: Path
+    """Where relative URLs of the page resolve (manuscript/)."""
+    allowed: tuple[Path, ...]
+    """The only folders files may be loaded from: the project and the style's folders."""
+    pdf_variant: str
+    """A WeasyPrint pdf_variant such as pdf/ua-1."""
+    style_name: str
+    """For messages."""
+
+
+@dataclass(frozen=True)
+class Typeset:
+    """What the worker gives back."""
+
+    pdf: bytes
+    """The PDF file."""
+    text: str
+    """The text laid out on the pages, a line per line box."""
+    refused: list[str] = field(default_factory=list)
+    """WeasyPrint's messages about resources it did not load (refused or missing)."""
+
+
+def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class ProjectFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves data: URLs and file: URLs inside the allowed folders; refuses the rest, the network included."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"refused to load {url}: only files inside the project and its style are read")
+
+    return ProjectFetcher()
+
+
+def layout_text(document: Any) -> str:
+    """The text WeasyPrint laid out on the pages (running heads and page numbers included), a line per line box.
+
+    Read from the layout tree rather than parsed back from the PDF: the same text, at no extra cost."""
+    from weasyprint.formatting_structure import boxes
+
+    parts: list[str] = []
+    for laid_out_page in document.pages:
+        for box in laid_out_page._page_box.descendants():
+            if isinstance(box, boxes.LineBox):
+                parts.append("\n")
+            elif isinstance(box, boxes.TextBox):
+                parts.append(box.text)
+    return "".join(parts)
+
+
+class _Refusals(logging.Handler):
+    """Collects WeasyPrint's "Failed to load ..." records, so the build reports them instead of a bare log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Failed to load"):
+            self.messages.append(" ".join(message.split()))
+
+
+def typeset(request: TypesetRequest) -> Typeset:
+    """Typeset the page (in whatever process calls it)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    logger = logging.getLogger("weasyprint")
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    refusals = _Refusals()
+    logger.addHandler(refusals)
+    try:
+        document = weasyprint.HTML(
+            string=request.html, base_url=f"{request.base_folder}/", url_fetcher=_restricted_fetcher(request.allowed)
+        )
+        laid_out = document.render(font_config=FontConfiguration(), pdf_tags=True)
+        pdf: bytes = laid_out.write_pdf(pdf_variant=request.pdf_variant, pdf_tags=True)
+    except OSError as exc:
+        raise InputError(f"style '{request.style_name}': {exc}") from exc
+    finally:
+        logger.removeHandler(refusals)
+    return Typeset(pdf, layout_text(laid_out), refusals.messages)
+
+
+def _serve(memory_limit: int) -> None:
+    """The worker process: cap memory, import WeasyPrint, typeset the one request read from stdin, answer on
+    stdout: ("ok", Typeset) or (kind, message)."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    except (ImportError, ValueError, OSError):  # not every system lets a process cap itself
+        pass
+    answer: tuple[str, Any]
+    try:
+        import weasyprint  # noqa: F401  (now, while the parent still parses)
+    except (ImportError, OSError) as exc:
+        answer = ("missing", f"WeasyPrint cannot start ({exc}); see {WEASYPRINT_HELP} for the libraries it needs")
+    else:
+        request = pickle.load(sys.stdin.buffer)
+        try:
+            done = typeset(request)
+            answer = ("ok", (done.pdf, done.text, done.refused))  # plain data: this module runs as __main__ here
+        except InputError as exc:
+            answer = ("input", str(exc))
+        except MemoryError:
+            answer = ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
+        except Exception:  # a WeasyPrint bug: report it as such, not as a traceback on the terminal
+            answer = ("crash", traceback.format_exc(limit=-3))
+    pickle.dump(answer, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
+
+
+class PdfWorker:
+    """One WeasyPrint process, started early, used once."""
+
+    def __init__(self, memory_limit: int = MEMORY_LIMIT_BYTES) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "paperbuild.render.pdf_worker", str(memory_limit)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.memory_limit = memory_limit
+
+    def typeset(self, request: TypesetRequest, timeout: float = TIMEOUT_SECONDS) -> Typeset:
+        """Send the page; wait at most `timeout` seconds for the PDF."""
+        try:
+            out, _ = self._process.communicate(pickle.dumps(request), timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise InputError(f"typesetting the PDF took longer than {timeout:.0f} s and was stopped") from exc
+        finally:
+            self.close()
+        if not out:  # the process died before answering: out of memory, or killed
+            raise InputError(
+                f"the PDF typesetter stopped without an answer (exit {self._process.returncode}); the page may need "
+                f"more than {self.memory_limit // 1024**2} MB of memory"
+            )
+        status, payload = pickle.loads(out)
+        if status == "ok":
+            pdf, text, refused = payload
+            return Typeset(bytes(pdf), str(text), list(refused))
+        if status == "missing":
+            raise MissingDependencyError(str(payload))
+        if status == "crash":
+            raise InputError(f"WeasyPrint failed on this page (a bug in WeasyPrint or paperbuild):\n{payload}")
+        raise InputError(str(payload))
+
+    def close(self) -> None:
+        """Stop the process if it still runs (it is used once)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(timeout=30)
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+
+
+if __name__ == "__main__":
+    _serve(int(sys.argv[1]))
