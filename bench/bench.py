@@ -24,12 +24,15 @@ import math
 import random
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
+import urllib.request
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -723,7 +726,7 @@ class SizeResult:
     floor: Run = field(default_factory=lambda: Run(0.0, 0.0))
     """Sum of the steps (best repeat); peak = largest step's."""
     paperbuild: dict[str, Run] = field(default_factory=dict)
-    """cold, noop, edit_html, edit_all."""
+    """cold, noop, edit_html, edit_all (separate processes), watch_html (edit to reload event in `watch`)."""
     stages: list[tuple[str, float]] = field(default_factory=list)
     """paperbuild's own stage timings from one extra cold build (not --quiet)."""
     warnings: str = ""
@@ -777,6 +780,45 @@ def run_paperbuild(project: Path, work: Path, repeat: int, size: str) -> tuple[d
     return runs, warnings
 
 
+def watch_edit_to_reload(project: Path, work: Path, size: str) -> Run:
+    """Seconds from saving a one-sentence chapter edit to the browser's reload event, in `watch` mode (a warm
+    process: what an author waits for). Peak memory is not measured here (0)."""
+    chapters = chapters_of(project)
+    edited = chapters[len(chapters) // 2]
+    original = edited.read_text(encoding="utf-8")
+    command = [*paperbuild_cmd("watch", project, work / "out-watch", quiet=False), "--port", "0"]
+    watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert watcher.stderr is not None
+        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", watcher.stderr.readline())
+        if match is None:
+            raise BenchError(f"watch did not start ({size})")
+        for line in watcher.stderr:  # the first builds: HTML, then PDF and DOCX in the background
+            if "pdf, docx:" in line:
+                break
+        reloaded = threading.Event()
+
+        def listen() -> None:
+            with urllib.request.urlopen(match.group(1) + "__paperbuild/events", timeout=600) as stream:
+                for raw in stream:
+                    if raw.startswith(b"data: reload"):
+                        reloaded.set()
+                        return
+
+        threading.Thread(target=listen, daemon=True).start()
+        time.sleep(0.5)  # let the event stream connect
+        started = time.perf_counter()
+        append_sentence(edited, "watch")
+        if not reloaded.wait(600):
+            raise BenchError(f"watch never reloaded after an edit ({size})")
+        return Run(time.perf_counter() - started, 0.0)
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(timeout=120)
+        edited.write_text(original, encoding="utf-8")
+        shutil.rmtree(work / "out-watch", ignore_errors=True)
+
+
 STAGE_LINE = re.compile(r"^  (\S.*?)\s+(\d+\.\d+) s$")
 
 
@@ -828,6 +870,8 @@ def bench_size(size: str, folder: Path, repeats: int, seed: int, stages: bool) -
     peak = max(r.peak_mb for steps in floors for r in steps.values())
     result.floor = Run(sum(r.seconds for r in best_floor.values()), peak)
     result.paperbuild = {name: best(runs) for name, runs in scenarios.items()}
+    result.paperbuild["watch_html"] = best([watch_edit_to_reload(project, folder, size) for _ in range(repeats)])
+    progress(f"[{size}] watch: edit to reloaded page {result.paperbuild['watch_html'].seconds:.2f} s")
     if stages:
         result.stages = stage_timings(project, folder, size)
     result.code_changed = code_fingerprint() != fingerprint
@@ -863,7 +907,7 @@ def main_table(results: Sequence[SizeResult]) -> str:
     """Times and ratios to the floor, one row per size."""
     headers = [
         "size", "words", "refs", "floor s", "paperbuild cold s", "ratio", "no-op s", "ratio",
-        "edit→html s", "ratio (to pandoc→HTML)", "edit→all s", "ratio", "peak MB",
+        "edit→html s", "ratio (to pandoc→HTML)", "watch edit→reload s", "edit→all s", "ratio", "peak MB",
     ]  # fmt: skip
     rows = []
     for r in results:
@@ -874,6 +918,7 @@ def main_table(results: Sequence[SizeResult]) -> str:
             f"{pb['cold'].seconds:.2f}", ratio(pb["cold"].seconds, floor),
             f"{pb['noop'].seconds:.2f}", ratio(pb["noop"].seconds, floor),
             f"{pb['edit_html'].seconds:.2f}", ratio(pb["edit_html"].seconds, html_floor),
+            f"{pb['watch_html'].seconds:.2f}",
             f"{pb['edit_all'].seconds:.2f}", ratio(pb["edit_all"].seconds, floor),
             f"{pb['cold'].peak_mb:.0f}",
         ])  # fmt: skip
