@@ -18,7 +18,7 @@ from typing import Any
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.output import CACHE_FILE
-from paperbuild.project import PROFILE_FILE, Project
+from paperbuild.project import PROFILE_FILE, Project, relative
 
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its
@@ -60,6 +60,10 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
     common: list[tuple[str, bytes]] = [
         (f"src:{s.rel}", s.text.encode()) for s in (*project.chapters, project.metadata_source, *project.bib_files)
     ]
+    read = {source.path for source in (*project.chapters, project.metadata_source)}
+    for path in sorted(project.manuscript_dir.rglob("*")):  # figures and anything else a chapter may name
+        if path.is_file() and path not in read and path.resolve().is_relative_to(project.root):
+            common.append((f"file:{relative(path, project.root)}", path.read_bytes()))
     if project.csl_file is not None:
         common.append(("csl", project.csl_file.read_bytes()))
     profile = project.root / PROFILE_FILE  # the journal profile's checks decide whether a build may go on

@@ -263,6 +263,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("paperbuild: interrupted", file=sys.stderr)
         return 130
+    except ImportError as exc:
+        if debug:
+            raise
+        print(
+            f"paperbuild: error: {exc.name or exc} is not installed; reinstall paperbuild "
+            "(python -m pip install -e '.[test]')",
+            file=sys.stderr,
+        )
+        return 3
+    except OSError as exc:
+        if debug:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"paperbuild: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: say so in one line; --debug shows where
+        if debug:
+            raise
+        print(
+            f"paperbuild: internal error ({type(exc).__name__}: {exc}); this is a bug in paperbuild, please "
+            "report it with the output of the same command run with --debug",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def main_entry() -> None:

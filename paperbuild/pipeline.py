@@ -7,6 +7,7 @@ succeeded, each through the atomic-write helper, so a failed build leaves the pr
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,8 +44,9 @@ class Options:
     """Told the name and wall time of each stage as it ends, for a progress line; None for silence."""
 
     def render_settings(self) -> dict[str, str]:
-        """Format -> the options that change its output, for the cache key."""
-        return {"pdf": f"pdf-standard={self.pdf_standard}"}
+        """Format -> the options (and environment) that change its output, for the cache key."""
+        epoch = f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}"  # dates inside PDF and DOCX
+        return {"html": epoch, "pdf": f"pdf-standard={self.pdf_standard};{epoch}", "docx": epoch}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, REPO, make_project
+from conftest import MINIMAL_BIB, REPO, make_project, png
 
 from paperbuild.output import CACHE_FILE
 from paperbuild.pipeline import BuildResult, Options, run_build
@@ -22,6 +22,9 @@ def built(tmp_path: Path) -> Path:
         tmp_path, {"manuscript/01-a.md": "# A\n\nText [@knuth1984].\n", "bibliography/refs.bib": MINIMAL_BIB}
     )
     shutil.copytree(REPO / "styles" / "default", root / "styles" / "default")
+    (root / "manuscript/figures").mkdir()
+    (root / "manuscript/figures/plot.png").write_bytes(png(8, 6))
+    append(root / "manuscript/01-a.md", "\n![A plot](figures/plot.png)\n")
     assert sorted(build(root).written) == sorted(ALL)
     return root
 
@@ -52,6 +55,7 @@ CHANGES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
     "paper.css": (lambda r: append(r / "styles/default/paper.css", "\n/* x */\n"), {"html", "pdf"}),
     "template": (lambda r: append(r / "styles/default/paper.html.j2", "\n"), {"html", "pdf"}),
     "font": (lambda r: append(r / "styles/default/fonts/NotoSerif-Bold.ttf", "\0"), {"pdf"}),
+    "figure": (lambda r: append(r / "manuscript/figures/plot.png", "\0"), set(ALL)),
     "deleted output": (lambda r: (r / "build/paper.docx").unlink(), {"docx"}),
     "edited output": (lambda r: append(r / "build/paper.html", "<!-- edited -->"), {"html"}),
 }
@@ -91,5 +95,17 @@ def test_command_line_style_and_csl_rebuild_everything(built: Path) -> None:
 )
 def test_a_corrupted_cache_is_ignored(built: Path, garbage: bytes) -> None:
     (built / "build" / CACHE_FILE).write_bytes(garbage)
+    assert set(build(built).written) == set(ALL)
+    assert build(built).written == {}
+
+
+def test_a_deleted_figure_is_reported_not_taken_for_up_to_date(built: Path) -> None:
+    (built / "manuscript/figures/plot.png").unlink()
+    result = run_build(built, ALL, Options())
+    assert [d.code for d in result.diagnostics] == ["missing-resource"] and result.written == {}
+
+
+def test_source_date_epoch_is_part_of_the_key(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert set(build(built).written) == set(ALL)
     assert build(built).written == {}

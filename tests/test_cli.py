@@ -333,3 +333,35 @@ def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_detai
     err = capsys.readouterr().err
     assert "read 1 chapters, 1 bibliography entries (1 cited), style 'default', citation style pandoc default" in err
     assert re.search(r"paper\.html: [\d,]+ bytes", err)
+
+
+def test_an_unreadable_chapter_is_one_line_not_a_traceback(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tiny / "manuscript/02-b.md").mkdir()  # a folder named like a chapter cannot be read
+    (tiny / "manuscript/03-c.md").write_text("# C\n")
+    (tiny / "manuscript/03-c.md").chmod(0o000)
+    try:
+        code = main(["check", "--project", str(tiny), "--quiet"])
+    finally:
+        (tiny / "manuscript/03-c.md").chmod(0o644)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if os.geteuid() == 0:  # root reads any file: only the folder remains, which is skipped
+        assert code == 0
+    else:
+        assert code == 1 and err.startswith("paperbuild: error: cannot access")
+
+
+def test_a_bug_is_one_line_that_asks_for_a_report(
+    tiny: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import paperbuild.pipeline
+
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(paperbuild.pipeline, "gather", broken)
+    assert main(["check", "--project", str(tiny), "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        "paperbuild: internal error (ZeroDivisionError: division by zero); this is a bug in paperbuild, please report "
+        "it with the output of the same command run with --debug\n"
+    )
