@@ -125,12 +125,15 @@ def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
     def started(url: str) -> None:
         print(f"serving {url} (live reload); Ctrl-C stops", file=sys.stderr, flush=True)
 
+    def failed(message: str) -> None:
+        print(
+            f"[{time.strftime('%H:%M:%S')}] paperbuild: error: {message} (still watching)", file=sys.stderr, flush=True
+        )
+
     try:
-        watch(root, options, args.port, report, started)
+        watch(root, options, args.port, report, started, failed)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
-    except OSError as exc:
-        raise UsageError(f"cannot serve on port {args.port}: {exc.strerror}; try --port 0") from exc
     return 0
 
 

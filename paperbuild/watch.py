@@ -15,13 +15,16 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from paperbuild.errors import PaperbuildError, UsageError
 from paperbuild.pipeline import BuildResult, Options, run_build
+from paperbuild.project import PROFILE_FILE
 
 EVENTS_PATH = "/__paperbuild/events"
 RELOAD_SCRIPT = (
     "<script>new EventSource('" + EVENTS_PATH + "').onmessage = function () { location.reload(); };</script>"
 )
 Report = Callable[[BuildResult, str], None]
+Failed = Callable[[str], None]
 
 
 class Reloads:
@@ -108,34 +111,50 @@ def serve(out_dir: Path, port: int, reloads: Reloads) -> ThreadingHTTPServer:
 
 
 def watched_paths(root: Path) -> list[Path]:
-    """What an author edits: the manuscript, the bibliography and the project's styles."""
-    return [p for p in (root / "manuscript", root / "bibliography", root / "styles") if p.exists()]
+    """What an author edits: the manuscript, the bibliography, the project's styles and its journal profile."""
+    candidates = (root / "manuscript", root / "bibliography", root / "styles", root / PROFILE_FILE)
+    return [path for path in candidates if path.exists()]
 
 
 class Rebuilder:
-    """Runs the HTML build in the watcher's thread and the PDF/DOCX build in one background thread at a time."""
+    """Runs the HTML build in the watcher's thread, and the PDF/DOCX build in one long-lived background thread
+    that wakes up whenever a newer HTML build asked for it (saves in between merge into one build)."""
 
-    def __init__(self, root: Path, options: Options, reloads: Reloads, report: Report) -> None:
-        self.root, self.options, self.reloads, self.report = root, options, reloads, report
-        self._background: threading.Thread | None = None
-        self._pending = threading.Event()
+    def __init__(self, root: Path, options: Options, reloads: Reloads, report: Report, failed: Failed) -> None:
+        self.root, self.options, self.reloads, self.report, self.failed = root, options, reloads, report, failed
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._background = threading.Thread(target=self._print_formats, name="pdf-docx", daemon=True)
+        self._background.start()
 
     def rebuild(self) -> None:
-        """HTML now, then ask for PDF and DOCX in the background."""
-        result = run_build(self.root, ("html",), self.options)
+        """HTML now, then ask for PDF and DOCX in the background. Errors are reported, and watching goes on."""
+        try:
+            result = run_build(self.root, ("html",), self.options)
+        except PaperbuildError as exc:  # e.g. metadata.yaml missing for a moment during an editor's save
+            self.failed(str(exc))
+            return
         self.report(result, "html")
         if result.written:
             self.reloads.bump()
         if result.ok:
-            self._pending.set()
-            if self._background is None or not self._background.is_alive():
-                self._background = threading.Thread(target=self._print_formats, name="pdf-docx", daemon=True)
-                self._background.start()
+            self._wanted.set()
+
+    def stop(self) -> None:
+        """Let the background thread finish."""
+        self._stopping = True
+        self._wanted.set()
 
     def _print_formats(self) -> None:
-        while self._pending.is_set():
-            self._pending.clear()
-            self.report(run_build(self.root, ("pdf", "docx"), self.options), "pdf, docx")
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                return
+            try:
+                self.report(run_build(self.root, ("pdf", "docx"), self.options), "pdf, docx")
+            except PaperbuildError as exc:
+                self.failed(str(exc))
 
 
 def watch(
@@ -144,6 +163,7 @@ def watch(
     port: int,
     report: Report,
     started: Callable[[str], None],
+    failed: Failed,
     stop: threading.Event | None = None,
 ) -> None:
     """Build, serve, and rebuild on every change until Ctrl-C (or `stop` is set)."""
@@ -151,14 +171,18 @@ def watch(
 
     reloads = Reloads()
     out_dir = (options.out_dir or root / "build").resolve()
-    server = serve(out_dir, port, reloads)
+    try:
+        server = serve(out_dir, port, reloads)
+    except OSError as exc:
+        raise UsageError(f"cannot serve on port {port}: {exc.strerror}; try --port 0") from exc
     started(f"http://127.0.0.1:{server.server_address[1]}/")
-    rebuilder = Rebuilder(root, options, reloads, report)
+    rebuilder = Rebuilder(root, options, reloads, report, failed)
     try:
         rebuilder.rebuild()
         for _changes in watchfiles.watch(*watched_paths(root), stop_event=stop, debounce=100, step=20):
             rebuilder.rebuild()
     finally:
+        rebuilder.stop()
         reloads.close()
         server.shutdown()
         server.server_close()

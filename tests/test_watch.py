@@ -1,7 +1,9 @@
-"""`watch`: a real watcher process serving the HTML on 127.0.0.1, rebuilding on save and firing the reload event."""
+"""`watch`: a real watcher process serving the HTML on 127.0.0.1, rebuilding on save, firing the reload event,
+rebuilding PDF and DOCX behind it, and surviving a broken save."""
 
 from __future__ import annotations
 
+import queue
 import re
 import shutil
 import signal
@@ -25,8 +27,20 @@ def _read_events(url: str, seen: list[str], done: threading.Event) -> None:
                 return
 
 
+def _wait_for(lines: queue.Queue[str], pattern: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        except queue.Empty:
+            break
+        if re.search(pattern, line):
+            return line
+    raise AssertionError(f"no line matching {pattern!r} within {timeout} s")
+
+
 @pytest.mark.slow
-def test_watch_serves_rebuilds_on_save_and_fires_reload(tmp_path: Path) -> None:
+def test_watch_serves_rebuilds_on_save_fires_reload_and_survives_a_broken_save(tmp_path: Path) -> None:
     project = tmp_path / "paper"
     shutil.copytree(FIXTURES / "small-paper", project)
     proc = subprocess.Popen(
@@ -35,13 +49,14 @@ def test_watch_serves_rebuilds_on_save_and_fires_reload(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stderr is not None
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True)  # type: ignore[union-attr]
+    reader.start()
     try:
-        assert proc.stderr is not None
-        first = proc.stderr.readline()
-        match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", first)
-        assert match, first
-        url = match.group(1)
-        assert "html: html" in proc.stderr.readline()  # the first build
+        url = re.search(r"serving (http://127\.0\.0\.1:\d+/)", _wait_for(lines, "serving")).group(1)  # type: ignore[union-attr]
+        _wait_for(lines, r"\] html: html")
+        _wait_for(lines, r"\] pdf, docx: pdf, docx")  # the first PDF and DOCX, in the background
         page = urllib.request.urlopen(url, timeout=10).read().decode()
         assert "Added while watching." not in page
         assert "EventSource('/__paperbuild/events')" in page
@@ -56,10 +71,21 @@ def test_watch_serves_rebuilds_on_save_and_fires_reload(tmp_path: Path) -> None:
         assert reloaded.wait(20), seen
         page = urllib.request.urlopen(url, timeout=10).read().decode()
         assert "Added while watching." in page
-        assert "Added while watching." in (project / "build" / "paper.html").read_text()
+        _wait_for(lines, r"\] pdf, docx: pdf, docx")  # the PDF and DOCX follow the edit
+
+        metadata = project / "manuscript" / "metadata.yaml"
+        saved = metadata.read_text()
+        metadata.unlink()  # an editor's save removes the file for a moment
+        _wait_for(lines, r"paperbuild: error: .*metadata.yaml: missing.*\(still watching\)")
+        metadata.write_text(saved)
+        _wait_for(lines, r"\] html: ")  # and watching goes on
     finally:
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=20)
+        proc.wait(timeout=20)
+        reader.join(timeout=10)
+        proc.stderr.close()
     assert proc.returncode == 0
-    assert "Traceback" not in err
-    assert err.rstrip().endswith("stopped")
+    rest = []
+    while not lines.empty():
+        rest.append(lines.get())
+    assert "Traceback" not in "".join(rest)
