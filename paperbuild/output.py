@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 def _temporary(path: Path, data: bytes) -> Path:
     """`data` in a new temporary file beside `path`, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    # created like any file (0666 less the umask), unlike mkstemp's 0600; O_EXCL: never an existing file
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -81,7 +79,7 @@ LOCK_FILE = ".paperbuild.lock"
 def clean(out_dir: Path) -> list[Path]:
     """Remove the files builds write into `out_dir` (and the folder, once empty); the paths removed."""
     removed = []
-    for name in (*OUTPUT_NAMES.values(), *OTHER_OUTPUTS.values(), CACHE_FILE, LOCK_FILE):
+    for name in (*OUTPUT_NAMES.values(), *OTHER_OUTPUTS.values(), CACHE_FILE):  # not the lock: others may hold it
         path = out_dir / name
         if path.is_file():
             path.unlink()
@@ -89,6 +87,14 @@ def clean(out_dir: Path) -> list[Path]:
     for leftover in [*out_dir.glob(".paper.*.tmp"), *out_dir.glob(".paper-*.tmp")] if out_dir.is_dir() else []:
         leftover.unlink()
         removed.append(leftover)
+    lock = out_dir / LOCK_FILE
+    if lock.is_file():
+        with open(lock, "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # a build is writing: leave its lock (and the folder) alone
+                return removed
+            lock.unlink()
     if out_dir.is_dir() and not any(out_dir.iterdir()):
         out_dir.rmdir()
     return removed

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from paperbuild import csl as csl_styles
 from paperbuild.diagnostics import Diagnostic, Severity
-from paperbuild.errors import InputError
+from paperbuild.errors import InputError, UsageError
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.style import Style, load_style
 
@@ -219,8 +219,8 @@ def load_project(
     try:
         house_style = load_style(root, style or metadata.style)
     except InputError as exc:
-        if style:  # named on the command line: a usage problem, reported as is
-            raise
+        if style:  # named on the command line: wrong usage (exit 2)
+            raise UsageError(f"--style: {exc}") from exc
         diagnostics.append(
             Diagnostic(meta_rel, metadata.lines.get("style", 0), 0, Severity.ERROR, "metadata", str(exc))
         )
@@ -229,6 +229,9 @@ def load_project(
     csl_file = None
     if csl_value:
         csl_file, csl_diag = csl_styles.resolve(csl_value, root, meta_rel, metadata.lines.get("csl", 0))
+        if csl and csl_diag:  # named on the command line: wrong usage, not a fault of metadata.yaml
+            problem = csl_diag[0]
+            raise UsageError(f"--csl: {problem.message}" + (f"; {problem.hint}" if problem.hint else ""))
         diagnostics += csl_diag
     project = Project(
         root=root,

@@ -232,9 +232,15 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert "no manuscript/ folder" in proc.stderr
 
 
-def test_unknown_style_exits_1_listing_the_known_styles(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--project", str(tiny), "--style", "fancy"]) == 1
-    assert capsys.readouterr().err == "paperbuild: error: style 'fancy' not found in styles/ (known: default, review)\n"
+def test_unknown_style_or_csl_on_the_command_line_is_wrong_usage(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--project", str(tiny), "--style", "fancy"]) == 2
+    assert capsys.readouterr().err == (
+        "paperbuild: error: --style: style 'fancy' not found in styles/ (known: default, review)\n"
+    )
+    assert main(["check", "--project", str(tiny), "--csl", "iee"]) == 2
+    assert capsys.readouterr().err.startswith("paperbuild: error: --csl: unknown citation style 'iee'; did you mean")
 
 
 # -- outputs -------------------------------------------------------------------------------------------------------

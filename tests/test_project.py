@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO, make_project
 
 from paperbuild.diagnostics import Severity
-from paperbuild.errors import InputError
+from paperbuild.errors import InputError, UsageError
 from paperbuild.project import load_project
 from paperbuild.style import PACKAGED_STYLES
 
@@ -179,11 +179,11 @@ def test_no_chapters_is_an_input_error(tmp_path: Path, files: dict[str, str]) ->
     assert str(info.value) == "manuscript: no chapters; name them like 01-introduction.md"
 
 
-def test_unknown_style_is_an_input_error_listing_the_known_styles(tmp_path: Path) -> None:
+def test_unknown_style_on_the_command_line_is_a_usage_error_listing_the_known_styles(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/journal/paper.css": ""})
-    with pytest.raises(InputError) as info:
+    with pytest.raises(UsageError) as info:
         load_project(tmp_path, style="fancy")
-    assert str(info.value) == "style 'fancy' not found in styles/ (known: default, journal, review)"
+    assert str(info.value) == "--style: style 'fancy' not found in styles/ (known: default, journal, review)"
 
 
 def test_unknown_style_in_metadata_is_a_diagnostic_at_its_line(tmp_path: Path) -> None:
@@ -198,9 +198,9 @@ def test_unknown_style_in_metadata_is_a_diagnostic_at_its_line(tmp_path: Path) -
 @pytest.mark.parametrize("name", ["../default", "default/../default", "/etc"])
 def test_style_name_must_be_a_plain_folder_name(tmp_path: Path, name: str) -> None:
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n"})
-    with pytest.raises(InputError) as info:
+    with pytest.raises(UsageError) as info:
         load_project(tmp_path, style=name)
-    assert str(info.value) == f"style name '{name}' must be a plain folder name under styles/"
+    assert str(info.value) == f"--style: style name '{name}' must be a plain folder name under styles/"
 
 
 def test_project_without_styles_uses_the_styles_shipped_in_the_repo(tmp_path: Path) -> None:
