@@ -1,13 +1,13 @@
 """Parse the chapters once: one pandoc run turns metadata + chapters into a Pandoc AST with citations resolved.
 
 Takes a Project; gives a `Manuscript`: the Pandoc JSON AST (citeproc already applied with the project's .bib files
-and CSL style) and a `SourceMap` that turns an offset in the merged text back into chapter file, line and column.
-pandoc runs with `--sandbox`, so Markdown cannot make it read any file but the ones named here.
+and CSL style). Where a marker was written is found by scanning each chapter (markers.py), since pandoc keeps no
+source positions for Markdown. pandoc runs with `--sandbox`, so Markdown cannot make it read any file but the ones
+named here.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 import tempfile
@@ -18,30 +18,13 @@ from typing import Any
 import yaml
 
 from paperbuild import pandoc
-from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.pandoc import PandocFailed
-from paperbuild.project import Project, SourceFile
+from paperbuild.project import Project
 
 # Chapters may not carry YAML metadata blocks of their own: a `---` line in a chapter is a rule, never a way to
 # set pandoc options such as `bibliography:` or `csl:`. The paper's metadata reaches pandoc as a metadata file.
 READER = "markdown-yaml_metadata_block"
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Where each chapter starts in the merged text that pandoc reads."""
-
-    starts: tuple[int, ...]
-    """Offset of each chapter's first character in the merged text."""
-    chapters: tuple[SourceFile, ...]
-    """The chapters, in the same order."""
-
-    def locate(self, offset: int) -> tuple[SourceFile, int, int]:
-        """Chapter, line and column of the merged text's character at `offset`."""
-        index = bisect.bisect_right(self.starts, offset) - 1
-        chapter = self.chapters[max(index, 0)]
-        line, col = LineIndex(chapter.text).position(offset - self.starts[max(index, 0)])
-        return chapter, line, col
 
 
 @dataclass(frozen=True)
@@ -50,8 +33,6 @@ class Manuscript:
 
     ast: dict[str, Any]
     """Pandoc JSON: `meta` holds title, abstract, keywords...; `blocks` the chapters and the reference list."""
-    source_map: SourceMap
-    """Offsets of the chapters in the merged text."""
 
 
 def metadata_yaml(project: Project) -> str:
@@ -75,23 +56,15 @@ def metadata_yaml(project: Project) -> str:
     return yaml.safe_dump(fields, allow_unicode=True, sort_keys=True)
 
 
-def merge(project: Project) -> tuple[str, SourceMap]:
-    """All chapters as one Markdown text, and where each chapter begins in it."""
-    parts = []
-    starts = []
-    offset = 0
-    for chapter in project.chapters:
-        starts.append(offset)
-        text = chapter.text if chapter.text.endswith("\n") else chapter.text + "\n"
-        parts.append(text + "\n")
-        offset += len(text) + 1
-    return "".join(parts), SourceMap(tuple(starts), project.chapters)
+def merge(project: Project) -> str:
+    """All chapters as one Markdown text, each ending in a blank line so no block runs into the next chapter."""
+    return "".join((c.text if c.text.endswith("\n") else c.text + "\n") + "\n" for c in project.chapters)
 
 
 def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
     """Run pandoc once on the merged text and return the AST, with citations and the reference list resolved
     unless `citeproc` is false (when the bibliography is broken, the checks still need the AST)."""
-    text, source_map = merge(project)
+    text = merge(project)
     with tempfile.TemporaryDirectory(prefix="paperbuild-") as scratch:
         metadata_file = Path(scratch) / "metadata.yaml"
         metadata_file.write_text(metadata_yaml(project), encoding="utf-8")
@@ -103,7 +76,7 @@ def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
             if project.csl_file is not None:
                 args += ["--csl", str(project.csl_file)]
         ast = json.loads(pandoc.run(args, text.encode()))
-    return Manuscript(ast=ast, source_map=source_map)
+    return Manuscript(ast=ast)
 
 
 BIB_ERROR = re.compile(
