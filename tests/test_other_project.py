@@ -12,12 +12,11 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import FIXTURES, REPO, normalize, pdf_text
+from conftest import FIXTURES, REPO, normalize, parse_html, pdf_text
 
 from paperbuild.cli import main
 
@@ -98,37 +97,6 @@ def test_build_writes_three_outputs(built: Path) -> None:
 
 # ------------------------------------------------------------------------------------------------------ HTML
 
-VOID_ELEMENTS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
-
-
-class _TreeBuilder(HTMLParser):
-    """An ElementTree of an HTML page (well-formed pandoc output; void elements have no end tag)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = ET.Element("document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = ET.SubElement(self.stack[-1], tag, {k: v or "" for k, v in attrs})
-        if tag not in VOID_ELEMENTS:
-            self.stack.append(element)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        parent = self.stack[-1]
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
-
 
 def text_of(element: ET.Element) -> str:
     return normalize("".join(element.itertext()))
@@ -140,10 +108,7 @@ def with_class(root: ET.Element, tag: str, name: str) -> list[ET.Element]:
 
 @pytest.fixture(scope="module")
 def html(built: Path) -> ET.Element:
-    builder = _TreeBuilder()
-    builder.feed((built / "paper.html").read_text(encoding="utf-8"))
-    builder.close()
-    return builder.root
+    return parse_html(built / "paper.html")
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
 import pypdf
 import pytest
 import yaml
-from conftest import REPO, SEED, normalize, pdf_text
+from conftest import REPO, SEED, normalize, parse_html, pdf_text
 
 pytestmark = pytest.mark.slow  # every test reads the outputs of the session's build of the whole paper
 
@@ -379,44 +378,6 @@ def test_docx_core_properties(docx_document: docx.document.Document) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------ HTML
-
-VOID_ELEMENTS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-)
-
-
-class _TreeBuilder(HTMLParser):
-    """An ElementTree of an HTML page (well-formed pandoc output; void elements have no end tag)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = ET.Element("document")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = ET.SubElement(self.stack[-1], tag, {k: v or "" for k, v in attrs})
-        if tag not in VOID_ELEMENTS:
-            self.stack.append(element)
-
-    def handle_endtag(self, tag: str) -> None:
-        for depth in range(len(self.stack) - 1, 0, -1):
-            if self.stack[depth].tag == tag:
-                del self.stack[depth:]
-                return
-
-    def handle_data(self, data: str) -> None:
-        parent = self.stack[-1]
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + data
-        else:
-            parent.text = (parent.text or "") + data
-
-
-def parse_html(path: Path) -> ET.Element:
-    builder = _TreeBuilder()
-    builder.feed(path.read_text(encoding="utf-8"))
-    builder.close()
-    return builder.root
 
 
 def text_of(element: ET.Element) -> str:
