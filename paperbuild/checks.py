@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from paperbuild.bibliography import Bibliography
+from paperbuild.crossref import numbered_targets
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
-from paperbuild.markers import Marker, scan_all
+from paperbuild.markers import CROSSREF_PREFIXES, Marker, scan_all
 from paperbuild.pandoc_ast import walk
 from paperbuild.project import Project
 
@@ -44,6 +45,11 @@ class CheckContext:
     def cited_keys(self) -> set[str]:
         """Every key pandoc parsed as a citation (cross-references included)."""
         return {c["citationId"] for node in walk(self.manuscript.ast) if node["t"] == "Cite" for c in node["c"][0]}
+
+    @cached_property
+    def targets(self) -> set[str]:
+        """The labels that cross-references can resolve to: the ones crossref numbers."""
+        return set(numbered_targets(self.manuscript.ast["blocks"]))
 
     def of_kind(self, kind: str) -> list[Marker]:
         """The markers of one kind, in file order."""
@@ -135,19 +141,44 @@ def unresolved_claim(ctx: CheckContext) -> list[Diagnostic]:
 
 @check("undefined-label")
 def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
-    """A cross-reference to a label that nothing carries."""
+    """A cross-reference to a label that nothing carries, or that sits on an element nothing numbers."""
     labels = [m.key for m in ctx.of_kind("label")]
-    return [
-        _at(
-            m,
-            Severity.ERROR,
-            "undefined-label",
-            f"'@{m.key}' refers to no element labelled '{{#{m.key}}}'",
-            did_you_mean(m.key, labels),
-        )
-        for m in ctx.of_kind("crossref")
-        if m.key not in labels
-    ]
+    out = []
+    for m in ctx.of_kind("crossref"):
+        if m.key not in labels:
+            message, hint = f"'@{m.key}' refers to no element labelled '{{#{m.key}}}'", did_you_mean(m.key, labels)
+        elif m.key not in ctx.targets:
+            message = f"'{{#{m.key}}}' is on an element that is not numbered, so '@{m.key}' has nothing to print"
+            hint = "put the label on a heading, a figure, a table caption or a display equation"
+        else:
+            continue
+        out.append(_at(m, Severity.ERROR, "undefined-label", message, hint))
+    return out
+
+
+@check("mixed-reference")
+def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
+    """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one."""
+    out = []
+    for node in walk(ctx.manuscript.ast):
+        if node["t"] != "Cite":
+            continue
+        keys = [c["citationId"] for c in node["c"][0]]
+        kinds = {key in ctx.targets or (key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key) for key in keys}
+        if len(kinds) > 1:
+            first = next((m for m in ctx.markers if m.key == keys[0] and m.kind in ("citation", "crossref")), None)
+            where = first or Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
+            out.append(
+                _at(
+                    where,
+                    Severity.ERROR,
+                    "mixed-reference",
+                    f"{' and '.join(repr('@' + k) for k in keys)} form one group that mixes cross-references and "
+                    "citations, which cannot print",
+                    "pandoc joins both '[@fig:a; @key]' and '@fig:a [@key]' into one group: put words between them",
+                )
+            )
+    return out
 
 
 @check("duplicate-label")

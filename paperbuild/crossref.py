@@ -196,6 +196,13 @@ def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> 
         node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words)]
 
 
+def numbered_targets(blocks: list[Node]) -> dict[str, Target]:
+    """The labels crossref numbers (headings, figures, tables, display equations), without changing `blocks`."""
+    numberer = _Numberer(ENGLISH)
+    numberer.blocks(blocks)
+    return numberer.targets
+
+
 def number_and_resolve(blocks: list[Node], lang: str = "en") -> tuple[list[Node], dict[str, Target]]:
     """The blocks numbered and their cross-references resolved in the words of `lang`; the targets by label."""
     words = words_for(lang)

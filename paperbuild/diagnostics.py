@@ -19,6 +19,7 @@ CODES: dict[str, str] = {
     "uncited-entry": "a bibliography entry is never cited and not listed in nocite",
     "unresolved-claim": "a [@?] or [citation needed] placeholder is left in the text",
     "undefined-label": "a cross-reference (@fig:x) names a label nothing carries",
+    "mixed-reference": "one bracket mixes cross-references and citations ([@fig:a; @key])",
     "duplicate-label": "two elements carry the same label",
     "unused-label": "a label nothing refers to (warning)",
     "undefined-footnote": "a footnote reference [^n] without a definition",

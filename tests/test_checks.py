@@ -32,6 +32,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "uncited-entry",
         "unresolved-claim",
         "undefined-label",
+        "mixed-reference",
         "duplicate-label",
         "unused-label",
         "undefined-footnote",
@@ -72,6 +73,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "uncited-entry",
         "unresolved-claim",
         "undefined-label",
+        "mixed-reference",
         "duplicate-label",
         "unused-label",
         "undefined-footnote",
@@ -144,7 +146,7 @@ def test_unresolved_claim_placeholders(tmp_path: Path) -> None:
 
 def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
     chapter = (
-        "# Intro {#sec:intro}\n\nSee @sec:intro, @fig:mapp [@knuth1984].\n\n"
+        "# Intro {#sec:intro}\n\nSee @sec:intro, @fig:mapp, and [@knuth1984].\n\n"
         "# Again {#sec:intro}\n\n![Map](figures/map.png){#fig:map}\n"
     )
     root = project(tmp_path, chapter)
@@ -306,3 +308,18 @@ def test_mixed_faults_are_all_reported_in_one_run_and_the_fixed_paper_builds(
     text = normalize(page_text((root / "build/paper.html").read_text()))
     assert "Table 1 lists them." in text
     assert "agree with Section 2, as Section 1 and Section 3 say." in text
+
+
+def test_a_label_on_an_element_nothing_numbers_and_a_mixed_group_are_errors(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro\n\nA [phrase]{#fig:phrase} and @fig:phrase.\n\nBoth [@sec:two; @knuth1984].\n\n"
+        "# Two {#sec:two}\n\nText.\n"
+    )
+    assert lines(project(tmp_path, chapter)) == [
+        "manuscript/01-intro.md:3:29: error[undefined-label]: '{#fig:phrase}' is on an element that is not numbered, "
+        "so '@fig:phrase' has nothing to print; put the label on a heading, a figure, a table caption or a display "
+        "equation",
+        "manuscript/01-intro.md:5:7: error[mixed-reference]: '@sec:two' and '@knuth1984' form one group that mixes "
+        "cross-references and citations, which cannot print; pandoc joins both '[@fig:a; @key]' and '@fig:a [@key]' "
+        "into one group: put words between them",
+    ]
