@@ -29,11 +29,11 @@ import yaml
 from paperbuild import __version__, gitrev, manuscript, pandoc
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, write_atomic
-from paperbuild.pandoc_ast import Node, walk
+from paperbuild.pandoc_ast import Node, stringify, walk
 from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE, Project, load_project, relative
 from paperbuild.resources import image_targets, resolve
-from paperbuild.stats import numbered_body, plain_text
+from paperbuild.stats import numbered_body
 
 FORMATS = ("pdf", "docx", "html")
 BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
@@ -124,7 +124,7 @@ def figure_files(ast: dict[str, Any], project: Project) -> list[tuple[str, Path]
 def _figure_number(figure: Node) -> str:
     for node in walk(figure["c"][1]):
         if node["t"] == "Span" and "caption-label" in node["c"][0][1]:
-            found = re.search(r"\d+", plain_text(node))
+            found = re.search(r"\d+", stringify(node))
             return found.group(0) if found else ""
     return ""
 

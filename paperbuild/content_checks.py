@@ -12,21 +12,21 @@ from urllib.parse import unquote, urlparse
 from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem, math_nodes
-from paperbuild.pandoc_ast import walk
+from paperbuild.pandoc_ast import is_raw_html, walk
 from paperbuild.resources import MAX_IMAGE_PIXELS, WINDOWS_DRIVE, image_targets
 from paperbuild.resources import resolve as resolve_image
 
 
-def _locate_text(needle: str, ctx: CheckContext) -> tuple[str, int, int]:
-    """File, line and column of the first place `needle` is written (a chapter, else metadata.yaml); pandoc
+def _error_at(ctx: CheckContext, needle: str, code: str, message: str, hint: str) -> Diagnostic:
+    """An error located at the first place `needle` is written (a chapter, else metadata.yaml); pandoc
     percent-encodes some URLs, so the decoded form is looked for too."""
     for form in dict.fromkeys((needle, unquote(needle))):
         for source in (*ctx.project.chapters, ctx.project.metadata_source):
             offset = source.text.find(form)
             if offset >= 0:
                 line, col = LineIndex(source.text).position(offset)
-                return source.rel, line, col
-    return ctx.project.metadata_file, 0, 0
+                return Diagnostic(source.rel, line, col, Severity.ERROR, code, message, hint)
+    return Diagnostic(ctx.project.metadata_file, 0, 0, Severity.ERROR, code, message, hint)
 
 
 RESOURCE_PROBLEMS = {
@@ -59,8 +59,7 @@ def _resource_check(code: str) -> Check:
             problem = resolve_image(target, ctx.project).problem
             if problem and RESOURCE_PROBLEMS[problem][0] == code:
                 _, what, hint = RESOURCE_PROBLEMS[problem]
-                path, line, col = _locate_text(target, ctx)
-                out.append(Diagnostic(path, line, col, Severity.ERROR, code, f"image '{target}' {what}", hint))
+                out.append(_error_at(ctx, target, code, f"image '{target}' {what}", hint))
         return out
 
     run.__doc__ = f"Images whose target is refused with `{code}`."
@@ -130,13 +129,10 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
         problem = formula_problem(tex) if tex not in seen else ""
         seen.add(tex)
         if problem:
-            path, line, col = _locate_text(tex, ctx)
             out.append(
-                Diagnostic(
-                    path,
-                    line,
-                    col,
-                    Severity.ERROR,
+                _error_at(
+                    ctx,
+                    tex,
                     "math",
                     f"formula '{tex.strip()}' {problem}",
                     "check the TeX; commands of LaTeX packages beyond amsmath are not available",
@@ -158,16 +154,13 @@ def active_content(ctx: CheckContext) -> list[Diagnostic]:
     """Raw HTML that would run code or load things: scripts, event handlers, frames, forms, style sheets."""
     out = []
     for node in walk(ctx.manuscript.ast):
-        if node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4"):
+        if is_raw_html(node):
             match = ACTIVE_HTML.search(node["c"][1])
             if match:
-                path, line, col = _locate_text(node["c"][1].strip().splitlines()[0], ctx)
                 out.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        col,
-                        Severity.ERROR,
+                    _error_at(
+                        ctx,
+                        node["c"][1].strip().splitlines()[0],
                         "active-content",
                         f"raw HTML '{match.group(0).strip()}' is active content and is not allowed",
                         "remove it; papers hold text, figures and tables",
@@ -185,13 +178,10 @@ def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
             target = node["c"][2][0]
             scheme = urlparse(target.strip()).scheme.lower()
             if scheme not in SAFE_LINK_SCHEMES and not WINDOWS_DRIVE.match(target):
-                path, line, col = _locate_text(target, ctx)
                 out.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        col,
-                        Severity.ERROR,
+                    _error_at(
+                        ctx,
+                        target,
                         "unsafe-link",
                         f"link to '{target}' uses the scheme '{scheme}:', which is not allowed",
                         "link to an http(s) address, a DOI or a section of the paper",

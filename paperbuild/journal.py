@@ -31,8 +31,9 @@ import yaml
 from paperbuild.checks import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata import Author
+from paperbuild.pandoc_ast import stringify
 from paperbuild.project import PROFILE_FILE
-from paperbuild.stats import Stats, count, plain_text
+from paperbuild.stats import Stats, count
 
 LIMITS = {  # rule -> (code, what the count says: one, several; the limits it takes)
     "abstract-words": ("abstract-words", ("the abstract has {} word", "the abstract has {} words"), ("max",)),
@@ -348,7 +349,7 @@ def required_section(ctx: CheckContext) -> list[Diagnostic]:
     rule = facts.profile.rules.get("required-sections") if facts.profile else None
     if rule is None or facts.profile is None:
         return []
-    headings = {_normalize(plain_text(node["c"][2])) for node in ctx.manuscript.ast["blocks"] if node["t"] == "Header"}
+    headings = {_normalize(stringify(node["c"][2])) for node in ctx.manuscript.ast["blocks"] if node["t"] == "Header"}
     out = []
     for item, line in rule.items:
         choices = [choice.strip() for choice in item.split("|") if choice.strip()]

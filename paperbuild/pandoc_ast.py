@@ -83,6 +83,11 @@ def meta_blocks(value: Node | None) -> list[Node]:
     return [para(inlines)] if inlines else []
 
 
+def is_raw_html(node: Node) -> bool:
+    """Whether `node` is raw HTML written into a chapter (a RawInline or RawBlock for an HTML writer)."""
+    return node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4")
+
+
 def walk(value: Any) -> Iterator[Node]:
     """Every AST node (dict with a "t") inside `value`, depth first, in document order."""
     if isinstance(value, dict):
@@ -95,15 +100,65 @@ def walk(value: Any) -> Iterator[Node]:
             yield from walk(child)
 
 
+BLOCKS = frozenset(
+    {
+        "Para",
+        "Plain",
+        "Header",
+        "LineBlock",
+        "CodeBlock",
+        "RawBlock",
+        "BlockQuote",
+        "OrderedList",
+        "BulletList",
+        "DefinitionList",
+        "Div",
+        "Figure",
+        "Table",
+        "HorizontalRule",
+        "Note",
+    }
+)
+QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
+
+
 def stringify(value: Any) -> str:
-    """The plain text of inlines or blocks, like pandoc's stringify."""
+    """The text a reader sees in blocks or inlines, whitespace collapsed: blocks and footnotes are separated by
+    spaces (so the last word of one paragraph does not run into the first of the next), a citation reads as
+    citeproc printed it, quotation marks are kept, raw HTML and OpenXML are left out."""
     out: list[str] = []
-    for node in walk(value):
-        kind = node["t"]
+
+    def visit(item: Any) -> None:
+        if isinstance(item, list):
+            for child in item:
+                visit(child)
+            return
+        if not isinstance(item, dict) or "t" not in item:
+            return
+        kind = item["t"]
         if kind == "Str":
-            out.append(node["c"])
+            out.append(item["c"])
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             out.append(" ")
         elif kind in ("Code", "Math"):
-            out.append(node["c"][1])
-    return "".join(out)
+            out.append(item["c"][1])
+        elif kind in ("Cite", "Link", "Image"):
+            visit(item["c"][1])
+        elif kind == "Quoted":
+            opening, closing = QUOTES.get(item["c"][0]["t"], ('"', '"'))
+            out.append(opening)
+            visit(item["c"][1])
+            out.append(closing)
+        elif kind == "LineBlock":
+            for line in item["c"]:
+                visit(line)
+                out.append(" ")
+        elif kind in BLOCKS:
+            out.append(" ")
+            visit(item.get("c"))
+            out.append(" ")
+        elif kind not in ("RawInline", "RawBlock"):
+            visit(item.get("c"))
+
+    visit(value)
+    return " ".join("".join(out).split())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from paperbuild.pandoc_ast import Node, walk
+from paperbuild.pandoc_ast import Node, is_raw_html, walk
 from paperbuild.project import Project
 
 IMAGE_TYPES = {
@@ -95,7 +95,7 @@ def image_targets(value: object) -> list[str]:
     for node in walk(value):
         if node["t"] == "Image":
             targets.append(node["c"][2][0])
-        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4"):
+        elif is_raw_html(node):
             targets += RAW_IMAGE_SOURCE.findall(node["c"][1])
     return targets
 

@@ -20,10 +20,10 @@ from paperbuild.document import Paper, assemble
 from paperbuild.errors import InputError
 from paperbuild.formulas import math_nodes
 from paperbuild.output import OTHER_OUTPUTS, locked, write_all, write_atomic
-from paperbuild.pandoc_ast import Node, div, para, plain, text
+from paperbuild.pandoc_ast import Node, div, para, plain, stringify, text
 from paperbuild.pipeline import BuildResult, Options, gather, read
 from paperbuild.project import Project
-from paperbuild.stats import plain_text, split_references
+from paperbuild.stats import split_references
 from paperbuild.worddiff import Counts, compare, tagged, word_diff
 
 HTML_NAME = OTHER_OUTPUTS["diff html"]
@@ -101,14 +101,14 @@ def _old_paper(old_root: Path, project: Project, revision: gitrev.Revision, resu
 
 
 def _title(old: list[Node], new: list[Node], counts: Counts) -> list[Node]:
-    before, after = plain_text(old), plain_text(new)
+    before, after = stringify(old), stringify(new)
     return new if before == after else word_diff(before, after, counts)
 
 
 def _entries(references: list[Node]) -> dict[str, str]:
     """Reference entry id -> its text, from citeproc's reference list."""
     _, entries = split_references(references)
-    return {entry["c"][0][0]: plain_text(entry["c"][1]) for entry in entries}
+    return {entry["c"][0][0]: stringify(entry["c"][1]) for entry in entries}
 
 
 def _summary(revision: gitrev.Revision, counts: Counts) -> Node:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperbuild.crossref import NUMBER_CLASS, number_and_resolve
-from paperbuild.pandoc_ast import Node, meta_blocks, walk
+from paperbuild.pandoc_ast import Node, meta_blocks, stringify, walk
 
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
@@ -125,73 +125,9 @@ def _skipped(item: Any) -> bool:
     return kind in ("Span", "Div") and bool(SKIPPED_CLASSES & set(item["c"][0][1]))
 
 
-BLOCKS = frozenset(
-    {
-        "Para",
-        "Plain",
-        "Header",
-        "LineBlock",
-        "CodeBlock",
-        "RawBlock",
-        "BlockQuote",
-        "OrderedList",
-        "BulletList",
-        "DefinitionList",
-        "Div",
-        "Figure",
-        "Table",
-        "HorizontalRule",
-        "Note",
-    }
-)
-QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
-
-
-def plain_text(value: Any) -> str:
-    """The text a reader sees in blocks or inlines: like pandoc_ast.stringify, but blocks and footnotes are
-    separated by spaces (so the last word of one paragraph does not run into the first of the next), a citation
-    reads as citeproc printed it, and quotation marks are kept."""
-    out: list[str] = []
-
-    def visit(item: Any) -> None:
-        if isinstance(item, list):
-            for child in item:
-                visit(child)
-            return
-        if not isinstance(item, dict) or "t" not in item:
-            return
-        kind = item["t"]
-        if kind == "Str":
-            out.append(item["c"])
-        elif kind in ("Space", "SoftBreak", "LineBreak"):
-            out.append(" ")
-        elif kind in ("Code", "Math"):
-            out.append(item["c"][1])
-        elif kind in ("Cite", "Link", "Image"):
-            visit(item["c"][1])
-        elif kind == "Quoted":
-            opening, closing = QUOTES.get(item["c"][0]["t"], ('"', '"'))
-            out.append(opening)
-            visit(item["c"][1])
-            out.append(closing)
-        elif kind == "LineBlock":
-            for line in item["c"]:
-                visit(line)
-                out.append(" ")
-        elif kind in BLOCKS:
-            out.append(" ")
-            visit(item.get("c"))
-            out.append(" ")
-        elif kind not in ("RawInline", "RawBlock"):
-            visit(item.get("c"))
-
-    visit(value)
-    return " ".join("".join(out).split())
-
-
 def prose_words(value: Any) -> int:
     """Words of the prose in blocks or inlines (see the module's docstring for what is left out)."""
-    return count_words(plain_text(_prose(value)))
+    return count_words(stringify(_prose(value)))
 
 
 def split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
@@ -212,8 +148,8 @@ def numbered_body(ast: dict[str, Any], lang: str) -> tuple[list[Node], list[Node
 def _heading(block: Node) -> tuple[str, str]:
     inlines = block["c"][2]
     if inlines and inlines[0]["t"] == "Span" and NUMBER_CLASS in inlines[0]["c"][0][1]:
-        return plain_text(inlines[0]).rstrip("."), plain_text(inlines[1:])
-    return "", plain_text(inlines)
+        return stringify(inlines[0]).rstrip("."), stringify(inlines[1:])
+    return "", stringify(inlines)
 
 
 def sections(body: list[Node]) -> list[SectionCount]:
@@ -244,7 +180,7 @@ def count(ast: dict[str, Any], lang: str = "en", keywords: int = 0) -> Stats:
         body_words=sum(s.words for s in per_section),
         sections=tuple(per_section),
         references=len(entries),
-        reference_words=count_words(plain_text(entries)),
+        reference_words=count_words(stringify(entries)),
         figures=sum(n["t"] == "Figure" for n in walk(body)),
         tables=sum(n["t"] == "Table" for n in walk(body)),
         keywords=keywords,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from paperbuild.pandoc_ast import Node, div, para, plain, span, text, walk
-from paperbuild.stats import CJK, count_words, plain_text
+from paperbuild.pandoc_ast import Node, div, para, plain, span, stringify, text, walk
+from paperbuild.stats import CJK, count_words
 
 TEXTUAL = frozenset({"Header", "Para", "Plain", "LineBlock", "BlockQuote"})
 LISTS = frozenset({"BulletList", "OrderedList"})
@@ -85,10 +85,10 @@ def unit(block: Node) -> Unit:
         kind = f"Header{block['c'][0]}"
     elif kind == "Plain":
         kind = "Para"
-    notes = tuple(plain_text(n["c"]) for n in walk(block) if n["t"] == "Note")
+    notes = tuple(stringify(n["c"]) for n in walk(block) if n["t"] == "Note")
     images = [n["c"][2][0] for n in walk(block) if n["t"] == "Image"]
     extra = hashlib.sha256("\0".join(images).encode()).hexdigest() if images else ""
-    return Unit(block, kind, plain_text(_without_notes(block)), notes, extra)
+    return Unit(block, kind, stringify(_without_notes(block)), notes, extra)
 
 
 def units(blocks: list[Node]) -> list[Unit]:
@@ -206,7 +206,7 @@ def marked(block: Node, tag: str, counts: Counts) -> Node:
     """A copy of `block` with all its text in `<ins>` or `<del>` (`tag`); blocks other than paragraphs and headings
     also in a Div of class `diff-inserted` or `diff-deleted`, so a table, figure or code block shows a bar."""
     block = copy.deepcopy(block)
-    words = count_words(plain_text(block))
+    words = count_words(stringify(block))
     if tag == "ins":
         counts.words_inserted += words
     else:
@@ -291,7 +291,7 @@ def _rows(table: Node) -> list[list[Any]]:
 
 def _caption(old: Node, new: Node, counts: Counts) -> None:
     """Mark, in place in `new` (a Figure or Table), the words of its caption that changed."""
-    before, after = plain_text(old["c"][1][1]), plain_text(new["c"][1][1])
+    before, after = stringify(old["c"][1][1]), stringify(new["c"][1][1])
     if before != after:
         new["c"][1][1] = [plain(word_diff(before, after, counts))]
 
@@ -308,7 +308,7 @@ def _changed_captioned(old: Unit, new: Unit, counts: Counts) -> Node | None:
             return None
         for old_row, new_row in zip(old_rows, new_rows, strict=True):
             for old_cell, new_cell in zip(old_row, new_row, strict=True):
-                before, after = plain_text(old_cell[4]), plain_text(new_cell[4])
+                before, after = stringify(old_cell[4]), stringify(new_cell[4])
                 if before != after:
                     new_cell[4] = [plain(word_diff(before, after, counts))]
     _caption(old.block, block, counts)
