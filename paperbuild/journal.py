@@ -384,50 +384,42 @@ def required_metadata(ctx: CheckContext) -> list[Diagnostic]:
     if rule is None or facts.profile is None:
         return []
     metadata = ctx.project.metadata
-    path = ctx.project.metadata_file
     journal = facts.profile.name
+    severity = rule.severity
+    author_line = metadata.lines.get("authors", metadata.lines.get("author", 0))
+
+    def breach(line: int, message: str, hint: str) -> Diagnostic:
+        return Diagnostic(ctx.project.metadata_file, line, 0, severity, "required-metadata", message, hint)
+
     out = []
     for item, _ in rule.items:
-        if item in ("orcid", "email"):
-            authors = corresponding_authors(metadata.authors)
-            line = metadata.lines.get("authors", metadata.lines.get("author", 0))
-            if not authors:
+        if item not in ("orcid", "email"):
+            if not getattr(metadata, item):
                 out.append(
-                    Diagnostic(
-                        path,
-                        line,
-                        0,
-                        rule.severity,
-                        "required-metadata",
-                        f"{journal} requires {METADATA_ITEMS[item]}, and metadata.yaml lists no authors",
-                        "add 'authors:' to metadata.yaml",
+                    breach(
+                        metadata.lines.get(item, 0),
+                        f"{journal} requires {METADATA_ITEMS[item]}, and metadata.yaml has none",
+                        f"add '{item}: ...' to metadata.yaml",
                     )
                 )
-            for author in authors:
-                value = author.orcid if item == "orcid" else author.email
-                if not value:  # an invalid ORCID iD is reported by metadata.py already
-                    what, example = AUTHOR_ITEMS[item]
-                    out.append(
-                        Diagnostic(
-                            path,
-                            line,
-                            0,
-                            rule.severity,
-                            "required-metadata",
-                            f"the corresponding author '{author.name}' has no {what}; {journal} requires one",
-                            f"add '{example}' (the real one) to the author",
-                        )
-                    )
-        elif not getattr(metadata, item):
+            continue
+        authors = corresponding_authors(metadata.authors)
+        if not authors:
             out.append(
-                Diagnostic(
-                    path,
-                    metadata.lines.get(item, 0),
-                    0,
-                    rule.severity,
-                    "required-metadata",
-                    f"{journal} requires {METADATA_ITEMS[item]}, and metadata.yaml has none",
-                    f"add '{item}: ...' to metadata.yaml",
+                breach(
+                    author_line,
+                    f"{journal} requires {METADATA_ITEMS[item]}, and metadata.yaml lists no authors",
+                    "add 'authors:' to metadata.yaml",
                 )
             )
+        for author in authors:
+            if not (author.orcid if item == "orcid" else author.email):  # an invalid ORCID iD: metadata.py says so
+                what, example = AUTHOR_ITEMS[item]
+                out.append(
+                    breach(
+                        author_line,
+                        f"the corresponding author '{author.name}' has no {what}; {journal} requires one",
+                        f"add '{example}' (the real one) to the author",
+                    )
+                )
     return out

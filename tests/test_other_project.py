@@ -90,9 +90,7 @@ def test_fixture_uses_the_packaged_styles() -> None:
 
 def test_build_writes_three_outputs(built: Path) -> None:
     visible = sorted(p.name for p in built.iterdir() if not p.name.startswith("."))  # a hidden cache may sit there
-    assert visible == ["paper.docx", "paper.html", "paper.pdf"]
-    assert (built / "paper.pdf").read_bytes().startswith(b"%PDF-")
-    assert zipfile.is_zipfile(built / "paper.docx")
+    assert visible == ["paper.docx", "paper.html", "paper.pdf"]  # what is in them: the tests below
 
 
 # ------------------------------------------------------------------------------------------------------ HTML
