@@ -59,6 +59,8 @@ class BuildResult:
     """Format -> output file written."""
     on_stage: Callable[[str, float], None] | None = None
     """Progress callback (from Options.on_stage)."""
+    context: CheckContext | None = None
+    """The parsed and checked project, when this run parsed it (not on a no-op build), for callers to reuse."""
     details: list[str] = field(default_factory=list)
     """What the build read and wrote, in a few lines (shown by --verbose)."""
     up_to_date: list[str] = field(default_factory=list)
@@ -119,6 +121,7 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
         f"({len(cited)} cited), style '{project.style.name}', citation style "
         f"{project.csl_file.name if project.csl_file else 'pandoc default'}"
     )
+    result.context = context
     return context
 
 

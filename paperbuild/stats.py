@@ -218,12 +218,19 @@ def run_stats(root: Path, options: Options) -> tuple[BuildResult, Stats]:
     from paperbuild.output import OUTPUT_NAMES
     from paperbuild.pipeline import BuildResult, gather, read, run_build
 
-    result = BuildResult()
-    project = read(root, options, result)
-    context = gather(project, result)
+    built = run_build(root, ("pdf",), options)  # parses and checks, unless the PDF is up to date
+    if built.context is not None:
+        result, context = built, built.context
+    else:  # the PDF was up to date, so nothing was parsed: parse once for the counts
+        result = BuildResult()
+        context = gather(read(root, options, result), result)
+        result.up_to_date = built.up_to_date
+    project = context.project
     stats = count(context.manuscript.ast, project.metadata.lang, len(project.metadata.keywords))
-    if not result.ok:
-        return result, stats
+    pdf = project.out_dir / OUTPUT_NAMES["pdf"]
+    if built.ok and pdf.is_file():
+        stats = replace(stats, pages=pdf_pages(pdf.read_bytes()))
+    return result, stats
     built = run_build(root, ("pdf",), options)
     result.diagnostics += [d for d in built.diagnostics if d not in result.diagnostics]
     result.timings += built.timings
