@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,3 +41,51 @@ def test_resources_it_refuses_are_reported(tmp_path: Path) -> None:
     page = '<link rel="stylesheet" href="http://127.0.0.1:9/x.css"><p>Text.</p>'
     done = PdfWorker().typeset(request(tmp_path, page))
     assert len(done.refused) == 1 and "refused to load http://127.0.0.1:9/x.css" in done.refused[0]
+
+
+def run_python(code: str, *path: Path) -> str:
+    """Run `code` in a fresh interpreter (WeasyPrint not yet imported), with `path` first on sys.path."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*map(str, path), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+COUNT_LIBRARY_SEARCHES = """
+import ctypes.util, subprocess
+searches, started = [], []
+real_search, real_popen = ctypes.util.find_library, subprocess.Popen.__init__
+ctypes.util.find_library = lambda name: searches.append(name) or real_search(name)
+subprocess.Popen.__init__ = lambda self, *a, **k: started.append(a) or real_popen(self, *a, **k)
+from paperbuild.render.pdf_worker import import_weasyprint
+import_weasyprint()
+import sys
+print(len(searches), len(started), "weasyprint" in sys.modules, ctypes.util.find_library.__name__)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+def test_weasyprint_is_imported_without_searching_for_its_libraries() -> None:
+    # a plain `import weasyprint` asks find_library some twenty times, each running ldconfig and gcc
+    searches, started, imported, restored = run_python(COUNT_LIBRARY_SEARCHES).split()
+    assert (searches, started, imported, restored) == ("0", "0", "True", "<lambda>")
+
+
+def test_a_library_found_only_by_searching_is_still_found(tmp_path: Path) -> None:
+    # a stand-in WeasyPrint whose library loads only through find_library, as on a system without sonames
+    (tmp_path / "weasyprint").mkdir()
+    (tmp_path / "weasyprint" / "__init__.py").write_text(
+        "import ctypes.util\n"
+        "print('WeasyPrint could not import some external libraries')\n"
+        "if ctypes.util.find_library('c') is None:\n"
+        "    raise OSError('cannot load library')\n"
+    )
+    code = (
+        "import ctypes.util, sys\n"
+        "real = ctypes.util.find_library\n"
+        "from paperbuild.render.pdf_worker import import_weasyprint\n"
+        "import_weasyprint()\n"
+        "print(sys.modules['weasyprint'].__file__.endswith('weasyprint/__init__.py'), ctypes.util.find_library is real)"
+    )
+    # WeasyPrint's advice on a failed load goes to stderr: stdout carries the worker's answer
+    assert run_python(code, tmp_path).split() == ["True", "True"]

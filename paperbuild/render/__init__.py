@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+if TYPE_CHECKING:  # types only: the PDF worker process imports this package and should start fast
+    from markupsafe import Markup
 
-from paperbuild.document import Paper
-from paperbuild.project import Project
-
-if TYPE_CHECKING:
+    from paperbuild.document import Paper
+    from paperbuild.project import Project
     from paperbuild.render.pdf_worker import PdfWorker
 
 Renderer = Callable[["RenderJob"], "Output"]

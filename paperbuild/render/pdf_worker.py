@@ -9,7 +9,9 @@ pathological page ends in a clear error instead of a hang or an out-of-memory ki
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import pickle
 import subprocess
 import sys
@@ -125,6 +127,33 @@ def typeset(request: TypesetRequest) -> Typeset:
     return Typeset(pdf, layout_text(laid_out), refusals.messages)
 
 
+def import_weasyprint() -> None:
+    """Import WeasyPrint, without the slow search for its C libraries where the loader finds them by soname.
+
+    For each library WeasyPrint tries several names, and for each name that is not a file name cffi asks
+    `ctypes.util.find_library`, which on Linux runs `ldconfig -p` and then gcc: some twenty processes and 0.2 s of a
+    0.6 s import (WeasyPrint issue #1125). On Linux the names WeasyPrint tries last (`libpango-1.0.so.0`...) load
+    directly, so the search is switched off for the import; should any library then fail to load, WeasyPrint is
+    imported again with the search. WeasyPrint prints its own advice on a failed load: it goes to stderr, as
+    stdout carries the answer to the parent."""
+    import ctypes.util
+
+    with contextlib.redirect_stdout(sys.stderr):
+        if sys.platform.startswith("linux"):
+            search = ctypes.util.find_library
+            ctypes.util.find_library = lambda name: None
+            try:
+                import weasyprint
+            except (ImportError, OSError):
+                for name in [m for m in sys.modules if m.partition(".")[0] == "weasyprint"]:
+                    del sys.modules[name]
+            else:
+                return
+            finally:
+                ctypes.util.find_library = search
+        import weasyprint  # noqa: F401
+
+
 def _serve(memory_limit: int) -> None:
     """The worker process: cap memory, import WeasyPrint, typeset the one request read from stdin, answer on
     stdout: ("ok", Typeset) or (kind, message)."""
@@ -136,7 +165,7 @@ def _serve(memory_limit: int) -> None:
         pass
     answer: tuple[str, Any]
     try:
-        import weasyprint  # noqa: F401  (now, while the parent still parses)
+        import_weasyprint()  # now, while the parent still parses
     except (ImportError, OSError) as exc:
         answer = ("missing", f"WeasyPrint cannot start ({exc}); see {WEASYPRINT_HELP} for the libraries it needs")
     else:
@@ -201,3 +230,6 @@ class PdfWorker:
 
 if __name__ == "__main__":
     _serve(int(sys.argv[1]))
+    # The answer is sent; tearing down the interpreter would free WeasyPrint's layout tree object by object, 0.1 s
+    # or more the parent would wait for the end of this process's output.
+    os._exit(0)
