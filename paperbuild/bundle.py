@@ -148,7 +148,7 @@ def source_files(project: Project, ast: dict[str, Any], review: bool) -> dict[st
     if review:
         files[project.metadata_file] = anonymised_metadata(project.metadata_source.text).encode()
     extra = [root / PROFILE_FILE, *([project.csl_file] if project.csl_file else [])]
-    extra += [p for p in (resolve(t, project).path for t in image_targets(ast)) if p is not None]
+    extra += [p for p in (resolve(t, project).path for t in image_targets(walk(ast))) if p is not None]
     extra += [p for folder in project.style.folders if folder.resolve().is_relative_to(root) for p in folder.rglob("*")]
     for path in extra:
         if path.is_file() and path.resolve().is_relative_to(root):

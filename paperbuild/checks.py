@@ -16,7 +16,7 @@ from paperbuild.crossref import numbered_targets
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
 from paperbuild.markers import CROSSREF_PREFIXES, Marker, scan_all
-from paperbuild.pandoc_ast import walk
+from paperbuild.pandoc_ast import Node, walk
 from paperbuild.project import Project
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
@@ -35,6 +35,11 @@ class CheckContext:
     """The parsed AST; tells which `@...` pandoc really read as citations."""
 
     @cached_property
+    def nodes(self) -> list[Node]:
+        """Every node of the parsed AST, in document order: walked once, read by every check."""
+        return list(walk(self.manuscript.ast))
+
+    @cached_property
     def markers(self) -> list[Marker]:
         """Markers of the chapters and of metadata.yaml (whose abstract may cite), keeping only the `@key`s
         that pandoc parsed as citations, so e-mail addresses and code never count."""
@@ -44,7 +49,7 @@ class CheckContext:
     @cached_property
     def cited_keys(self) -> set[str]:
         """Every key pandoc parsed as a citation (cross-references included)."""
-        return {c["citationId"] for node in walk(self.manuscript.ast) if node["t"] == "Cite" for c in node["c"][0]}
+        return {c["citationId"] for node in self.nodes if node["t"] == "Cite" for c in node["c"][0]}
 
     @cached_property
     def targets(self) -> set[str]:
@@ -160,7 +165,7 @@ def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
 def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
     """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one."""
     out = []
-    for node in walk(ctx.manuscript.ast):
+    for node in ctx.nodes:
         if node["t"] != "Cite":
             continue
         keys = [c["citationId"] for c in node["c"][0]]

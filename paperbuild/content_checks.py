@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlparse
 
 from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.formulas import formula_problem, math_nodes
-from paperbuild.pandoc_ast import is_raw_html, walk
+from paperbuild.formulas import formula_problem
+from paperbuild.pandoc_ast import is_raw_html
 from paperbuild.resources import MAX_IMAGE_PIXELS, WINDOWS_DRIVE, image_targets
 from paperbuild.resources import resolve as resolve_image
 
@@ -55,7 +55,7 @@ RESOURCE_PROBLEMS = {
 def _resource_check(code: str) -> Check:
     def run(ctx: CheckContext) -> list[Diagnostic]:
         out = []
-        for target in dict.fromkeys(image_targets(ctx.manuscript.ast)):
+        for target in dict.fromkeys(image_targets(ctx.nodes)):
             problem = resolve_image(target, ctx.project).problem
             if problem and RESOURCE_PROBLEMS[problem][0] == code:
                 _, what, hint = RESOURCE_PROBLEMS[problem]
@@ -124,7 +124,7 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
     """TeX formulas the PDF's math renderer cannot typeset (they would print as raw TeX)."""
     out = []
     seen = set()
-    for node in math_nodes(ctx.manuscript.ast):
+    for node in (n for n in ctx.nodes if n["t"] == "Math"):
         tex = node["c"][1]
         problem = formula_problem(tex) if tex not in seen else ""
         seen.add(tex)
@@ -153,7 +153,7 @@ SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
 def active_content(ctx: CheckContext) -> list[Diagnostic]:
     """Raw HTML that would run code or load things: scripts, event handlers, frames, forms, style sheets."""
     out = []
-    for node in walk(ctx.manuscript.ast):
+    for node in ctx.nodes:
         if is_raw_html(node):
             match = ACTIVE_HTML.search(node["c"][1])
             if match:
@@ -173,7 +173,7 @@ def active_content(ctx: CheckContext) -> list[Diagnostic]:
 def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
     """Links whose scheme runs code or opens local files (javascript:, file:, data:)."""
     out = []
-    for node in walk(ctx.manuscript.ast):
+    for node in ctx.nodes:
         if node["t"] == "Link":
             target = node["c"][2][0]
             scheme = urlparse(target.strip()).scheme.lower()

@@ -8,12 +8,11 @@ gets MathML from pandoc instead, and the DOCX native Word equations.
 from __future__ import annotations
 
 import base64
-import copy
 import html
 import warnings
 from functools import lru_cache
 
-from paperbuild.pandoc_ast import Node, walk
+from paperbuild.pandoc_ast import Node, copy_tree, walk
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
 
@@ -65,7 +64,7 @@ def math_nodes(value: object) -> list[Node]:
 def as_images(blocks: list[Node]) -> list[Node]:
     """A copy of `blocks` in which each Math node is an `<img>` of its SVG (formulas that fail stay as they are;
     the checks have reported them)."""
-    result = copy.deepcopy(blocks)
+    result = copy_tree(blocks)
     for node in math_nodes(result):
         kind, tex = node["c"]
         display = kind["t"] == "DisplayMath"

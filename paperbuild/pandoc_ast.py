@@ -5,11 +5,13 @@ Takes and gives plain Pandoc JSON values (`{"t": "Str", "c": "word"}`); no I/O.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar, cast
 
 Node = dict[str, Any]
 Attr = list[Any]
+JsonValue = TypeVar("JsonValue")
 
 
 def attr(identifier: str = "", classes: list[str] | None = None, pairs: dict[str, str] | None = None) -> Attr:
@@ -89,15 +91,29 @@ def is_raw_html(node: Node) -> bool:
 
 
 def walk(value: Any) -> Iterator[Node]:
-    """Every AST node (dict with a "t") inside `value`, depth first, in document order."""
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for child in value.values():
-            yield from walk(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from walk(child)
+    """Every AST node (dict with a "t") inside `value`, depth first, in document order.
+
+    A node's children are read when the walk moves past it, so a caller may replace a node's content as it
+    meets it and the walk goes on into the new content. Iterative: a book's AST is deep, and nested generators
+    made each node cost as much as its depth."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            if "t" in item:  # a node: {"t": type, "c": content}; its children are in its content
+                yield item
+                content = item.get("c")
+                if isinstance(content, (list, dict)):
+                    stack.append(content)
+            else:  # a citation, or metadata's map of fields
+                stack.extend(reversed(item.values()))
+
+
+def copy_tree(value: JsonValue) -> JsonValue:
+    """A deep copy of a JSON value, such as AST blocks (a few times faster than copy.deepcopy on a book)."""
+    return cast(JsonValue, json.loads(json.dumps(value)))
 
 
 BLOCKS = frozenset(

@@ -8,14 +8,14 @@ writers, WeasyPrint) ever opens a file itself.
 from __future__ import annotations
 
 import base64
-import copy
 import mimetypes
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from paperbuild.pandoc_ast import Node, is_raw_html, walk
+from paperbuild.pandoc_ast import Node, copy_tree, is_raw_html, walk
 from paperbuild.project import Project
 
 IMAGE_TYPES = {
@@ -89,10 +89,11 @@ RAW_IMAGE_SOURCE = re.compile(
 )
 
 
-def image_targets(value: object) -> list[str]:
-    """Targets of every image, in document order: Image nodes, and `src` attributes of raw HTML."""
+def image_targets(nodes: Iterable[Node]) -> list[str]:
+    """Targets of every image among `nodes` (all the nodes of an AST, see pandoc_ast.walk), in document order:
+    Image nodes, and `src` attributes of raw HTML."""
     targets = []
-    for node in walk(value):
+    for node in nodes:
         if node["t"] == "Image":
             targets.append(node["c"][2][0])
         elif is_raw_html(node):
@@ -102,7 +103,7 @@ def image_targets(value: object) -> list[str]:
 
 def embed_images(blocks: list[Node], project: Project) -> list[Node]:
     """A copy of `blocks` in which each acceptable local image is a `data:` URI (checks have refused the rest)."""
-    embedded = copy.deepcopy(blocks)
+    embedded = copy_tree(blocks)
     cache: dict[str, str] = {}
     for node in walk(embedded):
         if node["t"] != "Image":

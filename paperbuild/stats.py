@@ -9,7 +9,6 @@ wires the stages for the `stats` command; nothing here prints.
 
 from __future__ import annotations
 
-import copy
 import re
 import zlib
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperbuild.crossref import NUMBER_CLASS, number_and_resolve
-from paperbuild.pandoc_ast import Node, meta_blocks, stringify, walk
+from paperbuild.pandoc_ast import Node, copy_tree, meta_blocks, stringify, walk
 
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
@@ -141,7 +140,7 @@ def split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
 def numbered_body(ast: dict[str, Any], lang: str) -> tuple[list[Node], list[Node]]:
     """The body numbered as the outputs print it (cross-references read "Table 1"), and the reference entries.
     Works on a copy: numbering rewrites citations in place."""
-    body, entries = split_references(copy.deepcopy(ast["blocks"]))
+    body, entries = split_references(copy_tree(ast["blocks"]))
     return number_and_resolve(body, lang)[0], entries
 
 

@@ -10,14 +10,13 @@ changed is shown deleted, then inserted. No I/O.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from paperbuild.pandoc_ast import Node, div, para, plain, span, stringify, text, walk
+from paperbuild.pandoc_ast import Node, copy_tree, div, para, plain, span, stringify, text, walk
 from paperbuild.stats import CJK, count_words
 
 TEXTUAL = frozenset({"Header", "Para", "Plain", "LineBlock", "BlockQuote"})
@@ -205,7 +204,7 @@ def _wrap(inlines: list[Node], tag: str) -> list[Node]:
 def marked(block: Node, tag: str, counts: Counts) -> Node:
     """A copy of `block` with all its text in `<ins>` or `<del>` (`tag`); blocks other than paragraphs and headings
     also in a Div of class `diff-inserted` or `diff-deleted`, so a table, figure or code block shows a bar."""
-    block = copy.deepcopy(block)
+    block = copy_tree(block)
     words = count_words(stringify(block))
     if tag == "ins":
         counts.words_inserted += words
@@ -225,7 +224,7 @@ def marked(block: Node, tag: str, counts: Counts) -> Node:
 
 def without_ids(block: Node) -> Node:
     """A copy of an old block without identifiers, so that they do not clash with the new version's."""
-    block = copy.deepcopy(block)
+    block = copy_tree(block)
     for node in walk(block):
         if node["t"] in ATTR_AT and isinstance(node["c"], list):
             node["c"][ATTR_AT[node["t"]]][0] = ""
@@ -299,7 +298,7 @@ def _caption(old: Node, new: Node, counts: Counts) -> None:
 def _changed_captioned(old: Unit, new: Unit, counts: Counts) -> Node | None:
     """A table with the same rows and columns, compared cell by cell, or a figure with the same images whose
     caption changed; None for any other change."""
-    block = copy.deepcopy(new.block)
+    block = copy_tree(new.block)
     if block["t"] == "Figure" and old.extra != new.extra:
         return None
     if block["t"] == "Table":

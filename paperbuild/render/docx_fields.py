@@ -17,13 +17,12 @@ groups ("Figures 1 and 2"): a REF field then shows the same text as the cross-re
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from paperbuild.crossref import NUMBER_CLASS, Target, Words, words_for
-from paperbuild.pandoc_ast import Node, stringify, text
+from paperbuild.pandoc_ast import Node, copy_tree, stringify, text
 
 SEQUENCE = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
 """Kind -> the identifier of its Word sequence (`SEQ Figure`): the names Word's caption dialog uses."""
@@ -221,7 +220,7 @@ def with_fields(blocks: list[Node], targets: dict[str, Target], lang: str) -> li
     """A copy of the numbered `blocks` with bookmarks, SEQ fields in captions and equations, and REF fields for
     cross-references (see the module's docstring)."""
     fielder = _Fielder(targets, words_for(lang), bookmark_names(list(targets)))
-    numbered: list[Node] = fielder.value(copy.deepcopy(blocks), "")
+    numbered: list[Node] = fielder.value(copy_tree(blocks), "")
     fielder.linking = True
     linked: list[Node] = fielder.value(numbered, "")
     return linked

@@ -8,7 +8,6 @@ content. The PDF renderer asks for the same page with the style's CSS linked ins
 
 from __future__ import annotations
 
-import copy
 import secrets
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -19,7 +18,7 @@ from markupsafe import Markup
 from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.formulas import as_images
-from paperbuild.pandoc_ast import Node, plain, raw_block, stringify, text, walk
+from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.sanitize import clean_html
@@ -45,7 +44,7 @@ class AuthorView:
 def link_back(body: list[Node], references: list[Node]) -> tuple[list[Node], list[Node]]:
     """Copies of the body and the reference list in which each citation carries an id and each reference entry
     ends with a link back to where it is first cited (citeproc already links citations to their entries)."""
-    body, references = copy.deepcopy(body), copy.deepcopy(references)
+    body, references = copy_tree(body), copy_tree(references)
     first_cited: dict[str, str] = {}
     for number, cite in enumerate([n for n in walk(body) if n["t"] == "Cite"], start=1):
         anchor = f"cite-{number}"
