@@ -8,6 +8,7 @@ the font lookup Pango itself falls back on).
 
 from __future__ import annotations
 
+import bisect
 import shutil
 import subprocess
 import unicodedata
@@ -48,19 +49,37 @@ def _style_coverage(fonts_dir: Path) -> set[int]:
     return covered
 
 
+class CodePointRanges:
+    """A set of code points kept as sorted, merged ranges: fontconfig lists a CJK font as thousands of ranges
+    covering tens of thousands of characters, which a plain set would have to expand."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for first, last in sorted(ranges):
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+            else:
+                merged.append((first, last))
+        self._firsts = [first for first, _ in merged]
+        self._lasts = [last for _, last in merged]
+
+    def __contains__(self, code: int) -> bool:
+        at = bisect.bisect_right(self._firsts, code) - 1
+        return at >= 0 and code <= self._lasts[at]
+
+
 @cache
-def system_coverage() -> frozenset[int] | None:
+def system_coverage() -> CodePointRanges | None:
     """Code points some installed font covers, per fontconfig; None when fc-list is not installed."""
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
     listing = subprocess.run([fc_list, "--format", "%{charset}\n"], capture_output=True, text=True, timeout=60)
-    covered: set[int] = set()
-    for line in listing.stdout.splitlines():
-        for part in line.split():
-            first, _, last = part.partition("-")
-            covered.update(range(int(first, 16), int(last or first, 16) + 1))
-    return frozenset(covered)
+    ranges = []
+    for part in listing.stdout.split():
+        first, _, last = part.partition("-")
+        ranges.append((int(first, 16), int(last or first, 16)))
+    return CodePointRanges(ranges)
 
 
 def package_for(char: str) -> str:
@@ -73,10 +92,12 @@ def package_for(char: str) -> str:
 
 def uncovered(text: str, project: Project) -> set[str]:
     """Characters of `text` that neither the style's fonts nor the system's cover (without fc-list, only the
-    style's fonts count)."""
+    style's fonts count). The system's fonts are listed only when the style's leave some characters out."""
     wanted = {ch for ch in set(text) if not ch.isspace() and unicodedata.category(ch)[0] != "C"}
     for folder in project.style.folders:
         wanted -= {chr(c) for c in _style_coverage(folder / "fonts") if chr(c) in wanted}
+    if not wanted:
+        return set()
     system = system_coverage()
     return {ch for ch in wanted if system is None or ord(ch) not in system}
 

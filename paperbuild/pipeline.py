@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,12 +219,15 @@ def _render(
             job.html_pieces = html_pieces(job.paper)
             if "pdf" in formats and math_nodes(job.paper.body):
                 job.print_pieces = html_pieces(job.paper, math_as_images=True)
-        if "pdf" in formats:
+        futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
+        if "pdf" in formats:  # checked while the PDF is typeset; characters no font has stop the build
             from paperbuild.glyphs import missing_glyphs
             from paperbuild.render.html import page_text
 
             result.diagnostics += missing_glyphs(page_text("".join(job.html_pieces.values())), project)
             if not result.ok:
+                if pdf_worker is not None:
+                    pdf_worker.close()
+                wait(futures.values())
                 return {}
-        futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
     return {fmt: futures[fmt].result() for fmt in FORMATS if fmt in futures}

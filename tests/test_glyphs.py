@@ -9,7 +9,7 @@ import pytest
 from conftest import MINIMAL_BIB, make_project, normalize, pdf_text
 
 from paperbuild.cli import main
-from paperbuild.glyphs import package_for
+from paperbuild.glyphs import CodePointRanges, package_for
 
 CHAPTER = "# Intro\n\nText [@knuth1984].\n"
 
@@ -58,3 +58,10 @@ def test_font_package_by_script() -> None:
     assert package_for("袁") == "fonts-noto-cjk"
     assert package_for("한") == "fonts-noto-cjk"
     assert package_for("ع") == "fonts-noto-core or fonts-noto-extra"
+
+
+def test_code_point_ranges_merge_overlaps_and_answer_membership() -> None:
+    ranges = CodePointRanges([(0x4E00, 0x4E10), (0x20, 0x7E), (0x4E05, 0x4E20), (0x7F, 0x7F), (0x100, 0x100)])
+    inside = [0x20, 0x41, 0x7E, 0x7F, 0x100, 0x4E00, 0x4E10, 0x4E15, 0x4E20]
+    outside = [0x0, 0x1F, 0x80, 0xFF, 0x101, 0x4DFF, 0x4E21, 0x10FFFF]
+    assert all(code in ranges for code in inside) and not any(code in ranges for code in outside)
