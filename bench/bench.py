@@ -17,6 +17,7 @@ standard error. A failing command stops the benchmark with its error output: its
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import itertools
 import json
@@ -1058,6 +1059,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.repeat < 1:
         make_parser().error("--repeat must be at least 1")
     revision = git_revision()
+    # As pip does when it installs a package: with PYTHONDONTWRITEBYTECODE set (as on some CI machines), an
+    # editable checkout would otherwise be compiled again on every run, which no installed copy is.
+    compileall.compile_dir(REPO / "paperbuild", quiet=1)
     base = Path(tempfile.mkdtemp(prefix="paperbuild-bench-"))
     results = []
     try:
