@@ -28,7 +28,7 @@ import yaml
 
 from paperbuild import __version__, gitrev, manuscript, pandoc
 from paperbuild.errors import InputError, UsageError
-from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, write_atomic
+from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
 from paperbuild.pandoc_ast import Node, stringify, walk
 from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE, Project, load_project, relative
@@ -74,7 +74,7 @@ class Bundle:
 def make_bundle(root: Path, options: Options, *, review: bool = False) -> Bundle:
     """Build the outputs, gather the sources and figures, and write the zip into the output folder."""
     root = root.resolve()
-    out_dir = (options.out_dir or root / "build").resolve()
+    out_dir = output_folder(root, options.out_dir)
     if not review:
         return _make(root, options, out_dir / BUNDLE_NAME, review=False)
     style = options.style or REVIEW_STYLE

@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,8 @@ TOOLS_OF = {
 
 
 def _tool_version(name: str) -> str:
+    from importlib import metadata as package_metadata  # 25 ms to import: not before a cold build starts its work
+
     try:
         return package_metadata.version(name)
     except package_metadata.PackageNotFoundError:

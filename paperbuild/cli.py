@@ -169,9 +169,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "watch":
         return _watch(root, options, args)
     if args.command == "clean":
-        from paperbuild.output import clean
+        from paperbuild.output import clean, output_folder
 
-        for path in clean((args.out or root / "build").resolve()):
+        for path in clean(output_folder(root, args.out)):
             print(f"removed {path}", file=sys.stderr)
         return 0
     if args.command == "check":

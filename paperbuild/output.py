@@ -14,6 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def output_folder(root: Path, out_dir: Path | None) -> Path:
+    """Where a build of the project at `root` writes: the --out folder, else PROJECT/build."""
+    return (out_dir or root / "build").resolve()
+
+
 def _temporary(path: Path, data: bytes) -> Path:
     """`data` in a new temporary file beside `path`, flushed to disk."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperbuild.cache import BuildCache, input_keys
 from paperbuild.diagnostics import Diagnostic, Severity, has_errors
 from paperbuild.errors import PaperbuildError
-from paperbuild.output import FORMATS, OUTPUT_NAMES, locked, write_all, write_atomic
-from paperbuild.project import Project, load_project, relative
+from paperbuild.output import FORMATS, OUTPUT_NAMES, locked, output_folder, write_all, write_atomic
 
-if TYPE_CHECKING:  # the stages past `read` are imported when they run, so a no-op build starts fast
+if TYPE_CHECKING:  # the stages are imported when they run: a no-op build starts fast, a cold one starts the
+    # PDF typesetter before anything else is imported
     from paperbuild.checks import CheckContext
+    from paperbuild.project import Project
     from paperbuild.render import Output
     from paperbuild.render.pdf_worker import PdfWorker
 
@@ -88,6 +88,8 @@ class BuildResult:
 
 def read(root: Path, options: Options, result: BuildResult) -> Project:
     """Gather and decode the project (cheap: no pandoc, no bibliography parsing); diagnostics go to `result`."""
+    from paperbuild.project import load_project
+
     with result.timed("read"):
         project, found = load_project(root, out_dir=options.out_dir, style=options.style, csl=options.csl)
     result.diagnostics += found
@@ -132,32 +134,44 @@ def run_check(root: Path, options: Options) -> BuildResult:
     return result
 
 
+def _start_pdf_worker() -> PdfWorker:
+    """WeasyPrint's process, started as soon as a PDF is known to be needed: it imports WeasyPrint (half a
+    second) on the other core while this process reads, parses and checks."""
+    from paperbuild.render.pdf_worker import PdfWorker
+
+    return PdfWorker()
+
+
 def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResult:
     """Check, then render the formats whose inputs changed (concurrently), then write them all."""
     result = BuildResult(on_stage=options.on_stage)
-    with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
-        project = read(root, options, result)
-        cache = BuildCache.load(project.out_dir)
-        keys = input_keys(project, tuple(formats), options.render_settings())
-        paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in formats}
-        stale = [fmt for fmt in formats if not cache.is_fresh(fmt, keys[fmt], paths[fmt])]
-        result.up_to_date = [fmt for fmt in formats if fmt not in stale]
-        if not stale and result.ok:
-            result.diagnostics = list(cache.diagnostics)  # same inputs, same findings
-            return result
-        pdf_worker = None
-        if "pdf" in stale:  # start WeasyPrint's process now: it imports on the other core while pandoc parses
-            from paperbuild.render.pdf_worker import PdfWorker
+    pdf_worker = None
+    if "pdf" in formats and not (output_folder(root, options.out_dir) / OUTPUT_NAMES["pdf"]).exists():
+        pdf_worker = _start_pdf_worker()  # no PDF yet: whatever the cache says, one will be made
+    try:
+        from paperbuild.cache import BuildCache, input_keys
 
-            pdf_worker = PdfWorker()
-        try:
+        with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
+            project = read(root, options, result)
+            cache = BuildCache.load(project.out_dir)
+            keys = input_keys(project, tuple(formats), options.render_settings())
+            paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in formats}
+            stale = [fmt for fmt in formats if not cache.is_fresh(fmt, keys[fmt], paths[fmt])]
+            result.up_to_date = [fmt for fmt in formats if fmt not in stale]
+            if not stale and result.ok:
+                result.diagnostics = list(cache.diagnostics)  # same inputs, same findings
+                return result
+            if "pdf" in stale and pdf_worker is None:
+                pdf_worker = _start_pdf_worker()
             context = gather(project, result)
             if not result.ok:
                 return result
             rendered = _render(context, stale, options, pool, result, pdf_worker)
-        finally:
-            if pdf_worker is not None:
-                pdf_worker.close()
+    finally:
+        if pdf_worker is not None:
+            pdf_worker.close()
+    from paperbuild.project import relative
+
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
     from paperbuild.checks import leftover_markers
 

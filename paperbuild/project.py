@@ -14,6 +14,7 @@ from paperbuild import csl as csl_styles
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError, UsageError
 from paperbuild.metadata import Metadata, read_metadata
+from paperbuild.output import output_folder
 from paperbuild.style import Style, load_style
 
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
@@ -235,7 +236,7 @@ def load_project(
         diagnostics += csl_diag
     project = Project(
         root=root,
-        out_dir=(out_dir or root / "build").resolve(),
+        out_dir=output_folder(root, out_dir),
         metadata=metadata,
         metadata_source=SourceFile(meta_path, meta_rel, meta_text or ""),
         chapters=tuple(chapters),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from paperbuild.errors import PaperbuildError, UsageError
+from paperbuild.output import output_folder
 from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE
 
@@ -170,7 +171,7 @@ def watch(
     import watchfiles
 
     reloads = Reloads()
-    out_dir = (options.out_dir or root / "build").resolve()
+    out_dir = output_folder(root, options.out_dir)
     try:
         server = serve(out_dir, port, reloads)
     except OSError as exc:

@@ -13,11 +13,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_BIB, REPO, make_project, normalize, pdf_text
 
+from paperbuild import pipeline
 from paperbuild.cli import main
+from paperbuild.render.pdf_worker import PdfWorker
 
 CHAPTER = "# Introduction\n\nAs [@knuth1984] shows, typesetting is an art.\n"
 BAD_CHAPTER = "# Introduction\n\nAs [@knuth1948] shows, see [@knuth1984].\n\n\n\nAnd [@zzz; @knuth1984].\n"
@@ -321,6 +324,54 @@ def test_check_does_not_import_weasyprint(tiny: Path) -> None:
     modules = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
     assert "paperbuild.cli" in modules  # the parse found the import lines at all
     assert sorted(m for m in modules if m == "weasyprint" or m.startswith("weasyprint.")) == []
+
+
+class StartOrder:
+    """Records when the pipeline reads the project and when it starts WeasyPrint's process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.events: list[str] = []
+        self.workers: list[PdfWorker] = []
+        real_read, real_start = pipeline.read, pipeline._start_pdf_worker
+
+        def read(*args: Any) -> Any:
+            self.events.append("read")
+            return real_read(*args)
+
+        def start() -> PdfWorker:
+            self.events.append("typesetter")
+            self.workers.append(real_start())
+            return self.workers[-1]
+
+        monkeypatch.setattr(pipeline, "read", read)
+        monkeypatch.setattr(pipeline, "_start_pdf_worker", start)
+
+    def take(self) -> list[str]:
+        events, self.events = self.events, []
+        return events
+
+
+def test_the_typesetter_starts_first_when_there_is_no_pdf_yet_and_only_when_needed(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = StartOrder(monkeypatch)
+    assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
+    assert order.take() == ["typesetter", "read"]  # no PDF: it imports WeasyPrint while the project is read
+    assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
+    assert order.take() == ["read"]  # up to date: never started
+    (tiny / "manuscript/01-a.md").write_text(CHAPTER + "\nMore.\n")
+    assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
+    assert order.take() == ["read", "typesetter"]  # a PDF exists: started once the cache says it is stale
+    assert all(worker._process.poll() is not None for worker in order.workers)
+
+
+def test_a_typesetter_started_early_is_stopped_when_the_build_cannot_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = StartOrder(monkeypatch)
+    assert main(["all", "--project", str(tmp_path), "--quiet"]) == 1  # no manuscript/ folder
+    assert order.take() == ["typesetter", "read"]
+    assert order.workers[0]._process.poll() is not None  # not left running
 
 
 def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_details(
