@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import hashlib
 import itertools
 import json
@@ -788,7 +789,9 @@ def watch_edit_to_reload(project: Path, work: Path, size: str) -> Run:
     edited = chapters[len(chapters) // 2]
     original = edited.read_text(encoding="utf-8")
     command = [*paperbuild_cmd("watch", project, work / "out-watch", quiet=False), "--port", "0"]
-    watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    # SIGINT (Ctrl-C) ends watch; a shell starts background jobs with it ignored, which a child would inherit
+    restore_sigint = functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL)
+    watcher = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=restore_sigint)
     try:
         assert watcher.stderr is not None
         match = re.search(r"serving (http://127\.0\.0\.1:\d+/)", watcher.stderr.readline())
