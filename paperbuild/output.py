@@ -78,13 +78,15 @@ OTHER_OUTPUTS = {
 }
 """What the submission commands write: `bundle` (bundle.py) and `diff` (revision_diff.py)."""
 CACHE_FILE = ".paperbuild-cache.json"
+CITATIONS_FILE = ".paperbuild-citations.json"
 LOCK_FILE = ".paperbuild.lock"
 
 
 def clean(out_dir: Path) -> list[Path]:
     """Remove the files builds write into `out_dir` (and the folder, once empty); the paths removed."""
     removed = []
-    for name in (*OUTPUT_NAMES.values(), *OTHER_OUTPUTS.values(), CACHE_FILE):  # not the lock: others may hold it
+    # not the lock: others may hold it
+    for name in (*OUTPUT_NAMES.values(), *OTHER_OUTPUTS.values(), CACHE_FILE, CITATIONS_FILE):
         path = out_dir / name
         if path.is_file():
             path.unlink()

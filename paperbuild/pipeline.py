@@ -18,11 +18,21 @@ from typing import TYPE_CHECKING
 
 from paperbuild.diagnostics import Diagnostic, Severity, has_errors
 from paperbuild.errors import PaperbuildError
-from paperbuild.output import FORMATS, OUTPUT_NAMES, locked, output_folder, write_all, write_atomic
+from paperbuild.output import (
+    CITATIONS_FILE,
+    FORMATS,
+    OUTPUT_NAMES,
+    locked,
+    output_folder,
+    write_all,
+    write_atomic,
+)
 
 if TYPE_CHECKING:  # the stages are imported when they run: a no-op build starts fast, a cold one starts the
     # PDF typesetter before anything else is imported
     from paperbuild.checks import CheckContext
+    from paperbuild.citations import RenderedCitations
+    from paperbuild.manuscript import Manuscript
     from paperbuild.project import Project
     from paperbuild.render import Output
     from paperbuild.render.pdf_worker import PdfWorker
@@ -67,6 +77,8 @@ class BuildResult:
     """Formats not rebuilt because their inputs did not change since the output was made."""
     timings: list[tuple[str, float]] = field(default_factory=list)
     """(stage, seconds) in the order the stages ran."""
+    citations: RenderedCitations | None = None
+    """What citeproc rendered in this build (None when it did not run), kept with the outputs for the next."""
 
     @property
     def ok(self) -> bool:
@@ -107,7 +119,7 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
         result.diagnostics += bib_found + validate_entries(bibliography)
     with result.timed("parse"):
         try:
-            parsed = manuscript.parse(project, citeproc=result.ok)
+            parsed = _parse(project, result)
         except PandocFailed as failure:  # a .bib or CSL file pandoc's citeproc cannot read
             problem = manuscript.citeproc_problem(failure, project)
             if problem is None:
@@ -125,6 +137,26 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
     )
     result.context = context
     return context
+
+
+def _parse(project: Project, result: BuildResult) -> Manuscript:
+    """The manuscript with its citations rendered: by citeproc, or, when the citations are the ones the last build
+    of this output folder rendered, as citeproc rendered them then (see citations.py)."""
+    from paperbuild import citations, manuscript
+
+    if not result.ok:  # a broken bibliography: the checks still need the AST
+        return manuscript.parse(project, citeproc=False)
+    previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
+    if previous is None:
+        parsed = manuscript.parse(project)
+    else:
+        parsed = manuscript.parse(project, citeproc=False)
+        if citations.reuse(parsed.ast, project, previous):
+            result.details.append("citations: the same as the last build's, citeproc not run")
+            return parsed
+        parsed = manuscript.add_citations(parsed, project)
+    result.citations = citations.extract(parsed.ast, project)
+    return parsed
 
 
 def run_check(root: Path, options: Options) -> BuildResult:
@@ -198,6 +230,8 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
             result.written[fmt] = paths[fmt]
         cache.diagnostics = list(result.diagnostics)
         write_atomic(cache.path, cache.to_bytes())
+        if result.citations is not None:
+            write_atomic(project.out_dir / CITATIONS_FILE, result.citations.to_bytes())
     return result
 
 

@@ -1,0 +1,130 @@
+"""Reuse what pandoc's citeproc rendered last time, when the citations it would render are the same.
+
+Takes the Pandoc AST of a parse with citeproc (to remember what it rendered) or without it (to fill in what was
+remembered); gives `RenderedCitations`, stored in the output folder beside the build cache. Citeproc renders every
+citation of the paper together (an author-date style disambiguates "Wang 2011a" against every other citation), so
+it runs again whenever anything it reads changes: the citations themselves in document order, metadata, the .bib
+files, the CSL style, pandoc. An edit to the prose changes none of these, and on a book citeproc is most of the
+parse (25 s of 28 s at 150,000 words and 1,000 references): the parse without it, plus this, is what remains.
+
+Reuse is limited to what was checked to come out exactly as citeproc's own output: in-text (author-date,
+numeric) styles, and a reference list citeproc appends at the end of the paper. A note style, or a `{#refs}` div
+of the author's, always runs citeproc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paperbuild import pandoc
+from paperbuild.manuscript import metadata_yaml
+from paperbuild.pandoc_ast import Node, copy_tree, walk
+from paperbuild.project import Project
+
+FORMAT_VERSION = 1
+CITEPROC_META = ("bibliography", "csl")
+"""Metadata fields citeproc adds (from its command-line options)."""
+
+
+@dataclass(frozen=True)
+class RenderedCitations:
+    """What citeproc made of one set of citations."""
+
+    key: str
+    """Hash of everything citeproc read."""
+    cites: list[list[Node]]
+    """The rendered inlines of every Cite node, in document order (metadata first)."""
+    meta: dict[str, Node]
+    """The metadata fields citeproc added."""
+    references: Node | None
+    """The reference list (a Div with id "refs") citeproc appended to the blocks; None when it added none."""
+
+    def to_bytes(self) -> bytes:
+        """The file's contents."""
+        data = {"version": FORMAT_VERSION, **self.__dict__}
+        return json.dumps(data, ensure_ascii=False).encode()
+
+    @classmethod
+    def load(cls, path: Path) -> RenderedCitations | None:
+        """The citations stored at `path`; None when there are none or the file cannot be trusted."""
+        try:
+            data: Any = json.loads(path.read_bytes())
+            if data.get("version") != FORMAT_VERSION:
+                return None
+            rendered = cls(str(data["key"]), list(data["cites"]), dict(data["meta"]), data["references"])
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if not all(isinstance(c, list) for c in rendered.cites):
+            return None
+        return rendered
+
+
+def _cites(ast: dict[str, Any]) -> list[Node]:
+    return [node for node in walk([ast["meta"], ast["blocks"]]) if node["t"] == "Cite"]
+
+
+def _is_references(block: Node) -> bool:
+    return block["t"] == "Div" and str(block["c"][0][0]) == "refs"
+
+
+def _note_style(project: Project) -> bool:
+    if project.csl_file is None:  # pandoc's default, Chicago author-date
+        return False
+    try:
+        return ElementTree.parse(project.csl_file).getroot().get("class") == "note"
+    except (OSError, ElementTree.ParseError):
+        return True  # unreadable: let citeproc itself say so
+
+
+def citation_key(ast: dict[str, Any], project: Project) -> str | None:
+    """Hash of what citeproc reads of this AST (parsed without citeproc) and project; None when it cannot be
+    reused (a note style, a reference list placed by the author)."""
+    if _note_style(project) or any(_is_references(n) for n in walk(ast["blocks"]) if n["t"] == "Div"):
+        return None
+    hasher = hashlib.sha256()
+    path = Path(pandoc.pandoc_path())
+    stat = path.stat()
+    cited = [[{k: v for k, v in c.items() if k != "citationHash"} for c in n["c"][0]] for n in _cites(ast)]
+    parts: list[bytes] = [
+        f"pandoc {path} {stat.st_size} {stat.st_mtime_ns}".encode(),
+        metadata_yaml(project).encode(),
+        *(f"{bib.rel}\0{bib.text}".encode() for bib in project.bib_files),
+        project.csl_file.read_bytes() if project.csl_file is not None else b"pandoc default",
+        json.dumps(cited, sort_keys=True).encode(),
+    ]
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big") + part)
+    return hasher.hexdigest()
+
+
+def extract(ast: dict[str, Any], project: Project) -> RenderedCitations | None:
+    """What citeproc rendered in `ast` (a parse with citeproc), for later reuse; None when it cannot be reused."""
+    blocks = ast["blocks"]
+    references = blocks[-1] if blocks and _is_references(blocks[-1]) else None
+    own = {**ast, "blocks": blocks[:-1] if references is not None else blocks}
+    key = citation_key(own, project)
+    if key is None:
+        return None
+    meta = {name: ast["meta"][name] for name in CITEPROC_META if name in ast["meta"]}
+    return RenderedCitations(key, [copy_tree(n["c"][1]) for n in _cites(own)], copy_tree(meta), copy_tree(references))
+
+
+def reuse(ast: dict[str, Any], project: Project, rendered: RenderedCitations | None) -> bool:
+    """Fill `ast` (a parse without citeproc) in place with `rendered`, when it was rendered from the same
+    citations; whether it was."""
+    if rendered is None or citation_key(ast, project) != rendered.key:
+        return False
+    cites = _cites(ast)
+    if len(cites) != len(rendered.cites):
+        return False
+    for node, inlines in zip(cites, rendered.cites, strict=True):
+        node["c"] = [node["c"][0], copy_tree(inlines)]
+    ast["meta"].update(copy_tree(rendered.meta))
+    if rendered.references is not None:
+        ast["blocks"].append(copy_tree(rendered.references))
+    return True
