@@ -8,8 +8,9 @@ files, the CSL style, pandoc. An edit to the prose changes none of these, and on
 parse (25 s of 28 s at 150,000 words and 1,000 references): the parse without it, plus this, is what remains.
 
 Reuse is limited to what was checked to come out exactly as citeproc's own output: in-text (author-date,
-numeric) styles, and a reference list citeproc appends at the end of the paper. A note style, or a `{#refs}` div
-of the author's, always runs citeproc.
+numeric) styles, and a reference list citeproc appends at the end of the paper (marking a heading that ends the
+paper unnumbered, as citeproc does). A note style, or a `{#refs}` div of the author's, always runs citeproc; so
+does a citation nested in another's suffix, which citeproc copies unrendered (the counts never match).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbuild import pandoc
-from paperbuild.manuscript import metadata_yaml
+from paperbuild import __version__, pandoc
+from paperbuild.manuscript import READER, citeproc_args, metadata_yaml
 from paperbuild.pandoc_ast import Node, copy_tree, walk
 from paperbuild.project import Project
 
@@ -92,6 +93,7 @@ def citation_key(ast: dict[str, Any], project: Project) -> str | None:
     cited = [[{k: v for k, v in c.items() if k != "citationHash"} for c in n["c"][0]] for n in _cites(ast)]
     parts: list[bytes] = [
         f"pandoc {path} {stat.st_size} {stat.st_mtime_ns}".encode(),
+        f"paperbuild {__version__} {READER} {citeproc_args(project)}".encode(),
         metadata_yaml(project).encode(),
         *(f"{bib.rel}\0{bib.text}".encode() for bib in project.bib_files),
         project.csl_file.read_bytes() if project.csl_file is not None else b"pandoc default",
@@ -102,8 +104,19 @@ def citation_key(ast: dict[str, Any], project: Project) -> str | None:
     return hasher.hexdigest()
 
 
+def _unchanged_on_disk(project: Project) -> bool:
+    """Whether the .bib files still hold what the project read (and the key hashes): pandoc read them again, and
+    an author may have saved one in between (in watch mode)."""
+    try:
+        return all(bib.path.read_text(encoding="utf-8") == bib.text for bib in project.bib_files)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def extract(ast: dict[str, Any], project: Project) -> RenderedCitations | None:
     """What citeproc rendered in `ast` (a parse with citeproc), for later reuse; None when it cannot be reused."""
+    if not _unchanged_on_disk(project):
+        return None
     blocks = ast["blocks"]
     references = blocks[-1] if blocks and _is_references(blocks[-1]) else None
     own = {**ast, "blocks": blocks[:-1] if references is not None else blocks}
@@ -125,6 +138,9 @@ def reuse(ast: dict[str, Any], project: Project, rendered: RenderedCitations | N
     for node, inlines in zip(cites, rendered.cites, strict=True):
         node["c"] = [node["c"][0], copy_tree(inlines)]
     ast["meta"].update(copy_tree(rendered.meta))
+    blocks = ast["blocks"]
     if rendered.references is not None:
-        ast["blocks"].append(copy_tree(rendered.references))
+        if blocks and blocks[-1]["t"] == "Header" and "unnumbered" not in blocks[-1]["c"][1][1]:
+            blocks[-1]["c"][1][1].append("unnumbered")  # citeproc's rule: the heading over the list is not numbered
+        blocks.append(copy_tree(rendered.references))
     return True

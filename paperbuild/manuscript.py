@@ -61,7 +61,8 @@ def merge(project: Project) -> str:
     return "".join((c.text if c.text.endswith("\n") else c.text + "\n") + "\n" for c in project.chapters)
 
 
-def _citeproc_args(project: Project) -> list[str]:
+def citeproc_args(project: Project) -> list[str]:
+    """The options that make pandoc resolve citations with the project's .bib files and CSL style."""
     args = ["--citeproc"]
     for bib in project.bib_files:
         args += ["--bibliography", str(bib.path)]
@@ -78,14 +79,14 @@ def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
         metadata_file = Path(scratch) / "metadata.yaml"
         metadata_file.write_text(metadata_yaml(project), encoding="utf-8")
         args = ["-f", READER, "-t", "json", "--sandbox", "--metadata-file", str(metadata_file)]
-        ast = json.loads(pandoc.run(args + (_citeproc_args(project) if citeproc else []), text.encode()))
+        ast = json.loads(pandoc.run(args + (citeproc_args(project) if citeproc else []), text.encode()))
     return Manuscript(ast=ast)
 
 
 def add_citations(parsed: Manuscript, project: Project) -> Manuscript:
     """The AST of a parse without citeproc, with citations and the reference list resolved (the same AST as a
     parse with citeproc, without reading the Markdown again)."""
-    ast = json.loads(pandoc.run_json(["-t", "json", "--sandbox", *_citeproc_args(project)], parsed.ast))
+    ast = json.loads(pandoc.run_json(["-t", "json", "--sandbox", *citeproc_args(project)], parsed.ast))
     return Manuscript(ast=ast)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import REPO, make_project
 
+from paperbuild import citations, manuscript
 from paperbuild.cli import main
 from paperbuild.output import CITATIONS_FILE
 from paperbuild.pipeline import BuildResult, Options, run_build
@@ -137,3 +139,33 @@ def test_the_repository_paper_reuses_its_citations(tmp_path: Path) -> None:
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert REUSED in build(root).details
     assert (root / "build/paper.html").read_bytes() == fresh_html(root, tmp_path)
+
+
+def test_a_heading_that_ends_the_paper_stays_unnumbered_as_citeproc_makes_it(project: Path, tmp_path: Path) -> None:
+    (project / "manuscript/03-references.md").write_text("# References\n")
+    build(project)
+    edit(project / "manuscript/02-more.md", "Plain prose.", "Plain prose, edited.")
+    assert REUSED in build(project).details
+    html = (project / "build/paper.html").read_bytes()
+    assert b'<h2 class="unnumbered">References</h2>' in html
+    assert html == fresh_html(project, tmp_path)
+
+
+def test_another_paperbuild_version_runs_citeproc_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(project)
+    edit(project / "manuscript/02-more.md", "Plain prose.", "Plain prose, edited.")
+    monkeypatch.setattr(citations, "__version__", "99.0")  # it may call citeproc differently
+    assert REUSED not in build(project).details
+
+
+def test_a_bib_file_saved_while_citeproc_ran_is_not_remembered(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_parse = manuscript.parse
+
+    def parse_then_save(*args: Any, **kwargs: Any) -> manuscript.Manuscript:
+        parsed = real_parse(*args, **kwargs)
+        edit(project / "bibliography/refs.bib", "Ports of the", "Harbours of the")  # after pandoc read it
+        return parsed
+
+    monkeypatch.setattr(manuscript, "parse", parse_then_save)
+    build(project)
+    assert not (project / "build" / CITATIONS_FILE).exists()
