@@ -13,11 +13,9 @@ from typing import Any
 from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
-from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines
+from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines, split_reference_list
 from paperbuild.project import Project
 from paperbuild.resources import embed_images
-
-REFS_ID = "refs"
 
 
 @dataclass(frozen=True)
@@ -52,22 +50,13 @@ class Paper:
         return {"pandoc-api-version": self.api_version, "meta": meta or {}, "blocks": blocks}
 
 
-def _split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
-    body: list[Node] = []
-    refs: list[Node] = []
-    for block in blocks:
-        is_refs = block["t"] == "Div" and block["c"][0][0] == REFS_ID
-        (refs if is_refs else body).append(block)
-    return body, refs
-
-
 def assemble(manuscript: Manuscript, project: Project) -> Paper:
     """Cut the AST into the paper's parts, embed its images, and number the body's sections."""
     meta = manuscript.ast["meta"]
     metadata = project.metadata
     if project.style.anonymous:  # double-blind review: nothing that names the authors
         metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
-    body, references = _split_references(embed_images(manuscript.ast["blocks"], project))
+    body, references = split_reference_list(embed_images(manuscript.ast["blocks"], project))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(

@@ -12,6 +12,8 @@ from typing import Any, TypeVar, cast
 Node = dict[str, Any]
 Attr = list[Any]
 JsonValue = TypeVar("JsonValue")
+REFS_ID = "refs"
+"""The id of the Div citeproc puts the reference list in."""
 
 
 def attr(identifier: str = "", classes: list[str] | None = None, pairs: dict[str, str] | None = None) -> Attr:
@@ -109,6 +111,16 @@ def walk(value: Any) -> Iterator[Node]:
                     stack.append(content)
             else:  # a citation, or metadata's map of fields
                 stack.extend(reversed(item.values()))
+
+
+def is_reference_list(block: Node) -> bool:
+    """Whether `block` is the reference list citeproc makes (a Div with id "refs")."""
+    return block["t"] == "Div" and str(block["c"][0][0]) == REFS_ID
+
+
+def split_reference_list(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
+    """The blocks other than the reference list, and the reference list (one Div, or none)."""
+    return [b for b in blocks if not is_reference_list(b)], [b for b in blocks if is_reference_list(b)]
 
 
 def copy_tree(value: JsonValue) -> JsonValue:

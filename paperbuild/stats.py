@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperbuild.crossref import NUMBER_CLASS, number_and_resolve
-from paperbuild.pandoc_ast import Node, copy_tree, meta_blocks, stringify, walk
+from paperbuild.pandoc_ast import Node, copy_tree, meta_blocks, split_reference_list, stringify, walk
 
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
 
-REFS_ID = "refs"
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK}]|[^\s{CJK}]+")
 SKIPPED_INLINES = frozenset({"Cite", "Math", "Code", "RawInline", "Image"})
@@ -131,8 +130,7 @@ def prose_words(value: Any) -> int:
 
 def split_references(blocks: list[Node]) -> tuple[list[Node], list[Node]]:
     """The body blocks, and the reference list's entries (citeproc's `ref-KEY` Divs)."""
-    body = [b for b in blocks if not (b["t"] == "Div" and b["c"][0][0] == REFS_ID)]
-    refs = [b for b in blocks if b["t"] == "Div" and b["c"][0][0] == REFS_ID]
+    body, refs = split_reference_list(blocks)
     entries = [n for n in walk(refs) if n["t"] == "Div" and n["c"][0][0].startswith("ref-")]
     return body, entries
 
