@@ -43,7 +43,8 @@ def _tool_version(name: str) -> str:
         return "missing"
 
 
-def _digest(parts: list[tuple[str, bytes]]) -> str:
+def digest(parts: list[tuple[str, bytes]]) -> str:
+    """One hash of named parts (their order does not matter)."""
     hasher = hashlib.sha256()
     for name, data in sorted(parts):
         hasher.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
@@ -81,7 +82,7 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
         parts += [(f"tool:{tool}", _tool_version(tool).encode()) for tool in TOOLS_OF[fmt]]
         parts.append(("style", "\0".join(str(f) for f in project.style.folders).encode()))
         parts.append(("settings", settings.get(fmt, "").encode()))
-        keys[fmt] = _digest(parts)
+        keys[fmt] = digest(parts)
     return keys
 
 

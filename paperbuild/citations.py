@@ -15,16 +15,16 @@ does a citation nested in another's suffix, which citeproc copies unrendered (th
 
 from __future__ import annotations
 
-import hashlib
 import json
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from paperbuild import __version__, pandoc
+from paperbuild.cache import digest
+from paperbuild.csl import is_note_style
 from paperbuild.manuscript import READER, citeproc_args, metadata_yaml
-from paperbuild.pandoc_ast import Node, copy_tree, walk
+from paperbuild.pandoc_ast import Node, copy_tree, is_reference_list, walk
 from paperbuild.project import Project
 
 FORMAT_VERSION = 1
@@ -65,43 +65,31 @@ class RenderedCitations:
         return rendered
 
 
-def _cites(ast: dict[str, Any]) -> list[Node]:
-    return [node for node in walk([ast["meta"], ast["blocks"]]) if node["t"] == "Cite"]
-
-
-def _is_references(block: Node) -> bool:
-    return block["t"] == "Div" and str(block["c"][0][0]) == "refs"
-
-
-def _note_style(project: Project) -> bool:
-    if project.csl_file is None:  # pandoc's default, Chicago author-date
-        return False
-    try:
-        return ElementTree.parse(project.csl_file).getroot().get("class") == "note"
-    except (OSError, ElementTree.ParseError):
-        return True  # unreadable: let citeproc itself say so
-
-
-def citation_key(ast: dict[str, Any], project: Project) -> str | None:
-    """Hash of what citeproc reads of this AST (parsed without citeproc) and project; None when it cannot be
-    reused (a note style, a reference list placed by the author)."""
-    if _note_style(project) or any(_is_references(n) for n in walk(ast["blocks"]) if n["t"] == "Div"):
+def _reusable_cites(ast: dict[str, Any], project: Project) -> list[Node] | None:
+    """The Cite nodes of `ast` in document order (metadata first); None when citeproc's output cannot be reused
+    (a note style, a reference list placed by the author)."""
+    nodes = list(walk([ast["meta"], ast["blocks"]]))
+    if is_note_style(project.csl_file) or any(is_reference_list(n) for n in nodes):
         return None
-    hasher = hashlib.sha256()
+    return [node for node in nodes if node["t"] == "Cite"]
+
+
+def _key(cites: list[Node], project: Project) -> str:
+    """Hash of everything citeproc reads: the citations in order, the metadata, .bib files, CSL, pandoc, and how
+    paperbuild calls it."""
     path = Path(pandoc.pandoc_path())
     stat = path.stat()
-    cited = [[{k: v for k, v in c.items() if k != "citationHash"} for c in n["c"][0]] for n in _cites(ast)]
-    parts: list[bytes] = [
-        f"pandoc {path} {stat.st_size} {stat.st_mtime_ns}".encode(),
-        f"paperbuild {__version__} {READER} {citeproc_args(project)}".encode(),
-        metadata_yaml(project).encode(),
-        *(f"{bib.rel}\0{bib.text}".encode() for bib in project.bib_files),
-        project.csl_file.read_bytes() if project.csl_file is not None else b"pandoc default",
-        json.dumps(cited, sort_keys=True).encode(),
-    ]
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big") + part)
-    return hasher.hexdigest()
+    cited = [[{k: v for k, v in c.items() if k != "citationHash"} for c in n["c"][0]] for n in cites]
+    return digest(
+        [
+            ("pandoc", f"{path} {stat.st_size} {stat.st_mtime_ns}".encode()),
+            ("call", f"paperbuild {__version__} {READER} {citeproc_args(project)}".encode()),
+            ("metadata", metadata_yaml(project).encode()),
+            *((f"bib:{bib.rel}", bib.text.encode()) for bib in project.bib_files),
+            ("csl", project.csl_file.read_bytes() if project.csl_file is not None else b"pandoc default"),
+            ("citations", json.dumps(cited, sort_keys=True).encode()),
+        ]
+    )
 
 
 def _unchanged_on_disk(project: Project) -> bool:
@@ -118,22 +106,23 @@ def extract(ast: dict[str, Any], project: Project) -> RenderedCitations | None:
     if not _unchanged_on_disk(project):
         return None
     blocks = ast["blocks"]
-    references = blocks[-1] if blocks and _is_references(blocks[-1]) else None
-    own = {**ast, "blocks": blocks[:-1] if references is not None else blocks}
-    key = citation_key(own, project)
-    if key is None:
+    references = blocks[-1] if blocks and is_reference_list(blocks[-1]) else None
+    cites = _reusable_cites({**ast, "blocks": blocks[:-1] if references is not None else blocks}, project)
+    if cites is None:
         return None
     meta = {name: ast["meta"][name] for name in CITEPROC_META if name in ast["meta"]}
-    return RenderedCitations(key, [copy_tree(n["c"][1]) for n in _cites(own)], copy_tree(meta), copy_tree(references))
+    rendered = [copy_tree(n["c"][1]) for n in cites]
+    return RenderedCitations(_key(cites, project), rendered, copy_tree(meta), copy_tree(references))
 
 
 def reuse(ast: dict[str, Any], project: Project, rendered: RenderedCitations | None) -> bool:
     """Fill `ast` (a parse without citeproc) in place with `rendered`, when it was rendered from the same
     citations; whether it was."""
-    if rendered is None or citation_key(ast, project) != rendered.key:
+    if rendered is None:
         return False
-    cites = _cites(ast)
-    if len(cites) != len(rendered.cites):
+    cites = _reusable_cites(ast, project)
+    # the count is in the key; comparing it too keeps a file edited by hand from misplacing citations
+    if cites is None or len(cites) != len(rendered.cites) or _key(cites, project) != rendered.key:
         return False
     for node, inlines in zip(cites, rendered.cites, strict=True):
         node["c"] = [node["c"][0], copy_tree(inlines)]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 
+NOTE_STYLE = re.compile(r'<style\b[^>]*\bclass="note"')
 PARENT_LINK = re.compile(r'<link\s+href="https?://www\.zotero\.org/styles/([^"]+)"\s+rel="independent-parent"')
 
 
@@ -59,6 +60,16 @@ def _from_collection(name: str, value: str) -> Path:
         raise _Unusable(f"citation style '{value}' depends on '{parent}', which is not in the collection", "")
     names = [p.stem for p in styles.glob("*.csl")] + [p.stem for p in styles.glob("dependent/*.csl")]
     raise _Unusable(f"unknown citation style '{name}'", did_you_mean(name, names))
+
+
+def is_note_style(csl_file: Path | None) -> bool:
+    """Whether a CSL style puts citations in footnotes (`class="note"`); pandoc's default style does not."""
+    if csl_file is None:
+        return False
+    try:
+        return NOTE_STYLE.search(csl_file.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        return True  # unreadable: no shortcut around citeproc, which will say what is wrong
 
 
 def independent_parent(csl_text: str) -> str:
