@@ -136,22 +136,26 @@ def import_weasyprint() -> None:
     directly, so the search is switched off for the import; should any library then fail to load, WeasyPrint is
     imported again with the search. WeasyPrint prints its own advice on a failed load: it goes to stderr, as
     stdout carries the answer to the parent."""
+    with contextlib.redirect_stdout(sys.stderr):
+        if not (sys.platform.startswith("linux") and _imported_without_library_search()):
+            import weasyprint  # noqa: F401
+
+
+def _imported_without_library_search() -> bool:
+    """Try the import with `find_library` answering "not found" at once; undo a failed attempt."""
     import ctypes.util
 
-    with contextlib.redirect_stdout(sys.stderr):
-        if sys.platform.startswith("linux"):
-            search = ctypes.util.find_library
-            ctypes.util.find_library = lambda name: None
-            try:
-                import weasyprint
-            except (ImportError, OSError):
-                for name in [m for m in sys.modules if m.partition(".")[0] == "weasyprint"]:
-                    del sys.modules[name]
-            else:
-                return
-            finally:
-                ctypes.util.find_library = search
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
         import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        for name in [m for m in sys.modules if m.partition(".")[0] == "weasyprint"]:
+            del sys.modules[name]
+        return False
+    finally:
+        ctypes.util.find_library = search
+    return True
 
 
 def _serve(memory_limit: int) -> None:
