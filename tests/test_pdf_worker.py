@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import paperbuild
 from paperbuild.errors import InputError
 from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 
@@ -22,6 +24,32 @@ def request(tmp_path: Path, html: str) -> TypesetRequest:
 def test_a_page_is_typeset_in_the_worker(tmp_path: Path) -> None:
     done = PdfWorker().typeset(request(tmp_path, "<p>Hello from the worker.</p>"))
     assert done.pdf.startswith(b"%PDF-") and "Hello from the worker." in done.text and done.refused == []
+
+
+def test_the_worker_runs_the_same_paperbuild_as_the_build(tmp_path: Path) -> None:
+    # a copy of the package, first on the parent's sys.path only (as build.py in a checkout is, beside an install),
+    # run from a folder that holds another paperbuild
+    copy = tmp_path / "checkout"
+    shutil.copytree(Path(paperbuild.__file__).parent, copy / "paperbuild", ignore=shutil.ignore_patterns("__pycache__"))
+    marker = tmp_path / "worker-file.txt"
+    worker_module = copy / "paperbuild/render/pdf_worker.py"
+    main_block = 'if __name__ == "__main__":\n'
+    source = worker_module.read_text()
+    assert main_block in source
+    record_file = f"    open({str(marker)!r}, 'w').write(__file__)\n"
+    worker_module.write_text(source.replace(main_block, main_block + record_file))
+    code = (
+        f"import sys; sys.path.insert(0, {str(copy)!r})\n"
+        "from pathlib import Path\n"
+        "from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest\n"
+        f"page = TypesetRequest('<p>x</p>', Path({str(tmp_path)!r}), (), 'pdf/ua-1', 'default')\n"
+        "PdfWorker().typeset(page)"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    elsewhere = Path(paperbuild.__file__).parents[1]
+    done = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert Path(marker.read_text()) == worker_module
 
 
 def test_a_page_that_takes_too_long_is_stopped_with_a_clear_error(tmp_path: Path) -> None:

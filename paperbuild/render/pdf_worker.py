@@ -191,11 +191,15 @@ class PdfWorker:
     """One WeasyPrint process, started early, used once."""
 
     def __init__(self, memory_limit: int = MEMORY_LIMIT_BYTES) -> None:
+        # The worker runs this very paperbuild, not another one installed or in the current folder: -P keeps the
+        # current folder off its sys.path, and this package's folder comes first.
+        search_path = [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")]
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "paperbuild.render.pdf_worker", str(memory_limit)],
+            [sys.executable, "-P", "-m", "paperbuild.render.pdf_worker", str(memory_limit)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, search_path))},
         )
         self.memory_limit = memory_limit
 
