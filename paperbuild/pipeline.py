@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +36,9 @@ if TYPE_CHECKING:  # the stages are imported when they run: a no-op build starts
     from paperbuild.project import Project
     from paperbuild.render import Output
     from paperbuild.render.pdf_worker import PdfWorker
+
+READY_WAIT_SECONDS = 10.0
+"""How long the DOCX waits at most for the PDF typesetter's import to end before it starts anyway."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,8 @@ def _render(
     result: BuildResult,
     pdf_worker: PdfWorker | None,
 ) -> dict[str, Output]:
-    """Render `formats` concurrently: the DOCX (a pandoc process) alongside the HTML page and the PDF."""
+    """Render `formats` concurrently: the DOCX (a pandoc process, started once WeasyPrint is imported) alongside
+    the HTML page and the PDF."""
     from paperbuild.document import assemble
     from paperbuild.formulas import math_nodes
     from paperbuild.render import RenderJob, get_renderer
@@ -257,9 +261,7 @@ def _render(
         with result.timed(fmt):
             return get_renderer(fmt)(job)
 
-    futures = {}
-    if "docx" in formats:
-        futures["docx"] = pool.submit(render, "docx")
+    futures: dict[str, Future[Output]] = {}
     if "html" in formats or "pdf" in formats:
         from paperbuild.render.html import html_pieces
 
@@ -278,4 +280,8 @@ def _render(
                     pdf_worker.close()
                 wait(futures.values())
                 return {}
+    if "docx" in formats:  # pandoc for the DOCX waits for WeasyPrint's import to end, not to slow it down
+        if pdf_worker is not None and "pdf" in formats:
+            pdf_worker.wait_until_ready(READY_WAIT_SECONDS)
+        futures["docx"] = pool.submit(render, "docx")
     return {fmt: futures[fmt].result() for fmt in FORMATS if fmt in futures}

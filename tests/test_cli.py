@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -372,6 +373,29 @@ def test_a_typesetter_started_early_is_stopped_when_the_build_cannot_go_on(
     assert main(["all", "--project", str(tmp_path), "--quiet"]) == 1  # no manuscript/ folder
     assert order.take() == ["typesetter", "read"]
     assert order.workers[0]._process.poll() is not None  # not left running
+
+
+def test_the_docx_waits_for_the_typesetter_to_import_weasyprint(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # on two cores, pandoc for the DOCX would otherwise slow down the import the PDF (the longest output) waits for
+    order = StartOrder(monkeypatch)
+    from paperbuild.render import RENDERERS, get_renderer
+
+    real_docx, seen = get_renderer("docx"), []
+
+    def docx(job: Any) -> Any:
+        seen.append(order.workers[0].wait_until_ready(timeout=0) and order.workers[0]._process.poll() is None)
+        return real_docx(job)
+
+    monkeypatch.setitem(RENDERERS, "docx", docx)
+    read_ready_byte = PdfWorker._read_ready_byte
+
+    def slow_import(worker: PdfWorker) -> None:  # an import that ends well after the HTML pieces are made
+        time.sleep(1.5)
+        read_ready_byte(worker)
+
+    monkeypatch.setattr(PdfWorker, "_read_ready_byte", slow_import)
+    assert main(["all", "--project", str(tiny), "--quiet"]) == 0
+    assert seen == [True]  # started when the worker, still running, had said it was ready
 
 
 def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_details(

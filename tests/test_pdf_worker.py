@@ -26,6 +26,13 @@ def test_a_page_is_typeset_in_the_worker(tmp_path: Path) -> None:
     assert done.pdf.startswith(b"%PDF-") and "Hello from the worker." in done.text and done.refused == []
 
 
+def test_the_worker_says_when_weasyprint_is_imported_before_it_reads_the_page(tmp_path: Path) -> None:
+    worker = PdfWorker()
+    assert worker.wait_until_ready(timeout=120) and worker._process.poll() is None  # ready, and waiting for a page
+    done = worker.typeset(request(tmp_path, "<p>After the signal.</p>"))  # the signal did not garble the answer
+    assert "After the signal." in done.text
+
+
 def test_the_worker_runs_the_same_paperbuild_as_the_build(tmp_path: Path) -> None:
     # a copy of the package, first on the parent's sys.path only (as build.py in a checkout is, beside an install),
     # run from a folder that holds another paperbuild

@@ -15,6 +15,8 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +28,8 @@ from paperbuild.errors import InputError, MissingDependencyError
 MEMORY_LIMIT_BYTES = 6 * 1024**3
 TIMEOUT_SECONDS = 900
 WEASYPRINT_HELP = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
+READY = b"\x06"
+"""The byte the worker sends once its import of WeasyPrint is over, before it reads the page."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,9 @@ def _serve(memory_limit: int) -> None:
         import_weasyprint()  # now, while the parent still parses
     except (ImportError, OSError) as exc:
         answer = ("missing", f"WeasyPrint cannot start ({exc}); see {WEASYPRINT_HELP} for the libraries it needs")
+        _send_ready()
     else:
+        _send_ready()
         request = pickle.load(sys.stdin.buffer)
         try:
             done = typeset(request)
@@ -187,8 +193,16 @@ def _serve(memory_limit: int) -> None:
     sys.stdout.buffer.flush()
 
 
+def _send_ready() -> None:
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
+
+
 class PdfWorker:
-    """One WeasyPrint process, started early, used once."""
+    """One WeasyPrint process, started early, used once.
+
+    The process says when its import is over (`wait_until_ready`): on a two-core machine, other heavy work (the
+    DOCX's pandoc) waits for that, instead of slowing down the import that the PDF, the longest output, waits for."""
 
     def __init__(self, memory_limit: int = MEMORY_LIMIT_BYTES) -> None:
         # The worker runs this very paperbuild, not another one installed or in the current folder: -P keeps the
@@ -202,11 +216,26 @@ class PdfWorker:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, search_path))},
         )
         self.memory_limit = memory_limit
+        self._ready = threading.Thread(target=self._read_ready_byte, name="pdf-worker-ready", daemon=True)
+        self._ready.start()
+
+    def _read_ready_byte(self) -> None:
+        """Returns when the worker's import is over, or when the process ended (nothing to read then)."""
+        assert self._process.stdout is not None
+        os.read(self._process.stdout.fileno(), len(READY))  # unbuffered: the answer that follows stays in the pipe
+
+    def wait_until_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the worker has imported WeasyPrint (or stopped); False if `timeout` seconds passed first."""
+        self._ready.join(timeout)
+        return not self._ready.is_alive()
 
     def typeset(self, request: TypesetRequest, timeout: float = TIMEOUT_SECONDS) -> Typeset:
         """Send the page; wait at most `timeout` seconds for the PDF."""
+        deadline = time.monotonic() + timeout
         try:
-            out, _ = self._process.communicate(pickle.dumps(request), timeout=timeout)
+            if not self.wait_until_ready(timeout):
+                raise subprocess.TimeoutExpired(self._process.args, timeout)
+            out, _ = self._process.communicate(pickle.dumps(request), timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
             raise InputError(f"typesetting the PDF took longer than {timeout:.0f} s and was stopped") from exc
         finally:
