@@ -7,7 +7,9 @@ the only module that prints. No traceback reaches the user unless `--debug` is g
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -293,5 +295,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def main_entry() -> None:
-    """Console-script entry point: exit with `main()`'s code."""
-    sys.exit(main())
+    """Console-script entry point: exit with `main()`'s code.
+
+    The process ends without the interpreter's teardown, which freed the parsed paper object by object and
+    unloaded every module: 0.07-0.1 s after the last file was written, for nothing. Everything is written and
+    closed by then, the output streams are flushed here, and paperbuild registers nothing with atexit."""
+    code = main()
+    with contextlib.suppress(OSError, ValueError):  # a reader that went away (`| head`), a closed stream
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
