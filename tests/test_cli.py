@@ -13,11 +13,12 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_BIB, REPO, make_project, normalize, pdf_text
+from conftest import MINIMAL_BIB, MINIMAL_META, REPO, make_project, normalize, pdf_text
 
 from paperbuild import pipeline
 from paperbuild.cli import main
@@ -396,6 +397,22 @@ def test_the_docx_waits_for_the_typesetter_to_import_weasyprint(tiny: Path, monk
     monkeypatch.setattr(PdfWorker, "_read_ready_byte", slow_import)
     assert main(["all", "--project", str(tiny), "--quiet"]) == 0
     assert seen == [True]  # started when the worker, still running, had said it was ready
+
+
+def test_the_typesetter_is_told_the_papers_language_once_the_project_is_read(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tiny / "manuscript/metadata.yaml").write_text(MINIMAL_META + "lang: de-DE\n")
+    order, real_prepare = StartOrder(monkeypatch), PdfWorker.prepare
+
+    def prepare(worker: PdfWorker, languages: Sequence[str]) -> None:
+        order.events.append(f"prepare {' '.join(languages)}")
+        real_prepare(worker, languages)
+
+    monkeypatch.setattr(PdfWorker, "prepare", prepare)
+    assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
+    # the first call counts (the typesetting's own call, with no language, changes nothing)
+    assert order.take()[:3] == ["typesetter", "read", "prepare de-DE"]
 
 
 def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_details(

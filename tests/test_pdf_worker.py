@@ -7,12 +7,14 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pyphen
 import pytest
 
 import paperbuild
 from paperbuild.errors import InputError
-from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
+from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest, load_hyphenation, typeset
 
 
 def request(tmp_path: Path, html: str) -> TypesetRequest:
@@ -26,11 +28,31 @@ def test_a_page_is_typeset_in_the_worker(tmp_path: Path) -> None:
     assert done.pdf.startswith(b"%PDF-") and "Hello from the worker." in done.text and done.refused == []
 
 
-def test_the_worker_says_when_weasyprint_is_imported_before_it_reads_the_page(tmp_path: Path) -> None:
+LONG_WORDS = "<p style='width: 4em; hyphens: auto'>" + "internationalisation characteristically " * 6 + "</p>"
+HYPHENATED = "charac\u2010\nteristic"  # a hyphen (U+2010) and a line break where en-GB's patterns allow one
+
+
+def test_the_worker_says_when_it_is_ready_before_it_reads_the_page(tmp_path: Path) -> None:
     worker = PdfWorker()
+    worker.prepare(["en-GB"])
     assert worker.wait_until_ready(timeout=120) and worker._process.poll() is None  # ready, and waiting for a page
-    done = worker.typeset(request(tmp_path, "<p>After the signal.</p>"))  # the signal did not garble the answer
-    assert "After the signal." in done.text
+    done = worker.typeset(request(tmp_path, f"<html lang='en-GB'>{LONG_WORDS}</html>"))
+    assert HYPHENATED in done.text  # hyphenated; the signal left the answer whole
+
+
+def test_the_hyphenation_loaded_ahead_is_the_one_weasyprint_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyphen.hdcache.pop(pyphen.LANGUAGES["en_GB"], None)
+    load_hyphenation(["en-GB", "zz-ZZ"])  # a language without patterns is passed over
+    assert pyphen.LANGUAGES["en_GB"] in pyphen.hdcache
+
+    def load_again(path: Any) -> None:
+        raise AssertionError(f"WeasyPrint loaded {path} again")
+
+    monkeypatch.setattr(pyphen, "HyphDict", load_again)
+    done = typeset(request(tmp_path, f"<html lang='en-GB'>{LONG_WORDS}</html>"))
+    assert HYPHENATED in done.text
 
 
 def test_the_worker_runs_the_same_paperbuild_as_the_build(tmp_path: Path) -> None:
@@ -48,7 +70,7 @@ def test_the_worker_runs_the_same_paperbuild_as_the_build(tmp_path: Path) -> Non
     code = (
         f"import sys; sys.path.insert(0, {str(copy)!r})\n"
         "from pathlib import Path\n"
-        "from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest\n"
+        "from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest, load_hyphenation, typeset\n"
         f"page = TypesetRequest('<p>x</p>', Path({str(tmp_path)!r}), (), 'pdf/ua-1', 'default')\n"
         "PdfWorker().typeset(page)"
     )

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,35 +163,53 @@ def _imported_without_library_search() -> bool:
     return True
 
 
+def load_hyphenation(languages: Sequence[str]) -> None:
+    """Load the hyphenation patterns of `languages` into pyphen's cache, where WeasyPrint's line breaking finds
+    them: reading and parsing a pattern file is 0.1-0.2 s of the typesetting, done here while the page is made."""
+    import pyphen
+
+    for language in languages:
+        known = pyphen.language_fallback(language)
+        if known:
+            pyphen.Pyphen(lang=known)
+
+
 def _serve(memory_limit: int) -> None:
-    """The worker process: cap memory, import WeasyPrint, typeset the one request read from stdin, answer on
-    stdout: ("ok", Typeset) or (kind, message)."""
+    """The worker process: cap memory, import WeasyPrint, read the page's languages and load their hyphenation,
+    say it is ready, typeset the one request read from stdin, answer on stdout: ("ok", Typeset) or (kind,
+    message)."""
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     except (ImportError, ValueError, OSError):  # not every system lets a process cap itself
         pass
-    answer: tuple[str, Any]
     try:
         import_weasyprint()  # now, while the parent still parses
     except (ImportError, OSError) as exc:
-        answer = ("missing", f"WeasyPrint cannot start ({exc}); see {WEASYPRINT_HELP} for the libraries it needs")
         _send_ready()
+        answer: tuple[str, Any] = (
+            "missing",
+            f"WeasyPrint cannot start ({exc}); see {WEASYPRINT_HELP} for the libraries it needs",
+        )
     else:
+        load_hyphenation(pickle.load(sys.stdin.buffer))
         _send_ready()
-        request = pickle.load(sys.stdin.buffer)
-        try:
-            done = typeset(request)
-            answer = ("ok", (done.pdf, done.text, done.refused))  # plain data: this module runs as __main__ here
-        except InputError as exc:
-            answer = ("input", str(exc))
-        except MemoryError:
-            answer = ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
-        except Exception:  # a WeasyPrint bug: report it as such, not as a traceback on the terminal
-            answer = ("crash", traceback.format_exc(limit=-3))
+        answer = _typeset_answer(pickle.load(sys.stdin.buffer), memory_limit)
     pickle.dump(answer, sys.stdout.buffer)
     sys.stdout.buffer.flush()
+
+
+def _typeset_answer(request: TypesetRequest, memory_limit: int) -> tuple[str, Any]:
+    try:
+        done = typeset(request)
+        return ("ok", (done.pdf, done.text, done.refused))  # plain data: this module runs as __main__ here
+    except InputError as exc:
+        return ("input", str(exc))
+    except MemoryError:
+        return ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
+    except Exception:  # a WeasyPrint bug: report it as such, not as a traceback on the terminal
+        return ("crash", traceback.format_exc(limit=-3))
 
 
 def _send_ready() -> None:
@@ -201,8 +220,9 @@ def _send_ready() -> None:
 class PdfWorker:
     """One WeasyPrint process, started early, used once.
 
-    The process says when its import is over (`wait_until_ready`): on a two-core machine, other heavy work (the
-    DOCX's pandoc) waits for that, instead of slowing down the import that the PDF, the longest output, waits for."""
+    It is told the page's languages as soon as they are known (`prepare`), and loads their hyphenation patterns
+    while the page is made. Then it says it is ready (`wait_until_ready`): on a two-core machine, other heavy work
+    (the DOCX's pandoc) waits for that, instead of slowing down the PDF, the longest output."""
 
     def __init__(self, memory_limit: int = MEMORY_LIMIT_BYTES) -> None:
         # The worker runs this very paperbuild, not another one installed or in the current folder: -P keeps the
@@ -216,6 +236,8 @@ class PdfWorker:
             env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, search_path))},
         )
         self.memory_limit = memory_limit
+        self._prepared = False
+        self._preparing = threading.Lock()
         self._ready = threading.Thread(target=self._read_ready_byte, name="pdf-worker-ready", daemon=True)
         self._ready.start()
 
@@ -224,8 +246,22 @@ class PdfWorker:
         assert self._process.stdout is not None
         os.read(self._process.stdout.fileno(), len(READY))  # unbuffered: the answer that follows stays in the pipe
 
+    def prepare(self, languages: Sequence[str]) -> None:
+        """Tell the worker the languages of the page to come (BCP 47 tags). The first call counts; waiting for the
+        worker or typesetting without it tells it no language."""
+        with self._preparing:
+            if self._prepared:
+                return
+            self._prepared = True
+            assert self._process.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # it stopped at once (no WeasyPrint): its answer says why
+                self._process.stdin.write(pickle.dumps(tuple(languages)))
+                self._process.stdin.flush()
+
     def wait_until_ready(self, timeout: float | None = None) -> bool:
-        """Wait until the worker has imported WeasyPrint (or stopped); False if `timeout` seconds passed first."""
+        """Wait until the worker has imported WeasyPrint and prepared (or stopped); False if `timeout` seconds
+        passed first."""
+        self.prepare(())
         self._ready.join(timeout)
         return not self._ready.is_alive()
 
