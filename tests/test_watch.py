@@ -3,6 +3,7 @@ rebuilding PDF and DOCX behind it, and surviving a broken save."""
 
 from __future__ import annotations
 
+import functools
 import queue
 import re
 import shutil
@@ -48,6 +49,8 @@ def test_watch_serves_rebuilds_on_save_fires_reload_and_survives_a_broken_save(t
         cwd=REPO,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C must reach it even when the tests run as a background job, whose shell ignores SIGINT
+        preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stderr is not None
