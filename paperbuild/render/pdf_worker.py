@@ -5,6 +5,9 @@ bytes, the text laid out on the pages, and WeasyPrint's complaints about resourc
 (`python -m paperbuild.render.pdf_worker`) starts before the page exists and imports WeasyPrint at once, on the other
 core, while pandoc parses; it runs with a memory cap, and the caller waits for it with a time limit, so a
 pathological page ends in a clear error instead of a hang or an out-of-memory kill of the whole build.
+
+Between the two processes, in order: the parent sends the page's languages (pickled), the worker loads their
+hyphenation and sends the byte READY, the parent sends the TypesetRequest, the worker answers (pickled).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ MEMORY_LIMIT_BYTES = 6 * 1024**3
 TIMEOUT_SECONDS = 900
 WEASYPRINT_HELP = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 READY = b"\x06"
-"""The byte the worker sends once its import of WeasyPrint is over, before it reads the page."""
+"""The byte the worker sends once WeasyPrint is imported and the page's hyphenation loaded, before it reads the
+page (or at once, when WeasyPrint cannot be imported)."""
 
 
 @dataclass(frozen=True)
