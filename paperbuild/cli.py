@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from paperbuild import __version__
+from paperbuild import __version__, collect_garbage_less_often
 from paperbuild.diagnostics import Diagnostic, Severity, to_json
 from paperbuild.errors import PaperbuildError, UsageError
 
@@ -300,6 +300,7 @@ def main_entry() -> None:
     The process ends without the interpreter's teardown, which freed the parsed paper object by object and
     unloaded every module: 0.07-0.1 s after the last file was written, for nothing. Everything is written and
     closed by then, the output streams are flushed here, and paperbuild registers nothing with atexit."""
+    collect_garbage_less_often()
     code = main()
     with contextlib.suppress(OSError, ValueError):  # a reader that went away (`| head`), a closed stream
         sys.stdout.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -146,3 +147,19 @@ def test_a_library_found_only_by_searching_is_still_found(tmp_path: Path) -> Non
     )
     # WeasyPrint's advice on a failed load goes to stderr: stdout carries the worker's answer
     assert run_python(code, tmp_path).split() == ["True", "True"]
+
+
+def test_the_worker_collects_garbage_less_often(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a stand-in WeasyPrint records the collector thresholds in force when the worker imports it
+    (tmp_path / "weasyprint").mkdir()
+    record = tmp_path / "thresholds.txt"
+    (tmp_path / "weasyprint" / "__init__.py").write_text(
+        f"import gc\nopen({str(record)!r}, 'w').write(repr(gc.get_threshold()))\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    worker = PdfWorker()
+    try:
+        assert worker.wait_until_ready(timeout=120)
+    finally:
+        worker.close()
+    assert record.read_text() == repr(paperbuild.GC_THRESHOLDS) != repr(gc.get_threshold())

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from paperbuild import collect_garbage_less_often
 from paperbuild.errors import InputError, MissingDependencyError
 
 MEMORY_LIMIT_BYTES = 6 * 1024**3
@@ -306,6 +307,7 @@ class PdfWorker:
 
 
 if __name__ == "__main__":
+    collect_garbage_less_often()
     _serve(int(sys.argv[1]))
     # The answer is sent; tearing down the interpreter would free WeasyPrint's layout tree object by object, 0.1 s
     # or more the parent would wait for the end of this process's output.
