@@ -16,6 +16,7 @@ does a citation nested in another's suffix, which citeproc copies unrendered (th
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ from paperbuild.pandoc_ast import Node, copy_tree, is_reference_list, walk
 from paperbuild.project import Project
 
 FORMAT_VERSION = 1
+AUTHOR_REFERENCE_LIST = re.compile(r"#refs\b|\bid=[\"']?refs\b")
+"""A `{#refs}` attribute or an `id="refs"` in a chapter (in code too: then citeproc merely runs every time)."""
 CITEPROC_META = ("bibliography", "csl")
 """Metadata fields citeproc adds (from its command-line options)."""
 
@@ -67,9 +70,12 @@ class RenderedCitations:
 
 def _reusable_cites(ast: dict[str, Any], project: Project) -> list[Node] | None:
     """The Cite nodes of `ast` in document order (metadata first); None when citeproc's output cannot be reused
-    (a note style, a reference list placed by the author)."""
+    (a note style, a reference list placed by the author). Once citeproc has filled an author's `{#refs}` div at
+    the end of the paper it looks like the list citeproc appends, so the chapters are searched for one too."""
+    if is_note_style(project.csl_file) or any(AUTHOR_REFERENCE_LIST.search(c.text) for c in project.chapters):
+        return None
     nodes = list(walk([ast["meta"], ast["blocks"]]))
-    if is_note_style(project.csl_file) or any(is_reference_list(n) for n in nodes):
+    if any(is_reference_list(n) for n in nodes):
         return None
     return [node for node in nodes if node["t"] == "Cite"]
 

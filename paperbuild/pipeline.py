@@ -80,8 +80,11 @@ class BuildResult:
     """Formats not rebuilt because their inputs did not change since the output was made."""
     timings: list[tuple[str, float]] = field(default_factory=list)
     """(stage, seconds) in the order the stages ran."""
+    citeproc_ran: bool = False
+    """Whether citeproc ran in this build (else the citations of the last build were reused)."""
     citations: RenderedCitations | None = None
-    """What citeproc rendered in this build (None when it did not run), kept with the outputs for the next."""
+    """When citeproc ran: what it rendered, kept with the outputs for the next build; None when that cannot be
+    reused (a note style, a reference list placed by the author), and any file kept earlier is then removed."""
 
     @property
     def ok(self) -> bool:
@@ -158,6 +161,7 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
             result.details.append("citations: the same as the last build's, citeproc not run")
             return parsed
         parsed = manuscript.add_citations(parsed, project)
+    result.citeproc_ran = True
     result.citations = citations.extract(parsed.ast, project)
     return parsed
 
@@ -238,6 +242,8 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
         write_atomic(cache.path, cache.to_bytes())
         if result.citations is not None:
             write_atomic(project.out_dir / CITATIONS_FILE, result.citations.to_bytes())
+        elif result.citeproc_ran:  # else every later build would parse twice, to find it cannot reuse it
+            (project.out_dir / CITATIONS_FILE).unlink(missing_ok=True)
     return result
 
 
