@@ -192,8 +192,6 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
 
         with ThreadPoolExecutor(max_workers=len(FORMATS)) as pool:
             project = read(root, options, result)
-            if pdf_worker is not None:
-                pdf_worker.prepare([project.metadata.lang])
             cache = BuildCache.load(project.out_dir)
             keys = input_keys(project, tuple(formats), options.render_settings())
             paths = {fmt: project.out_dir / OUTPUT_NAMES[fmt] for fmt in formats}
@@ -202,8 +200,8 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
             if not stale and result.ok:
                 result.diagnostics = list(cache.diagnostics)  # same inputs, same findings
                 return result
-            if "pdf" in stale and pdf_worker is None:
-                pdf_worker = _start_pdf_worker()
+            if "pdf" in stale:
+                pdf_worker = pdf_worker or _start_pdf_worker()
                 pdf_worker.prepare([project.metadata.lang])
             context = gather(project, result)
             if not result.ok:

@@ -419,7 +419,10 @@ def test_the_typesetter_is_told_the_papers_language_once_the_project_is_read(
     monkeypatch.setattr(PdfWorker, "prepare", prepare)
     assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
     # the first call counts (the typesetting's own call, with no language, changes nothing)
-    assert order.take()[:3] == ["typesetter", "read", "prepare de-DE"]
+    assert order.take()[:3] == ["typesetter", "read", "prepare de-DE"]  # no PDF yet: started before reading
+    (tiny / "manuscript/01-a.md").write_text(CHAPTER + "\nMore.\n")
+    assert main(["pdf", "--project", str(tiny), "--quiet"]) == 0
+    assert order.take()[:3] == ["read", "typesetter", "prepare de-DE"]  # a stale PDF: started after the cache
 
 
 def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_details(
