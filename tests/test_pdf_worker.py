@@ -71,7 +71,7 @@ def test_the_worker_runs_the_same_paperbuild_as_the_build(tmp_path: Path) -> Non
     code = (
         f"import sys; sys.path.insert(0, {str(copy)!r})\n"
         "from pathlib import Path\n"
-        "from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest, load_hyphenation, typeset\n"
+        "from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest\n"
         f"page = TypesetRequest('<p>x</p>', Path({str(tmp_path)!r}), (), 'pdf/ua-1', 'default')\n"
         "PdfWorker().typeset(page)"
     )
