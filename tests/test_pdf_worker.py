@@ -15,6 +15,7 @@ import pytest
 
 import paperbuild
 from paperbuild.errors import InputError
+from paperbuild.render import pdf_worker
 from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest, load_hyphenation, typeset
 
 
@@ -93,6 +94,21 @@ def test_a_page_that_needs_too_much_memory_ends_in_an_error_not_a_killed_build(t
     # either WeasyPrint raises MemoryError and says so, or the process dies first and the parent says so
     with pytest.raises(InputError, match=r"more than 230 MB of memory"):
         PdfWorker(memory_limit=230 * 1024**2).typeset(request(tmp_path, huge))
+
+
+@pytest.mark.parametrize(("peak_mb", "kind"), [(225, "input"), (40, "crash")])
+def test_an_error_raised_at_the_memory_cap_is_reported_as_out_of_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, peak_mb: int, kind: str
+) -> None:
+    # a C library's failed allocation reaches Python as its caller's error, e.g. cffi's SystemError
+    def fail(request: TypesetRequest) -> None:
+        raise SystemError("error return without exception set")
+
+    monkeypatch.setattr(pdf_worker, "typeset", fail)
+    monkeypatch.setattr(pdf_worker, "_peak_address_space", lambda: peak_mb * 1024**2)
+    answer = pdf_worker._typeset_answer(request(tmp_path, "<p>x</p>"), memory_limit=230 * 1024**2)
+    assert answer[0] == kind
+    assert ("needed more than 230 MB of memory" in answer[1]) == (kind == "input")
 
 
 def test_resources_it_refuses_are_reported(tmp_path: Path) -> None:

@@ -211,10 +211,22 @@ def _typeset_answer(request: TypesetRequest, memory_limit: int) -> tuple[str, An
         return ("ok", (done.pdf, done.text, done.refused))  # plain data: this module runs as __main__ here
     except InputError as exc:
         return ("input", str(exc))
-    except MemoryError:
-        return ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
-    except Exception:  # a WeasyPrint bug: report it as such, not as a traceback on the terminal
-        return ("crash", traceback.format_exc(limit=-3))
+    except Exception as exc:
+        # Out of memory shows as MemoryError, or, when a C library's allocation failed first, as whatever error
+        # that library's caller raises (seen: SystemError from cffi); the peak address space tells them apart.
+        if isinstance(exc, MemoryError) or _peak_address_space() >= memory_limit * 0.9:
+            return ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
+        return ("crash", traceback.format_exc(limit=-3))  # a WeasyPrint bug: said as such, without a traceback
+
+
+def _peak_address_space() -> int:
+    """The most address space this process held, in bytes (what its memory cap limits); 0 where unknown."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    peak = next((line.split()[1] for line in status.splitlines() if line.startswith("VmPeak:")), "0")
+    return int(peak) * 1024
 
 
 def _send_ready() -> None:
