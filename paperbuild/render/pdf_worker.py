@@ -119,6 +119,9 @@ def typeset(request: TypesetRequest) -> Typeset:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from paperbuild.render.page_references import cache_page_references
+
+    cache_page_references()
     logger = logging.getLogger("weasyprint")
     logger.setLevel(logging.WARNING)
     logger.propagate = False
