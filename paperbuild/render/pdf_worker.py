@@ -13,6 +13,7 @@ hyphenation and sends the byte READY, the parent sends the TypesetRequest, the w
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from paperbuild import collect_garbage_less_often
 from paperbuild.errors import InputError, MissingDependencyError
 
 MEMORY_LIMIT_BYTES = 6 * 1024**3
@@ -322,7 +322,10 @@ class PdfWorker:
 
 
 if __name__ == "__main__":
-    collect_garbage_less_often()
+    # No cyclic garbage collection: this process typesets one page and ends, under a memory cap. Its collections
+    # walked WeasyPrint's growing box tree for next to no garbage: 150,000 words, 13 collections, 1.4 s; 2.5 s less
+    # typesetting without them (55.5/59.2 s against 57.5/62.4 s), 14 MB more at the peak (667 against 653 MB).
+    gc.disable()
     _serve(int(sys.argv[1]))
     # The answer is sent; tearing down the interpreter would free WeasyPrint's layout tree object by object, 0.1 s
     # or more the parent would wait for the end of this process's output.
