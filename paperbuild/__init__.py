@@ -10,7 +10,7 @@ generations almost never."""
 
 
 def collect_garbage_less_often() -> None:
-    """For the command, a process paperbuild owns (the PDF worker, one-shot, runs without the collector). The
-    paper's AST lives until the end, yet Python's default thresholds had the collector walk it again and again:
-    0.2 s of a 15,000-word build, for next to no garbage freed."""
+    """For the command, the process paperbuild owns besides the PDF worker (which, used once, runs without the
+    collector). The paper's AST lives until the end, yet Python's default thresholds had the collector walk it
+    again and again: 0.2 s of a 15,000-word build, for next to no garbage freed."""
     gc.set_threshold(*GC_THRESHOLDS)

@@ -33,6 +33,21 @@ def test_installing_it_twice_keeps_one_cache() -> None:
     assert pydyf.PDF.page_references.fget is page_references._cached_page_references
 
 
+def test_a_pydyf_that_changed_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Reworked:  # keeps its references up to date itself: a plain attribute
+        page_references: tuple[bytes, ...] = ()
+
+    class Slotted:  # no per-instance dict to keep the cache in
+        __slots__ = ("pages",)
+        page_references = property(lambda pdf: ())
+
+    for changed in (Reworked, Slotted):
+        before = changed.__dict__["page_references"]
+        monkeypatch.setattr(pydyf, "PDF", changed)
+        assert not page_references.cache_page_references()
+        assert changed.__dict__["page_references"] is before
+
+
 # Four pages, each with a heading the text links to from another page: a link destination and tagged elements on
 # every page, the two readers of the page references. Typeset in a fresh process each time, with pydyf as it comes
 # or with the cache.

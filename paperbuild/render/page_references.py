@@ -26,11 +26,11 @@ def _cached_page_references(pdf: Any) -> tuple[bytes, ...]:
 
 def cache_page_references() -> bool:
     """Install the cached `page_references` on pydyf's PDF class; False (and nothing changed) when this pydyf has
-    no such property, as a version that reworked it would not."""
+    no such property, as a version that reworked it would not, or keeps no per-instance dict to cache in."""
     import pydyf
 
     current = getattr(pydyf.PDF, "page_references", None)
-    if not isinstance(current, property):
+    if not isinstance(current, property) or not pydyf.PDF.__dictoffset__:
         return False
     if current.fget is not _cached_page_references:
         pydyf.PDF.page_references = property(_cached_page_references, doc=current.__doc__)
