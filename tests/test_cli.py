@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from conftest import MINIMAL_BIB, MINIMAL_META, REPO, make_project, normalize, pdf_text
 
-import paperbuild
-from paperbuild import pipeline
+from paperbuild import cli, pipeline
 from paperbuild.cli import main
 from paperbuild.render.pdf_worker import PdfWorker
 
@@ -324,7 +323,7 @@ def test_project_defaults_to_the_folder_holding_build_py(tiny: Path, tmp_path: P
 def test_the_command_collects_garbage_less_often() -> None:
     code = "import gc\nfrom paperbuild import cli\ncli.main = lambda: print(gc.get_threshold()) or 0\ncli.main_entry()"
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert (done.returncode, done.stdout.strip()) == (0, str(paperbuild.GC_THRESHOLDS))
+    assert (done.returncode, done.stdout.strip()) == (0, str(cli.GC_THRESHOLDS))
 
 
 def test_check_does_not_import_weasyprint(tiny: Path) -> None:
