@@ -28,11 +28,6 @@ def test_page_references_are_built_once_and_again_when_a_page_is_added() -> None
     assert pdf.page_references == (*first, f"{pages[3].number} 0 R".encode())
 
 
-def test_installing_it_twice_keeps_one_cache() -> None:
-    assert page_references.cache_page_references() and page_references.cache_page_references()
-    assert pydyf.PDF.page_references.fget is page_references._cached_page_references
-
-
 def test_a_pydyf_that_changed_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     class Reworked:  # keeps its references up to date itself: a plain attribute
         page_references: tuple[bytes, ...] = ()

@@ -32,6 +32,5 @@ def cache_page_references() -> bool:
     current = getattr(pydyf.PDF, "page_references", None)
     if not isinstance(current, property) or not pydyf.PDF.__dictoffset__:
         return False
-    if current.fget is not _cached_page_references:
-        pydyf.PDF.page_references = property(_cached_page_references, doc=current.__doc__)
+    pydyf.PDF.page_references = property(_cached_page_references, doc=current.__doc__)  # again: the same one
     return True
