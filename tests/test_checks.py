@@ -199,6 +199,23 @@ def test_leftover_marker_in_what_the_reader_sees_stops_the_build(tmp_path: Path)
     ]
 
 
+def test_unresolved_keys_are_found_where_a_search_for_each_finds_them() -> None:
+    keys = {"a1", "ba1", "wang2011", "wang2011a", "li", "x"}
+    texts = [
+        "ba1? then a1? and wang2011a? then wang2011? again wang2011?",
+        "?li? at the start; x?? and a question? with no key; li? twice",
+        "wang2011 without a mark, x",
+        "",
+        "?",
+        "a1?" * 3,
+    ]
+    for text in texts:
+        expected = {key: text.find(f"{key}?") for key in keys if f"{key}?" in text}
+        assert checks.first_unresolved_keys(text, keys) == expected, text
+    found = checks.leftover_markers({"paper.html": "no mark here, but ba1? is"}, {"a1", "ba1", "li"})
+    assert [d.message.split("'")[1] for d in found] == ["a1?", "ba1?"]
+
+
 MIXED_FAULTS = [
     "bibliography/refs.bib:8: error[uncited-entry]: 'backus1957' is never cited; cite it, delete it, or list it "
     "under 'nocite' in metadata.yaml",
