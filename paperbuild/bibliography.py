@@ -126,12 +126,14 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
     for source in files:
         starts = list(ENTRY_START.finditer(source.text))
         bounds = [m.start() for m in starts] + [len(source.text)]
+        line = source.text.count("\n", 0, bounds[0]) + 1
         for match, end in zip(starts, bounds[1:], strict=False):
-            chunks.append((source, match.group(1).lower(), match.start(), source.text[match.start() : end]))
+            text = source.text[match.start() : end]
+            chunks.append((source, match.group(1).lower(), line, text))
+            line += text.count("\n")  # counted chunk by chunk: counting from the top for each is quadratic
     macros = "".join(text + "\n" for _, kind, _, text in chunks if kind == "string")
-    for source, kind, start, text in chunks:
+    for source, kind, first_line, text in chunks:
         if kind not in NON_ENTRY_TYPES:
-            first_line = source.text.count("\n", 0, start) + 1
             parsed, problems = _parse_chunk(text, source, first_line, macros)
             diagnostics += problems
             for entry in parsed:
