@@ -15,7 +15,10 @@ import yaml
 
 from paperbuild.errors import InputError
 
-PACKAGED_STYLES = Path(__file__).resolve().parent.parent / "styles"
+INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
+"""Where a wheel puts the styles shipped with paperbuild (pyproject.toml maps the top-level styles/ there)."""
+PACKAGED_STYLES = INSTALLED_STYLES if INSTALLED_STYLES.is_dir() else Path(__file__).resolve().parent.parent / "styles"
+"""The styles shipped with paperbuild: inside the installed package, or the top-level styles/ of a checkout."""
 SETTINGS_FILE = "style.yaml"
 SETTINGS = ("extends", "anonymous", "description")
 
