@@ -12,45 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperbuild.pandoc_ast import Node, span, text, walk
+from paperbuild.words import ENGLISH, Words, words_for
 
 NUMBER_CLASS = "header-section-number"
 EQUATION_LABEL = re.compile(r"^\{#(eq:[^}\s]+)\}$")
-
-
-@dataclass(frozen=True)
-class Words:
-    """How a language names what is numbered."""
-
-    single: dict[str, str]
-    """Kind -> template for one reference, e.g. "Figure {}" (the {} takes the number)."""
-    several: dict[str, str]
-    """Kind -> template for a group, e.g. "Figures {}" (the {} takes "1 and 2" or "1–3")."""
-    caption: dict[str, str]
-    """Kind -> template for a caption label, e.g. "Figure {}."."""
-    last_joiner: str
-    """Between the last two numbers of a group: " and "."""
-    joiner: str = ", "
-    """Between the other numbers of a group."""
-
-
-ENGLISH = Words(
-    single={"sec": "Section {}", "fig": "Figure {}", "tbl": "Table {}", "eq": "Eq. {}"},
-    several={"sec": "Sections {}", "fig": "Figures {}", "tbl": "Tables {}", "eq": "Eqs. {}"},
-    caption={"fig": "Figure {}.", "tbl": "Table {}."},
-    last_joiner=" and ",
-)
-CHINESE = Words(
-    single={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
-    several={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
-    caption={"fig": "图 {}", "tbl": "表 {}"},
-    last_joiner="、",
-    joiner="、",
-)
-
-
-def words_for(lang: str) -> Words:
-    """The words of the document's language (BCP 47 tag); English unless it is Chinese."""
-    return CHINESE if lang.lower().split("-")[0] == "zh" else ENGLISH
 
 
 @dataclass(frozen=True)

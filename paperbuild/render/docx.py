@@ -25,6 +25,7 @@ from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.docx_fields import with_fields
+from paperbuild.words import words_for
 
 REFERENCE_DOC = "reference.docx"
 CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
@@ -130,17 +131,19 @@ def _png_fallbacks_of(parts: dict[str, bytes], part: str) -> None:
         parts[part], parts[rels_name] = SVG_BLIP.sub(blip, xml).encode("utf-8"), rels.encode("utf-8")
 
 
-def _labelled(label: str, blocks: list[Node]) -> list[Node]:
-    """Blocks with `label` set in bold before the first paragraph's text."""
+def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:
+    """Blocks with `label` set in bold before the first paragraph's text (`space` between them: " " or "")."""
     if not blocks or blocks[0]["t"] not in ("Para", "Plain"):
         return [para([{"t": "Strong", "c": text(label)}]), *blocks]
-    first = {"t": "Para", "c": [{"t": "Strong", "c": text(label)}, {"t": "Space"}, *blocks[0]["c"]]}
+    gap: list[Node] = [{"t": "Space"}] if space else []
+    first = {"t": "Para", "c": [{"t": "Strong", "c": text(label)}, *gap, *blocks[0]["c"]]}
     return [first, *blocks[1:]]
 
 
 def front_matter(paper: Paper) -> list[Node]:
-    """Affiliations, abstract and keywords as custom-styled paragraphs."""
+    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled in the paper's language."""
     meta = paper.metadata
+    words = words_for(meta.lang).labels
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
@@ -150,28 +153,32 @@ def front_matter(paper: Paper) -> list[Node]:
             blocks.append(div([para([*mark, *text(aff.text)])], pairs={"custom-style": "Affiliation"}))
     for author in meta.authors:
         if author.corresponding and author.email:
-            line = text(f"Corresponding author: {author.name}, {author.email}")
+            line = text(f"{words['corresponding']}{words['colon']}{words['space']}{author.name}, {author.email}")
             blocks.append(div([para(line)], pairs={"custom-style": "Affiliation"}))
     if paper.abstract:
-        blocks.append(div(_labelled("Abstract:", paper.abstract), pairs={"custom-style": "Abstract"}))
+        label = words["abstract"] + words["colon"]
+        blocks.append(div(_labelled(label, paper.abstract, words["space"]), pairs={"custom-style": "Abstract"}))
     if paper.keywords:
-        inlines: list[Node] = [{"t": "Strong", "c": text("Keywords:")}]
+        inlines: list[Node] = [{"t": "Strong", "c": text(words["keywords"] + words["colon"])}]
+        inlines += text(words["space"])
         for index, keyword in enumerate(paper.keywords):
-            inlines += [*([{"t": "Str", "c": ";"}] if index else []), {"t": "Space"}, *keyword]
+            inlines += [*(text(words["separator"]) if index else []), *keyword]
         blocks.append(div([para(inlines)], pairs={"custom-style": "Keywords"}))
     return blocks
 
 
 def back_matter(paper: Paper) -> list[Node]:
-    """Acknowledgements, funding and the reference list, each under an unnumbered heading."""
+    """Acknowledgements, funding and the reference list, each under an unnumbered heading in the paper's
+    language."""
+    words = words_for(paper.metadata.lang).labels
     blocks: list[Node] = []
-    for title, content in (
-        ("Acknowledgements", paper.acknowledgements),
-        ("Funding", paper.funding),
-        ("References", paper.references),
+    for part, content in (
+        ("acknowledgements", paper.acknowledgements),
+        ("funding", paper.funding),
+        ("references", paper.references),
     ):
         if content:
-            blocks += [header(1, text(title), classes=["unnumbered"]), *content]
+            blocks += [header(1, text(words[part]), classes=["unnumbered"]), *content]
     return blocks
 
 

@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperbuild.crossref import NUMBER_CLASS, Target, Words, words_for
+from paperbuild.crossref import NUMBER_CLASS, Target
 from paperbuild.pandoc_ast import Node, copy_tree, stringify, text
+from paperbuild.words import Words, words_for
 
 SEQUENCE = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
 """Kind -> the identifier of its Word sequence (`SEQ Figure`): the names Word's caption dialog uses."""

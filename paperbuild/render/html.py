@@ -23,6 +23,7 @@ from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.sanitize import clean_html
 from paperbuild.style import style_roots
+from paperbuild.words import words_for
 
 TEMPLATE = "paper.html.j2"
 SCREEN_CSS = "paper.css"
@@ -118,6 +119,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         stylesheets=[path.resolve().as_uri() for path in layers],
         print_stylesheets=[path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         lang=meta.lang,
+        labels=words_for(meta.lang).labels,
         short_title=meta.short_title or meta.title,
         authors=authors,
         affiliations=affiliations,

@@ -1,0 +1,72 @@
+"""The words each supported language uses for what paperbuild writes itself, not the author.
+
+Takes the document's language (a BCP 47 tag, metadata `lang`); gives `Words`: how numbered things are named in
+captions and cross-references ("Figure 1", "图 1"), and the labels of the paper's parts ("Abstract", "摘要") that
+the HTML page, the PDF and the DOCX print. English unless the language is Chinese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Words:
+    """How a language names what is numbered and the parts of a paper."""
+
+    single: dict[str, str]
+    """Kind -> template for one reference, e.g. "Figure {}" (the {} takes the number)."""
+    several: dict[str, str]
+    """Kind -> template for a group, e.g. "Figures {}" (the {} takes "1 and 2" or "1–3")."""
+    caption: dict[str, str]
+    """Kind -> template for a caption label, e.g. "Figure {}."."""
+    last_joiner: str
+    """Between the last two numbers of a group: " and "."""
+    labels: dict[str, str]
+    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, corresponding
+    (the corresponding author's line); and the punctuation around them: colon (ends an inline label), space (after
+    that colon), separator (between keywords)."""
+    joiner: str = ", "
+    """Between the other numbers of a group."""
+
+
+ENGLISH = Words(
+    single={"sec": "Section {}", "fig": "Figure {}", "tbl": "Table {}", "eq": "Eq. {}"},
+    several={"sec": "Sections {}", "fig": "Figures {}", "tbl": "Tables {}", "eq": "Eqs. {}"},
+    caption={"fig": "Figure {}.", "tbl": "Table {}."},
+    last_joiner=" and ",
+    labels={
+        "abstract": "Abstract",
+        "keywords": "Keywords",
+        "acknowledgements": "Acknowledgements",
+        "funding": "Funding",
+        "references": "References",
+        "corresponding": "Corresponding author",
+        "colon": ":",
+        "space": " ",
+        "separator": "; ",
+    },
+)
+CHINESE = Words(
+    single={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
+    several={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
+    caption={"fig": "图 {}", "tbl": "表 {}"},
+    last_joiner="、",
+    labels={
+        "abstract": "摘要",
+        "keywords": "关键词",
+        "acknowledgements": "致谢",
+        "funding": "基金项目",
+        "references": "参考文献",
+        "corresponding": "通讯作者",
+        "colon": "\uff1a",  # full-width colon
+        "space": "",
+        "separator": "\uff1b",  # full-width semicolon
+    },
+    joiner="、",
+)
+
+
+def words_for(lang: str) -> Words:
+    """The words of the document's language (BCP 47 tag); English unless it is Chinese."""
+    return CHINESE if lang.lower().split("-")[0] == "zh" else ENGLISH

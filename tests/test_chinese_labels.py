@@ -1,0 +1,71 @@
+# ruff: noqa: RUF001  (the expected texts are Chinese, with full-width colons and semicolons on purpose)
+"""A paper written in Chinese (`lang: zh-CN`) gets Chinese labels on the parts paperbuild writes itself.
+
+The abstract, keywords, corresponding-author line and back-matter headings are labelled 摘要, 关键词, 通讯作者, 致谢,
+基金项目 and 参考文献, with full-width punctuation, in the HTML page, the PDF and the DOCX alike; nothing of the
+English labels is left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import MINIMAL_BIB, make_project, normalize, parse_html, pdf_text
+
+from paperbuild.cli import main
+from paperbuild.render.html import page_text
+
+pytestmark = pytest.mark.slow  # builds with pandoc and WeasyPrint
+
+META = """\
+title: 辽宁港口的发展
+authors:
+  - name: 王伟
+    email: wang@example.org
+    corresponding: true
+abstract: 本文讨论辽宁港口的发展。
+keywords: [港口, 区域合作]
+acknowledgements: 感谢审稿人。
+funding: 国家社会科学基金资助。
+lang: zh-CN
+"""
+CHAPTER = "# 引言\n\n港口是区域合作的基础 [@knuth1984]。\n"
+ENGLISH_LABELS = ("Abstract", "Keywords", "Corresponding author", "Acknowledgements", "Funding", "References")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_project(
+        tmp_path_factory.mktemp("zh"),
+        {"manuscript/metadata.yaml": META, "manuscript/01-intro.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB},
+    )
+    assert main(["all", "--project", str(root), "--quiet"]) == 0
+    return root / "build"
+
+
+def test_html_labels_are_chinese(build: Path) -> None:
+    page = parse_html(build / "paper.html")
+    headings = ["".join(h.itertext()).strip() for h in page.iter("h2")]
+    assert headings[0] == "摘要" and headings[-3:] == ["致谢", "基金项目", "参考文献"]
+    text = normalize(page_text((build / "paper.html").read_text(encoding="utf-8")))
+    assert "关键词：港口；区域合作" in text and "通讯作者：王伟, wang@example.org" in text
+    assert not [label for label in ENGLISH_LABELS if label in text]
+
+
+def test_pdf_labels_are_chinese(build: Path) -> None:
+    text = normalize(pdf_text(build / "paper.pdf")).replace(" ", "")
+    for expected in ("摘要：本文讨论辽宁港口的发展。", "关键词：港口；区域合作", "致谢", "基金项目", "参考文献"):
+        assert expected in text
+    assert not [label for label in ENGLISH_LABELS if label.replace(" ", "") in text]
+
+
+def test_docx_labels_are_chinese(build: Path) -> None:
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(str(build / "paper.docx")).paragraphs]
+    assert [t for style, t in paragraphs if style == "Abstract"] == ["摘要：本文讨论辽宁港口的发展。"]
+    assert [t for style, t in paragraphs if style == "Keywords"] == ["关键词：港口；区域合作"]
+    assert "通讯作者：王伟, wang@example.org" in [t for style, t in paragraphs if style == "Affiliation"]
+    headings = [t for style, t in paragraphs if style.startswith("Heading")]
+    assert headings[-3:] == ["致谢", "基金项目", "参考文献"]
+    assert not [label for label in ENGLISH_LABELS if any(label in t for _, t in paragraphs)]
