@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize, png
+from hypothesis import given
+from hypothesis import strategies as st
 
 from paperbuild import checks
 from paperbuild.cli import main
@@ -199,21 +201,23 @@ def test_leftover_marker_in_what_the_reader_sees_stops_the_build(tmp_path: Path)
     ]
 
 
-def test_unresolved_keys_are_found_where_a_search_for_each_finds_them() -> None:
-    keys = {"a1", "ba1", "wang2011", "wang2011a", "li", "x"}
-    texts = [
-        "ba1? then a1? and wang2011a? then wang2011? again wang2011?",
-        "?li? at the start; x?? and a question? with no key; li? twice",
-        "wang2011 without a mark, x",
-        "",
-        "?",
-        "a1?" * 3,
-    ]
-    for text in texts:
-        expected = {key: text.find(f"{key}?") for key in keys if f"{key}?" in text}
-        assert checks.first_unresolved_keys(text, keys) == expected, text
-    found = checks.leftover_markers({"paper.html": "no mark here, but ba1? is"}, {"a1", "ba1", "li"})
-    assert [d.message.split("'")[1] for d in found] == ["a1?", "ba1?"]
+@given(
+    text=st.text(alphabet="ab?1 ", max_size=40),
+    keys=st.sets(st.text(alphabet="ab?1", min_size=1, max_size=4), max_size=6),
+)
+def test_unresolved_keys_are_found_where_a_search_for_each_finds_them(text: str, keys: set[str]) -> None:
+    expected = {key: text.find(f"{key}?") for key in keys if f"{key}?" in text}
+    assert checks.first_unresolved_keys(text, keys) == expected
+
+
+def test_unresolved_keys_are_reported_in_key_order_each_with_its_context() -> None:
+    keys = {"zhao2011", "li2009", "wang2011a", "wang2011", "chen2015", "ba1", "a1"}
+    text = "Cited as zhao2011? then chen2015? and wang2011a?, ba1? — li2009? last."
+    found = checks.leftover_markers({"build/paper.html": text}, keys | {"never2000"})
+    shown = ["a1?", "ba1?", "chen2015?", "li2009?", "wang2011a?", "zhao2011?"]  # wang2011 only as part of wang2011a
+    assert [d.message.split("'")[1] for d in found] == shown
+    assert all(d.path == "build/paper.html" and d.code == "leftover-marker" for d in found)
+    assert found[-1].message.endswith('"Cited as zhao2011? then chen2015? and"')
 
 
 MIXED_FAULTS = [
