@@ -59,9 +59,9 @@ CHINESE = Words(
         "funding": "基金项目",
         "references": "参考文献",
         "corresponding": "通讯作者",
-        "colon": "\uff1a",  # full-width colon
+        "colon": "：",
         "space": "",
-        "separator": "\uff1b",  # full-width semicolon
+        "separator": "；",
     },
     joiner="、",
 )

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (the expected texts are Chinese, with full-width colons and semicolons on purpose)
 """A paper written in Chinese (`lang: zh-CN`) gets Chinese labels on the parts paperbuild writes itself.
 
 The abstract, keywords, corresponding-author line and back-matter headings are labelled 摘要, 关键词, 通讯作者, 致谢,

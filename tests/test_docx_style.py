@@ -1,7 +1,7 @@
 """The DOCX house style: the reference document's styles reach the real paper, and LibreOffice opens and converts it.
 
 Reads the session's build of the real paper (conftest's `paper_build`) with python-docx: the styles of
-`styles/default/reference.docx` (made by `styles/make_reference_docx.py`) are in the document, the paragraphs use
+`styles/default/reference.docx` (made by `tools/make_reference_docx.py`) are in the document, the paragraphs use
 them, and the page is A4 with a page number in the footer. Then converts the DOCX to PDF with LibreOffice and reads
 that PDF as a reader would. LibreOffice is required, not optional: CI installs it (apt packages
 `libreoffice-writer-nogui`, which brings `libreoffice-core-nogui`, and `poppler-utils` for pdftotext), and a missing

@@ -181,7 +181,7 @@ def paragraph_style(document: Any, name: str) -> Any:
 
 
 def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_reference_docx", REPO / "styles" / "make_reference_docx.py")
+    spec = importlib.util.spec_from_file_location("make_reference_docx", REPO / "tools" / "make_reference_docx.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -3,10 +3,10 @@
 
 Run it by hand from the repository root whenever the house style of the DOCX changes, then commit the .docx:
 
-    /work/venv/bin/python styles/make_reference_docx.py                     # writes styles/default/reference.docx
-    /work/venv/bin/python styles/make_reference_docx.py OUT.docx            # or anywhere else, to compare
-    /work/venv/bin/python styles/make_reference_docx.py --review            # writes styles/review/reference.docx
-    /work/venv/bin/python styles/make_reference_docx.py --review OUT.docx   # the review variant, anywhere else
+    .venv/bin/python tools/make_reference_docx.py                     # writes styles/default/reference.docx
+    .venv/bin/python tools/make_reference_docx.py OUT.docx            # or anywhere else, to compare
+    .venv/bin/python tools/make_reference_docx.py --review            # writes styles/review/reference.docx
+    .venv/bin/python tools/make_reference_docx.py --review OUT.docx   # the review variant, anywhere else
 
 It needs pypandoc-binary and python-docx (`pip install -e '.[test]'`). It starts from the reference document of the
 pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file reference.docx`, with the pandoc of
@@ -47,7 +47,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
-STYLES_DIR = Path(__file__).resolve().parent
+STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 OUT = STYLES_DIR / "default" / "reference.docx"
 REVIEW_OUT = STYLES_DIR / "review" / "reference.docx"
 
