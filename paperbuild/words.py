@@ -24,8 +24,9 @@ class Words:
     """Between the last two numbers of a group: " and "."""
     labels: dict[str, str]
     """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, corresponding
-    (the corresponding author's line); and the punctuation around them: colon (ends an inline label), space (after
-    that colon), separator (between keywords)."""
+    (the corresponding author's line), anonymous (the byline of a paper under double-blind review); and the
+    punctuation around them: colon (ends an inline label), space (after that colon), separator (between
+    keywords)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -42,6 +43,7 @@ ENGLISH = Words(
         "funding": "Funding",
         "references": "References",
         "corresponding": "Corresponding author",
+        "anonymous": "Anonymous author(s) — manuscript submitted for double-blind review",
         "colon": ":",
         "space": " ",
         "separator": "; ",
@@ -59,6 +61,7 @@ CHINESE = Words(
         "funding": "基金项目",
         "references": "参考文献",
         "corresponding": "通讯作者",
+        "anonymous": "匿名作者——双盲评审稿件",
         "colon": "：",
         "space": "",
         "separator": "；",

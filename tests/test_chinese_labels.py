@@ -68,3 +68,18 @@ def test_docx_labels_are_chinese(build: Path) -> None:
     headings = [t for style, t in paragraphs if style.startswith("Heading")]
     assert headings[-3:] == ["致谢", "基金项目", "参考文献"]
     assert not [label for label in ENGLISH_LABELS if any(label in t for _, t in paragraphs)]
+
+
+def test_review_byline_is_chinese(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path,
+        {"manuscript/metadata.yaml": META, "manuscript/01-intro.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB},
+    )
+    assert main(["html", "--project", str(root), "--style", "review", "--quiet"]) == 0
+    assert main(["docx", "--project", str(root), "--style", "review", "--quiet"]) == 0
+    page = parse_html(root / "build" / "paper.html")
+    byline = "匿名作者——双盲评审稿件"
+    assert ["".join(p.itertext()) for p in page.iter("p") if "authors" in p.get("class", "")] == [byline]
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(str(root / "build" / "paper.docx")).paragraphs]
+    assert [t for style, t in paragraphs if style == "Author"] == [byline]
+    assert not [t for _, t in paragraphs if "王伟" in t]

@@ -140,13 +140,16 @@ def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:
     return [first, *blocks[1:]]
 
 
-def front_matter(paper: Paper) -> list[Node]:
-    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled in the paper's language."""
+def front_matter(paper: Paper, *, anonymous: bool) -> list[Node]:
+    """Affiliations (or, `anonymous`, the byline of a paper under double-blind review), abstract and keywords as
+    custom-styled paragraphs, labelled in the paper's language."""
     meta = paper.metadata
     words = words_for(meta.lang).labels
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
+    if anonymous:
+        blocks.append(div([para(text(words["anonymous"]))], pairs={"custom-style": "Author"}))
     for aff in meta.affiliations:
         if aff.id in marks:
             mark = [{"t": "Superscript", "c": text(str(marks[aff.id]))}] if show_marks else []
@@ -207,7 +210,7 @@ def render_docx(job: RenderJob) -> Output:
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
     body = with_fields(paper.body, paper.targets, paper.metadata.lang)
-    blocks = [*front_matter(paper), *body, *back_matter(paper)]
+    blocks = [*front_matter(paper, anonymous=project.style.anonymous), *body, *back_matter(paper)]
     args = [
         "-t",
         "docx",
