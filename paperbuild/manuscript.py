@@ -24,7 +24,9 @@ from paperbuild.project import Project
 
 # Chapters may not carry YAML metadata blocks of their own: a `---` line in a chapter is a rule, never a way to
 # set pandoc options such as `bibliography:` or `csl:`. The paper's metadata reaches pandoc as a metadata file.
-READER = "markdown-yaml_metadata_block"
+# A line break between two Chinese, Japanese or Korean characters joins them, as it would in print, instead of
+# turning into a space (east_asian_line_breaks); between words of other scripts it stays a space.
+READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
 
 
 @dataclass(frozen=True)

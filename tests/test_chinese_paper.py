@@ -1,8 +1,9 @@
-"""A paper written in Chinese (`lang: zh-CN`) gets Chinese labels on the parts paperbuild writes itself.
+"""A paper written in Chinese (`lang: zh-CN`), built as a Chinese reader expects it.
 
-The abstract, keywords, corresponding-author line and back-matter headings are labelled 摘要, 关键词, 通讯作者, 致谢,
-基金项目 and 参考文献, with full-width punctuation, in the HTML page, the PDF and the DOCX alike; nothing of the
-English labels is left.
+The parts paperbuild writes itself are labelled in Chinese: the abstract, keywords, corresponding-author line and
+back-matter headings read 摘要, 关键词, 通讯作者, 致谢, 基金项目 and 参考文献, with full-width punctuation, in the HTML
+page, the PDF and the DOCX alike, and nothing of the English labels is left. A line break between two Chinese
+characters in a chapter joins them instead of leaving a space.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ acknowledgements: 感谢审稿人。
 funding: 国家社会科学基金资助。
 lang: zh-CN
 """
-CHAPTER = "# 引言\n\n港口是区域合作的基础 [@knuth1984]。\n"
+CHAPTER = "# 引言\n\n港口是区域合作的\n基础 [@knuth1984]。Port\ncities grow.\n"  # line breaks inside the text
 ENGLISH_LABELS = ("Abstract", "Keywords", "Corresponding author", "Acknowledgements", "Funding", "References")
 
 
@@ -51,6 +52,13 @@ def test_html_labels_are_chinese(build: Path) -> None:
     text = normalize(page_text((build / "paper.html").read_text(encoding="utf-8")))
     assert "关键词：港口；区域合作" in text and "通讯作者：王伟, wang@example.org" in text
     assert not [label for label in ENGLISH_LABELS if label in text]
+
+
+def test_a_line_break_between_chinese_characters_leaves_no_space(build: Path) -> None:
+    html = normalize(page_text((build / "paper.html").read_text(encoding="utf-8")))
+    assert "港口是区域合作的基础" in html and "Port cities grow." in html  # a break between English words stays a space
+    paragraphs = [p.text for p in docx.Document(str(build / "paper.docx")).paragraphs]
+    assert any(t.startswith("港口是区域合作的基础") and "Port cities grow." in t for t in paragraphs), paragraphs
 
 
 def test_pdf_labels_are_chinese(build: Path) -> None:
