@@ -161,6 +161,31 @@ def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+@check("glued-marker")
+def glued_marker(ctx: CheckContext) -> list[Diagnostic]:
+    """A citation or cross-reference joined to the word before it (`见@fig:map`, `see@knuth1984`): pandoc needs a
+    space or a bracket before `@`, else the reader sees `@fig:map` as it was typed."""
+    known = set(ctx.bibliography.entries) | ctx.targets
+    out = []
+    for marker in ctx.of_kind("glued"):
+        token = marker.key  # runs on over Chinese text that follows: 见@fig:map图 gives "fig:map图"
+        ends = [n for n in range(len(token), 0, -1) if n == len(token) or not token[n].isascii()]
+        key = next((token[:n] for n in ends if token[:n] in known), None)
+        if key is None:  # an e-mail address (a@knuth1984.org), or an unknown key: no marker was meant
+            continue
+        what = "cross-reference" if key in ctx.targets else "citation"
+        out.append(
+            _at(
+                marker,
+                Severity.ERROR,
+                "glued-marker",
+                f"'@{key}' is joined to the word before it, so pandoc reads it as text, not as a {what}",
+                f"put a space before '@', or write '[@{key}]', which needs none (as Chinese text wants)",
+            )
+        )
+    return out
+
+
 @check("mixed-reference")
 def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
     """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one."""

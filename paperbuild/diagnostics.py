@@ -19,6 +19,7 @@ CODES: dict[str, str] = {
     "uncited-entry": "a bibliography entry is never cited and not listed in nocite",
     "unresolved-claim": "a [@?] or [citation needed] placeholder is left in the text",
     "undefined-label": "a cross-reference (@fig:x) names a label nothing carries",
+    "glued-marker": "a citation or cross-reference is joined to the word before it (见@fig:x), so it stays text",
     "mixed-reference": "one bracket mixes cross-references and citations ([@fig:a; @key])",
     "duplicate-label": "two elements carry the same label",
     "unused-label": "a label nothing refers to (warning)",

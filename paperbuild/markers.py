@@ -18,6 +18,8 @@ CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
 # pandoc's citation key: starts with a letter, digit or _, may contain internal punctuation :.#$%&-+?<>~/
 _KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 CITATION = re.compile(rf"(?<![\w@.])-?@(?:\{{(?P<braced>[^{{}}\s]+)\}}|(?P<key>{_KEY}))")
+# `@` right after a letter or character (an e-mail address, or 见@fig:x in Chinese): pandoc reads no citation there
+GLUED = re.compile(rf"(?<=\w)@(?P<key>{_KEY})")
 LABEL = re.compile(rf"\{{[^}}\n]*#(?P<label>(?:{'|'.join(CROSSREF_PREFIXES)}):{_KEY})[^}}\n]*\}}")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\s]+)\]:", re.MULTILINE)
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
@@ -35,7 +37,8 @@ class Marker:
     """One marker found in a source file."""
 
     kind: str
-    """citation, crossref, label, footnote-ref, footnote-def or placeholder."""
+    """citation, crossref, label, footnote-ref, footnote-def, placeholder, or glued (an `@...` joined to the word
+    before it, which pandoc does not read as a citation; its key runs on over the characters that follow)."""
     key: str
     """The citation key, label, footnote id, or the placeholder text."""
     path: str
@@ -73,6 +76,7 @@ def scan(source: SourceFile) -> list[Marker]:
         is_crossref = key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key
         start = match.start() + (1 if match.group(0).startswith("-") else 0)
         found.append((start, "crossref" if is_crossref else "citation", key))
+    found += [(m.start(), "glued", m.group("key")) for m in GLUED.finditer(text)]
     found += [(m.start(), "label", m.group("label")) for m in LABEL.finditer(text)]
     found += [(m.start(), "footnote-def", m.group("id")) for m in FOOTNOTE_DEF.finditer(text)]
     found += [(m.start(), "footnote-ref", m.group("id")) for m in FOOTNOTE_REF.finditer(text)]

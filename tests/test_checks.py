@@ -34,6 +34,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "uncited-entry",
         "unresolved-claim",
         "undefined-label",
+        "glued-marker",
         "mixed-reference",
         "duplicate-label",
         "unused-label",
@@ -101,6 +102,23 @@ def test_citation_differing_only_in_case_names_the_right_key(tmp_path: Path) -> 
 def test_email_addresses_and_code_are_not_citations(tmp_path: Path) -> None:
     chapter = "# Intro\n\nMail a@knuth1984.org, run `@nothere`, cite [@knuth1984].\n\n```\n@alsonot\n```\n"
     assert lines(project(tmp_path, chapter)) == []
+
+
+def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> None:
+    chapter = (
+        "# 引言 {#sec:intro}\n\n见@sec:intro，作者@knuth1984认为。\n\n"
+        "As see@knuth1984 shows; mail a@knuth1984.org or a@unknown2000.\n\n"
+        "见[@sec:intro]，作者[@knuth1984]认为。\n"
+    )
+    hint = "put a space before '@', or write '[@{}]', which needs none (as Chinese text wants)"
+    assert lines(project(tmp_path, chapter)) == [
+        "manuscript/01-intro.md:3:2: error[glued-marker]: '@sec:intro' is joined to the word before it, so pandoc "
+        "reads it as text, not as a cross-reference; " + hint.format("sec:intro"),
+        "manuscript/01-intro.md:3:15: error[glued-marker]: '@knuth1984' is joined to the word before it, so pandoc "
+        "reads it as text, not as a citation; " + hint.format("knuth1984"),
+        "manuscript/01-intro.md:5:7: error[glued-marker]: '@knuth1984' is joined to the word before it, so pandoc "
+        "reads it as text, not as a citation; " + hint.format("knuth1984"),
+    ]
 
 
 def test_uncited_entry_at_its_bib_line_unless_in_nocite(tmp_path: Path) -> None:
