@@ -20,6 +20,10 @@ INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
 PACKAGED_STYLES = INSTALLED_STYLES if INSTALLED_STYLES.is_dir() else Path(__file__).resolve().parent.parent / "styles"
 """The styles shipped with paperbuild: inside the installed package, or the top-level styles/ of a checkout."""
 SETTINGS_FILE = "style.yaml"
+STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+"""A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
+STYLE_FILES = (SETTINGS_FILE, "paper.html.j2", "paper.css", "print.css", "reference.docx")
+"""The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 SETTINGS = ("extends", "anonymous", "description")
 
 
@@ -66,13 +70,20 @@ def style_roots(root: Path) -> tuple[Path, ...]:
 
 
 def _folder(root: Path, name: str) -> Path:
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+    if not STYLE_NAME.fullmatch(name):
         raise InputError(f"style name '{name}' must be a plain folder name under styles/")
     for base in style_roots(root):
         if (base / name).is_dir():
             return base / name
-    known = sorted({p.name for base in style_roots(root) for p in base.iterdir() if p.is_dir()})
-    raise InputError(f"style '{name}' not found in styles/ (known: {', '.join(known) or 'none'})")
+    known = sorted({p.name for base in style_roots(root) for p in base.iterdir() if _is_style(p)})
+    raise InputError(
+        f"style '{name}' not found in the project's styles/ or among paperbuild's (known: {', '.join(known) or 'none'})"
+    )
+
+
+def _is_style(folder: Path) -> bool:
+    """Whether `folder` looks like a style: a plain name, and at least one of the files a style is made of."""
+    return bool(STYLE_NAME.fullmatch(folder.name)) and any((folder / f).is_file() for f in STYLE_FILES)
 
 
 def _settings(folder: Path) -> dict[str, object]:

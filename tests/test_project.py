@@ -180,17 +180,24 @@ def test_no_chapters_is_an_input_error(tmp_path: Path, files: dict[str, str]) ->
 
 
 def test_unknown_style_on_the_command_line_is_a_usage_error_listing_the_known_styles(tmp_path: Path) -> None:
-    make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/journal/paper.css": ""})
+    not_styles = {"styles/notes/todo.md": "", "styles/__pycache__/x.pyc": "", "styles/.cache/paper.css": ""}
+    make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/journal/paper.css": "", **not_styles})
     with pytest.raises(UsageError) as info:
         load_project(tmp_path, style="fancy")
-    assert str(info.value) == "--style: style 'fancy' not found in styles/ (known: default, journal, review)"
+    assert str(info.value) == (
+        "--style: style 'fancy' not found in the project's styles/ or among paperbuild's "
+        "(known: default, journal, review)"
+    )
+    with pytest.raises(UsageError, match="must be a plain folder name"):
+        load_project(tmp_path, style="__pycache__")
 
 
 def test_unknown_style_in_metadata_is_a_diagnostic_at_its_line(tmp_path: Path) -> None:
     make_project(tmp_path, {"manuscript/metadata.yaml": "title: T\nstyle: fancy\n", "manuscript/01-a.md": "# A\n"})
     project, diagnostics = load_project(tmp_path)
     assert formatted(diagnostics) == [
-        "manuscript/metadata.yaml:2: error[metadata]: style 'fancy' not found in styles/ (known: default, review)"
+        "manuscript/metadata.yaml:2: error[metadata]: style 'fancy' not found in the project's styles/ or among "
+        "paperbuild's (known: default, review)"
     ]
     assert project.style.name == "default"  # the other checks still run
 
