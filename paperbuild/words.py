@@ -23,10 +23,10 @@ class Words:
     last_joiner: str
     """Between the last two numbers of a group: " and "."""
     labels: dict[str, str]
-    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, corresponding
-    (the corresponding author's line), anonymous (the byline of a paper under double-blind review); and the
-    punctuation around them: colon (ends an inline label), space (after that colon), separator (between
-    keywords)."""
+    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, corresponding (the
+    corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
+    screen reader says for a reference's link back to the text); and the punctuation around them: colon (ends an
+    inline label), space (after that colon), separator (between keywords)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -44,6 +44,7 @@ ENGLISH = Words(
         "references": "References",
         "corresponding": "Corresponding author",
         "anonymous": "Anonymous author(s) — manuscript submitted for double-blind review",
+        "backlink": "back to the text",
         "colon": ":",
         "space": " ",
         "separator": "; ",
@@ -62,6 +63,7 @@ CHINESE = Words(
         "references": "参考文献",
         "corresponding": "通讯作者",
         "anonymous": "匿名作者——双盲评审稿件",
+        "backlink": "返回正文",
         "colon": "：",
         "space": "",
         "separator": "；",

@@ -52,6 +52,7 @@ def test_html_labels_are_chinese(build: Path) -> None:
     text = normalize(page_text((build / "paper.html").read_text(encoding="utf-8")))
     assert "关键词：港口；区域合作" in text and "通讯作者：王伟, wang@example.org" in text
     assert not [label for label in ENGLISH_LABELS if label in text]
+    assert [a.get("aria-label") for a in page.iter("a") if "backlink" in a.get("class", "")] == ["返回正文"]
 
 
 def test_a_line_break_between_chinese_characters_leaves_no_space(build: Path) -> None:

@@ -42,9 +42,10 @@ class AuthorView:
     corresponding: bool
 
 
-def link_back(body: list[Node], references: list[Node]) -> tuple[list[Node], list[Node]]:
+def link_back(body: list[Node], references: list[Node], label: str) -> tuple[list[Node], list[Node]]:
     """Copies of the body and the reference list in which each citation carries an id and each reference entry
-    ends with a link back to where it is first cited (citeproc already links citations to their entries)."""
+    ends with a link back to where it is first cited, named `label` for screen readers (citeproc already links
+    citations to their entries)."""
     body, references = copy_tree(body), copy_tree(references)
     first_cited: dict[str, str] = {}
     for number, cite in enumerate([n for n in walk(body) if n["t"] == "Cite"], start=1):
@@ -57,8 +58,8 @@ def link_back(body: list[Node], references: list[Node]) -> tuple[list[Node], lis
         back = first_cited.get(entry["c"][0][0].removeprefix("ref-"))
         last = [n for n in walk(entry["c"][1]) if n["t"] in ("Para", "Plain")][-1:]
         if back and last:
-            label = [["", ["backlink"], [["aria-label", "back to the text"]]], text("↩"), [f"#{back}", ""]]
-            last[0]["c"] += [{"t": "Space"}, {"t": "Link", "c": label}]
+            link = [["", ["backlink"], [["aria-label", label]]], text("↩"), [f"#{back}", ""]]
+            last[0]["c"] += [{"t": "Space"}, {"t": "Link", "c": link}]
     return body, references
 
 
@@ -66,7 +67,7 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
     """Every AST piece of the paper as HTML, by name, from one pandoc run; formulas as MathML, or for the PDF
     (WeasyPrint has no MathML layout) as SVG images."""
     token = secrets.token_hex(16)
-    body, references = link_back(paper.body, paper.references)
+    body, references = link_back(paper.body, paper.references, words_for(paper.metadata.lang).labels["backlink"])
     pieces: dict[str, list[Node]] = {
         "title": [plain(paper.title)],
         "subtitle": [plain(paper.subtitle)],
