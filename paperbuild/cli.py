@@ -11,6 +11,7 @@ import contextlib
 import gc
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -192,7 +193,8 @@ def _init(folder: Path, args: argparse.Namespace) -> int:
     if not args.quiet:
         for rel in written:
             print(f"created {folder / rel}", file=sys.stderr)
-        print(f"next: cd {folder} && git init && python build.py", file=sys.stderr)
+        python = shlex.quote(sys.executable)  # the Python paperbuild is installed in, not whichever `python` is first
+        print(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py", file=sys.stderr)
     return 0
 
 

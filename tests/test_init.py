@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,9 @@ def test_init_writes_a_project_that_checks_clean_and_builds(tmp_path: Path, caps
     err = capsys.readouterr().err
     assert files(root) == sorted(CREATED)
     assert [f"created {root / rel}" for rel in CREATED] == err.splitlines()[: len(CREATED)]
+    next_step = err.splitlines()[-1].removeprefix("next: ").split(" && ")[-1]  # the build command it suggests
+    proc = subprocess.run([*shlex.split(next_step), "check"], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, (next_step, proc.stderr)
 
     assert main(["check", "--project", str(root), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"diagnostics": []}
