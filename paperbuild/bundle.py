@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import string
 import sys
@@ -27,6 +26,7 @@ from typing import Any
 import yaml
 
 from paperbuild import __version__, gitrev, manuscript, pandoc
+from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
 from paperbuild.pandoc_ast import Node, stringify, walk
@@ -175,14 +175,8 @@ def anonymised_metadata(text: str) -> str:
 
 
 def created() -> int:
-    """The bundle's time: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value:
-        try:
-            return max(int(value), ZIP_EPOCH)
-        except ValueError as exc:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}") from exc
-    return max(int(time.time()), ZIP_EPOCH)
+    """The bundle's time (see build_time), no earlier than a zip entry can carry."""
+    return max(build_time(), ZIP_EPOCH)
 
 
 def tool_versions() -> list[str]:

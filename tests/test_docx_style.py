@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -309,3 +310,18 @@ def test_the_date_is_printed_in_the_docx(tmp_path: Path) -> None:
     assert main(["docx", "--project", str(root), "--quiet"]) == 0
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
     assert ("Date", "2024-05-01") in paragraphs
+
+
+def test_docx_dates_are_the_build_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc's sandbox dates a DOCX 1970-01-01 whatever SOURCE_DATE_EPOCH says; Word shows these dates."""
+    root = make_project(tmp_path, {"manuscript/01-a.md": "# A\n\nText.\n"})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    properties = docx.Document(str(root / "build" / "paper.docx")).core_properties
+    epoch = datetime.fromtimestamp(1700000000, UTC)
+    assert properties.created == properties.modified == epoch
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    properties = docx.Document(str(root / "build" / "paper.docx")).core_properties
+    assert before <= properties.created == properties.modified <= datetime.now(UTC)

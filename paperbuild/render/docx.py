@@ -15,10 +15,12 @@ import io
 import re
 import shutil
 import subprocess
+import time
 import zipfile
 from typing import Any
 
 from paperbuild import pandoc
+from paperbuild.build_time import build_time
 from paperbuild.document import Paper
 from paperbuild.errors import InputError, MissingDependencyError
 from paperbuild.metadata import Author
@@ -29,6 +31,7 @@ from paperbuild.words import words_for
 
 REFERENCE_DOC = "reference.docx"
 CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
+CORE_DATE = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)([^<]*)(</dcterms:(?:created|modified)>)")
 RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
 SVG_BLIP = re.compile(r'<a:blip>(<a:extLst>(?:(?!</a:blip>).)*?<asvg:svgBlip\b[^>]*?\br:embed="([^"]+)")', re.DOTALL)
 """A picture pandoc wrote as SVG without a fallback (`<a:blip>` with no r:embed of its own); group 2: the SVG's id."""
@@ -46,11 +49,14 @@ def _byline(paper: Paper, author: Author) -> list[Node]:
     return [*text(author.name), *superscript]
 
 
-def _set_core_creator(parts: dict[str, bytes], creator: str) -> None:
+def _set_core_properties(parts: dict[str, bytes], creator: str, moment: int) -> None:
     """Set, in place, docProps/core.xml's creator to the plain author names (pandoc writes the bylines with their
-    affiliation marks run in: "Maren Holt1")."""
+    affiliation marks run in: "Maren Holt1"), and its created and modified dates to `moment` (pandoc's sandbox
+    writes 1970-01-01 and ignores SOURCE_DATE_EPOCH)."""
     core = parts["docProps/core.xml"].decode("utf-8")
     core = CREATOR.sub(lambda m: m.group(1) + html.escape(creator) + m.group(3), core)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+    core = CORE_DATE.sub(lambda m: m.group(1) + stamp + m.group(3), core)
     parts["docProps/core.xml"] = core.encode("utf-8")
 
 
@@ -60,7 +66,7 @@ def _edited(data: bytes, creator: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
-    _set_core_creator(parts, creator)
+    _set_core_properties(parts, creator, build_time())
     _add_png_fallbacks(parts)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
