@@ -48,6 +48,8 @@ class Bibliography:
 
     entries: dict[str, BibEntry]
     """Entries by key as written, in file order; keys compare case-insensitively (see `find`)."""
+    unreadable: frozenset[str] = frozenset()
+    """Keys (case-folded) of entries that do not parse: their bib-syntax error says all there is to say."""
 
     def find(self, key: str) -> BibEntry | None:
         """The entry whose key equals `key` ignoring case, or None."""
@@ -57,6 +59,8 @@ class Bibliography:
 
 
 FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
+ENTRY_KEY = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,")
+"""The key of an entry, read from its first line even when the rest does not parse."""
 
 
 def _unclosed_field(chunk: str) -> tuple[int, str] | None:
@@ -122,6 +126,7 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
     entries: dict[str, BibEntry] = {}
     folded: dict[str, BibEntry] = {}
     diagnostics: list[Diagnostic] = []
+    unreadable: set[str] = set()
     chunks = []
     for source in files:
         starts = list(ENTRY_START.finditer(source.text))
@@ -136,6 +141,8 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
         if kind not in NON_ENTRY_TYPES:
             parsed, problems = _parse_chunk(text, source, first_line, macros)
             diagnostics += problems
+            if problems and (key := ENTRY_KEY.match(text)):
+                unreadable.add(key.group(1).casefold())
             for entry in parsed:
                 previous = folded.get(entry.key.casefold())
                 if previous is not None:
@@ -153,7 +160,7 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
                     continue
                 folded[entry.key.casefold()] = entry
                 entries[entry.key] = entry
-    return Bibliography(entries), diagnostics
+    return Bibliography(entries, frozenset(unreadable)), diagnostics
 
 
 # Fields an entry type needs to be printed by any citation style; `a|b` means either will do.

@@ -84,6 +84,8 @@ def undefined_citation(ctx: CheckContext) -> list[Diagnostic]:
     out = []
     for marker in ctx.of_kind("citation"):
         entry = ctx.bibliography.find(marker.key)
+        if entry is None and marker.key.casefold() in ctx.bibliography.unreadable:
+            continue  # defined, in an entry that does not parse: its bib-syntax error is the one to fix
         if entry is None:
             out.append(
                 _at(

@@ -172,11 +172,12 @@ def test_bib_syntax_unclosed_brace_and_missing_comma_each_at_their_line(tmp_path
         BOOK + "\n@article{a,\n  author = {A, B},\n  title = {Open\n  journal = {J},\n  year = {2000},\n}\n"
         "\n@article{b,\n  author = {A, B}\n  title = {T},\n}\n"
     )
-    root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", bib)
-    assert lines(root) == [
+    root = project(tmp_path, "# Intro\n\n[@knuth1984; @a; @b; @nothere]\n", bib)
+    assert lines(root) == [  # citing the broken entries adds nothing: their bib-syntax errors say it
         "bibliography/refs.bib:10: error[bib-syntax]: 'title' has an unclosed '{'; add the missing '}'",
         "bibliography/refs.bib:17: error[bib-syntax]: '}' expected; is a comma missing at the end of the previous "
         "field?",
+        "manuscript/01-intro.md:3:22: error[undefined-citation]: 'nothere' is not in bibliography/refs.bib",
     ]
 
 
