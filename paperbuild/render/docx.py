@@ -141,21 +141,17 @@ def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:
     """Blocks with `label` set in bold before the first paragraph's text (`space` between them: " " or "")."""
     if not blocks or blocks[0]["t"] not in ("Para", "Plain"):
         return [para([{"t": "Strong", "c": text(label)}]), *blocks]
-    gap: list[Node] = [{"t": "Space"}] if space else []
-    first = {"t": "Para", "c": [{"t": "Strong", "c": text(label)}, *gap, *blocks[0]["c"]]}
+    first = {"t": "Para", "c": [{"t": "Strong", "c": text(label)}, *text(space), *blocks[0]["c"]]}
     return [first, *blocks[1:]]
 
 
-def front_matter(paper: Paper, *, anonymous: bool) -> list[Node]:
-    """Affiliations (or, `anonymous`, the byline of a paper under double-blind review), abstract and keywords as
-    custom-styled paragraphs, labelled in the paper's language."""
+def front_matter(paper: Paper) -> list[Node]:
+    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled in the paper's language."""
     meta = paper.metadata
     words = words_for(meta.lang).labels
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
-    if anonymous:
-        blocks.append(div([para(text(words["anonymous"]))], pairs={"custom-style": "Author"}))
     for aff in meta.affiliations:
         if aff.id in marks:
             mark = [{"t": "Superscript", "c": text(str(marks[aff.id]))}] if show_marks else []
@@ -202,12 +198,12 @@ def docx_text(data: bytes) -> str:
 def render_docx(job: RenderJob) -> Output:
     """The DOCX output file."""
     paper, project = job.paper, job.project
+    bylines = [_byline(paper, a) for a in paper.metadata.authors]
+    if project.style.anonymous:  # the authors are gone (document.assemble); the review byline takes their place
+        bylines = [text(words_for(paper.metadata.lang).labels["anonymous"])]
     meta: dict[str, Any] = {
         "title": {"t": "MetaInlines", "c": paper.title},
-        "author": {
-            "t": "MetaList",
-            "c": [{"t": "MetaInlines", "c": _byline(paper, a)} for a in paper.metadata.authors],
-        },
+        "author": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": byline} for byline in bylines]},
         "keywords": {"t": "MetaList", "c": [{"t": "MetaInlines", "c": k} for k in paper.keywords]},
         "lang": {"t": "MetaString", "c": paper.metadata.lang},
     }
@@ -216,7 +212,7 @@ def render_docx(job: RenderJob) -> Output:
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
     body = with_fields(paper.body, paper.targets, paper.metadata.lang)
-    blocks = [*front_matter(paper, anonymous=project.style.anonymous), *body, *back_matter(paper)]
+    blocks = [*front_matter(paper), *body, *back_matter(paper)]
     args = [
         "-t",
         "docx",
