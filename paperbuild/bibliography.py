@@ -18,7 +18,8 @@ from pybtex.scanner import PybtexSyntaxError
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.project import SourceFile
 
-ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
+ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(?P<kind>[A-Za-z]+)[ \t]*[{(](?:\s*(?P<key>[^,\s{}()]+)\s*,)?", re.MULTILINE)
+"""An entry's first line: its type and, when followed by a comma, its key (read even when the rest does not parse)."""
 NON_ENTRY_TYPES = {"comment", "preamble", "string"}
 
 
@@ -59,8 +60,6 @@ class Bibliography:
 
 
 FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=")
-ENTRY_KEY = re.compile(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,")
-"""The key of an entry, read from its first line even when the rest does not parse."""
 
 
 def _unclosed_field(chunk: str) -> tuple[int, str] | None:
@@ -134,15 +133,15 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
         line = source.text.count("\n", 0, bounds[0]) + 1
         for match, end in zip(starts, bounds[1:], strict=False):
             text = source.text[match.start() : end]
-            chunks.append((source, match.group(1).lower(), line, text))
+            chunks.append((source, match["kind"].lower(), match["key"], line, text))
             line += text.count("\n")  # counted chunk by chunk: counting from the top for each is quadratic
-    macros = "".join(text + "\n" for _, kind, _, text in chunks if kind == "string")
-    for source, kind, first_line, text in chunks:
+    macros = "".join(text + "\n" for _, kind, _, _, text in chunks if kind == "string")
+    for source, kind, key, first_line, text in chunks:
         if kind not in NON_ENTRY_TYPES:
             parsed, problems = _parse_chunk(text, source, first_line, macros)
             diagnostics += problems
-            if problems and (key := ENTRY_KEY.match(text)):
-                unreadable.add(key.group(1).casefold())
+            if problems and key:
+                unreadable.add(key.casefold())
             for entry in parsed:
                 previous = folded.get(entry.key.casefold())
                 if previous is not None:
