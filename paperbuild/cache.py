@@ -18,14 +18,15 @@ from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.output import CACHE_FILE
 from paperbuild.project import PROFILE_FILE, Project, relative
+from paperbuild.style import PRINT_CSS, REFERENCE_DOC
 
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its
 # template and the screen stylesheet; the PDF is that page plus print.css and the fonts it loads.
 STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
-    "docx": lambda rel: rel == "reference.docx",
-    "html": lambda rel: rel != "reference.docx" and rel != "print.css" and not rel.startswith("fonts/"),
-    "pdf": lambda rel: rel != "reference.docx",
+    "docx": lambda rel: rel == REFERENCE_DOC,
+    "html": lambda rel: rel not in (REFERENCE_DOC, PRINT_CSS) and not rel.startswith("fonts/"),
+    "pdf": lambda rel: rel != REFERENCE_DOC,
 }
 TOOLS_OF = {
     "docx": ("pypandoc-binary",),

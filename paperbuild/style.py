@@ -20,10 +20,18 @@ INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
 PACKAGED_STYLES = INSTALLED_STYLES if INSTALLED_STYLES.is_dir() else Path(__file__).resolve().parent.parent / "styles"
 """The styles shipped with paperbuild: inside the installed package, or the top-level styles/ of a checkout."""
 SETTINGS_FILE = "style.yaml"
+TEMPLATE = "paper.html.j2"
+"""The HTML page's jinja2 template."""
+SCREEN_CSS = "paper.css"
+"""The page's stylesheet, on screen and in print."""
+PRINT_CSS = "print.css"
+"""What the PDF adds: the page box, running heads, fonts."""
+REFERENCE_DOC = "reference.docx"
+"""The DOCX's styles (pandoc's --reference-doc)."""
+STYLE_FILES = (SETTINGS_FILE, TEMPLATE, SCREEN_CSS, PRINT_CSS, REFERENCE_DOC)
+"""The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 """A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
-STYLE_FILES = (SETTINGS_FILE, "paper.html.j2", "paper.css", "print.css", "reference.docx")
-"""The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 SETTINGS = ("extends", "anonymous", "description")
 
 

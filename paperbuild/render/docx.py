@@ -27,9 +27,9 @@ from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.docx_fields import with_fields
+from paperbuild.style import REFERENCE_DOC
 from paperbuild.words import words_for
 
-REFERENCE_DOC = "reference.docx"
 CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
 CORE_DATE = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)([^<]*)(</dcterms:(?:created|modified)>)")
 RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")

@@ -22,12 +22,9 @@ from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, 
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.sanitize import clean_html
-from paperbuild.style import style_roots
+from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE, style_roots
 from paperbuild.words import words_for
 
-TEMPLATE = "paper.html.j2"
-SCREEN_CSS = "paper.css"
-PRINT_CSS = "print.css"
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox", "--mathml"]
 
 
