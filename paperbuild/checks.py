@@ -167,12 +167,11 @@ def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
 def glued_marker(ctx: CheckContext) -> list[Diagnostic]:
     """A citation or cross-reference joined to the word before it (`见@fig:map`, `see@knuth1984`): pandoc needs a
     space or a bracket before `@`, else the reader sees `@fig:map` as it was typed."""
-    known = set(ctx.bibliography.entries) | ctx.targets
     out = []
     for marker in ctx.of_kind("glued"):
         token = marker.key  # runs on over Chinese text that follows: 见@fig:map图 gives "fig:map图"
-        ends = [n for n in range(len(token), 0, -1) if n == len(token) or not token[n].isascii()]
-        key = next((token[:n] for n in ends if token[:n] in known), None)
+        ends = (n for n in range(len(token), 0, -1) if n == len(token) or not token[n].isascii())
+        key = next((token[:n] for n in ends if token[:n] in ctx.targets or ctx.bibliography.find(token[:n])), None)
         if key is None:  # an e-mail address (a@knuth1984.org), or an unknown key: no marker was meant
             continue
         what = "cross-reference" if key in ctx.targets else "citation"

@@ -108,7 +108,7 @@ def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> No
     chapter = (
         "# 引言 {#sec:intro}\n\n见@sec:intro，作者@knuth1984认为。\n\n"
         "As see@knuth1984 shows; mail a@knuth1984.org or a@unknown2000.\n\n"
-        "见[@sec:intro]，作者[@knuth1984]认为。\n"
+        "见[@sec:intro]，作者[@knuth1984]认为。\n\n作者@Knuth1984认为。\n"
     )
     hint = "put a space before '@', or write '[@{}]', which needs none (as Chinese text wants)"
     assert lines(project(tmp_path, chapter)) == [
@@ -118,6 +118,8 @@ def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> No
         "reads it as text, not as a citation; " + hint.format("knuth1984"),
         "manuscript/01-intro.md:5:7: error[glued-marker]: '@knuth1984' is joined to the word before it, so pandoc "
         "reads it as text, not as a citation; " + hint.format("knuth1984"),
+        "manuscript/01-intro.md:9:3: error[glued-marker]: '@Knuth1984' is joined to the word before it, so pandoc "
+        "reads it as text, not as a citation; " + hint.format("Knuth1984"),  # keys compare ignoring case
     ]
 
 
