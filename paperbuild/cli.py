@@ -199,7 +199,7 @@ def _init(folder: Path, args: argparse.Namespace) -> int:
 
 
 def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
-    from paperbuild.stats import run_stats
+    from paperbuild.stats_command import run_stats
 
     result, stats = run_stats(root, options)
     if args.output_format == "json":

@@ -3,23 +3,19 @@
 Takes a parsed manuscript AST (and, for the pages, the PDF's bytes); gives `Stats`. The body's words are those of its
 prose (paragraphs, lists, block quotes, footnotes, cross-references such as "Table 1"); headings, captions, tables,
 figures, equations, code, raw HTML, citations and the reference list are not counted. A word is a run of characters
-between spaces holding a letter or a digit; each Chinese or Japanese character is a word of its own. `run_stats`
-wires the stages for the `stats` command; nothing here prints.
+between spaces holding a letter or a digit; each Chinese or Japanese character is a word of its own. Nothing here
+runs a build (the `stats` command does: stats_command.py) and nothing prints.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from paperbuild.crossref import NUMBER_CLASS, number_and_resolve
 from paperbuild.pandoc_ast import Node, copy_tree, meta_blocks, split_reference_list, stringify, walk
-
-if TYPE_CHECKING:
-    from paperbuild.pipeline import BuildResult, Options
 
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{CJK}]|[^\s{CJK}]+")
@@ -207,32 +203,3 @@ def pdf_pages(data: bytes) -> int | None:
         if number
     ]
     return max(counts) if counts else None
-
-
-def run_stats(root: Path, options: Options) -> tuple[BuildResult, Stats]:
-    """`stats`: the checks, the counts, and the PDF (built if stale, as `pdf` would) for its pages. The words
-    are counted even when the checks find errors; the pages only when the PDF can be built."""
-    from paperbuild.output import OUTPUT_NAMES
-    from paperbuild.pipeline import BuildResult, gather, read, run_build
-
-    built = run_build(root, ("pdf",), options)  # parses and checks, unless the PDF is up to date
-    if built.context is not None:
-        result, context = built, built.context
-    else:  # the PDF was up to date, so nothing was parsed: parse once for the counts
-        result = BuildResult()
-        context = gather(read(root, options, result), result)
-        result.up_to_date = built.up_to_date
-    project = context.project
-    stats = count(context.manuscript.ast, project.metadata.lang, len(project.metadata.keywords))
-    pdf = project.out_dir / OUTPUT_NAMES["pdf"]
-    if built.ok and pdf.is_file():
-        stats = replace(stats, pages=pdf_pages(pdf.read_bytes()))
-    return result, stats
-    built = run_build(root, ("pdf",), options)
-    result.diagnostics += [d for d in built.diagnostics if d not in result.diagnostics]
-    result.timings += built.timings
-    result.written.update(built.written)
-    pdf = project.out_dir / OUTPUT_NAMES["pdf"]
-    if built.ok and pdf.is_file():
-        stats = replace(stats, pages=pdf_pages(pdf.read_bytes()))
-    return result, stats
