@@ -2,7 +2,8 @@
 
 Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body
 (images embedded as data: URIs), back matter (acknowledgements, funding) and the reference list, each as Pandoc AST
-pieces.
+pieces. A heading of the author's own that titles the reference list ("# References" as the last heading, or
+just before a `{#refs}` div) is left out: every renderer prints the list under its own heading, once.
 """
 
 from __future__ import annotations
@@ -13,9 +14,33 @@ from typing import Any
 from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
-from paperbuild.pandoc_ast import Node, meta_blocks, meta_inlines, split_reference_list
+from paperbuild.pandoc_ast import Node, is_reference_list, meta_blocks, meta_inlines, split_reference_list, stringify
 from paperbuild.project import Project
 from paperbuild.resources import embed_images
+
+REFERENCE_HEADINGS = frozenset(
+    {
+        "references",
+        "reference list",
+        "bibliography",
+        "literature cited",
+        "works cited",
+        "cited literature",
+        "références",
+        "bibliographie",
+        "literatur",
+        "literaturverzeichnis",
+        "referencias",
+        "bibliografía",
+        "bibliografia",
+        "referências",
+        "riferimenti bibliografici",
+        "参考文献",
+        "参考资料",
+        "文献",
+    }
+)
+"""What authors title their reference list with (casefolded), in the languages papers are commonly written in."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +75,27 @@ class Paper:
         return {"pandoc-api-version": self.api_version, "meta": meta or {}, "blocks": blocks}
 
 
+def _titles_references(block: Node) -> bool:
+    return block["t"] == "Header" and stringify(block["c"][2]).strip(" .:：").casefold() in REFERENCE_HEADINGS
+
+
+def without_references_heading(blocks: list[Node]) -> list[Node]:
+    """`blocks` less the author's own heading of the reference list: the heading just before citeproc's list (which
+    citeproc puts where a `{#refs}` div stands, else at the end), or a last heading with nothing under it."""
+    at = next((i for i, block in enumerate(blocks) if is_reference_list(block)), len(blocks))
+    if at > 0 and _titles_references(blocks[at - 1]) and (at < len(blocks) or blocks[-1]["t"] == "Header"):
+        return blocks[: at - 1] + blocks[at:]
+    return blocks
+
+
 def assemble(manuscript: Manuscript, project: Project) -> Paper:
     """Cut the AST into the paper's parts, embed its images, and number the body's sections."""
     meta = manuscript.ast["meta"]
     metadata = project.metadata
     if project.style.anonymous:  # double-blind review: nothing that names the authors
         metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
-    body, references = split_reference_list(embed_images(manuscript.ast["blocks"], project))
+    blocks = without_references_heading(manuscript.ast["blocks"])
+    body, references = split_reference_list(embed_images(blocks, project))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(
