@@ -2,7 +2,9 @@
 
 Takes the body blocks (Pandoc JSON); gives the blocks with numbers in headings (`5.1.`), captions (`Figure 1.`,
 `Table 1.`) and equations (`(1)`), each `@fig:x`-style citation replaced by a link reading "Figure 1", and the
-map from label to target. Numbers are computed here once, so every output prints the same ones.
+map from label to target. Numbers are computed here once, so every output prints the same ones. Sections are
+numbered from the paper's top heading level (a paper whose top headings are `##`, as Manubot's are, numbers 1, 2, …);
+a figure or table with neither caption nor label is not numbered; `[-@fig:x]` prints the number alone.
 """
 
 from __future__ import annotations
@@ -28,9 +30,18 @@ class Target:
     """Its number as printed: "5.1", "2", "(3)" for equations."""
 
 
+def top_level(blocks: list[Node]) -> int:
+    """The level of the paper's top numbered headings: the smallest level a numbered heading has (1 if none)."""
+    levels = [
+        node["c"][0] for node in walk(blocks) if node["t"] == "Header" and "unnumbered" not in node["c"][1][1]
+    ]
+    return min(levels, default=1)
+
+
 class _Numberer:
-    def __init__(self, words: Words) -> None:
+    def __init__(self, words: Words, top: int = 1) -> None:
         self.words = words
+        self.top = top
         self.sections: list[int] = []
         self.counts = {"fig": 0, "tbl": 0, "eq": 0}
         self.targets: dict[str, Target] = {}
@@ -39,6 +50,7 @@ class _Numberer:
         level, attributes, inlines = block["c"]
         if "unnumbered" in attributes[1]:
             return block
+        level = max(level - self.top + 1, 1)
         self.sections = self.sections[:level] + [0] * (level - len(self.sections))
         self.sections[level - 1] += 1
         number = ".".join(str(n) for n in self.sections[:level])
@@ -48,7 +60,10 @@ class _Numberer:
         return {"t": "Header", "c": [level, attributes, [label, {"t": "Space"}, *inlines]]}
 
     def captioned(self, block: Node, kind: str) -> Node:
-        """A Figure or Table: count it, and put "Figure N." before its caption."""
+        """A Figure or Table: count it, and put "Figure N." before its caption; one with neither a caption nor a
+        label stays unnumbered (an empty "Table 3." would promise a caption that is not there)."""
+        if not block["c"][0][0] and not any(n["t"] not in ("Space", "SoftBreak") for n in walk(block["c"][1][1])):
+            return block
         self.counts[kind] += 1
         number = str(self.counts[kind])
         identifier = block["c"][0][0]
@@ -119,12 +134,13 @@ def _runs(found: list[tuple[str, Target]]) -> list[list[tuple[str, Target]]]:
     return runs
 
 
-def reference_inlines(found: list[tuple[str, Target]], words: Words) -> list[Node]:
-    """ "Figure 1" as one link; a group as "Figures 1 and 2" or "Figures 1–3", each number a link to its target."""
+def reference_inlines(found: list[tuple[str, Target]], words: Words, bare: bool = False) -> list[Node]:
+    """ "Figure 1" as one link; a group as "Figures 1 and 2" or "Figures 1–3", each number a link to its target;
+    `bare` (pandoc-crossref's `[-@fig:x]`): the numbers without the word."""
     kind = found[0][1].kind
     if len(found) == 1:
         identifier, target = found[0]
-        return [_link(text(words.single[kind].format(target.number)), identifier)]
+        return [_link(text(target.number if bare else words.single[kind].format(target.number)), identifier)]
     ordered = sorted(found, key=lambda item: [int(n) for n in re.findall(r"\d+", item[1].number)])
     parts: list[list[Node]] = []
     for run in _runs(ordered):
@@ -139,7 +155,7 @@ def reference_inlines(found: list[tuple[str, Target]], words: Words) -> list[Nod
             joiner = words.last_joiner if index == len(parts) - 1 else words.joiner
             numbers += text(joiner) if joiner.strip() else [{"t": "Str", "c": joiner}]
         numbers += part
-    before, _, after = words.several[kind].partition("{}")
+    before, _, after = ("", "{}", "") if bare else words.several[kind].partition("{}")
     return [
         *text(before.rstrip()),
         *([{"t": "Space"}] if before.endswith(" ") else []),
@@ -158,12 +174,13 @@ def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> 
         found = [(i, targets[i]) for i in ids if i in targets]
         if not found or len(found) != len(ids) or len({t.kind for _, t in found}) != 1:
             continue
-        node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words)]
+        bare = all(c["citationMode"]["t"] == "SuppressAuthor" for c in node["c"][0])
+        node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words, bare)]
 
 
 def numbered_targets(blocks: list[Node]) -> dict[str, Target]:
     """The labels crossref numbers (headings, figures, tables, display equations), without changing `blocks`."""
-    numberer = _Numberer(ENGLISH)
+    numberer = _Numberer(ENGLISH, top_level(blocks))
     numberer.blocks(blocks)
     return numberer.targets
 
@@ -171,7 +188,7 @@ def numbered_targets(blocks: list[Node]) -> dict[str, Target]:
 def number_and_resolve(blocks: list[Node], lang: str = "en") -> tuple[list[Node], dict[str, Target]]:
     """The blocks numbered and their cross-references resolved in the words of `lang`; the targets by label."""
     words = words_for(lang)
-    numberer = _Numberer(words)
+    numberer = _Numberer(words, top_level(blocks))
     numbered = numberer.blocks(blocks)
     resolve_references(numbered, numberer.targets, words)
     return numbered, numberer.targets

@@ -74,6 +74,30 @@ def test_nested_sections_are_numbered_by_level() -> None:
     }
 
 
+def test_top_headings_at_level_two_number_from_one() -> None:
+    """Manubot's content files use `##` for their top headings: 1, 2, 2.1, never 0.1."""
+    blocks, targets = numbered("## Introduction\n\n## Methods {#sec:methods}\n\n### Data {#sec:data}\n")
+    assert headings(blocks) == ["1. Introduction", "2. Methods", "2.1. Data"]
+    assert targets["sec:data"] == Target("sec", "2.1")
+
+
+def test_a_table_without_caption_or_label_is_not_numbered() -> None:
+    blocks, targets = numbered(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |\n\n: Counts {#tbl:counts}\n\nSee @tbl:counts.\n"
+    )
+    captions = [stringify(b["c"][1][1]) for b in blocks if b["t"] == "Table"]
+    assert captions == ["", "Table 1. Counts"]
+    assert targets == {"tbl:counts": Target("tbl", "1")}
+
+
+def test_a_suppressed_author_reference_prints_the_number_alone() -> None:
+    """pandoc-crossref's `[-@fig:x]`: "as in Figure [-@fig:a]" reads "as in Figure 1", not "Figure Figure 1"."""
+    blocks, _ = numbered(
+        "![A](a.png){#fig:a}\n\n![B](b.png){#fig:b}\n\nFigure [-@fig:a], Figures [-@fig:a; -@fig:b], @fig:b.\n"
+    )
+    assert references(blocks) == ["1", "1 and 2", "Figure 2"]
+
+
 def test_unnumbered_headings_take_no_number_and_do_not_count() -> None:
     blocks, _ = numbered("# A\n\n## Aside {-}\n\n## B\n\n# Notes {.unnumbered}\n\n# C\n\n## D\n")
     assert headings(blocks) == ["1. A", "Aside", "1.1. B", "Notes", "2. C", "2.1. D"]
