@@ -18,7 +18,8 @@ from paperbuild.output import output_folder
 from paperbuild.style import Style, load_style
 
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
-CHAPTER_NAME = re.compile(r"^(\d{2,})-[^/]+\.md$")
+CHAPTER_NAME = re.compile(r"^(\d{2,})[-._][^/]+\.md$")
+"""`NN-slug.md`, `NN.slug.md` (Manubot) or `NN_slug.md`: two or more digits, a separator, a slug."""
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 
 
@@ -138,7 +139,7 @@ def _read_text(path: Path, root: Path, diagnostics: list[Diagnostic]) -> str | N
 
 
 def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Chapter files `NN-slug.md` in numeric order; warnings for skipped Markdown-like files, errors for clashes."""
+    """Chapter files (`NN-slug.md`, `NN.slug.md`, `NN_slug.md`) in numeric order; warnings for skipped Markdown-like files, errors for clashes."""
     diagnostics: list[Diagnostic] = []
     numbered: dict[int, Path] = {}
     for path in sorted(manuscript.iterdir()):
@@ -156,7 +157,7 @@ def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagno
                         Severity.WARNING,
                         "skipped-file",
                         f"'{name}' is not a chapter and is skipped",
-                        "chapters are named NN-slug.md, e.g. 07-discussion.md",
+                        "chapters are named NN-slug.md (or NN.slug.md, NN_slug.md), e.g. 07-discussion.md",
                     )
                 )
             continue

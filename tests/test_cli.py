@@ -35,7 +35,7 @@ BAD_DIAGNOSTICS = [
     "manuscript/metadata.yaml:3:1: warning[metadata]: unknown key 'keywrods' in 'metadata.yaml'; "
     "did you mean 'keywords'?",
     "manuscript/notes.md: warning[skipped-file]: 'notes.md' is not a chapter and is skipped; "
-    "chapters are named NN-slug.md, e.g. 07-discussion.md",
+    "chapters are named NN-slug.md (or NN.slug.md, NN_slug.md), e.g. 07-discussion.md",
     "3 error(s), 2 warning(s)",
 ]
 

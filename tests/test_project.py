@@ -12,7 +12,7 @@ from paperbuild.errors import InputError, UsageError
 from paperbuild.project import load_project
 from paperbuild.style import PACKAGED_STYLES
 
-HINT = "chapters are named NN-slug.md, e.g. 07-discussion.md"
+HINT = "chapters are named NN-slug.md (or NN.slug.md, NN_slug.md), e.g. 07-discussion.md"
 
 
 def formatted(diagnostics: list) -> list[str]:
@@ -43,7 +43,21 @@ def test_chapter_text_is_decoded_and_a_bom_dropped(tmp_path: Path) -> None:
     assert diagnostics == []
 
 
-@pytest.mark.parametrize("name", ["notes.md", "3-x.md", "04-x.MD", "02-b.markdown", "README.txt"])
+def test_chapters_may_be_named_as_manubot_and_thesis_templates_name_them(tmp_path: Path) -> None:
+    make_project(
+        tmp_path,
+        {"manuscript/00.front-matter.md": "# F\n", "manuscript/01_intro.md": "# A\n", "manuscript/02-b.md": "# B\n"},
+    )
+    project, diagnostics = load_project(tmp_path)
+    assert [c.rel for c in project.chapters] == [
+        "manuscript/00.front-matter.md",
+        "manuscript/01_intro.md",
+        "manuscript/02-b.md",
+    ]
+    assert diagnostics == []
+
+
+@pytest.mark.parametrize("name", ["notes.md", "3-x.md", "04-x.MD", "02-b.markdown", "README.txt", "05.md", "06x.md"])
 def test_markdown_like_non_chapter_is_skipped_with_a_warning_naming_it(tmp_path: Path, name: str) -> None:
     make_project(tmp_path, {"manuscript/01-a.md": "# A\n", f"manuscript/{name}": "# not a chapter\n"})
     project, diagnostics = load_project(tmp_path)
