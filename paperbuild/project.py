@@ -139,7 +139,8 @@ def _read_text(path: Path, root: Path, diagnostics: list[Diagnostic]) -> str | N
 
 
 def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """Chapter files (`NN-slug.md`, `NN.slug.md`, `NN_slug.md`) in numeric order; warnings for skipped Markdown-like files, errors for clashes."""
+    """Chapter files (`NN-slug.md`, `NN.slug.md`, `NN_slug.md`) in numeric order; warnings for skipped
+    Markdown-like files, errors for clashes."""
     diagnostics: list[Diagnostic] = []
     numbered: dict[int, Path] = {}
     for path in sorted(manuscript.iterdir()):
