@@ -25,8 +25,8 @@ from paperbuild.errors import PaperbuildError, UsageError
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
 
-COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean", "stats", "bundle", "diff", "init")
-TAKES_ARGUMENT = {"diff": "REV", "init": "DIR"}
+COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean", "stats", "bundle", "diff", "init", "import")
+TAKES_ARGUMENT = {"diff": "REV", "init": "DIR", "import": "SRC"}
 PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
 
@@ -52,8 +52,12 @@ def make_parser() -> argparse.ArgumentParser:
         "argument",
         nargs="?",
         default=None,
-        metavar="REV|DIR",
-        help="diff: the git revision to compare the working tree with; init: the folder of the new project",
+        metavar="REV|DIR|SRC",
+        help="diff: the git revision to compare the working tree with; init: the folder of the new project; "
+        "import: the paper to import (a JOSS, Manubot or Quarto folder, a thesis folder, a Markdown file)",
+    )
+    parser.add_argument(
+        "into", nargs="?", default=None, metavar="DIR", help="import: the new project's folder (default: SRC's name)"
     )
     parser.add_argument(
         "--project",
@@ -146,10 +150,12 @@ def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
     usage = parser.format_usage().strip()
     wanted = TAKES_ARGUMENT.get(args.command)
     if wanted and args.argument is None:
-        example = "diff HEAD~1" if args.command == "diff" else "init my-paper"
+        example = {"diff": "diff HEAD~1", "init": "init my-paper", "import": "import paper/ my-paper"}[args.command]
         raise UsageError(f"{args.command} needs {wanted}, e.g. '{example}'\n{usage}")
     if not wanted and args.argument is not None:
         raise UsageError(f"{args.command} takes no argument (got '{args.argument}')\n{usage}")
+    if args.command != "import" and args.into is not None:
+        raise UsageError(f"{args.command} takes one argument at most (got '{args.into}')\n{usage}")
     if args.review and args.command != "bundle":
         raise UsageError(f"--review is an option of bundle only\n{usage}")
 
@@ -159,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.command == "init":
         return _init(Path(args.argument), args)
+    if args.command == "import":
+        return _import(Path(args.argument), args)
     root = (args.project or default_project()).resolve()
     live = not args.quiet and args.output_format == "text" and args.command != "watch"
     options = Options(
@@ -195,6 +203,24 @@ def _init(folder: Path, args: argparse.Namespace) -> int:
             print(f"created {folder / rel}", file=sys.stderr)
         python = shlex.quote(sys.executable)  # the Python paperbuild is installed in, not whichever `python` is first
         print(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py", file=sys.stderr)
+    return 0
+
+
+def _import(src: Path, args: argparse.Namespace) -> int:
+    from paperbuild.importers import import_paper
+    from paperbuild.scaffold import write_new_project
+
+    plan = import_paper(src)
+    folder = Path(args.into) if args.into else Path(src.resolve().stem)
+    written = write_new_project(folder, plan.files, "import")
+    if not args.quiet and args.output_format == "text":
+        print(f"read {src} as a {plan.kind}", file=sys.stderr)
+        for rel in written:
+            print(f"created {folder / rel}", file=sys.stderr)
+    _print_diagnostics(plan.diagnostics, args.output_format)
+    if not args.quiet and args.output_format == "text":
+        python = shlex.quote(sys.executable)
+        print(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py check", file=sys.stderr)
     return 0
 
 

@@ -58,6 +58,9 @@ CODES: dict[str, str] = {
     "table-count": "more tables than the journal allows",
     "required-section": "a section the journal requires (e.g. Methods) has no heading",
     "required-metadata": "metadata the journal requires is missing (the corresponding author's ORCID iD, funding)",
+    # importing another tool's paper (importers/)
+    "not-imported": "import: a key, file or template of the source has no place in a paperbuild project (warning)",
+    "unfetched-citation": "import: a Manubot citation by identifier (@doi:...) has no BibTeX entry yet (warning)",
 }
 """Every diagnostic code, with what it means. Codes are stable: editors and CI scripts match on them."""
 

@@ -1,0 +1,34 @@
+"""Readers of other tools' papers: lay out a JOSS, Manubot, Quarto or pandoc paper as a paperbuild project.
+
+`import_paper(SRC)` tries each kind in turn (quarto.py, manubot.py, joss.py, thesis.py, pandoc_file.py: each takes
+the source path and gives a layout Plan, or None when the source is not of its kind) and gives the first Plan: the
+new project's files and the diagnostics for what could not be carried over. The readers share yaml_nodes.py (YAML
+with positions), authors.py and frontmatter.py (the metadata schemas, as pure functions) and layout.py (chapters,
+figures, bibliography and metadata.yaml). `cli.py` writes the plan with scaffold.write_new_project.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from paperbuild.errors import UsageError
+from paperbuild.importers import joss, manubot, pandoc_file, quarto, thesis
+from paperbuild.importers.layout import Plan
+
+READERS = (quarto.read, manubot.read, joss.read, thesis.read, pandoc_file.read)
+"""The kinds, most specific first: a Quarto or Manubot folder may also hold a lone Markdown file."""
+
+
+def import_paper(src: Path) -> Plan:
+    """The project a paper at `src` (a file or folder) becomes; UsageError when `src` is no paper import reads."""
+    if not src.exists():
+        raise UsageError(f"import: {src} does not exist")
+    source = src.resolve()
+    for read in READERS:
+        plan = read(source)
+        if plan is not None:
+            return plan
+    raise UsageError(
+        f"import: {src} is not a paper import can read; name a JOSS paper folder (paper.md), a Manubot manuscript "
+        "(content/), a Quarto project or .qmd file, a thesis folder (source/*.md) or a Markdown file"
+    )

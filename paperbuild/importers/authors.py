@@ -1,0 +1,185 @@
+"""Map the author schemas of JOSS, Quarto, Manubot and pandoc to paperbuild's `authors` and `affiliations`.
+
+Takes the composed YAML nodes of a source's author list and affiliation list (`yaml_nodes.compose`); gives plain
+data in paperbuild's schema (DESIGN.md §1) — authors `{name, affiliations: [id], email, orcid, corresponding}`,
+affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each field that has no place
+there. Pure functions: no files, no printing. Schemas read:
+
+- JOSS: `affiliation: "1, 2"` (or `1`) naming the `index` of `affiliations: [{name, index}]`;
+- Quarto: `author`/`authors` with `affiliations: [{ref: id}]`, inline `{id, name, department, city, ...}` or plain
+  names, top-level `affiliations: [{id, name, ...}]`, `corresponding`, `attributes: {corresponding, ...}`, names as
+  `{given, family}` or `{literal}`;
+- Manubot: `affiliations: [strings]`, `corresponding` (older manuscripts: `correspondence`);
+- pandoc: `author: Name` or a list of names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from paperbuild.importers.yaml_nodes import Problem, empty, entries, flag, items, problem, text
+
+AUTHOR_KEYS = ("name", "email", "orcid", "corresponding", "correspondence", "affiliation", "affiliations")
+AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
+INDEXES = re.compile(r"^\s*\d+(?:\s*,\s*\d+)*\s*$")
+AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid and corresponding"
+AFFILIATION_HINT = "paperbuild's affiliations have name, department, city and country"
+EQUAL_HINT = "paperbuild prints no equal-contribution mark; say it in 'acknowledgements' if it matters"
+
+
+@dataclass
+class People:
+    """Authors and affiliations in paperbuild's schema, and what could not be carried over."""
+
+    authors: list[dict[str, object]] = field(default_factory=list)
+    """Authors in byline order: name, then affiliations, email, orcid, corresponding where given."""
+    affiliations: list[dict[str, str]] = field(default_factory=list)
+    """Affiliations in order of definition, each with an id."""
+    problems: list[Problem] = field(default_factory=list)
+    """Fields left out, one per field name, at its first occurrence."""
+
+
+class _Book:
+    """The affiliations defined so far, by id and by name, and the author fields left out."""
+
+    def __init__(self, people: People) -> None:
+        self.people = people
+        self.by_name: dict[str, str] = {}
+        self.left_out: dict[str, tuple[yaml.Node, list[str], str]] = {}
+
+    def ids(self) -> list[str]:
+        return [aff["id"] for aff in self.people.affiliations]
+
+    def new_id(self) -> str:
+        taken = set(self.ids())
+        number = len(taken) + 1
+        while f"aff{number}" in taken:
+            number += 1
+        return f"aff{number}"
+
+    def leave_out(self, key_node: yaml.Node, what: str, owner: str, hint: str) -> None:
+        if what not in self.left_out:
+            self.left_out[what] = (key_node, [], hint)
+        if owner and owner not in self.left_out[what][1]:
+            self.left_out[what][1].append(owner)
+
+    def define(self, node: yaml.Node) -> str:
+        """Add an affiliation given as a mapping or a plain name; its id."""
+        if isinstance(node, yaml.ScalarNode):
+            return self.named(text(node))
+        values: dict[str, str] = {}
+        for key, key_node, value in entries(node):
+            if key in AFFILIATION_KEYS and isinstance(value, yaml.ScalarNode):
+                values[key] = text(value)
+            elif not empty(value):
+                self.leave_out(key_node, f"affiliation field '{key}'", values.get("name", ""), AFFILIATION_HINT)
+        name = values.get("name", "")
+        given = values.get("id") or values.get("index")
+        if not given and name in self.by_name:
+            return self.by_name[name]
+        if given and given in self.ids():
+            return given
+        city = ", ".join(v for v in (values.get("city"), values.get("state") or values.get("region")) if v)
+        affiliation = {"id": given or self.new_id(), "name": name}
+        for key, part in (
+            ("department", values.get("department", "")),
+            ("city", city),
+            ("country", values.get("country", "")),
+        ):
+            if part:
+                affiliation[key] = part
+        self.people.affiliations.append(affiliation)
+        if name:
+            self.by_name.setdefault(name, affiliation["id"])
+        return affiliation["id"]
+
+    def named(self, name: str) -> str:
+        if name in self.ids():
+            return name
+        if name not in self.by_name:
+            identifier = self.new_id()
+            self.people.affiliations.append({"id": identifier, "name": name})
+            self.by_name[name] = identifier
+        return self.by_name[name]
+
+    def refs(self, node: yaml.Node | None) -> list[str]:
+        """The ids an author's `affiliation(s)` value names, defining the affiliations given inline."""
+        if isinstance(node, yaml.ScalarNode) and INDEXES.match(str(node.value)):
+            return [part.strip() for part in str(node.value).split(",")]  # JOSS: "1, 2" names indexes
+        ids = []
+        for item in items(node):
+            ref = text(item.value[0][1]) if _only_key(item, "ref") else ""
+            if ref:
+                ids.append(ref)
+            elif isinstance(item, yaml.ScalarNode) and INDEXES.match(str(item.value)):
+                ids.append(text(item))
+            elif text(item) or isinstance(item, yaml.MappingNode):
+                ids.append(self.define(item))
+        return list(dict.fromkeys(ids))
+
+
+def _only_key(node: yaml.Node, key: str) -> bool:
+    return isinstance(node, yaml.MappingNode) and len(node.value) == 1 and str(node.value[0][0].value) == key
+
+
+def person_name(node: yaml.Node | None) -> str:
+    """An author's name as printed: a plain string, `{literal}`, or `{given, family}` with particles."""
+    if not isinstance(node, yaml.MappingNode):
+        return text(node)
+    parts = {key: text(value) for key, _, value in entries(node)}
+    if parts.get("literal"):
+        return parts["literal"]
+    order = ("given", "given-names", "first", "dropping-particle", "non-dropping-particle", "family", "surname", "last")
+    return " ".join(parts[key] for key in order if parts.get(key))
+
+
+def map_authors(author_node: yaml.Node | None, affiliations_node: yaml.Node | None) -> People:
+    """The authors and affiliations that `author`/`authors` and `affiliations` describe, in paperbuild's schema."""
+    people = People()
+    book = _Book(people)
+    for node in items(affiliations_node):
+        book.define(node)
+    for node in items(author_node):
+        people.authors.append(_author(node, book))
+    for what, (key_node, owners, hint) in book.left_out.items():
+        whose = (
+            f" (of {', '.join(owners)})" if 0 < len(owners) <= 3 else f" (of {len(owners)} authors)" if owners else ""
+        )
+        people.problems.append(
+            problem(key_node, f"{what}{whose} has no place in paperbuild's metadata; left out", hint)
+        )
+    return people
+
+
+def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
+    if not isinstance(node, yaml.MappingNode):
+        return {"name": text(node)}
+    values = {key: value for key, _, value in entries(node)}
+    name = person_name(values.get("name"))
+    author: dict[str, object] = {"name": name}
+    refs = book.refs(values.get("affiliations", values.get("affiliation")))
+    if refs:
+        author["affiliations"] = refs
+    for key in ("email", "orcid"):
+        if text(values.get(key)):
+            author[key] = text(values[key])
+    attributes = {key: value for key, _, value in entries(values.get("attributes"))}
+    if any(
+        flag(n) for n in (values.get("corresponding"), values.get("correspondence"), attributes.get("corresponding"))
+    ):
+        author["corresponding"] = True
+    for key, key_node, value in entries(node):
+        if key == "attributes":
+            for attribute, attribute_node, setting in entries(values["attributes"]):
+                if attribute != "corresponding" and not empty(setting):
+                    book.leave_out(attribute_node, f"author attribute '{attribute}'", name, _hint(attribute))
+        elif key not in AUTHOR_KEYS and not empty(value):
+            book.leave_out(key_node, f"author field '{key}'", name, _hint(key))
+    return author
+
+
+def _hint(key: str) -> str:
+    return EQUAL_HINT if key.replace("_", "-").startswith("equal-contrib") else AUTHOR_HINT

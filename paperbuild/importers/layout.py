@@ -1,0 +1,204 @@
+"""Lay out an imported paper as a paperbuild project: chapters, metadata.yaml, figures, .bib files, build.py.
+
+Takes the files an importer found in the source (chapter bodies with their front matter split off, mapped metadata,
+bibliography files named); gives a `Plan`: every file of the new project by its path in the project, as bytes, and
+the diagnostics (paths relative to the source folder) for what could not be carried over. Chapter text is kept byte
+for byte; each image a chapter names is copied to the same relative path under manuscript/, so the path still
+resolves. Nothing is written here: the caller writes the plan all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import yaml
+
+from paperbuild import pandoc
+from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.errors import InputError
+from paperbuild.importers.frontmatter import Mapped
+from paperbuild.importers.yaml_nodes import Problem
+from paperbuild.pandoc_ast import walk
+from paperbuild.project import MAX_TEXT_BYTES
+from paperbuild.resources import IMAGE_TYPES, MAX_IMAGE_BYTES, image_targets
+from paperbuild.scaffold_templates import BUILD_PY, GITIGNORE
+
+MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
+CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX with pandoc
+METADATA_ORDER = (
+    "title",
+    "subtitle",
+    "short-title",
+    "authors",
+    "affiliations",
+    "keywords",
+    "abstract",
+    "acknowledgements",
+    "funding",
+    "date",
+    "lang",
+    "csl",
+    "nocite",
+)
+
+
+@dataclass
+class Plan:
+    """The project an import will write, and what it reports."""
+
+    root: Path
+    """The source folder: diagnostics name files relative to it."""
+    kind: str
+    """What the source is, as printed: "JOSS paper", "Manubot manuscript", ..."""
+    files: dict[str, bytes] = field(default_factory=dict)
+    """Path in the new project -> contents."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """What could not be carried over, at its place in the source."""
+
+    def name(self, path: Path) -> str:
+        """`path` as diagnostics print it: relative to the source folder."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+    def warn(self, path: Path, line: int, col: int, code: str, message: str, hint: str = "") -> None:
+        """Report a warning at a place in the source."""
+        self.diagnostics.append(Diagnostic(self.name(path), line, col, Severity.WARNING, code, message, hint))
+
+    def report(self, path: Path, problems: list[Problem]) -> None:
+        """Report what a metadata mapping left out of `path`."""
+        for p in problems:
+            self.warn(path, p.line, p.col, "not-imported", p.message, p.hint)
+
+    def read(self, path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+        """A file of the source: inside the source folder (links leading out are refused) and at most `limit`
+        bytes."""
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise InputError(f"import: {self.name(path)} leads outside {self.root}; copy the file in instead")
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(f"import: {self.name(path)} has {size} bytes, more than a paper's file ({limit})")
+        return path.read_bytes()
+
+
+def chapter_name(number: int, stem: str) -> str:
+    """The project path of chapter `number` made from a source file's stem (`02.main-text` -> 02-main-text.md)."""
+    slug = re.sub(r"^\d+[-._ ]*", "", stem).strip().replace(" ", "-").lower() or "chapter"
+    return f"manuscript/{number:02d}-{slug}.md"
+
+
+def add_chapter(plan: Plan, number: int, source: Path, body: bytes, first_line: int, bases: list[Path]) -> None:
+    """Add a chapter made of `body` (the source file's text from line `first_line` on) and copy the images it
+    names, looked up from each of `bases` in turn."""
+    if sum(rel.startswith("manuscript/") and rel.endswith(".md") for rel in plan.files) >= MAX_CHAPTERS:
+        raise InputError(f"import: more than {MAX_CHAPTERS} chapters; is {plan.root} a paper?")
+    plan.files[chapter_name(number, source.stem)] = body
+    text = body.decode("utf-8", "replace")
+    ast = json.loads(pandoc.run(["-f", "markdown", "-t", "json", "--sandbox"], text.encode()))
+    for target in dict.fromkeys(image_targets(walk(ast["blocks"]))):
+        _copy_image(plan, target, source, text, first_line, bases)
+
+
+def _copy_image(plan: Plan, target: str, source: Path, text: str, first_line: int, bases: list[Path]) -> None:
+    parsed = urlparse(target)
+    if parsed.scheme or target.startswith(("/", "\\")):
+        return  # the network, data: URIs, absolute paths: `check` reports them in the project
+    offset = max(text.find(target), 0)
+    line, col = first_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset)
+    relative = Path(unquote(parsed.path))
+    if ".." in relative.parts:
+        plan.warn(
+            source,
+            line,
+            col,
+            "not-imported",
+            f"image '{target}' lies outside the folder of the text; not copied",
+            "copy it into manuscript/figures/ and change the path to figures/...",
+        )
+        return
+    for base in bases:
+        path = base / relative
+        if path.is_file() and path.resolve().is_relative_to(plan.root.resolve()):
+            plan.files[f"manuscript/{relative.as_posix()}"] = plan.read(path, MAX_IMAGE_BYTES)
+            if path.suffix.lower() not in IMAGE_TYPES:
+                plan.warn(
+                    source,
+                    line,
+                    col,
+                    "not-imported",
+                    f"image '{target}' is a {path.suffix or 'file without extension'}, which HTML and PDF cannot show",
+                    "convert it to PNG or SVG and change the path",
+                )
+            return
+    plan.warn(source, line, col, "missing-resource", f"image '{target}' is not in {plan.root.name}/; not copied")
+
+
+def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: list[Path]) -> None:
+    """Write manuscript/metadata.yaml from the mapped metadata blocks (later blocks win), copy the .bib files and
+    CSL style they name (or `default_bibs` when none names one), and report what was left out."""
+    metadata: dict[str, object] = {}
+    bibs: list[tuple[Path, Path, int]] = []
+    for path, block in mapped:
+        plan.report(path, block.problems)
+        metadata.update(block.metadata)
+        bibs += [(path, path.parent / name, line) for name, line in block.bibliography]
+        if block.csl is not None:
+            csl = _copy_csl(plan, path, *block.csl)
+            if csl:
+                metadata["csl"] = csl
+    for named_in, bib, line in bibs or [(bib, bib, 0) for bib in default_bibs if bib.is_file()]:
+        if bib.is_file():
+            _copy_bibliography(plan, bib)
+        else:
+            plan.warn(
+                named_in, line, 0, "not-imported", f"bibliography '{plan.name(bib)}' is not in the source; not copied"
+            )
+    ordered = {key: metadata[key] for key in METADATA_ORDER if key in metadata}
+    header = f"# Imported from a {plan.kind} by `paperbuild import`; every key is described in paperbuild's README.\n"
+    plan.files["manuscript/metadata.yaml"] = (header + dump_yaml(ordered)).encode("utf-8")
+    plan.files["build.py"] = BUILD_PY.encode("utf-8")
+    plan.files[".gitignore"] = GITIGNORE.encode("utf-8")
+
+
+def _copy_bibliography(plan: Plan, bib: Path) -> None:
+    data = plan.read(bib)
+    if bib.suffix.lower() in CSL_DATA:  # CSL JSON or YAML: BibTeX for paperbuild, converted by pandoc
+        reader = "csljson" if bib.suffix.lower() == ".json" else "markdown"
+        if reader == "markdown":
+            data = b"---\n" + data + b"\n...\n"
+        data = pandoc.run(["-f", reader, "-t", "bibtex", "--sandbox"], data)
+    plan.files[f"bibliography/{bib.stem}.bib"] = data
+
+
+def _copy_csl(plan: Plan, named_in: Path, value: str, line: int) -> str:
+    """The `csl` value for the project: a style name as it is; a .csl file copied to bibliography/."""
+    if not value.endswith(".csl"):
+        return value
+    path = named_in.parent / value
+    if not path.is_file():
+        plan.warn(named_in, line, 0, "not-imported", f"citation style '{value}' is not in the source; not copied")
+        return ""
+    plan.files[f"bibliography/{path.name}"] = plan.read(path)
+    return f"bibliography/{path.name}"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block-style YAML; text with line breaks as a literal block (`abstract: |`)."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value.strip() else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value.strip() + ("\n" if style else ""), style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def dump_yaml(data: dict[str, object]) -> str:
+    """`data` as readable YAML, keys in the order given."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)

@@ -1,0 +1,136 @@
+"""Read a Manubot manuscript — `content/NN.name.md`, `content/metadata.yaml`, manual references, `content/images/`.
+
+Takes the manuscript's folder (or its content/ folder); gives a layout Plan: each numbered file as a chapter
+(`02.main-text.md` -> `02-main-text.md`), metadata.yaml mapped from Manubot's (authors with `affiliations: [strings]`,
+`corresponding`), `manual-references.bib` copied and `manual-references.json` converted to BibTeX. Manubot's
+Jinja2 templates (the front matter that lists the authors) are left out: paperbuild prints the byline itself. A
+citation by identifier (`@doi:10.x/y`, `@pmid:...`, a tag defined as `[@tag]: doi:...`) that no .bib entry has is
+reported with the command that fetches its BibTeX, since Manubot looked it up online and paperbuild never does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from paperbuild.importers.layout import Plan, add_chapter, add_metadata
+from paperbuild.importers.pandoc_file import read_block
+
+KIND = "Manubot manuscript"
+CHAPTER = re.compile(r"^\d+\..+\.md$")
+JINJA_BLOCK = re.compile(rb"\{%-?\s*(?!raw\b|endraw\b)\w|\{##")  # a statement or comment; {% raw %} only quotes
+JINJA_VARIABLE = re.compile(rb"\{\{\s*(.+?)\s*\}\}")
+PREFIXES = "doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|tag|raw"
+KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/=]+(?=[\w]))*"
+CITATION = re.compile(rf"(?<![\w@])@(?:\{{(?P<braced>[^}}\s]+)\}}|(?P<key>{KEY}))")
+TAG_DEFINITION = re.compile(rf"^\[@(?P<tag>{KEY})\]:\s*(?P<target>\S+)", re.MULTILINE)
+BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
+METADATA_FILES = ("metadata.yaml", "metadata.yml")
+
+
+def _content(src: Path) -> Path | None:
+    for folder in (src / "content", src):
+        has_metadata = folder.is_dir() and any((folder / name).is_file() for name in METADATA_FILES)
+        if has_metadata and any(CHAPTER.match(p.name) for p in folder.iterdir()):
+            return folder
+    return None
+
+
+def read(src: Path) -> Plan | None:
+    """A Plan for a Manubot manuscript folder or its content/ folder; None otherwise."""
+    content = _content(src) if src.is_dir() else None
+    if content is None:
+        return None
+    plan = Plan(root=src, kind=KIND)
+    texts: list[tuple[Path, bytes]] = []
+    chapters = sorted((p for p in content.iterdir() if CHAPTER.match(p.name)), key=lambda p: int(p.name.split(".")[0]))
+    for path in chapters:
+        data = plan.read(path)
+        if JINJA_BLOCK.search(data):
+            plan.warn(
+                path,
+                1,
+                0,
+                "not-imported",
+                f"'{path.name}' is a Jinja2 template for Manubot's own data; left out",
+                "paperbuild prints the title, authors and affiliations from metadata.yaml",
+            )
+            continue
+        add_chapter(plan, int(path.name.split(".")[0]), path, data, 1, [content, src])
+        texts.append((path, data))
+        for match in JINJA_VARIABLE.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            name = match.group(1).decode()
+            plan.warn(
+                path,
+                line,
+                match.start() - data.rfind(b"\n", 0, match.start()),
+                "not-imported",
+                f"Manubot template variable '{{{{{name}}}}}' stays as text",
+                "write its value into the text",
+            )
+    metadata = next(content / name for name in METADATA_FILES if (content / name).is_file())
+    mapped = read_block(plan, metadata, plan.read(metadata).decode("utf-8", "replace"))
+    bibs = [content / f"manual-references.{ext}" for ext in ("bib", "json", "yaml")]
+    add_metadata(plan, [(metadata, mapped)], bibs)
+    _report_identifiers(plan, texts, content)
+    return plan
+
+
+def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Path) -> None:
+    """One diagnostic per citation by identifier that no .bib entry of the new project has."""
+    known = {
+        key.casefold()
+        for rel, data in plan.files.items()
+        if rel.startswith("bibliography/") and rel.endswith(".bib")
+        for key in BIB_KEY.findall(data.decode("utf-8", "replace"))
+    }
+    tags = _tags(texts, content)
+    seen: set[str] = set()
+    for path, data in texts:
+        text = data.decode("utf-8", "replace")
+        for match in CITATION.finditer(text):
+            key = match.group("braced") or match.group("key")
+            target = tags.get(key.removeprefix("tag:"), key)
+            if key in seen or key.casefold() in known or not re.match(rf"(?:{PREFIXES}):", target):
+                continue
+            seen.add(key)
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - text.rfind("\n", 0, match.start())
+            plan.warn(
+                path,
+                line,
+                col,
+                "unfetched-citation",
+                f"'{key}' is cited by identifier, which Manubot looked up online; it has no BibTeX entry",
+                _fetch_hint(key, target),
+            )
+
+
+def _tags(texts: list[tuple[Path, bytes]], content: Path) -> dict[str, str]:
+    """Citation tags: `[@tag]: doi:...` lines of the text and content/citation-tags.tsv."""
+    tags = {}
+    tsv = content / "citation-tags.tsv"
+    if tsv.is_file():
+        for row in tsv.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+            parts = row.split("\t")
+            if len(parts) >= 2:
+                tags[parts[0].strip()] = parts[1].strip()
+    for _, data in texts:
+        for match in TAG_DEFINITION.finditer(data.decode("utf-8", "replace")):
+            tags[match.group("tag").removeprefix("tag:")] = match.group("target")
+    return tags
+
+
+def _fetch_hint(key: str, target: str) -> str:
+    rename = f"then change the entry's key to '{key}'"
+    if target.startswith("doi:"):
+        doi = target.removeprefix("doi:")
+        return (
+            f'fetch it: curl -LH "Accept: application/x-bibtex" https://doi.org/{doi} '
+            f">> bibliography/references.bib, {rename}"
+        )
+    return (
+        f"fetch it: manubot cite {target} | pandoc -f csljson -t bibtex >> bibliography/references.bib "
+        f"(pip install manubot), {rename}"
+    )

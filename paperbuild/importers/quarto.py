@@ -1,0 +1,79 @@
+"""Read a Quarto manuscript or article — a `.qmd` (or `.md`) file, with `_quarto.yml` when present — as a project.
+
+Takes a .qmd file or a Quarto project folder; gives a layout Plan. The article is `manuscript: article:` of
+`_quarto.yml`, else `index.qmd`, else the folder's one .qmd; the book chapters of `book: chapters:` become chapters
+in their order. Metadata of `_quarto.yml` is overridden by the article's front matter. Quarto's author schema
+(`author`/`affiliations` with refs) is mapped by authors.py. Executable code cells (```` ```{python} ````) are kept
+as code and reported: paperbuild does not run them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from paperbuild.importers.frontmatter import Mapped
+from paperbuild.importers.layout import Plan, add_chapter, add_metadata
+from paperbuild.importers.pandoc_file import read_block
+from paperbuild.importers.yaml_nodes import compose, field, split_front_matter, text, texts
+
+KIND = "Quarto manuscript"
+CODE_CELL = re.compile(rb"^[ \t]*(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)", re.MULTILINE)
+PROJECT_FILES = ("_quarto.yml", "_quarto.yaml")
+PROJECT_KEYS = frozenset({"project", "manuscript", "book"})  # where the text is: read here, not metadata
+
+
+def read(src: Path) -> Plan | None:
+    """A Plan for a Quarto project folder or .qmd file; None when `src` is neither."""
+    folder = src if src.is_dir() else src.parent
+    project = next((folder / name for name in PROJECT_FILES if (folder / name).is_file()), None)
+    if src.is_file() and src.suffix.lower() != ".qmd" and project is None:
+        return None
+    if src.is_dir() and project is None and len(list(src.glob("*.qmd"))) != 1:
+        return None
+    plan = Plan(root=folder, kind=KIND)
+    extra: list[tuple[Path, Mapped]] = []
+    chapters = [src] if src.is_file() else []
+    if project is not None:
+        settings = plan.read(project).decode("utf-8", "replace")
+        extra.append((project, read_block(plan, project, settings, PROJECT_KEYS)))
+        try:
+            root = compose(settings)
+        except yaml.YAMLError:  # reported by read_block
+            root = None
+        article = text(field(field(root, "manuscript"), "article"))
+        book = texts(field(field(root, "book"), "chapters"))
+        if not chapters:
+            chapters = [folder / name for name in book] if book else [folder / article] if article else []
+    if not chapters:
+        found = sorted(folder.glob("*.qmd"))
+        chapters = [folder / "index.qmd"] if (folder / "index.qmd").is_file() else found[:1] if len(found) == 1 else []
+    if not chapters:
+        return None
+    mapped = list(extra)
+    for number, path in enumerate(chapters, start=1):
+        data = plan.read(path)
+        block, body = split_front_matter(data)
+        if block:
+            mapped.append((path, read_block(plan, path, block)))
+        first_line = data[: len(data) - len(body)].count(b"\n") + 1
+        add_chapter(plan, number, path, body, first_line, [path.parent, folder])
+        _report_code_cells(plan, path, body, first_line)
+    add_metadata(plan, mapped, [])
+    return plan
+
+
+def _report_code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> None:
+    for match in CODE_CELL.finditer(body):
+        line = first_line + body.count(b"\n", 0, match.start())
+        language = match.group(2).decode()
+        plan.warn(
+            path,
+            line,
+            0,
+            "not-imported",
+            f"a {language} code cell is kept as code; paperbuild does not run it",
+            "run it with Quarto once and put its output (a figure, a table) in the text",
+        )
