@@ -97,6 +97,10 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
             seen.add(key)
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - text.rfind("\n", 0, match.start())
+            if target.casefold() in known:  # a tag for an entry the manual references have
+                message = f"'{key}' is a Manubot citation tag for '{target}', which the bibliography has"
+                plan.warn(path, line, col, "unfetched-citation", message, f"cite it as [@{target}]")
+                continue
             plan.warn(
                 path,
                 line,
