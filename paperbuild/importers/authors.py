@@ -110,7 +110,7 @@ class _Book:
         if isinstance(node, yaml.ScalarNode) and INDEXES.match(str(node.value)):
             return [part.strip() for part in str(node.value).split(",")]  # JOSS: "1, 2" names indexes
         ids = []
-        for item in items(node):
+        for item in {id(item): item for item in items(node)}.values():  # an alias repeats a node: read it once
             ref = text(item.value[0][1]) if _only_key(item, "ref") else ""
             if ref:
                 ids.append(ref)
@@ -142,8 +142,11 @@ def map_authors(author_node: yaml.Node | None, affiliations_node: yaml.Node | No
     book = _Book(people)
     for node in items(affiliations_node):
         book.define(node)
+    read: dict[int, dict[str, object]] = {}  # by node: an aliased author is read once, however often it is named
     for node in items(author_node):
-        people.authors.append(_author(node, book))
+        if id(node) not in read:
+            read[id(node)] = _author(node, book)
+        people.authors.append(dict(read[id(node)]))
     for what, (key_node, owners, hint) in book.left_out.items():
         whose = (
             f" (of {', '.join(owners)})" if 0 < len(owners) <= 3 else f" (of {len(owners)} authors)" if owners else ""
