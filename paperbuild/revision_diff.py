@@ -1,12 +1,12 @@
 """The revised manuscript with changes marked: the working tree compared with the manuscript at a git revision.
 
 Takes the project folder, a revision and the options; gives a `RevisionDiff` and writes `build/paper-diff.html` and
-`build/paper-diff.pdf`. The working tree is read and checked as a build does (errors stop it); the revision is
-unpacked from git into a scratch folder and parsed by the same stages, with the working tree's citation style. Both
-are numbered, and worddiff.py marks what changed in the title, the abstract and the body. A box at the top lists
-the revision, the counts and the references added and removed. The page is the style's own HTML template plus a
-few CSS rules for the marks; the PDF is that page typeset by WeasyPrint (imported here, on first use) with the
-PDF renderer's restricted URL fetcher.
+`build/paper-diff.pdf`. The working tree is read and checked as a build does (errors stop it); the paper at the
+revision is read from git as stored (gitrev.py: no filter, no hook runs) into a scratch folder and parsed by the same
+stages, with the working tree's citation style. Both are numbered, and worddiff.py marks what changed in the title,
+the abstract and the body. A box at the top lists the revision, the counts and the references added and removed.
+The page is the style's own HTML template plus a few CSS rules for the marks; the PDF is that page typeset by
+WeasyPrint (imported here, on first use) with the PDF renderer's restricted URL fetcher.
 """
 
 from __future__ import annotations

@@ -1,0 +1,120 @@
+"""Building a stranger's paper runs nothing of theirs: git ignores the repository's commands, build.py imports no
+module lying in the project, the watch server answers only this machine's pages, and nothing a file name carries
+reaches the terminal as a control sequence."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from paperbuild import gitrev
+from paperbuild.cli import main
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run([*GIT, *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def committed_paper(root: Path) -> Path:
+    """The small paper in a repository of its own, one commit."""
+    shutil.copytree(FIXTURES / "small-paper", root)
+    (root / ".gitattributes").write_text("*.md filter=x\n*.bib filter=x\n", encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Submitted")
+    return root
+
+
+def arm(root: Path, canary: Path) -> None:
+    """Give the repository's own config commands that git runs on status, archive, checkout: each touches `canary`.
+    Set after the commit, as a stranger's repository arrives."""
+    touch = f"touch '{canary}'"
+    with (root / ".git" / "config").open("a", encoding="utf-8") as config:
+        config.write(f"[core]\n\tfsmonitor = {touch}\n\tpager = {touch}\n[diff]\n\texternal = {touch}\n")
+        config.write(f'[filter "x"]\n\tsmudge = {touch}; cat\n\tclean = {touch}; cat\n\trequired = true\n')
+    hook = root / ".git" / "hooks" / "post-index-change"
+    hook.write_text(f"#!/bin/sh\n{touch}\n", encoding="utf-8")
+    hook.chmod(0o755)
+
+
+@pytest.fixture
+def armed(tmp_path: Path) -> Path:
+    """A committed paper whose repository config and hooks touch tmp_path/PWNED, with a chapter edited since: status
+    must read it again (its time is later), diff has something to mark."""
+    root = committed_paper(tmp_path / "paper")
+    arm(root, tmp_path / "PWNED")
+    chapter = root / "manuscript" / "03-conclusions.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA sentence added since.\n", encoding="utf-8")
+    later = chapter.stat().st_mtime + 60
+    for path in (root / "manuscript").iterdir():
+        os.utime(path, (later, later))
+    return root
+
+
+@needs_git
+def test_diff_runs_nothing_the_repository_config_names(armed: Path) -> None:
+    assert main(["diff", "HEAD", "--project", str(armed), "--quiet"]) == 0
+    assert not (armed.parent / "PWNED").exists()
+    page = (armed / "build" / "paper-diff.html").read_text(encoding="utf-8")
+    assert "<ins>A sentence added since.</ins>" in page and "Tide gauges in small harbours" in page
+
+
+@needs_git
+def test_bundle_runs_nothing_the_repository_config_names(armed: Path) -> None:
+    assert main(["bundle", "--project", str(armed), "--quiet"]) == 0
+    assert not (armed.parent / "PWNED").exists()
+    commit = git(armed, "rev-parse", "HEAD").strip()
+    with zipfile.ZipFile(armed / "build" / "paper-submission.zip") as archive:
+        assert f"git commit: {commit} (with uncommitted changes)\n" in archive.read("MANIFEST").decode()
+
+
+@needs_git
+@pytest.mark.parametrize(
+    ("rev", "code", "message"),
+    [
+        ("HEAD^{tree}", 1, "'HEAD^{tree}' names a folder (tree), not a commit"),
+        ("HEAD:manuscript/01-introduction.md", 1, "'HEAD:manuscript/01-introduction.md' names a file (blob), not a"),
+        ("HEAD~3", 1, "unknown revision 'HEAD~3' (git: bad revision 'HEAD~3')"),
+        ("--output=x", 2, "'--output=x' is not a revision"),
+        ("-h", 2, "'-h' is not a revision"),
+    ],
+)
+def test_a_revision_that_is_no_commit_is_refused_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rev: str, code: int, message: str
+) -> None:
+    root = committed_paper(tmp_path / "paper")
+    assert main(["--project", str(root), "diff", "--", rev]) == code
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperbuild: error: {message}") and err.count("\n") == 1
+    assert sorted(path.name for path in root.iterdir()) == [".git", ".gitattributes", "bibliography", "manuscript"]
+
+
+@needs_git
+def test_a_blob_id_is_refused_as_a_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = committed_paper(tmp_path / "paper")
+    blob = git(root, "rev-parse", "HEAD:manuscript/metadata.yaml").strip()
+    assert main(["diff", blob, "--project", str(root)]) == 1
+    assert capsys.readouterr().err.startswith(f"paperbuild: error: '{blob}' names a file (blob), not a commit")
+
+
+@needs_git
+def test_a_file_too_large_at_the_revision_is_an_error_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = committed_paper(tmp_path / "paper")
+    monkeypatch.setattr(gitrev, "MAX_FILE_BYTES", 600)
+    assert main(["diff", "HEAD", "--project", str(root), "--quiet"]) == 1
+    short = git(root, "rev-parse", "--short", "HEAD").strip()
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: bibliography/refs.bib at {short} has 757 bytes, more than the 600 a file of a "
+        "paper may have\n"
+    )
