@@ -202,7 +202,9 @@ def _copy(source: IO[bytes], size: int, dest: Path) -> None:
 def _read_blobs(root: Path, blobs: list[_Blob], dest: Path, short: str) -> None:
     """Write each blob's bytes, as stored (no filter), under `dest`, one `cat-file --batch` answer at a time."""
     command, env = _command(root, ("cat-file", "--batch"), {})
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env) as batch:
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+    ) as batch:
         assert batch.stdin is not None and batch.stdout is not None
         watchdog = threading.Timer(TIMEOUT_SECONDS, batch.kill)
         watchdog.start()

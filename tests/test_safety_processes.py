@@ -5,16 +5,19 @@ reaches the terminal as a control sequence."""
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO, make_project
 
 from paperbuild import gitrev
 from paperbuild.cli import main
+from paperbuild.scaffold_templates import BUILD_PY
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
@@ -118,3 +121,35 @@ def test_a_file_too_large_at_the_revision_is_an_error_before_it_is_read(
         f"paperbuild: error: bibliography/refs.bib at {short} has 757 bytes, more than the 600 a file of a "
         "paper may have\n"
     )
+
+
+SCRIPTS = {"this repository's build.py": (REPO / "build.py").read_text(encoding="utf-8"), "init's build.py": BUILD_PY}
+
+
+def run_script(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if env is None:  # this checkout's paperbuild, whichever is installed
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, *args, "build.py", "check"]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+def test_build_py_imports_no_module_lying_in_the_project(tmp_path: Path, script: str) -> None:
+    project = tmp_path / "paper"
+    shutil.copytree(FIXTURES / "small-paper", project)
+    (project / "build.py").write_text(SCRIPTS[script], encoding="utf-8")
+    for name in ("yaml", "paperbuild", "jinja2"):
+        (project / f"{name}.py").write_text(f"open({str(tmp_path / name)!r}, 'w').close()\n", encoding="utf-8")
+    done = run_script(project)
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["paper"]  # no canary written
+
+
+@pytest.mark.parametrize("script", list(SCRIPTS))
+def test_build_py_without_paperbuild_says_how_to_install_it(tmp_path: Path, script: str) -> None:
+    project = make_project(tmp_path / "paper", {"build.py": SCRIPTS[script]})
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    done = run_script(project, "-S", env=env)  # -S: no site-packages, so no paperbuild
+    install = f"-e {shlex.quote(str(project))}" if script.startswith("this") else "paperbuild"
+    expected = f"paperbuild is not installed; install it: {shlex.quote(sys.executable)} -m pip install {install}\n"
+    assert (done.returncode, done.stdout, done.stderr) == (3, "", expected)
