@@ -2,28 +2,56 @@
 
 Takes the project folder, the build options and a port; gives nothing back until Ctrl-C. Each change first
 rebuilds the HTML (the fast format) and tells connected browsers to reload through a Server-Sent Events stream;
-the PDF and DOCX follow in a background thread, so they never delay the page. Messages go through `report`, so
-the command line stays the only place that prints.
+the PDF and DOCX follow in a background thread, so they never delay the page. The server listens on the loopback
+address only, answers only requests addressed to it by name (127.0.0.1, localhost, [::1] and its port), and hands
+out the page, its event stream, the PDF and the DOCX: no other file of the output folder, no folder listing. The
+page may load nothing (a strict Content-Security-Policy; the reload script runs by its hash). Messages go through
+`report`, so the command line stays the only place that prints.
 """
 
 from __future__ import annotations
 
-import functools
+import base64
+import hashlib
+import os
+import shutil
 import threading
 from collections.abc import Callable
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from paperbuild.errors import PaperbuildError, UsageError
-from paperbuild.output import output_folder
+from paperbuild.output import OUTPUT_NAMES, output_folder
 from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE
 
 EVENTS_PATH = "/__paperbuild/events"
-RELOAD_SCRIPT = (
-    "<script>new EventSource('" + EVENTS_PATH + "').onmessage = function () { location.reload(); };</script>"
+RELOAD_JS = "new EventSource('" + EVENTS_PATH + "').onmessage = function () { location.reload(); };"
+RELOAD_SCRIPT = f"<script>{RELOAD_JS}</script>"
+SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(RELOAD_JS.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; script-src '{SCRIPT_HASH}'; connect-src 'self'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+"""The page loads nothing from anywhere: its CSS, images and fonts are inline, and the only script that runs is the
+reload script (by its hash), whose event stream comes from this server."""
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+SERVED = {
+    "/paper.pdf": (OUTPUT_NAMES["pdf"], "application/pdf"),
+    "/paper.docx": (
+        OUTPUT_NAMES["docx"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+}
+"""What the server hands out besides the page and its event stream: the other outputs of the build, by URL."""
 Report = Callable[[BuildResult, str], None]
 Failed = Callable[[str], None]
 
@@ -55,21 +83,40 @@ class Reloads:
             return self.generation
 
 
-class PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves the output folder; adds the reload script to HTML pages and the event stream."""
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Serves the outputs the build writes, and nothing else of the output folder: the page (with the reload script
+    added), its event stream, the PDF and the DOCX. Only requests naming this machine's loopback address and this
+    server's port in their Host header are answered (a page elsewhere cannot reach it through DNS rebinding)."""
 
     reloads: Reloads
+    out_dir: Path
 
     def do_GET(self) -> None:
-        if self.path == EVENTS_PATH:
+        if not self._host_is_loopback():
+            self.send_error(403, "this server answers only http://127.0.0.1 and http://localhost")
+            return
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH:
             self._events()
-        elif self.path in ("/", "/paper.html"):
+        elif path in ("/", "/paper.html"):
             self._page()
+        elif path in SERVED:
+            self._file(*SERVED[path])
         else:
-            super().do_GET()
+            self.send_error(404)
+
+    def end_headers(self) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def _host_is_loopback(self) -> bool:
+        assert isinstance(self.server, ThreadingHTTPServer)
+        port = self.server.server_port
+        return self.headers.get("Host", "").lower() in {f"{host}:{port}" for host in LOOPBACK_HOSTS}
 
     def _page(self) -> None:
-        path = Path(self.directory) / "paper.html"
+        path = self.out_dir / OUTPUT_NAMES["html"]
         if not path.is_file():
             self.send_error(503, "the first build has not finished (see the terminal)")
             return
@@ -80,6 +127,20 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _file(self, name: str, content_type: str) -> None:
+        try:
+            file = (self.out_dir / name).open("rb")
+        except OSError:
+            self.send_error(404, "not built yet (see the terminal)")
+            return
+        with file:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(os.fstat(file.fileno()).st_size))
+            self.end_headers()
+            shutil.copyfileobj(file, self.wfile)
 
     def _events(self) -> None:
         self.send_response(200)
@@ -104,8 +165,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 def serve(out_dir: Path, port: int, reloads: Reloads) -> ThreadingHTTPServer:
     """Start the preview server on 127.0.0.1:`port` (0 picks a free one) in a daemon thread."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    handler = type("Handler", (PreviewHandler,), {"reloads": reloads})
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(out_dir)))
+    handler = type("Handler", (PreviewHandler,), {"reloads": reloads, "out_dir": out_dir})
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server

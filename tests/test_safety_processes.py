@@ -4,12 +4,18 @@ reaches the terminal as a control sequence."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import http.client
 import os
+import re
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +24,7 @@ from conftest import FIXTURES, REPO, make_project
 from paperbuild import gitrev
 from paperbuild.cli import main
 from paperbuild.scaffold_templates import BUILD_PY
+from paperbuild.watch import Reloads, serve
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
@@ -153,3 +160,87 @@ def test_build_py_without_paperbuild_says_how_to_install_it(tmp_path: Path, scri
     install = f"-e {shlex.quote(str(project))}" if script.startswith("this") else "paperbuild"
     expected = f"paperbuild is not installed; install it: {shlex.quote(sys.executable)} -m pip install {install}\n"
     assert (done.returncode, done.stdout, done.stderr) == (3, "", expected)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[int]:
+    """A real preview server on 127.0.0.1 over an output folder holding the outputs and files that are not its to
+    give: a secret, a subfolder, the build's cache. Its port."""
+    out = tmp_path / "build"
+    (out / "sub").mkdir(parents=True)
+    (out / "paper.html").write_text("<html><body><p>The paper.</p></body></html>", encoding="utf-8")
+    (out / "paper.pdf").write_bytes(b"%PDF-1.7 the paper")
+    for rel in ("secret.txt", "sub/secret.txt", ".paperbuild-cache.json"):
+        (out / rel).write_text("SECRET", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("SECRET", encoding="utf-8")
+    running = serve(out, 0, Reloads())
+    assert running.server_address[0] == "127.0.0.1"
+    yield running.server_address[1]
+    running.shutdown()
+    running.server_close()
+
+
+def get(port: int, path: str, host: str | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host or f"127.0.0.1:{port}")
+    connection.endheaders()
+    response = connection.getresponse()
+    answer = response.status, response.headers, response.read()
+    connection.close()
+    return answer
+
+
+def test_the_preview_answers_only_requests_addressed_to_this_machine(server: int) -> None:
+    for host in (f"127.0.0.1:{server}", f"localhost:{server}", f"[::1]:{server}", f"LOCALHOST:{server}"):
+        assert get(server, "/", host)[0] == 200, host
+    for host in (
+        f"evil.example:{server}",
+        "evil.example",
+        f"127.0.0.1:{server + 1}",
+        "127.0.0.1",
+        f"x.127.0.0.1:{server}",
+    ):
+        status, _, body = get(server, "/", host)
+        assert status == 403 and b"The paper." not in body, host
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as raw:  # HTTP/1.0 without a Host header
+        raw.sendall(b"GET / HTTP/1.0\r\n\r\n")
+        assert raw.recv(64).startswith(b"HTTP/1.0 403")
+
+
+def test_the_preview_page_may_run_only_its_reload_script_and_load_nothing(server: int) -> None:
+    status, headers, body = get(server, "/")
+    assert status == 200 and b"<p>The paper.</p>" in body
+    scripts = re.findall(rb"<script>(.*?)</script>", body)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0]).digest()).decode()
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["script-src"] == f"'sha256-{digest}'"
+    assert policy["default-src"] == "'none'" and policy["connect-src"] == "'self'"
+    assert policy["img-src"] == policy["font-src"] == "data:" and policy["style-src"] == "'unsafe-inline'"
+    assert policy["base-uri"] == policy["form-action"] == policy["frame-ancestors"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+    status, headers, body = get(server, "/paper.pdf")
+    assert (status, headers["Content-Type"], body) == (200, "application/pdf", b"%PDF-1.7 the paper")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/secret.txt",
+        "/sub/",
+        "/sub/secret.txt",
+        "/.paperbuild-cache.json",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/paper.html/../secret.txt",
+        "//secret.txt",
+        "/paper.html%00",
+        "/paper.docx",
+    ],
+)
+def test_the_preview_serves_no_other_file_of_the_output_folder(server: int, path: str) -> None:
+    status, headers, body = get(server, path)
+    assert status == 404 and b"SECRET" not in body and b"Directory listing" not in body
+    assert "Content-Security-Policy" in headers
