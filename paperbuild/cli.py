@@ -11,12 +11,13 @@ import contextlib
 import gc
 import json
 import os
+import re
 import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity, to_json
@@ -29,12 +30,38 @@ COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean", "stats", "b
 TAKES_ARGUMENT = {"diff": "REV", "init": "DIR", "import": "SRC"}
 PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""Control characters (C0, DEL, C1): in a file name, a commit subject or a message they could move the cursor, clear
+the screen or retitle the terminal, so every line printed shows them as escapes."""
+
+
+def _say(text: str, *, file: TextIO | None = None, flush: bool = False, lines: bool = False) -> None:
+    """Print `text` to stderr (or `file`) with each control character shown as `\\x1b`; newlines too, unless `text`
+    is meant to be several `lines`."""
+    shown = CONTROL.sub(lambda match: "\n" if lines and match[0] == "\n" else f"\\x{ord(match[0]):02x}", text)
+    print(shown, file=file or sys.stderr, flush=flush)
+
+
+def _say_json(text: str) -> None:
+    """Print a JSON document to stdout; json escapes C0 controls itself, DEL and C1 are escaped here."""
+    print(re.sub("[\x7f-\x9f]", lambda match: f"\\u{ord(match[0]):04x}", text))
 
 
 def default_project() -> Path:
     """The folder holding the running build.py; the current folder when run as `paperbuild`."""
     script = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path()
     return script.resolve().parent if script.name == "build.py" else Path.cwd()
+
+
+def _port(text: str) -> int:
+    """A TCP port number for --port: 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535; 0 picks a free one)")
+    return port
 
 
 class _Parser(argparse.ArgumentParser):
@@ -81,7 +108,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--review", action="store_true", help="bundle: anonymised, with the review style, for double-blind review"
     )
-    parser.add_argument("--port", type=int, default=8000, help="watch: port of the preview server (0: any free one)")
+    parser.add_argument("--port", type=_port, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--verbose", action="store_true", help="also say what was read and written")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -91,18 +118,18 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
     if output_format == "json":
-        print(to_json(diagnostics))
+        _say_json(to_json(diagnostics))
         return
     for diagnostic in sorted(diagnostics):
-        print(diagnostic.format(), file=sys.stderr)
+        _say(diagnostic.format())
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
     warnings = len(diagnostics) - errors
     if diagnostics:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        _say(f"{errors} error(s), {warnings} warning(s)")
 
 
 def _print_stage(stage: str, seconds: float) -> None:
-    print(f"  {stage:<12} {seconds:6.2f} s", file=sys.stderr, flush=True)
+    _say(f"  {stage:<12} {seconds:6.2f} s", flush=True)
 
 
 def _report(result: BuildResult, args: argparse.Namespace) -> None:
@@ -110,11 +137,11 @@ def _report(result: BuildResult, args: argparse.Namespace) -> None:
     if not args.quiet and args.output_format == "text":
         if args.verbose:
             for line in result.details:
-                print(f"  {line}", file=sys.stderr)
+                _say(f"  {line}")
         for path in result.written.values():
-            print(f"wrote {path}", file=sys.stderr)
+            _say(f"wrote {path}")
         if result.up_to_date:
-            print(f"up to date (inputs unchanged): {', '.join(result.up_to_date)}", file=sys.stderr)
+            _say(f"up to date (inputs unchanged): {', '.join(result.up_to_date)}")
 
 
 def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
@@ -128,20 +155,18 @@ def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
             shown[what] = result.diagnostics
         done = ", ".join(result.written) or "nothing to do" if result.ok else "stopped by errors"
         seconds = sum(t for _, t in result.timings)
-        print(f"[{time.strftime('%H:%M:%S')}] {what}: {done} ({seconds:.2f} s)", file=sys.stderr, flush=True)
+        _say(f"[{time.strftime('%H:%M:%S')}] {what}: {done} ({seconds:.2f} s)", flush=True)
 
     def started(url: str) -> None:
-        print(f"serving {url} (live reload); Ctrl-C stops", file=sys.stderr, flush=True)
+        _say(f"serving {url} (live reload); Ctrl-C stops", flush=True)
 
     def failed(message: str) -> None:
-        print(
-            f"[{time.strftime('%H:%M:%S')}] paperbuild: error: {message} (still watching)", file=sys.stderr, flush=True
-        )
+        _say(f"[{time.strftime('%H:%M:%S')}] paperbuild: error: {message} (still watching)", flush=True)
 
     try:
         watch(root, options, args.port, report, started, failed)
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        _say("stopped")
     return 0
 
 
@@ -184,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
         from paperbuild.output import clean, output_folder
 
         for path in clean(output_folder(root, args.out)):
-            print(f"removed {path}", file=sys.stderr)
+            _say(f"removed {path}")
         return 0
     if args.command == "check":
         result = run_check(root, options)
@@ -200,9 +225,9 @@ def _init(folder: Path, args: argparse.Namespace) -> int:
     written = init(folder)
     if not args.quiet:
         for rel in written:
-            print(f"created {folder / rel}", file=sys.stderr)
+            _say(f"created {folder / rel}")
         python = shlex.quote(sys.executable)  # the Python paperbuild is installed in, not whichever `python` is first
-        print(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py", file=sys.stderr)
+        _say(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py")
     return 0
 
 
@@ -230,13 +255,14 @@ def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
     result, stats = run_stats(root, options)
     if args.output_format == "json":
         document = {"stats": stats.to_json(), "diagnostics": [d.to_json() for d in sorted(result.diagnostics)]}
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        _say_json(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         _print_diagnostics(result.diagnostics, "text")
         if not args.quiet:
             for path in result.written.values():
-                print(f"wrote {path}", file=sys.stderr)
-        print("\n".join(stats.lines()))
+                _say(f"wrote {path}")
+        for line in stats.lines():
+            _say(line, file=sys.stdout)
     return 0 if result.ok else 1
 
 
@@ -248,9 +274,8 @@ def _bundle(root: Path, options: Options, args: argparse.Namespace) -> int:
     if bundle.path is not None and not args.quiet and args.output_format == "text":
         size = sum(len(entry.data) for entry in bundle.entries)
         amount = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
-        print(
+        _say(
             f"wrote {bundle.path} ({len(bundle.entries)} files, {amount} before compression)",
-            file=sys.stderr,
         )
     return 0 if bundle.result.ok else 1
 
@@ -262,12 +287,11 @@ def _diff(root: Path, options: Options, args: argparse.Namespace) -> int:
     _report(diff.result, args)
     counts = diff.counts
     if diff.result.ok and not args.quiet and args.output_format == "text":
-        print(
+        _say(
             f"compared with {diff.revision.short} ({diff.revision.subject}): {counts.changed} changed, "
             f"{counts.inserted} inserted, {counts.deleted} deleted, {counts.moved} moved; "
             f"{counts.words_inserted} words inserted, {counts.words_deleted} deleted; "
             f"{len(counts.references_added)} references added, {len(counts.references_removed)} removed",
-            file=sys.stderr,
         )
     return 0 if diff.result.ok else 1
 
@@ -290,35 +314,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PaperbuildError as exc:
         if debug:
             raise
-        print(f"paperbuild: error: {exc}", file=sys.stderr)
+        _say(f"paperbuild: error: {exc}", lines=True)
         return exc.exit_code
     except SystemExit as exc:  # argparse's --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print("paperbuild: interrupted", file=sys.stderr)
+        _say("paperbuild: interrupted")
         return 130
     except ImportError as exc:
         if debug:
             raise
-        print(
+        _say(
             f"paperbuild: error: {exc.name or exc} is not installed; reinstall paperbuild "
             "(python -m pip install -e '.[test]')",
-            file=sys.stderr,
         )
         return 3
     except OSError as exc:
         if debug:
             raise
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"paperbuild: error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        _say(f"paperbuild: error: cannot access{where}: {exc.strerror or exc}")
         return 1
     except Exception as exc:  # a bug: say so in one line; --debug shows where
         if debug:
             raise
-        print(
+        _say(
             f"paperbuild: internal error ({type(exc).__name__}: {exc}); this is a bug in paperbuild, please "
             "report it with the output of the same command run with --debug",
-            file=sys.stderr,
         )
         return 1
 

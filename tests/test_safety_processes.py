@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import json
 import os
 import re
 import shlex
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO, make_project
+from conftest import FIXTURES, MINIMAL_BIB, REPO, make_project
 
 from paperbuild import gitrev
 from paperbuild.cli import main
@@ -244,3 +245,38 @@ def test_the_preview_serves_no_other_file_of_the_output_folder(server: int, path
     status, headers, body = get(server, path)
     assert status == 404 and b"SECRET" not in body and b"Directory listing" not in body
     assert "Content-Security-Policy" in headers
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "65536"])
+def test_a_port_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    assert main(["watch", f"--port={port}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperbuild: error: argument --port: {port} is not a port number (0 to 65535; 0 picks")
+
+
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # every control character but the newline
+HOSTILE = "01-\x1b]0;pwned\x07\rintro\x1b[2J\x9b2J.md"
+SHOWN = "01-\\x1b]0;pwned\\x07\\x0dintro\\x1b[2J\\x9b2J.md"
+
+
+def test_control_characters_in_names_reach_the_terminal_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = {f"manuscript/{HOSTILE}": "# A\n\nSee [@knuth1984] and [@nobody].\n", "bibliography/refs.bib": MINIMAL_BIB}
+    root = make_project(tmp_path / "paper", files)
+    assert main(["check", "--project", str(root), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert not CONTROL.search(err)
+    assert f"manuscript/{SHOWN}:3:23: error[undefined-citation]: 'nobody' is not in bibliography/refs.bib\n" in err
+
+    assert main(["check", "--project", str(root), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert not CONTROL.search(out)
+    assert json.loads(out)["diagnostics"][0]["path"] == f"manuscript/{HOSTILE}"
+
+    (root / "manuscript" / HOSTILE).write_text("# A\n\nSee [@knuth1984].\n", encoding="utf-8")
+    out_dir = tmp_path / "out\x1b[2J\x1b]0;pwned\x07"
+    assert main(["html", "--project", str(root), "--out", str(out_dir)]) == 0
+    err = capsys.readouterr().err
+    assert not CONTROL.search(err)
+    assert f"wrote {tmp_path}/out\\x1b[2J\\x1b]0;pwned\\x07/paper.html\n" in err
