@@ -16,8 +16,9 @@ import pytest
 from paperbuild.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seed" / "paper.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEED = FIXTURES / "seed" / "paper.txt"
+"""This repository's paper as it was published, in plain text (see fixtures/seed/README.md)."""
 
 MINIMAL_META = "title: A Small Paper\nauthors:\n  - name: Ada Lovelace\n"
 MINIMAL_BIB = (

@@ -1,6 +1,6 @@
 """End-to-end: the real paper of this repository, built once, read back as a reader sees it.
 
-The expected text comes from the seed (`../shared/seed/paper.txt`), the paper as it was published: every sentence,
+The expected text comes from the seed (`tests/fixtures/seed/paper.txt`), the paper as it was published: every sentence,
 heading and reference of the seed must be in the PDF, the DOCX and the HTML page.
 """
 

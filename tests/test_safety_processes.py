@@ -1,6 +1,6 @@
 """Building a stranger's paper runs nothing of theirs: git ignores the repository's commands, build.py imports no
 module lying in the project, the watch server answers only this machine's pages, and nothing a file name carries
-reaches the terminal as a control sequence."""
+reaches the terminal as a control sequence. And the tests need nothing outside a clone of the repository."""
 
 from __future__ import annotations
 
@@ -280,3 +280,42 @@ def test_control_characters_in_names_reach_the_terminal_escaped(
     err = capsys.readouterr().err
     assert not CONTROL.search(err)
     assert f"wrote {tmp_path}/out\\x1b[2J\\x1b]0;pwned\\x07/paper.html\n" in err
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's tracked files, copied into a folder with nothing beside it, as a user's clone has them."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    dest = tmp_path_factory.mktemp("alone") / "paperbuild"
+    for rel in filter(None, listed.decode().split("\0")):
+        source = REPO / rel
+        if source.is_file():  # a tracked file removed in this checkout is not in a clone either
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / rel, follow_symlinks=False)
+    assert sorted(path.name for path in dest.parent.iterdir()) == ["paperbuild"]
+    return dest
+
+
+def run_in(clone: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}  # the clone's own paperbuild
+    return subprocess.run(
+        [sys.executable, *command], cwd=clone, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@needs_git
+def test_every_test_is_collected_in_a_clone_alone(clone: Path) -> None:
+    done = run_in(clone, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q")
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = done.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"\d+ tests collected in [\d.]+s", summary), summary
+
+
+@needs_git
+def test_the_seed_the_paper_tests_read_is_in_a_clone(clone: Path) -> None:
+    code = "import conftest; print(conftest.SEED.resolve()); print(conftest.SEED.read_text(encoding='utf-8')[:200])"
+    done = run_in(clone, "-c", f"import sys; sys.path.insert(0, 'tests'); {code}")
+    assert done.returncode == 0, done.stderr
+    where, text = done.stdout.split("\n", 1)
+    assert Path(where) == clone / "tests" / "fixtures" / "seed" / "paper.txt"
+    assert "Research on the Development of Liaoning Province" in text
