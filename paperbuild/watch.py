@@ -38,7 +38,6 @@ CONTENT_SECURITY_POLICY = (
 """The page loads nothing from anywhere: its CSS, images and fonts are inline, and the only script that runs is the
 reload script (by its hash), whose event stream comes from this server."""
 SECURITY_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Resource-Policy": "same-origin",
@@ -90,6 +89,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     reloads: Reloads
     out_dir: Path
+    policy = CONTENT_SECURITY_POLICY
+    """The Content-Security-Policy of the answer: the page's and the error pages'. The PDF and the DOCX go without:
+    a browser's own PDF viewer may not open under it."""
 
     def do_GET(self) -> None:
         if not self._host_is_loopback():
@@ -108,6 +110,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def end_headers(self) -> None:
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
+        if self.policy:
+            self.send_header("Content-Security-Policy", self.policy)
         super().end_headers()
 
     def _host_is_loopback(self) -> bool:
@@ -135,6 +139,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.send_error(404, "not built yet (see the terminal)")
             return
         with file:
+            self.policy = ""
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Cache-Control", "no-store")

@@ -223,7 +223,7 @@ def test_the_preview_page_may_run_only_its_reload_script_and_load_nothing(server
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
     status, headers, body = get(server, "/paper.pdf")
     assert (status, headers["Content-Type"], body) == (200, "application/pdf", b"%PDF-1.7 the paper")
-    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
 
 
 @pytest.mark.parametrize(
