@@ -239,13 +239,13 @@ def _import(src: Path, args: argparse.Namespace) -> int:
     folder = Path(args.into) if args.into else Path(src.resolve().stem)
     written = write_new_project(folder, plan.files, "import")
     if not args.quiet and args.output_format == "text":
-        print(f"read {src} as a {plan.kind}", file=sys.stderr)
+        _say(f"read {src} as a {plan.kind}")
         for rel in written:
-            print(f"created {folder / rel}", file=sys.stderr)
+            _say(f"created {folder / rel}")
     _print_diagnostics(plan.diagnostics, args.output_format)
     if not args.quiet and args.output_format == "text":
         python = shlex.quote(sys.executable)
-        print(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py check", file=sys.stderr)
+        _say(f"next: cd {shlex.quote(str(folder))} && git init && {python} build.py check")
     return 0
 
 
