@@ -319,3 +319,15 @@ def test_the_seed_the_paper_tests_read_is_in_a_clone(clone: Path) -> None:
     where, text = done.stdout.split("\n", 1)
     assert Path(where) == clone / "tests" / "fixtures" / "seed" / "paper.txt"
     assert "Research on the Development of Liaoning Province" in text
+
+
+def test_python_m_paperbuild_imports_no_module_lying_in_the_current_folder(tmp_path: Path) -> None:
+    project = tmp_path / "paper"
+    shutil.copytree(FIXTURES / "small-paper", project)
+    for name in ("yaml", "jinja2"):
+        (project / f"{name}.py").write_text(f"open({str(tmp_path / name)!r}, 'w').close()\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "paperbuild", "check", "--quiet"], cwd=project, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout) == (0, ""), done.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["paper"]  # no canary written
