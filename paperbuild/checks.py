@@ -15,9 +15,10 @@ from paperbuild.bibliography import Bibliography
 from paperbuild.crossref import numbered_targets
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
-from paperbuild.markers import CROSSREF_PREFIXES, Marker, scan_all
+from paperbuild.markers import CROSSREF_PREFIXES, Marker, scan
 from paperbuild.pandoc_ast import Node, walk
 from paperbuild.project import Project
+from paperbuild.rawtex import scan_markers
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
@@ -41,10 +42,15 @@ class CheckContext:
 
     @cached_property
     def markers(self) -> list[Marker]:
-        """Markers of the chapters and of metadata.yaml (whose abstract may cite), keeping only the `@key`s
-        that pandoc parsed as citations, so e-mail addresses and code never count."""
-        sources = [*self.project.chapters, self.project.metadata_source]
-        return [m for m in scan_all(sources) if m.kind not in ("citation", "crossref") or m.key in self.cited_keys]
+        """Markers of the chapters and of metadata.yaml (whose abstract may cite), in Markdown and in TeX
+        (`\\label`, `\\ref`), keeping only the `@key`s that pandoc parsed as citations, so e-mail addresses and code
+        never count."""
+        found = [
+            marker
+            for source in (*self.project.chapters, self.project.metadata_source)
+            for marker in sorted(scan(source) + scan_markers(source), key=lambda m: (m.line, m.col))
+        ]
+        return [m for m in found if m.kind not in ("citation", "crossref") or m.key in self.cited_keys]
 
     @cached_property
     def cited_keys(self) -> set[str]:

@@ -123,9 +123,10 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], output_format: str) ->
     for diagnostic in sorted(diagnostics):
         _say(diagnostic.format())
     errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
+    notes = sum(d.severity is Severity.NOTE for d in diagnostics)
+    warnings = len(diagnostics) - errors - notes
     if diagnostics:
-        _say(f"{errors} error(s), {warnings} warning(s)")
+        _say(f"{errors} error(s), {warnings} warning(s)" + (f", {notes} note(s)" if notes else ""))
 
 
 def _print_stage(stage: str, seconds: float) -> None:

@@ -82,20 +82,27 @@ class _Numberer:
         """Display math followed by `{#eq:x}`: formula and number "(N)" go into one Span carrying the label."""
         out: list[Node] = []
         for node in inlines:
+            if _unnumbered_equation(node):  # a TeX display environment (rawtex.py): the Span is there, the number not
+                out.append(self.numbered_equation(node["c"][0][0], node["c"][1][0]))
+                continue
             match = EQUATION_LABEL.match(node["c"]) if node["t"] == "Str" else None
             math = [n for n in out if n["t"] != "Space"][-1:] if match else []
             if match and math and math[0]["t"] == "Math" and math[0]["c"][0]["t"] == "DisplayMath":
                 while out and out[-1]["t"] == "Space":
                     out.pop()
-                formula = out.pop()
-                self.counts["eq"] += 1
-                number = f"({self.counts['eq']})"
-                self.targets[match.group(1)] = Target("eq", number)
-                label = {"t": "Span", "c": [["", ["equation-number"], []], text(number)]}
-                out.append({"t": "Span", "c": [[match.group(1), ["equation"], []], [formula, label]]})
+                out.append(self.numbered_equation(match.group(1), out.pop()))
             else:
                 out.append(node)
         return out
+
+    def numbered_equation(self, identifier: str, formula: Node) -> Node:
+        """The formula and its number "(N)" in one Span carrying the label (if any)."""
+        self.counts["eq"] += 1
+        number = f"({self.counts['eq']})"
+        if identifier:
+            self.targets[identifier] = Target("eq", number)
+        label = {"t": "Span", "c": [["", ["equation-number"], []], text(number)]}
+        return {"t": "Span", "c": [[identifier, ["equation"], []], [formula, label]]}
 
     def blocks(self, blocks: list[Node]) -> list[Node]:
         out = []
@@ -115,6 +122,14 @@ class _Numberer:
                 block = {"t": kind, "c": [block["c"][0], numbered] if kind == "Div" else numbered}
             out.append(block)
         return out
+
+
+def _unnumbered_equation(node: Node) -> bool:
+    """A Span of class "equation" holding display math alone, as rawtex.py makes of `\\begin{equation}`."""
+    if node["t"] != "Span" or "equation" not in node["c"][0][1] or len(node["c"][1]) != 1:
+        return False
+    inner = node["c"][1][0]
+    return bool(inner["t"] == "Math" and inner["c"][0]["t"] == "DisplayMath")
 
 
 def _link(words: list[Node], identifier: str) -> Node:

@@ -34,8 +34,12 @@ CODES: dict[str, str] = {
     "active-content": "raw HTML that would run code or load things (script, event handler, iframe, form)",
     "unsafe-link": "a link with a scheme that runs code or opens local files (javascript:, file:, data:)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
+    "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML or DOCX)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
+    # raw TeX and HTML in the chapters (rawtex.py)
+    "raw-tex": "raw TeX that cannot be converted (error), or a layout command dropped (note)",
+    "raw-html": "raw HTML the DOCX cannot carry, which pandoc would drop from it (warning)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",
@@ -66,10 +70,12 @@ CODES: dict[str, str] = {
 
 
 class Severity(StrEnum):
-    """How bad a problem is: errors stop the build, warnings are printed and the build goes on."""
+    """How bad a problem is: errors stop the build, warnings and notes are printed and the build goes on."""
 
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
+    """Something the build changed or left out on purpose, said so the author is not surprised."""
 
 
 @dataclass(frozen=True, order=True)

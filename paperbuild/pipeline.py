@@ -116,7 +116,7 @@ def read(root: Path, options: Options, result: BuildResult) -> Project:
 
 def gather(project: Project, result: BuildResult) -> CheckContext:
     """Parse the bibliography and the chapters and run every check; diagnostics go to `result`."""
-    from paperbuild import checks, manuscript
+    from paperbuild import checks, manuscript, rawtex
     from paperbuild.bibliography import read_bibliography, validate_entries
     from paperbuild.pandoc import PandocFailed
 
@@ -132,6 +132,8 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
                 raise
             result.diagnostics.append(problem)
             parsed = manuscript.parse(project, citeproc=False)
+            found = rawtex.convert(parsed.ast, [*project.chapters, project.metadata_source])
+            result.diagnostics += [d for d in found if d not in result.diagnostics]  # when it ran before citeproc
     with result.timed("check"):
         context = checks.CheckContext(project, bibliography, parsed)
         result.diagnostics += checks.run_checks(context)
@@ -146,17 +148,24 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
 
 
 def _parse(project: Project, result: BuildResult) -> Manuscript:
-    """The manuscript with its citations rendered: by citeproc, or, when the citations are the ones the last build
-    of this output folder rendered, as citeproc rendered them then (see citations.py)."""
-    from paperbuild import citations, manuscript
+    """The manuscript with its raw TeX converted and its citations rendered: by citeproc, or, when the citations
+    are the ones the last build of this output folder rendered, as citeproc rendered them then (see citations.py).
+    Citations written in TeX (`\\cite`) exist only once the TeX is converted: citeproc runs after that then."""
+    from paperbuild import citations, manuscript, rawtex
+
+    sources = [*project.chapters, project.metadata_source]
+
+    def converted(parsed: Manuscript) -> Manuscript:
+        result.diagnostics.extend(rawtex.convert(parsed.ast, sources))
+        return parsed
 
     if not result.ok:  # a broken bibliography: the checks still need the AST
-        return manuscript.parse(project, citeproc=False)
+        return converted(manuscript.parse(project, citeproc=False))
     previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
-    if previous is None:
-        parsed = manuscript.parse(project)
+    if previous is None and not rawtex.has_tex_citations(sources):
+        parsed = converted(manuscript.parse(project))
     else:
-        parsed = manuscript.parse(project, citeproc=False)
+        parsed = converted(manuscript.parse(project, citeproc=False))
         if citations.reuse(parsed.ast, project, previous):
             result.details.append("citations: the same as the last build's, citeproc not run")
             return parsed
