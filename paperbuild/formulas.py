@@ -1,20 +1,27 @@
 """Typeset TeX math for the PDF: each formula becomes an SVG drawing (ziamath, pure Python, STIX Two Math).
 
 Takes the Math nodes of the AST; gives, for the PDF's HTML, `<img>` elements holding the SVG (WeasyPrint cannot lay
-out MathML), and the diagnostics of formulas the renderer cannot typeset, located in the chapters. The HTML page
-gets MathML from pandoc instead, and the DOCX native Word equations.
+out MathML), each followed by the formula's characters as transparent text, so the PDF's text layer holds the
+formula too (what pdftotext, search and the conservation check read); and the diagnostics of formulas the renderer
+cannot typeset, located in the chapters. The HTML page gets MathML from pandoc instead, and the DOCX native Word
+equations.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import re
 import warnings
 from functools import lru_cache
 
 from paperbuild.pandoc_ast import Node, copy_tree, walk
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
+MATHML_TEXT = re.compile(r">([^<]+)<")
+TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
+"""The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
+style gets it; the sanitizer keeps these two properties)."""
 
 
 class FormulaError(ValueError):
@@ -41,19 +48,34 @@ def formula_svg(tex: str, display: bool) -> tuple[str, float]:
     return svg, offset
 
 
-def formula_problem(tex: str) -> str:
-    """Why the math renderer cannot typeset `tex`, or "" when it can. Parses only (latex2mathml, the parser
-    ziamath uses), so `check` stays fast on papers full of formulas."""
+@lru_cache(maxsize=4096)
+def _mathml(tex: str) -> tuple[str, str]:
+    """latex2mathml's MathML of `tex`, or "" and the name of the exception it raised."""
     import latex2mathml.converter
 
     try:
-        mathml = latex2mathml.converter.convert(tex)
+        return latex2mathml.converter.convert(tex), ""
     except Exception as exc:  # the parser raises many kinds; all mean "cannot typeset this"
-        return f"cannot be typeset ({type(exc).__name__}: an unbalanced brace or a missing argument?)"
+        return "", type(exc).__name__
+
+
+def formula_problem(tex: str) -> str:
+    """Why the math renderer cannot typeset `tex`, or "" when it can. Parses only (latex2mathml, the parser
+    ziamath uses), so `check` stays fast on papers full of formulas."""
+    mathml, error = _mathml(tex)
+    if error:
+        return f"cannot be typeset ({error}: an unbalanced brace or a missing argument?)"
     if "\\" in mathml:
         unknown = mathml[mathml.index("\\") :].split("<", 1)[0]
         return f"uses '{unknown}', which the math renderer does not know"
     return ""
+
+
+def math_text(tex: str) -> str:
+    """The characters a formula shows, one from the next by a space ("E = m c 2" for `E = mc^2`): its MathML's
+    text, as a reader's tools see the formula."""
+    mathml, _ = _mathml(tex)
+    return " ".join(ch for part in MATHML_TEXT.findall(mathml) for ch in html.unescape(part) if not ch.isspace())
 
 
 def math_nodes(value: object) -> list[Node]:
@@ -77,5 +99,6 @@ def as_images(blocks: list[Node]) -> list[Node]:
         image = (
             f'<img class="math {css}" src="{source}" alt="{html.escape(tex)}" style="vertical-align: {offset:.2f}px">'
         )
-        node["t"], node["c"] = "RawInline", ["html", image]
+        layer = f'<span class="math-text" style="{TEXT_LAYER_STYLE}"> {html.escape(math_text(tex))} </span>'
+        node["t"], node["c"] = "RawInline", ["html", image + layer]
     return result
