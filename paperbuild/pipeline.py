@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the stages are imported when they run: a no-op build starts
     # PDF typesetter before anything else is imported
     from paperbuild.checks import CheckContext
     from paperbuild.citations import RenderedCitations
+    from paperbuild.document import Paper
     from paperbuild.manuscript import Manuscript
     from paperbuild.project import Project
     from paperbuild.render import Output
@@ -82,6 +83,8 @@ class BuildResult:
     """(stage, seconds) in the order the stages ran."""
     citeproc_ran: bool = False
     """Whether citeproc ran in this build (else the citations of the last build were reused)."""
+    paper: Paper | None = None
+    """The assembled paper, once the build rendered it (what the outputs are checked against)."""
     citations: RenderedCitations | None = None
     """When citeproc ran: what it rendered, kept with the outputs for the next build; None when that cannot be
     reused (a note style, a reference list placed by the author), and any file kept earlier is then removed."""
@@ -225,6 +228,9 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     from paperbuild.checks import leftover_markers
 
     result.diagnostics += leftover_markers(texts, context.cited_keys)
+    if rendered and result.ok:
+        with result.timed("conservation"):
+            result.diagnostics += _lost_text(project, rendered, paths, result)
     style_folder = relative(project.style.folder, project.root)
     result.diagnostics += [
         Diagnostic(style_folder, 0, 0, Severity.WARNING, "refused-resource", message)
@@ -254,6 +260,21 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     return result
 
 
+def _lost_text(
+    project: Project, rendered: dict[str, Output], paths: dict[str, Path], result: BuildResult
+) -> list[Diagnostic]:
+    """The words and symbols of the manuscript an output lacks (conservation.py), located in the sources."""
+    from paperbuild.conservation import lost_text, output_tokens
+    from paperbuild.project import relative
+
+    assert result.paper is not None
+    outputs = {
+        relative(paths[fmt], project.root): output_tokens(fmt, output.data, output.text)
+        for fmt, output in rendered.items()
+    }
+    return lost_text(result.paper, [list(project.chapters), [project.metadata_source]], outputs)
+
+
 def _render(
     context: CheckContext,
     formats: list[str],
@@ -270,7 +291,7 @@ def _render(
 
     project = context.project
     with result.timed("assemble"):  # parts cut out, images embedded, sections numbered: a second on a book
-        paper = assemble(context.manuscript, project)
+        paper = result.paper = assemble(context.manuscript, project)
     job = RenderJob(paper, project, pdf_standard=options.pdf_standard, pdf_worker=pdf_worker)
 
     def render(fmt: str) -> Output:

@@ -1,0 +1,356 @@
+"""Prove that nothing of the manuscript was lost on the way to an output: every word and symbol reaches the reader.
+
+Takes the assembled Paper, the project's sources and each rendered output (the HTML page, the DOCX file, the text
+WeasyPrint laid out on the PDF's pages); gives a `lost-text` error at the source line of each word or symbol of the
+manuscript (body, headings, captions, table cells, footnotes, math, title, abstract, keywords, authors, back
+matter) that an output does not show. Texts are compared as multisets of normalized tokens (NFKC, casefolded,
+hyphenation undone): an output may add words (numbers, labels, running heads, the references), never lose one.
+Math is compared by the letters and digits it shows, one a token (OMML keeps operators and delimiters in
+attributes). Everything is one pass over each text; only a failure looks back into the sources.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import itertools
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from paperbuild.crossref import NUMBER_CLASS
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.document import Paper
+from paperbuild.formulas import math_text
+from paperbuild.markers import blank_code
+from paperbuild.pandoc_ast import BLOCKS, QUOTES
+from paperbuild.project import SourceFile
+
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|[^\w\s]|_")
+"""A CJK character, a run of letters and digits, or any other visible character alone."""
+GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS})
+"""Classes of the Spans crossref.py adds: their words are the pipeline's, not the manuscript's."""
+SPLIT = re.compile(r"\d+|[^\W\d_]+")
+MAX_REPORTED = 20
+"""Missing tokens reported per output: enough to find the fault, not a flood when a whole chapter is gone."""
+CONTEXT = 3
+"""Tokens on each side that tell which occurrence of a missing token in the sources is the one lost."""
+MAX_JOIN = 200
+"""Longest run of text joined across PDF line ends (a URL broken over lines of a narrow table column)."""
+
+HIDDEN_HTML = re.compile(r"<(head|style|script|template|annotation)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+MATH_HTML = re.compile(r"<math\b.*?</math\s*>", re.DOTALL | re.IGNORECASE)
+INLINE_TAG = re.compile(
+    r"</?(?:a|span|em|strong|b|i|u|s|sub|sup|code|small|mark|abbr|cite|q|kbd|var|samp|dfn|time|del|ins)\b[^>]*>",
+    re.IGNORECASE,
+)
+TAG = re.compile(r"<[^>]*>")
+DOCX_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<m:t(?:\s[^>]*)?>([^<]*)</m:t>|<w:(?:br|tab|cr)\b|</w:p>")
+DOCX_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+HYPHENS = ("\u2010", "\u00ad")
+"""WeasyPrint's automatic hyphen (U+2010), or a soft hyphen, at a line end: the word goes on on the next line."""
+HYPHEN_LINES = 8
+"""How many lines on the second part of a hyphenated word may be (running heads, page numbers, footnotes)."""
+
+
+def normalize(token: str) -> str:
+    """A token as the comparison sees it: NFKC (ligatures, mathematical letters, full-width forms), casefolded."""
+    return unicodedata.normalize("NFKC", token).casefold()
+
+
+def tokens(text: str) -> list[str]:
+    """The normalized tokens of plain text."""
+    return [normalize(t) for t in TOKEN.findall(text)]
+
+
+def output_words(text: str) -> list[str]:
+    """The tokens of an output's text, and, for a token of letters and digits, its letters and its digits apart as
+    well: a superscript mark is set close to its word ("Holt¹", "effect¹" for a note or a citation)."""
+    found = tokens(text)
+    found += [part for token in found if not (token.isalpha() or token.isdigit()) for part in SPLIT.findall(token)]
+    return found
+
+
+def math_tokens(tex: str) -> list[str]:
+    """The letters and digits a formula shows, one a token."""
+    return [ch for ch in normalize(math_text(tex)) if ch.isalnum()]
+
+
+def _spaced_math(text: str) -> str:
+    return " " + " ".join(ch for ch in normalize(text) if ch.isalnum()) + " "
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The tokens the reader must find, in the order written, and where they come from."""
+
+    tokens: list[str]
+    """Normalized tokens, in document order."""
+    formulas: dict[int, str]
+    """Index of the first token of each formula -> its TeX (how it is found in the source)."""
+    source: int
+    """Index of the source the tokens were written in (the chapters, or metadata.yaml)."""
+
+
+SPACE = (" ",)
+"""Text queued on the walk's stack is a 1-tuple: strings of the AST (identifiers, formats) are never text."""
+
+
+class _Collector:
+    """Walks AST pieces and gathers the visible tokens (iteratively: a book's AST is deep)."""
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+        self.formulas: dict[int, str] = {}
+        self.text: list[str] = []
+
+    def flush(self) -> None:
+        self.tokens += tokens("".join(self.text))
+        self.text = []
+
+    def add(self, value: Any) -> None:
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, tuple):
+                self.text.append(item[0])
+            elif isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict) and "t" in item:
+                self.node(item["t"], item.get("c"), stack)
+
+    def node(self, kind: str, content: Any, stack: list[Any]) -> None:
+        """Put the text of one node on the stack (or straight into the text)."""
+        if kind == "Str":
+            self.text.append(content)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            self.text.append(" ")
+        elif kind in ("Code", "CodeBlock"):
+            self.text.append(f" {content[1]} ")
+        elif kind == "Math":
+            self.flush()
+            self.formulas[len(self.tokens)] = content[1]
+            self.tokens += math_tokens(content[1])
+        elif kind in ("RawInline", "RawBlock"):  # markup, not text; but a <br> or a block element parts words
+            self.text.append("" if INLINE_TAG.fullmatch(content[1].strip()) else " ")
+        elif kind in ("Cite", "Image") or (kind == "Span" and GENERATED & set(content[0][1])):
+            return  # citeproc's and crossref's words; an image's description is not shown
+        elif kind == "Quoted":
+            opening, closing = QUOTES.get(content[0]["t"], ('"', '"'))
+            stack.extend([(closing,), content[1], (opening,)])
+        elif kind in ("Link", "Span"):
+            stack.append(content[1])
+        elif kind == "LineBlock":
+            stack.extend([SPACE, *(part for line in reversed(content) for part in (SPACE, line))])
+        elif kind == "Table":  # caption, then head, bodies and foot
+            stack.extend([SPACE, content[3:], SPACE, content[1], SPACE])
+        elif kind in ("Header", "Figure", "Div"):  # their text is their last part (a Figure's caption: after it)
+            stack.extend(
+                [SPACE, content[1], SPACE, content[-1], SPACE] if kind == "Figure" else [SPACE, content[-1], SPACE]
+            )
+        elif kind in BLOCKS:
+            stack.extend([SPACE, content, SPACE])
+        else:  # Emph, Strong, Underline, Strikeout, Superscript, Subscript, SmallCaps: no space around
+            stack.append(content)
+
+
+def expected(paper: Paper) -> list[Expected]:
+    """What the reader must find: the body (written in the chapters, source 0), and the title block, abstract,
+    keywords and back matter (written in metadata.yaml, source 1)."""
+    body = _Collector()
+    body.add(paper.body)
+    body.flush()
+    meta = _Collector()
+    people = [author.name for author in paper.metadata.authors]
+    people += [affiliation.text for affiliation in paper.metadata.affiliations]
+    meta.add([paper.title, SPACE, paper.subtitle, SPACE, *((f" {text} ",) for text in people)])
+    meta.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
+    meta.add([paper.acknowledgements, paper.funding])
+    meta.flush()
+    return [Expected(body.tokens, body.formulas, 0), Expected(meta.tokens, meta.formulas, 1)]
+
+
+def html_tokens(page: str) -> list[str]:
+    """The tokens of an HTML page as a browser shows it: no head, style or script, no TeX behind MathML."""
+    page = HIDDEN_HTML.sub(" ", page)
+    page = MATH_HTML.sub(lambda m: _spaced_math(html.unescape(TAG.sub(" ", m.group(0)))), page)
+    return output_words(html.unescape(TAG.sub(" ", INLINE_TAG.sub("", page))))
+
+
+def docx_tokens(data: bytes) -> list[str]:
+    """The tokens of a DOCX's text: the document, its footnotes and endnotes; formulas by their characters."""
+    parts: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        for name in (n for n in DOCX_PARTS if n in names):
+            xml = archive.read(name).decode("utf-8")
+            for match in DOCX_TEXT.finditer(xml):
+                if match.group(1) is not None:
+                    parts.append(html.unescape(match.group(1)))
+                elif match.group(2) is not None:
+                    parts.append(_spaced_math(html.unescape(match.group(2))))
+                else:
+                    parts.append(" ")
+    return output_words("".join(parts))
+
+
+def pdf_tokens(text: str) -> list[str]:
+    """The tokens of the text laid out on a PDF's pages (a line per line box), hyphenation undone; a word broken
+    over a line end without a hyphen (overflow-wrap in a narrow column) counts joined as well as in pieces."""
+    found: list[str] = []
+    carry = ""
+    hyphenated: list[tuple[str, int]] = []  # a word's first part, and the lines left to find its second part in
+    for line in text.split("\n"):
+        broken = line.rstrip().endswith(HYPHENS)
+        words = output_words(line.rstrip().rstrip("".join(HYPHENS)) if broken else line)
+        if not words:
+            continue
+        found += words
+        if carry:
+            found.append(carry + words[0])
+        # the running head and the page number lie between the two parts of a word broken over a page end
+        found += [first + words[0] for first, _ in hyphenated]
+        hyphenated = [(first, left - 1) for first, left in hyphenated if left > 1]
+        if broken:
+            hyphenated.append((words[-1], HYPHEN_LINES))
+            carry = ""
+        else:
+            carry = (carry + words[0] if len(words) == 1 and carry else words[-1])[-MAX_JOIN:]
+    return found
+
+
+def _occurrences(items: list[str], wanted: set[str]) -> Iterator[tuple[int, int]]:
+    """(index, how many times the same token came before) of each token of `wanted` in `items`."""
+    seen: Counter[str] = Counter()
+    for index, item in enumerate(items):
+        if item in wanted:
+            yield index, seen[item]
+            seen[item] += 1
+
+
+class _Locator:
+    """Where an occurrence of a token (or a formula's TeX) was written in one source's files."""
+
+    def __init__(self, files: list[SourceFile]) -> None:
+        self.files = files
+        self.written: list[tuple[str, int, int]] | None = None  # (token, file number, offset), in order
+        self.positions: dict[str, list[int]] = {}
+
+    def _index(self) -> list[tuple[str, int, int]]:
+        if self.written is None:
+            self.written = [
+                (normalize(match.group(0)), number, match.start())
+                for number, source in enumerate(self.files)
+                for match in TOKEN.finditer(blank_code(source.text))
+            ]
+            for place, (token, _, _) in enumerate(self.written):
+                self.positions.setdefault(token, []).append(place)
+        return self.written
+
+    def token(self, token: str, nth: int, before: list[str], after: list[str]) -> tuple[int, int] | None:
+        """The occurrence written among the most of the same neighbours (markup may lie between them), else the
+        n-th."""
+        written = self._index()
+        places = self.positions.get(token)
+        if not places:
+            return None
+        nth_place = places[min(nth, len(places) - 1)]
+
+        def score(place: int) -> tuple[int, int]:
+            left = {t for t, _, _ in written[max(place - CONTEXT * 2, 0) : place]}
+            right = {t for t, _, _ in written[place + 1 : place + 1 + CONTEXT * 2]}
+            return sum(t in left for t in before) + sum(t in right for t in after), -abs(place - nth_place)
+
+        best = max(places, key=score)
+        return written[best][1], written[best][2]
+
+    def formula(self, tex: str) -> tuple[int, int] | None:
+        needle = tex.strip().splitlines()[0] if tex.strip() else tex
+        for number, source in enumerate(self.files):
+            offset = source.text.find(needle)
+            if offset >= 0:
+                return number, offset
+        return None
+
+
+def _lost_indexes(want: Expected, have: Counter[str], output: list[str]) -> list[int]:
+    """The indexes of the expected tokens an output lacks, at most MAX_REPORTED: when a token is there fewer
+    times than written, the occurrences whose neighbours are not beside it in the output either."""
+    written = Counter(want.tokens)
+    short = {token: count - have[token] for token, count in written.items() if have[token] < count}
+    if not short:
+        return []
+    pairs = set(itertools.pairwise(output))
+    lost: list[int] = []
+    fallback: dict[str, int] = {}
+    for index, _ in _occurrences(want.tokens, set(short)):
+        token = want.tokens[index]
+        before = want.tokens[index - 1] if index else ""
+        after = want.tokens[index + 1] if index + 1 < len(want.tokens) else ""
+        fallback.setdefault(token, index)
+        if short[token] > 0 and (before, token) not in pairs and (token, after) not in pairs:
+            lost.append(index)
+            short[token] -= 1
+    lost += [fallback[token] for token, left in short.items() if left > 0 and fallback[token] not in lost]
+    return sorted(lost)[:MAX_REPORTED]
+
+
+def _where(want: Expected, index: int, locator: _Locator) -> tuple[int, int] | None:
+    """The source position of expected token `index`: the formula it belongs to, or the same occurrence of the
+    token among the source's tokens; else the nearest token before it that is found."""
+    formula_start = max((start for start in want.formulas if start <= index), default=-1)
+    if formula_start >= 0 and index < formula_start + len(math_tokens(want.formulas[formula_start])):
+        return locator.formula(want.formulas[formula_start])
+    token = want.tokens[index]
+    nth = sum(1 for t in want.tokens[:index] if t == token)
+    before = want.tokens[max(index - CONTEXT, 0) : index]
+    return locator.token(token, nth, before, want.tokens[index + 1 : index + 1 + CONTEXT])
+
+
+def lost_text(paper: Paper, sources: list[list[SourceFile]], outputs: dict[str, list[str]]) -> list[Diagnostic]:
+    """A `lost-text` error for each line of the manuscript holding a token an output lacks. `sources` are the
+    chapters and [metadata.yaml]; `outputs` maps each output's path to its tokens."""
+    wants = expected(paper)
+    locators = [_Locator(files) for files in sources]
+    out = []
+    for path, output in outputs.items():
+        have = Counter(output)
+        by_line: dict[tuple[str, int, int], list[str]] = {}
+        for want in wants:
+            for index in _lost_indexes(want, have, output):
+                place = _where(want, index, locators[want.source])
+                files = sources[want.source]
+                if place is None:
+                    key = (files[0].rel if files else "", 0, 0)
+                else:
+                    source = files[place[0]]
+                    key = (source.rel, *LineIndex(source.text).position(place[1]))
+                by_line.setdefault(key, []).append(want.tokens[index])
+        for (rel, line, col), missing in by_line.items():
+            shown = ", ".join(f"'{token}'" for token in dict.fromkeys(missing))
+            out.append(
+                Diagnostic(
+                    rel,
+                    line,
+                    col,
+                    Severity.ERROR,
+                    "lost-text",
+                    f"{shown} written here {'is' if len(set(missing)) == 1 else 'are'} missing from {path}",
+                    "a writer dropped it: write it in plain Markdown, or report it as a paperbuild bug",
+                )
+            )
+    return out
+
+
+def output_tokens(fmt: str, data: bytes, text: str) -> list[str]:
+    """The tokens of one rendered output (see html_tokens, docx_tokens, pdf_tokens)."""
+    if fmt == "html":
+        return html_tokens(data.decode("utf-8"))
+    if fmt == "docx":
+        return docx_tokens(data)
+    return pdf_tokens(text)
