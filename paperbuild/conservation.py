@@ -90,11 +90,15 @@ class Expected:
     """The tokens the reader must find, in the order written, and where they come from."""
 
     tokens: list[str]
-    """Normalized tokens, in document order."""
+    """Normalized tokens, in document order: the body's, then the title block's, abstract's and back matter's."""
     formulas: dict[int, str]
     """Index of the first token of each formula -> its TeX (how it is found in the source)."""
-    source: int
-    """Index of the source the tokens were written in (the chapters, or metadata.yaml)."""
+    metadata_from: int
+    """Index of the first token written in metadata.yaml; the ones before it are written in the chapters."""
+
+    def source(self, index: int) -> int:
+        """Where token `index` was written: 0 for the chapters, 1 for metadata.yaml."""
+        return int(index >= self.metadata_from)
 
 
 SPACE = (" ",)
@@ -159,20 +163,21 @@ class _Collector:
             stack.append(content)
 
 
-def expected(paper: Paper) -> list[Expected]:
-    """What the reader must find: the body (written in the chapters, source 0), and the title block, abstract,
-    keywords and back matter (written in metadata.yaml, source 1)."""
-    body = _Collector()
-    body.add(paper.body)
-    body.flush()
-    meta = _Collector()
+def expected(paper: Paper) -> Expected:
+    """What the reader must find: the body (written in the chapters), and the title block, abstract, keywords and
+    back matter (written in metadata.yaml). One multiset: a word lost from the body is lost even when the title
+    has it too."""
+    collector = _Collector()
+    collector.add(paper.body)
+    collector.flush()
+    metadata_from = len(collector.tokens)
     people = [author.name for author in paper.metadata.authors]
     people += [affiliation.text for affiliation in paper.metadata.affiliations]
-    meta.add([paper.title, SPACE, paper.subtitle, SPACE, *((f" {text} ",) for text in people)])
-    meta.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
-    meta.add([paper.acknowledgements, paper.funding])
-    meta.flush()
-    return [Expected(body.tokens, body.formulas, 0), Expected(meta.tokens, meta.formulas, 1)]
+    collector.add([paper.title, SPACE, paper.subtitle, SPACE, *((f" {text} ",) for text in people)])
+    collector.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
+    collector.add([paper.acknowledgements, paper.funding])
+    collector.flush()
+    return Expected(collector.tokens, collector.formulas, metadata_from)
 
 
 def html_tokens(page: str) -> list[str]:
@@ -307,7 +312,8 @@ def _where(want: Expected, index: int, locator: _Locator) -> tuple[int, int] | N
     if formula_start >= 0 and index < formula_start + len(math_tokens(want.formulas[formula_start])):
         return locator.formula(want.formulas[formula_start])
     token = want.tokens[index]
-    nth = sum(1 for t in want.tokens[:index] if t == token)
+    start = 0 if want.source(index) == 0 else want.metadata_from
+    nth = sum(1 for t in want.tokens[start:index] if t == token)
     before = want.tokens[max(index - CONTEXT, 0) : index]
     return locator.token(token, nth, before, want.tokens[index + 1 : index + 1 + CONTEXT])
 
@@ -315,23 +321,21 @@ def _where(want: Expected, index: int, locator: _Locator) -> tuple[int, int] | N
 def lost_text(paper: Paper, sources: list[list[SourceFile]], outputs: dict[str, list[str]]) -> list[Diagnostic]:
     """A `lost-text` error for each line of the manuscript holding a token an output lacks. `sources` are the
     chapters and [metadata.yaml]; `outputs` maps each output's path to its tokens."""
-    wants = expected(paper)
+    want = expected(paper)
     locators = [_Locator(files) for files in sources]
     out = []
     for path, output in outputs.items():
         have = Counter(output)
-        by_line: dict[tuple[str, int, int], list[str]] = {}
-        for want in wants:
-            for index in _lost_indexes(want, have, output):
-                place = _where(want, index, locators[want.source])
-                files = sources[want.source]
-                if place is None:
-                    key = (files[0].rel if files else "", 0, 0)
-                else:
-                    source = files[place[0]]
-                    key = (source.rel, *LineIndex(source.text).position(place[1]))
-                by_line.setdefault(key, []).append(want.tokens[index])
-        for (rel, line, col), missing in by_line.items():
+        by_line: dict[tuple[str, int], tuple[int, list[str]]] = {}
+        for index in _lost_indexes(want, have, output):
+            place = _where(want, index, locators[want.source(index)])
+            files = sources[want.source(index)]
+            rel, line, col = files[0].rel if files else "", 0, 0
+            if place is not None:
+                rel, (line, col) = files[place[0]].rel, LineIndex(files[place[0]].text).position(place[1])
+            first, missing = by_line.setdefault((rel, line), (col, []))
+            by_line[(rel, line)] = (min(first, col), [*missing, want.tokens[index]])
+        for (rel, line), (col, missing) in by_line.items():
             shown = ", ".join(f"'{token}'" for token in dict.fromkeys(missing))
             out.append(
                 Diagnostic(

@@ -1,4 +1,5 @@
-"""Raw TeX in the manuscript -> the AST nodes it means; what cannot be converted -> a diagnostic at its place.
+"""Raw TeX in the manuscript -> the AST nodes it means; what cannot be converted, and raw HTML the DOCX cannot
+carry -> a diagnostic at its place.
 
 Takes the parsed manuscript AST (Pandoc JSON, as manuscript.py gives it) and the project's sources; gives the AST
 with every raw TeX fragment pandoc's Markdown reader kept (RawInline/RawBlock "tex") replaced by what it means, and
@@ -26,7 +27,7 @@ from typing import Any
 from paperbuild import pandoc
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import Marker, blank_code
-from paperbuild.pandoc_ast import Node, attr, div, raw_block, walk
+from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, raw_block, walk
 from paperbuild.project import SourceFile
 
 TEX = ("tex", "latex")
@@ -300,6 +301,39 @@ def _lists_with_labels(ast: dict[str, Any]) -> list[list[Any]]:
     return found
 
 
+HTML_TAG = re.compile(r"<\s*([A-Za-z][\w-]*)")
+CARRIED_HTML = frozenset(
+    {"span", "div", "section", "article", "aside", "header", "footer", "main", "nav", "p", "a", "font", "wbr",
+     "small", "abbr", "cite", "time", "dfn"}
+)  # fmt: skip
+"""Elements whose loss from the DOCX loses nothing a reader needs (their text is Markdown pandoc carries)."""
+HTML_HINT = "write it in Markdown (H~2~O, x^2^, *emphasis*, a line ending in a backslash, a pipe table, an image)"
+
+
+def uncarried_html(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
+    """A `raw-html` warning at each raw HTML element pandoc's DOCX writer drops with what it means (a subscript,
+    a line break, a table), once per element and line."""
+    locator = _Locator(sources)
+    found: dict[tuple[str, int, int, str], None] = {}
+    for node in walk([ast["meta"], ast["blocks"]]):
+        if is_raw_html(node):
+            for tag in dict.fromkeys(t.lower() for t in HTML_TAG.findall(node["c"][1])):
+                if tag not in CARRIED_HTML:
+                    found[(*locator.where(node["c"][1]), tag)] = None
+    return [
+        Diagnostic(
+            rel,
+            line,
+            col,
+            Severity.WARNING,
+            "raw-html",
+            f"raw HTML '<{tag}>' has no DOCX equivalent: pandoc drops it",
+            HTML_HINT,
+        )
+        for rel, line, col, tag in found
+    ]
+
+
 def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
     """Replace, in place, the raw TeX of `ast` (a parse of `sources`: the chapters, then metadata.yaml) with what it
     means; the diagnostics of what could not be converted."""
@@ -319,4 +353,4 @@ def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
             item[:] = new
     _equations(ast)
     _place_labels(ast)
-    return converter.diagnostics
+    return converter.diagnostics + uncarried_html(ast, sources)
