@@ -432,7 +432,7 @@ def test_progress_is_one_line_per_stage_quiet_silences_it_and_verbose_adds_detai
     stages = [
         line.rsplit(maxsplit=2)[0].strip() for line in capsys.readouterr().err.splitlines() if line.endswith(" s")
     ]
-    assert stages == ["read", "bibliography", "parse", "check", "assemble", "html pieces", "html"]
+    assert stages == ["read", "bibliography", "parse", "check", "assemble", "html pieces", "html", "conservation"]
     (tiny / "manuscript/01-a.md").write_text(CHAPTER + "\nMore.\n")
     assert main(["html", "--project", str(tiny), "--quiet"]) == 0
     assert capsys.readouterr().err == ""
