@@ -42,6 +42,9 @@ LAYOUT = frozenset(
         "noindent", "indent", "vspace", "hspace", "vfill", "hfill", "centering", "raggedright", "raggedleft",
         "smallskip", "medskip", "bigskip", "par", "linebreak", "nopagebreak", "tiny", "scriptsize", "footnotesize",
         "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge", "maketitle", "tableofcontents",
+        "listoffigures", "listoftables", "pagenumbering", "pagestyle", "thispagestyle", "setcounter", "setlength",
+        "addtolength", "singlespacing", "onehalfspacing", "doublespacing", "frontmatter", "mainmatter", "backmatter",
+        "addcontentsline", "raggedbottom", "flushbottom", "normalfont",
     }
 )  # fmt: skip
 DISPLAY = re.compile(
