@@ -169,12 +169,13 @@ def test_the_repository_paper_reuses_its_citations(tmp_path: Path) -> None:
 
 
 def test_a_heading_that_ends_the_paper_stays_unnumbered_as_citeproc_makes_it(project: Path, tmp_path: Path) -> None:
-    (project / "manuscript/03-references.md").write_text("# References\n")
+    # a heading named like the reference list would be left out (document.py); any other last heading stays
+    (project / "manuscript/03-reading.md").write_text("# Further reading\n")
     build(project)
     edit(project / "manuscript/02-more.md", "Plain prose.", "Plain prose, edited.")
     assert REUSED in build(project).details
     html = (project / "build/paper.html").read_bytes()
-    assert b'<h2 class="unnumbered">References</h2>' in html
+    assert b'<h2 class="unnumbered">Further reading</h2>' in html
     assert html == fresh_html(project, tmp_path)
 
 
