@@ -386,7 +386,7 @@ def measure(pdf: Path, project: Path) -> Figures:
     ]
     hyphenated = [ends_in_hyphen(ln) for ln in body]
     run = longest = 0
-    for flag in hyphenated:
+    for flag in (ends_in_hyphen(ln) for ln in kept):  # a shorter line between two ends a run
         run = run + 1 if flag else 0
         longest = max(longest, run)
     overfull = sum(x > right[widths[ln.page]] + EDGE_TOLERANCE for ln in kept for x in ln.word_right)

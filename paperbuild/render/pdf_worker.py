@@ -119,6 +119,7 @@ def typeset(request: TypesetRequest) -> Typeset:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from paperbuild.render.linebreak import typeset_well
     from paperbuild.render.page_references import cache_page_references
 
     cache_page_references()
@@ -131,7 +132,8 @@ def typeset(request: TypesetRequest) -> Typeset:
         document = weasyprint.HTML(
             string=request.html, base_url=f"{request.base_folder}/", url_fetcher=_restricted_fetcher(request.allowed)
         )
-        laid_out = document.render(font_config=FontConfiguration(), pdf_tags=True)
+        fonts = FontConfiguration()
+        laid_out = typeset_well(lambda: document.render(font_config=fonts, pdf_tags=True))  # linebreak.py
         pdf: bytes = laid_out.write_pdf(pdf_variant=request.pdf_variant, pdf_tags=True)
     except OSError as exc:
         raise InputError(f"style '{request.style_name}': {exc}") from exc
@@ -176,8 +178,10 @@ def load_hyphenation(languages: Sequence[str]) -> None:
     them: reading and parsing a pattern file is 0.1-0.2 s of the typesetting, done here while the page is made."""
     import pyphen
 
+    from paperbuild.render.linebreak import pattern_language
+
     for language in languages:
-        known = pyphen.language_fallback(language)
+        known = pattern_language(language)
         if known:
             pyphen.Pyphen(lang=known)
 
