@@ -20,8 +20,27 @@ from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.project import Project, SourceFile, relative
 
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2")
-# (first, last code point, Debian/Ubuntu font package that covers the block)
+# (first, last code point, Debian/Ubuntu font package that covers the block): the scripts a paper may quote.
+# fonts-noto-core has a serif or sans face for each (Noto Naskh Arabic, Noto Serif Hebrew, Noto Serif Devanagari and
+# the other Indic scripts, Noto Serif Thai, ...); Greek and Cyrillic are also in the default style's Noto Serif.
 PACKAGES = (
+    (0x0370, 0x03FF, "fonts-noto-core"),  # Greek and Coptic
+    (0x0400, 0x052F, "fonts-noto-core"),  # Cyrillic and its supplement
+    (0x0530, 0x058F, "fonts-noto-core"),  # Armenian
+    (0x0590, 0x05FF, "fonts-noto-core"),  # Hebrew
+    (0x0600, 0x077F, "fonts-noto-core"),  # Arabic, Syriac, Arabic Supplement
+    (0x0900, 0x0DFF, "fonts-noto-core"),  # Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil, ..., Sinhala
+    (0x0E00, 0x0EFF, "fonts-noto-core"),  # Thai, Lao
+    (0x10A0, 0x10FF, "fonts-noto-core"),  # Georgian
+    (0x1200, 0x137F, "fonts-noto-core"),  # Ethiopic
+    (0x1780, 0x17FF, "fonts-noto-core"),  # Khmer
+    (0x1C80, 0x1C8F, "fonts-noto-core"),  # Cyrillic Extended-C
+    (0x1F00, 0x1FFF, "fonts-noto-core"),  # Greek Extended (polytonic)
+    (0x2DE0, 0x2DFF, "fonts-noto-core"),  # Cyrillic Extended-A
+    (0xA640, 0xA69F, "fonts-noto-core"),  # Cyrillic Extended-B
+    (0xA8E0, 0xA8FF, "fonts-noto-core"),  # Devanagari Extended
+    (0xFB1D, 0xFDFF, "fonts-noto-core"),  # Hebrew and Arabic presentation forms
+    (0xFE70, 0xFEFF, "fonts-noto-core"),  # Arabic presentation forms B
     (0x1100, 0x11FF, "fonts-noto-cjk"),
     (0x2E80, 0x9FFF, "fonts-noto-cjk"),
     (0xAC00, 0xD7AF, "fonts-noto-cjk"),

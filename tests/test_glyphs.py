@@ -39,16 +39,16 @@ def test_chinese_names_render_with_the_documented_fonts(tmp_path: Path) -> None:
 def test_characters_no_font_covers_stop_the_build_with_their_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    chapter = "# Intro\n\nText [@knuth1984].\n\nLinear A: 𐘀𐘁 here.\n"
+    chapter = "# Intro\n\nText [@knuth1984].\n\nToto: \U0001e290\U0001e291 here.\n"  # Unicode 14: in no Noto of 2020
     root = make_project(tmp_path, {"manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB})
     previous = root / "build/paper.pdf"
     previous.parent.mkdir()
     previous.write_bytes(b"previous good output")
     assert main(["pdf", "--project", str(root), "--quiet"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "manuscript/01-a.md:5: error[missing-glyph]: no available font has '𐘀' (U+10600), '𐘁' (U+10601); the PDF "
-        "would show empty boxes; install fonts-noto-core or fonts-noto-extra (Debian/Ubuntu package), or add a font "
-        "covering them to styles/default/fonts/ (in a copy of the style in your project)",
+        "manuscript/01-a.md:5: error[missing-glyph]: no available font has '\U0001e290' (U+1E290), '\U0001e291' "
+        "(U+1E291); the PDF would show empty boxes; install fonts-noto-core or fonts-noto-extra (Debian/Ubuntu "
+        "package), or add a font covering them to styles/default/fonts/ (in a copy of the style in your project)",
         "1 error(s), 0 warning(s)",
     ]
     assert previous.read_bytes() == b"previous good output"
@@ -57,7 +57,8 @@ def test_characters_no_font_covers_stop_the_build_with_their_place(
 def test_font_package_by_script() -> None:
     assert package_for("袁") == "fonts-noto-cjk"
     assert package_for("한") == "fonts-noto-cjk"
-    assert package_for("ع") == "fonts-noto-core or fonts-noto-extra"
+    assert package_for("ع") == "fonts-noto-core"
+    assert package_for("\U0001e290") == "fonts-noto-core or fonts-noto-extra"
 
 
 def test_code_point_ranges_merge_overlaps_and_answer_membership() -> None:
