@@ -62,7 +62,8 @@ def test_pdf_draws_formulas_as_vectors_with_numbers(built: Path) -> None:
 def test_docx_has_native_word_equations(built: Path) -> None:
     with zipfile.ZipFile(built / "paper.docx") as docx:
         xml = docx.read("word/document.xml").decode()
-    assert xml.count("<m:oMathPara>") == 4 and xml.count("<m:oMath>") >= 5
+    # the four numbered equations: a math zone each, between the tab stops of a Display Equation paragraph
+    assert xml.count('<w:pStyle w:val="DisplayEquation" />') == 4 and xml.count("<m:oMath>") >= 5
     visible = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
     assert TEX_LEFTOVER.findall(visible) == []
 

@@ -12,11 +12,14 @@ It needs pypandoc-binary and python-docx (`pip install -e '.[test]'`). It starts
 pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file reference.docx`, with the pandoc of
 `pypandoc.get_pandoc_path()`), so every style pandoc's DOCX writer looks for is there, and edits it with python-docx:
 
-- the fonts: Noto Serif, the face of the PDF (shipped in `styles/default/fonts`), for Latin text; "Noto Serif CJK SC"
-  for East Asian text; the font table tells Word to substitute Times New Roman (SimSun) where they are missing;
+- the fonts: Times New Roman 12 pt, the manuscript convention and a face every Word has, for Latin and
+  complex-script text (Arabic, Hebrew); SimSun (宋体, which Word ships everywhere) for East Asian text, so a Chinese
+  paper keeps a CJK face (LibreOffice draws them in Liberation Serif and a CJK serif of the system);
 - every style listed in `STYLES` below (sizes, weights, alignment, spacing, indents), headings in black;
-- two paragraph styles pandoc would otherwise make up on the fly as plain copies of Body Text: Affiliation and
-  Keywords (used by `paperbuild/render/docx.py` through `custom-style`); and the Footer style;
+- paragraph styles pandoc would otherwise make up on the fly as plain copies of Body Text: Affiliation and Keywords
+  (used by `paperbuild/render/docx.py` through `custom-style`) and Display Equation (a numbered equation: the
+  formula at a centred tab stop, its number at a right tab stop on the right margin, as
+  `paperbuild/render/docx_fields.py` writes it); and the Footer style;
 - the page: A4, 2.5 cm margins, the page number (a PAGE field) centred in the footer.
 
 The review variant (`--review`) is the same document with the changes in `REVIEW_STYLES` (double line spacing for
@@ -42,7 +45,7 @@ from typing import Any
 import docx
 import pypandoc
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
@@ -51,41 +54,45 @@ STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 OUT = STYLES_DIR / "default" / "reference.docx"
 REVIEW_OUT = STYLES_DIR / "review" / "reference.docx"
 
-SERIF = "Noto Serif"  # the PDF's face, shipped in styles/default/fonts
-SERIF_CJK = "Noto Serif CJK SC"  # East Asian text (the paper's lang may be zh)
-SERIF_FALLBACK = "Times New Roman"  # what Word substitutes for Noto Serif (font table altName)
-CJK_FALLBACK = "SimSun"
-# OS/2 PANOSE of NotoSerif-Regular.ttf: lets Word pick a close serif face when Noto Serif is not installed
-SERIF_PANOSE = "02020502060505020204"
+SERIF = "Times New Roman"  # Latin and complex-script text: in every Word; in pandoc's font table already
+SERIF_CJK = "SimSun"  # East Asian text (the paper's lang may be zh): in every Word
+SERIF_PANOSE = "02020603050405020304"  # OS/2 PANOSE of Times New Roman, for the theme
+# the font table's entry for SimSun (Word's own: its Chinese name, PANOSE, the GB2312 character set)
+CJK_FONT_ENTRY = (
+    f'<w:font w:name="{SERIF_CJK}"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = Twips(11906), Twips(16838)  # A4, 210 x 297 mm
 MARGIN = Cm(2.5)
 HEADER_FOOTER_DISTANCE = Cm(1.25)
+TEXT_WIDTH = Twips(PAGE_WIDTH.twips - 2 * MARGIN.twips)  # where a Display Equation's number ends
 
 LEFT, CENTER = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER
 
 # Paragraph styles: what each one looks like. Keys: base (style it inherits from), size (pt), bold, italic,
 # align, before/after (spacing in pt), line (line spacing, a multiple), left/right (indents in cm), hanging (cm),
-# keep_next, keep_lines. A key left out keeps what the style inherits. Styles not listed keep pandoc's look apart
-# from the font and the colour (every style is black and in the serif face).
+# keep_next, keep_lines, tabs (tab stops: (position, alignment) pairs). A key left out keeps what the style
+# inherits. Styles not listed keep pandoc's look apart from the font and the colour (every style is black and in the
+# serif face).
 STYLES: dict[str, dict[str, Any]] = {
-    "Normal": {"size": 11, "after": 0, "line": 1.0},
+    "Normal": {"size": 12, "after": 0, "line": 1.0},
     # body text: 1.5 lines, a 6 pt gap between paragraphs and no first-line indent (as in the PDF), ragged right
     # (a manuscript for editing and review: Word does not hyphenate, so justified lines would gape)
     "Body Text": {"base": "Normal", "align": LEFT, "before": 0, "after": 6, "line": 1.5},
     "First Paragraph": {"base": "Body Text"},
     "Compact": {"base": "Body Text", "before": 1, "after": 1, "line": 1.0},  # table cells, tight lists
-    "Block Text": {"base": "Body Text", "size": 10, "before": 3, "after": 9, "left": 1, "right": 1, "line": 1.15},
+    "Block Text": {"base": "Body Text", "size": 11, "before": 3, "after": 9, "left": 1, "right": 1, "line": 1.15},
     # title block
     "Title": {"base": "Normal", "size": 16, "bold": True, "align": CENTER, "before": 0, "after": 12, "line": 1.15},
-    "Subtitle": {"base": "Title", "size": 13, "bold": False, "before": 0, "after": 12},
+    "Subtitle": {"base": "Title", "size": 14, "bold": False, "before": 0, "after": 12},
     "Author": {"base": "Normal", "size": 12, "bold": False, "align": CENTER, "before": 0, "after": 3},
-    "Affiliation": {"base": "Normal", "size": 10, "italic": True, "align": CENTER, "before": 0, "after": 2},
-    "Date": {"base": "Normal", "size": 10, "bold": False, "align": CENTER, "before": 6, "after": 0},
-    "Abstract Title": {"base": "Normal", "size": 10, "bold": True, "align": CENTER, "before": 18, "after": 0},
+    "Affiliation": {"base": "Normal", "size": 11, "italic": True, "align": CENTER, "before": 0, "after": 2},
+    "Date": {"base": "Normal", "size": 11, "bold": False, "align": CENTER, "before": 6, "after": 0},
+    "Abstract Title": {"base": "Normal", "size": 11, "bold": True, "align": CENTER, "before": 18, "after": 0},
     "Abstract": {
         "base": "Normal",
-        "size": 10,
+        "size": 11,
         "align": LEFT,
         "before": 18,
         "after": 6,
@@ -97,7 +104,7 @@ STYLES: dict[str, dict[str, Any]] = {
     },
     "Keywords": {
         "base": "Normal",
-        "size": 10,
+        "size": 11,
         "align": LEFT,
         "before": 0,
         "after": 18,
@@ -109,7 +116,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "Heading 1": {"size": 14, "bold": True, "before": 18, "after": 6, "keep_next": True, "keep_lines": True},
     "Heading 2": {"size": 12, "bold": True, "before": 12, "after": 6, "keep_next": True, "keep_lines": True},
     "Heading 3": {
-        "size": 11,
+        "size": 12,
         "bold": True,
         "italic": True,
         "before": 12,
@@ -117,24 +124,32 @@ STYLES: dict[str, dict[str, Any]] = {
         "keep_next": True,
         "keep_lines": True,
     },
-    "Heading 4": {"size": 11, "bold": False, "italic": True, "before": 9, "after": 3},
-    "Heading 5": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
-    "Heading 6": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
-    "Heading 7": {"size": 11, "bold": False, "italic": False, "before": 6, "after": 0},
-    "Heading 8": {"size": 11, "bold": False, "italic": True, "before": 6, "after": 0},
-    "Heading 9": {"size": 11, "bold": False, "italic": False, "before": 6, "after": 0},
+    "Heading 4": {"size": 12, "bold": False, "italic": True, "before": 9, "after": 3},
+    "Heading 5": {"size": 12, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 6": {"size": 12, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 7": {"size": 12, "bold": False, "italic": False, "before": 6, "after": 0},
+    "Heading 8": {"size": 12, "bold": False, "italic": True, "before": 6, "after": 0},
+    "Heading 9": {"size": 12, "bold": False, "italic": False, "before": 6, "after": 0},
     "TOC Heading": {"size": 14, "bold": True},
     # figures, tables and their captions: figures centred with the caption below, table captions above the table
-    "Caption": {"base": "Normal", "size": 10, "italic": False, "align": LEFT, "before": 3, "after": 12, "line": 1.0},
+    "Caption": {"base": "Normal", "size": 11, "italic": False, "align": LEFT, "before": 3, "after": 12, "line": 1.0},
     "Image Caption": {"base": "Caption", "align": CENTER},
     "Table Caption": {"base": "Caption", "before": 12, "after": 6, "keep_next": True},
     "Figure": {"base": "Normal", "align": CENTER, "before": 12, "after": 0},
     "Captioned Figure": {"base": "Figure", "keep_next": True},
     "Definition": {"base": "Normal", "after": 6},  # the body of a definition list item
+    # a numbered equation: tab, formula, tab, number
+    "Display Equation": {
+        "base": "Normal",
+        "before": 6,
+        "after": 6,
+        "keep_lines": True,
+        "tabs": ((Twips(TEXT_WIDTH.twips // 2), WD_TAB_ALIGNMENT.CENTER), (TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)),
+    },
     # back matter and notes
     "Bibliography": {
         "base": "Normal",
-        "size": 10,
+        "size": 11,
         "align": LEFT,
         "before": 0,
         "after": 4,
@@ -142,11 +157,11 @@ STYLES: dict[str, dict[str, Any]] = {
         "left": 1,
         "hanging": 1,
     },
-    "Footnote Text": {"base": "Normal", "size": 9, "after": 2, "line": 1.0},
+    "Footnote Text": {"base": "Normal", "size": 10, "after": 2, "line": 1.0},
     "Footnote Block Text": {"base": "Footnote Text", "left": 0.75, "right": 0.75},
-    "Footer": {"base": "Normal", "size": 9, "align": CENTER},
+    "Footer": {"base": "Normal", "size": 10, "align": CENTER},
 }
-NEW_STYLES = ("Affiliation", "Keywords", "Footer")  # not in pandoc's reference document
+NEW_STYLES = ("Affiliation", "Keywords", "Display Equation", "Footer")  # not in pandoc's reference document
 
 # The review variant: what changes, on top of STYLES. Double spacing for every paragraph style of running text
 # (Compact: pandoc's tight list items, and table cells); titles, captions and notes keep theirs.
@@ -191,7 +206,7 @@ def pandoc_reference_docx() -> bytes:
 
 
 def _clear_theme(element: Any) -> None:
-    """Drop theme fonts and all colours under `element`: explicit fonts only, so every style says Noto Serif (Word
+    """Drop theme fonts and all colours under `element`: explicit fonts only, so every style says its serif (Word
     prefers a theme attribute to an explicit one when both are present), and black text, links included (as in
     the PDF)."""
     for fonts in list(element.iter(qn("w:rFonts"))):
@@ -269,6 +284,8 @@ def apply_style(document: Any, name: str, spec: dict[str, Any]) -> None:
         fmt.keep_with_next = spec["keep_next"] or None
     if "keep_lines" in spec:
         fmt.keep_together = spec["keep_lines"] or None
+    for position, alignment in spec.get("tabs", ()):
+        fmt.tab_stops.add_tab_stop(position, alignment)
 
 
 def _sync_linked_character_styles(document: Any) -> None:
@@ -291,12 +308,12 @@ def _sync_linked_character_styles(document: Any) -> None:
 
 
 def _defaults(document: Any) -> None:
-    """Document defaults (docDefaults): serif, 11 pt, no space after a paragraph unless a style says so."""
+    """Document defaults (docDefaults): serif, 12 pt, no space after a paragraph unless a style says so."""
     styles = document.styles.element
     rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     _set_fonts(rpr)
     for tag in ("w:sz", "w:szCs"):
-        rpr.find(qn(tag)).set(qn("w:val"), "22")
+        rpr.find(qn(tag)).set(qn("w:val"), "24")
     spacing = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     normal = _style(document, "Normal")
@@ -373,20 +390,13 @@ def _samples(document: Any) -> None:
     entry = "[1]\tBibliography. An entry long enough to run onto a second line, which the hanging indent sets off."
     document.add_paragraph(entry, style=_style(document, "Bibliography"))
     document.add_paragraph("Caption", style=_style(document, "Caption"))
-
-
-FONT_ENTRIES = (
-    f'<w:font w:name="{SERIF}"><w:altName w:val="{SERIF_FALLBACK}"/><w:panose1 w:val="{SERIF_PANOSE}"/>'
-    '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
-    f'<w:font w:name="{SERIF_CJK}"><w:altName w:val="{CJK_FALLBACK}"/><w:charset w:val="86"/>'
-    '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
-)
+    document.add_paragraph("\tDisplay Equation\t(1)", style=_style(document, "Display Equation"))
 
 
 def _rewrite_part(name: str, data: bytes) -> bytes:
-    """Edits python-docx has no API for: the font table's fallbacks and the theme's fonts."""
+    """Edits python-docx has no API for: the font table's East Asian face and the theme's fonts."""
     if name == "word/fontTable.xml":
-        return data.replace(b"</w:fonts>", FONT_ENTRIES.encode() + b"</w:fonts>", 1)
+        return data.replace(b"</w:fonts>", CJK_FONT_ENTRY.encode() + b"</w:fonts>", 1)
     if name == "word/theme/theme1.xml":  # a style still using a theme font gets the serif too
         text = data.decode("utf-8")
         text = re.sub(

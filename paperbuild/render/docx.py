@@ -4,8 +4,9 @@ Takes a RenderJob; gives the DOCX bytes. The title and authors go through pandoc
 Author styles and the document properties); affiliations, abstract and keywords are paragraphs in the styles
 Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body.
 Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is edited: the document's creator
-is set to the plain author names, and each SVG picture gets the PNG fallback Word and LibreOffice need, drawn by
-rsvg-convert (pandoc's own fallback misses images given as data: URIs).
+is set to the plain author names, each SVG picture gets the PNG fallback Word and LibreOffice need, drawn by
+rsvg-convert (pandoc's own fallback misses images given as data: URIs), and tables get their number in their alt
+text and space after them (docx_tables.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.docx_fields import with_fields
+from paperbuild.render.docx_tables import described_tables
 from paperbuild.style import REFERENCE_DOC
 from paperbuild.words import words_for
 
@@ -68,6 +70,9 @@ def _edited(data: bytes, creator: str) -> bytes:
         parts = {info.filename: source.read(info) for info in infos}
     _set_core_properties(parts, creator, build_time())
     _add_png_fallbacks(parts)
+    for part in ("word/document.xml", "word/footnotes.xml"):
+        if part in parts:
+            parts[part] = described_tables(parts[part])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in infos:

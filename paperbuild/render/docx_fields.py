@@ -8,7 +8,10 @@ copy for pandoc's DOCX writer in which, as raw OpenXML inlines,
   a `SEQ Equation` field, so Word's "update fields" renumbers them and its Table of Figures finds the captions;
 - each labelled number (caption, equation, section heading) lies inside a bookmark named `_Ref_...`;
 - each cross-reference keeps its words ("Figure ", "Eqs. ", "第 … 节") as text and holds its number as a
-  `REF _Ref_... \\h` field to that bookmark.
+  `REF _Ref_... \\h` field to that bookmark;
+- each numbered equation is a paragraph of its own in the style Display Equation (the reference document gives it a
+  centred and a right tab stop): tab, the formula, tab, the number; the formula is written as a math zone within
+  the line (a display zone would take the line for itself, and the number with it).
 
 Every field's cached result is crossref's number, so the document reads right before any field is updated. The
 bookmarks cover the number alone ("2.1", "1", "(1)"), which is what a reference prints in every language and in
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paperbuild.crossref import NUMBER_CLASS, Target
-from paperbuild.pandoc_ast import Node, copy_tree, stringify, text
+from paperbuild.pandoc_ast import Node, copy_tree, div, para, stringify, text
 from paperbuild.words import Words, words_for
 
 SEQUENCE = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
@@ -40,6 +43,9 @@ BOLD = "<w:b/><w:bCs/>"
 ITALIC = "<w:i/><w:iCs/>"
 EMPHASIS = {"Strong": BOLD, "Emph": ITALIC}
 """Inline type -> the run properties its text gets: raw runs do not inherit pandoc's formatting, so we add them."""
+EQUATION_STYLE = "Display Equation"
+"""The paragraph style of a numbered equation, defined by the reference document (tools/make_reference_docx.py)."""
+TAB = "<w:r><w:tab/></w:r>"
 
 
 def bookmark_names(labels: list[str]) -> dict[str, str]:
@@ -206,6 +212,8 @@ class _Fielder:
             if target and node["t"] == "Span" and "equation-number" in node["c"][0][1]:
                 number = self.numbered(attributes[0], "eq", target.number, properties)
                 out.append({"t": "Span", "c": [node["c"][0], number]})
+            elif node["t"] == "Math":  # between the tabs, in the line: see the module's docstring
+                out += [_raw(TAB), {"t": "Math", "c": [{"t": "InlineMath"}, node["c"][1]]}, _raw(TAB)]
             else:
                 out += self.node(node, properties)
         return {"t": "Span", "c": [attributes, out]}
@@ -217,11 +225,56 @@ def _caption_labels(blocks: list[Node]) -> list[Node]:
     return [n for n in first[:1] if n["t"] == "Span" and "caption-label" in n["c"][0][1]]
 
 
+def _is_equation(node: Node) -> bool:
+    return node["t"] == "Span" and "equation" in node["c"][0][1]
+
+
+def _equation_paragraphs(block: Node) -> list[Node]:
+    """A Para or Plain cut around its numbered equations, each of which becomes a Display Equation paragraph; the
+    text around them stays in paragraphs of the block's kind."""
+    if not any(_is_equation(node) for node in block["c"]):
+        return [block]
+    out: list[Node] = []
+    text_run: list[Node] = []
+
+    def flush() -> None:
+        while text_run and text_run[-1]["t"] in ("Space", "SoftBreak", "LineBreak"):
+            text_run.pop()
+        if text_run:
+            out.append({"t": block["t"], "c": list(text_run)})
+        text_run.clear()
+
+    for node in block["c"]:
+        if _is_equation(node):
+            flush()
+            out.append(div([para([node])], pairs={"custom-style": EQUATION_STYLE}))
+        elif text_run or node["t"] not in ("Space", "SoftBreak", "LineBreak"):
+            text_run.append(node)
+    flush()
+    return out
+
+
+def display_equations(blocks: list[Node]) -> list[Node]:
+    """`blocks` with each numbered equation in a paragraph of its own, where crossref numbers them (paragraphs at
+    the top, in divs and in block quotes)."""
+    out: list[Node] = []
+    for block in blocks:
+        if block["t"] in ("Para", "Plain"):
+            out += _equation_paragraphs(block)
+        elif block["t"] == "Div":
+            out.append({"t": "Div", "c": [block["c"][0], display_equations(block["c"][1])]})
+        elif block["t"] == "BlockQuote":
+            out.append({"t": "BlockQuote", "c": display_equations(block["c"])})
+        else:
+            out.append(block)
+    return out
+
+
 def with_fields(blocks: list[Node], targets: dict[str, Target], lang: str) -> list[Node]:
-    """A copy of the numbered `blocks` with bookmarks, SEQ fields in captions and equations, and REF fields for
-    cross-references (see the module's docstring)."""
+    """A copy of the numbered `blocks` with bookmarks, SEQ fields in captions and equations, REF fields for
+    cross-references and numbered equations in paragraphs of their own (see the module's docstring)."""
     fielder = _Fielder(targets, words_for(lang), bookmark_names(list(targets)))
     numbered: list[Node] = fielder.value(copy_tree(blocks), "")
     fielder.linking = True
     linked: list[Node] = fielder.value(numbered, "")
-    return linked
+    return display_equations(linked)
