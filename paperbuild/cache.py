@@ -22,15 +22,15 @@ from paperbuild.style import PRINT_CSS, REFERENCE_DOC
 
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its
-# template and the screen stylesheet; the PDF is that page plus print.css and the fonts it loads.
+# template, the screen stylesheet and the fonts it embeds; the PDF is that page plus print.css.
 STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
     "docx": lambda rel: rel == REFERENCE_DOC,
-    "html": lambda rel: rel not in (REFERENCE_DOC, PRINT_CSS) and not rel.startswith("fonts/"),
+    "html": lambda rel: rel not in (REFERENCE_DOC, PRINT_CSS),
     "pdf": lambda rel: rel != REFERENCE_DOC,
 }
 TOOLS_OF = {
     "docx": ("pypandoc-binary",),
-    "html": ("pypandoc-binary", "jinja2"),
+    "html": ("pypandoc-binary", "jinja2", "uharfbuzz"),
     "pdf": ("pypandoc-binary", "jinja2", "weasyprint"),
 }
 

@@ -54,7 +54,7 @@ CHANGES: dict[str, tuple[Callable[[Path], None], set[str]]] = {
     "print.css": (lambda r: append(r / "styles/default/print.css", "\n/* x */\n"), {"pdf"}),
     "paper.css": (lambda r: append(r / "styles/default/paper.css", "\n/* x */\n"), {"html", "pdf"}),
     "template": (lambda r: append(r / "styles/default/paper.html.j2", "\n"), {"html", "pdf"}),
-    "font": (lambda r: append(r / "styles/default/fonts/NotoSerif-Bold.ttf", "\0"), {"pdf"}),
+    "font": (lambda r: append(r / "styles/default/fonts/NotoSerif-Bold.ttf", "\0"), {"html", "pdf"}),
     "figure": (lambda r: append(r / "manuscript/figures/plot.png", "\0"), set(ALL)),
     "deleted output": (lambda r: (r / "build/paper.docx").unlink(), {"docx"}),
     "edited output": (lambda r: append(r / "build/paper.html", "<!-- edited -->"), {"html"}),

@@ -21,6 +21,7 @@ from paperbuild.formulas import as_images
 from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.html_fonts import font_faces
 from paperbuild.sanitize import clean_html
 from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE, style_roots
 from paperbuild.words import words_for
@@ -86,9 +87,10 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
     return result
 
 
-def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool) -> str:
+def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool, font_css: str = "") -> str:
     """The HTML page of the paper in the given style: with the style's CSS inlined (a standalone file), or linked
-    by file URL (for WeasyPrint, so the print CSS cascades as the page's own and its fonts resolve)."""
+    by file URL (for WeasyPrint, so the print CSS cascades as the page's own and its fonts resolve); `font_css`:
+    @font-face rules to inline before the style's CSS."""
     meta = paper.metadata
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
@@ -113,6 +115,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
     css = Markup("\n".join(path.read_text(encoding="utf-8") for path in layers)) if inline_css else ""
     return env.get_template(TEMPLATE).render(
         inline_css=inline_css,
+        font_css=Markup(font_css),
         paper_css=css,
         stylesheets=[path.resolve().as_uri() for path in layers],
         print_stylesheets=[path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
@@ -162,6 +165,9 @@ def page_text(html: str) -> str:
 
 @renderer("html")
 def render_html(job: RenderJob) -> Output:
-    """The HTML output file."""
+    """The HTML output file, with the style's fonts cut down to the characters of its page."""
     html = page(job.paper, job.html_pieces, job.project, inline_css=True)
+    fonts = font_faces(job.project.style.folders, html)
+    if fonts:
+        html = page(job.paper, job.html_pieces, job.project, inline_css=True, font_css=fonts)
     return Output(html.encode("utf-8"), page_text(html))
