@@ -22,7 +22,6 @@ TABLE_CAPTION_STYLE = "TableCaption"
 SPACE_AFTER_TABLE = 240
 """Twentieths of a point before the paragraph that follows a table: 12 pt."""
 CAPTION = re.compile(r'<w:tblCaption w:val="[^"]*"\s*/>')
-PARAGRAPH_START = re.compile(r"<w:p>|<w:p\s[^>]*>")
 BETWEEN = re.compile(r"(?:\s|<w:bookmark(?:Start|End)\b[^>]*/>)*")
 """What may stand between a caption paragraph and its table, or a table and the next paragraph: bookmarks."""
 TEXT = re.compile(r"<(?:w|m):t(?:\s[^>]*)?>([^<]*)</(?:w|m):t>")
@@ -39,10 +38,12 @@ def _caption_before(xml: str, table_start: int) -> str | None:
     end = xml.rfind("</w:p>", 0, table_start)
     if end < 0 or not BETWEEN.fullmatch(xml, end + len("</w:p>"), table_start):
         return None
-    starts = [m.start() for m in PARAGRAPH_START.finditer(xml, 0, end)]
-    if not starts:
+    start = xml.rfind("<w:p", 0, end)  # back from the end (not "<w:pPr>"): no scan of the whole part per table
+    while start >= 0 and xml[start + len("<w:p")] not in "> ":
+        start = xml.rfind("<w:p", 0, start)
+    if start < 0:
         return None
-    paragraph = xml[starts[-1] : end]
+    paragraph = xml[start:end]
     if f'<w:pStyle w:val="{TABLE_CAPTION_STYLE}"' not in paragraph:
         return None
     return html.unescape("".join(TEXT.findall(paragraph))).strip()
