@@ -201,3 +201,17 @@ def test_a_numbered_reference_has_its_number_beside_its_text(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_the_page_with_its_fonts_is_valid_html(author_date_page: Path) -> None:
     assert vnu_errors(author_date_page) == []
+
+
+def test_the_embedded_faces_are_the_same_bytes_at_any_clock_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontTools stamps a saved font's head.modified with the time; the page must not change with the clock."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    from paperbuild.render.html_fonts import font_faces
+    from paperbuild.style import PACKAGED_STYLES
+
+    folders = (PACKAGED_STYLES / "default",)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_000_000_000)
+    first = font_faces(folders, "China’s ports")
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_900_000_000)
+    assert font_faces(folders, "China’s ports") == first
