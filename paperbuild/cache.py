@@ -2,22 +2,30 @@
 
 Takes the gathered Project, the requested formats and the tool versions; gives, per format, the key of its inputs
 and whether the output on disk was made from exactly those inputs. The cache file lives in the output folder
-(`.paperbuild-cache.json`); a cache that is missing, corrupted or of another version is simply not trusted.
+(`.paperbuild-cache.json`); a cache that is missing, corrupted, of another version or not a regular file is simply
+not trusted. Of manuscript/, only the files the chapters and metadata name are read and hashed; any other file
+there counts by its size and time of change alone, so a large file beside the paper costs nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
-from paperbuild import __version__
+from paperbuild import __version__, safe_paths
+from paperbuild.csl import read_csl
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.output import CACHE_FILE
 from paperbuild.project import PROFILE_FILE, Project, relative
+from paperbuild.safe_paths import CACHE, IMAGE, METADATA, STYLE_FILE, Refused
 from paperbuild.style import PRINT_CSS, REFERENCE_DOC
 
 CACHE_VERSION = 1
@@ -53,33 +61,71 @@ def digest(parts: list[tuple[str, bytes]]) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes; "" when it does not exist."""
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    """SHA-256 of an output's bytes; "" when it does not exist or is not a regular file of its own (a link)."""
+    return safe_paths.sha256(path)
+
+
+PATH_SEPARATORS = re.compile(r"""[\s"'()<>\[\]{}=,;|*]+""")
+"""What cannot surround a file name in a chapter: `![x](figures/a.png){#fig:a}`, `<img src="figures/a.png">`."""
+
+
+def named_paths(texts: Iterable[str]) -> set[str]:
+    """Every word of `texts` that may name a file, normalised (`./figures/a%20b.png` -> `figures/a b.png`)."""
+    return {posixpath.normpath(unquote(word)) for text in texts for word in PATH_SEPARATORS.split(text) if "." in word}
+
+
+def _contents(path: Path, roots: tuple[Path, ...], limit: safe_paths.Limit) -> bytes:
+    """A file's bytes for the key, or the reason it is refused (the checks report it and stop the build)."""
+    data = safe_paths.read(path, roots, limit)
+    return f"refused: {data.message}".encode() if isinstance(data, Refused) else data
+
+
+def _manuscript_parts(project: Project) -> list[tuple[str, bytes]]:
+    """The files of manuscript/ beside the chapters: the bytes of those a chapter or the metadata names (figures),
+    the size and time of change of the others (a figure named in a way `named_paths` misses still counts)."""
+    named = named_paths(source.text for source in (*project.chapters, project.metadata_source))
+    read = {source.path for source in (*project.chapters, project.metadata_source)}
+    parts = []
+    for path in project.manuscript_files:
+        if path in read:
+            continue
+        rel = relative(path, project.root)
+        if path.relative_to(project.manuscript_dir).as_posix() in named:
+            parts.append((f"file:{rel}", _contents(path, (project.root,), IMAGE)))
+        else:
+            try:
+                info = os.lstat(path)
+            except OSError:  # removed since the walk
+                continue
+            parts.append((f"seen:{rel}", f"{info.st_size} {info.st_mtime_ns}".encode()))
+    return parts
 
 
 def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, str]) -> dict[str, str]:
-    """Format -> hash of everything its output depends on: chapters, metadata, bibliography, CSL, the style
-    files it reads, the options in `settings` that concern it, the tool versions and paperbuild's own version."""
+    """Format -> hash of everything its output depends on: chapters, metadata, bibliography, the figures they
+    name, CSL, the style files it reads, the options in `settings` that concern it, the tool versions and
+    paperbuild's own version."""
     common: list[tuple[str, bytes]] = [
         (f"src:{s.rel}", s.text.encode()) for s in (*project.chapters, project.metadata_source, *project.bib_files)
     ]
-    read = {source.path for source in (*project.chapters, project.metadata_source)}
-    for path in sorted(project.manuscript_dir.rglob("*")):  # figures and anything else a chapter may name
-        if path.is_file() and path not in read and path.resolve().is_relative_to(project.root):
-            common.append((f"file:{relative(path, project.root)}", path.read_bytes()))
+    common += _manuscript_parts(project)
     if project.csl_file is not None:
-        common.append(("csl", project.csl_file.read_bytes()))
+        common.append(("csl", read_csl(project.csl_file)))
     profile = project.root / PROFILE_FILE  # the journal profile's checks decide whether a build may go on
-    if profile.is_file():
-        common.append(("journal", profile.read_bytes()))
+    if os.path.lexists(profile):
+        common.append(("journal", _contents(profile, (project.root,), METADATA)))
     common.append(("paperbuild", __version__.encode()))
-    style_files = project.style.files()
+    style_files = [
+        (name, _contents(path, project.style.roots, STYLE_FILE))
+        for name, path in project.style.files()
+        if any(STYLE_FILES_OF[fmt](name.split("/", 1)[1]) for fmt in formats)
+    ]
     keys = {}
     for fmt in formats:
         parts = list(common)
-        for name, path in style_files:
+        for name, data in style_files:
             if STYLE_FILES_OF[fmt](name.split("/", 1)[1]):
-                parts.append((f"style:{name}", path.read_bytes()))
+                parts.append((f"style:{name}", data))
         parts += [(f"tool:{tool}", _tool_version(tool).encode()) for tool in TOOLS_OF[fmt]]
         parts.append(("style", "\0".join(str(f) for f in project.style.folders).encode()))
         parts.append(("settings", settings.get(fmt, "").encode()))
@@ -102,14 +148,17 @@ class BuildCache:
     def load(cls, out_dir: Path) -> BuildCache:
         """The cache of `out_dir`; an empty one when the file is missing or cannot be trusted."""
         path = out_dir / CACHE_FILE
+        contents = safe_paths.read(path, None, CACHE)  # a link or a FIFO there is no cache, and never blocks
+        if isinstance(contents, Refused):
+            return cls(path)
         try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
+            data: Any = json.loads(contents.decode("utf-8"))
             if data.get("version") != CACHE_VERSION:
                 return cls(path)
             entries = {str(f): {k: str(v) for k, v in e.items()} for f, e in data["entries"].items()}
             diagnostics = [Diagnostic(**{**d, "severity": Severity(d["severity"])}) for d in data["diagnostics"]]
             return cls(path, entries, diagnostics)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return cls(path)
 
     def is_fresh(self, fmt: str, key: str, output: Path) -> bool:

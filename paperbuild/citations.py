@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperbuild import __version__, pandoc
+from paperbuild import __version__, pandoc, safe_paths
 from paperbuild.cache import digest
-from paperbuild.csl import is_note_style
+from paperbuild.csl import is_note_style, read_csl
 from paperbuild.manuscript import READER, citeproc_args, metadata_yaml
 from paperbuild.pandoc_ast import Node, copy_tree, is_reference_list, walk
 from paperbuild.project import Project
+from paperbuild.safe_paths import BIBLIOGRAPHY, CACHE, Refused
 
 FORMAT_VERSION = 1
 AUTHOR_REFERENCE_LIST = re.compile(r"#refs\b|\bid=[\"']?refs\b")
@@ -55,13 +56,17 @@ class RenderedCitations:
 
     @classmethod
     def load(cls, path: Path) -> RenderedCitations | None:
-        """The citations stored at `path`; None when there are none or the file cannot be trusted."""
+        """The citations stored at `path`; None when there are none or the file cannot be trusted (a link or a
+        FIFO there is no file of citations, and never blocks)."""
+        contents = safe_paths.read(path, None, CACHE)
+        if isinstance(contents, Refused):
+            return None
         try:
-            data: Any = json.loads(path.read_bytes())
+            data: Any = json.loads(contents)
             if data.get("version") != FORMAT_VERSION:
                 return None
             rendered = cls(str(data["key"]), list(data["cites"]), dict(data["meta"]), data["references"])
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
         if not all(isinstance(c, list) for c in rendered.cites):
             return None
@@ -92,7 +97,7 @@ def _key(cites: list[Node], project: Project) -> str:
             ("call", f"paperbuild {__version__} {READER} {citeproc_args(project)}".encode()),
             ("metadata", metadata_yaml(project).encode()),
             *((f"bib:{bib.rel}", bib.text.encode()) for bib in project.bib_files),
-            ("csl", project.csl_file.read_bytes() if project.csl_file is not None else b"pandoc default"),
+            ("csl", read_csl(project.csl_file) if project.csl_file is not None else b"pandoc default"),
             ("citations", json.dumps(cited, sort_keys=True).encode()),
         ]
     )
@@ -101,10 +106,11 @@ def _key(cites: list[Node], project: Project) -> str:
 def _unchanged_on_disk(project: Project) -> bool:
     """Whether the .bib files still hold what the project read (and the key hashes): pandoc read them again, and
     an author may have saved one in between (in watch mode)."""
-    try:
-        return all(bib.path.read_text(encoding="utf-8") == bib.text for bib in project.bib_files)
-    except (OSError, UnicodeDecodeError):
-        return False
+    for bib in project.bib_files:
+        data = safe_paths.read(bib.path, (project.root,), BIBLIOGRAPHY)
+        if isinstance(data, Refused) or data.decode("utf-8-sig", errors="replace") != bib.text:
+            return False
+    return True
 
 
 def extract(ast: dict[str, Any], project: Project) -> RenderedCitations | None:

@@ -37,6 +37,7 @@ RESOURCE_PROBLEMS = {
     ),
     "outside": ("unsafe-resource", "lies outside the project", "copy it into manuscript/figures/"),
     "missing": ("missing-resource", "does not exist", "check the path; it is relative to manuscript/"),
+    "special": ("unsafe-resource", "is not a regular file (a FIFO, a device)", "make it an image file"),
     "type": ("missing-resource", "is not an image (png, jpg, gif, svg, webp)", "export the figure as PNG or SVG"),
     "huge": (
         "unsafe-resource",

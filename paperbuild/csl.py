@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from paperbuild import safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+from paperbuild.safe_paths import CSL, Refused
 
 NOTE_STYLE = re.compile(r'<style\b[^>]*\bclass="note"')
 PARENT_LINK = re.compile(r'<link\s+href="https?://www\.zotero\.org/styles/([^"]+)"\s+rel="independent-parent"')
+STYLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""The name of a style of the collection (its file name without .csl): never a path."""
 
 
 def collection_dir() -> Path:
@@ -42,33 +46,53 @@ def _find(value: str, root: Path) -> Path:
     path = (root / value).resolve()
     if not path.is_relative_to(root):
         raise _Unusable(f"CSL file '{value}' lies outside the project", "copy it into the project, e.g. bibliography/")
-    if not path.is_file():
+    text = _read(root / value, (root,))
+    if text is None:
         raise _Unusable(f"CSL file '{value}' does not exist", "")
-    parent = independent_parent(path.read_text(encoding="utf-8", errors="replace"))
+    parent = independent_parent(text)
     return _from_collection(parent, value) if parent else path
+
+
+def _read(path: Path, roots: tuple[Path, ...]) -> str | None:
+    """The text of a CSL file the path policy allows; None when it does not exist; `_Unusable` when refused."""
+    data = safe_paths.read(path, roots, CSL)
+    if isinstance(data, Refused):
+        if data.problem == "missing":
+            return None
+        raise _Unusable(data.message, data.hint)
+    return data.decode("utf-8", errors="replace")
 
 
 def _from_collection(name: str, value: str) -> Path:
     styles = collection_dir()
+    if not STYLE_ID.fullmatch(name):
+        raise _Unusable(f"citation style '{value}' names '{name}', which is not a style of the collection", "")
     if (styles / f"{name}.csl").is_file():
         return styles / f"{name}.csl"
-    dependent = styles / "dependent" / f"{name}.csl"
-    if dependent.is_file():
-        parent = independent_parent(dependent.read_text(encoding="utf-8"))
-        if parent and (styles / f"{parent}.csl").is_file():
+    dependent = _read(styles / "dependent" / f"{name}.csl", (styles,))
+    if dependent is not None:
+        parent = independent_parent(dependent)
+        if STYLE_ID.fullmatch(parent) and (styles / f"{parent}.csl").is_file():
             return styles / f"{parent}.csl"
         raise _Unusable(f"citation style '{value}' depends on '{parent}', which is not in the collection", "")
     names = [p.stem for p in styles.glob("*.csl")] + [p.stem for p in styles.glob("dependent/*.csl")]
     raise _Unusable(f"unknown citation style '{name}'", did_you_mean(name, names))
 
 
+def read_csl(csl_file: Path) -> bytes:
+    """The bytes of the CSL file `resolve` gave (a real path, checked); b"" when it can no longer be read."""
+    data = safe_paths.read(csl_file, None, CSL)
+    return b"" if isinstance(data, Refused) else data
+
+
 def is_note_style(csl_file: Path | None) -> bool:
     """Whether a CSL style puts citations in footnotes (`class="note"`); pandoc's default style does not."""
     if csl_file is None:
         return False
+    data = safe_paths.read(csl_file, None, CSL)
     try:
-        return NOTE_STYLE.search(csl_file.read_text(encoding="utf-8")) is not None
-    except (OSError, UnicodeDecodeError):
+        return isinstance(data, Refused) or NOTE_STYLE.search(data.decode("utf-8")) is not None
+    except UnicodeDecodeError:
         return True  # unreadable: no shortcut around citeproc, which will say what is wrong
 
 

@@ -22,17 +22,20 @@ A profile reads:
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from paperbuild import safe_paths
 from paperbuild.checks import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import stringify
 from paperbuild.project import PROFILE_FILE
+from paperbuild.safe_paths import METADATA, Refused
 from paperbuild.stats import Stats, count
 
 LIMITS = {  # rule -> (code, what the count says: one, several; the limits it takes)
@@ -200,9 +203,12 @@ def load_profile(ctx: CheckContext) -> tuple[Profile | None, list[Diagnostic]]:
     found: list[tuple[yaml.Node, str]] = []
     diagnostics: list[Diagnostic] = []
     path = project.root / PROFILE_FILE
-    if path.is_file():
+    data = safe_paths.read(path, (project.root,), METADATA) if os.path.lexists(path) else b""
+    if isinstance(data, Refused):  # a link out of the project: refused unread, so never printed
+        diagnostics.append(data.diagnostic(PROFILE_FILE))
+    elif data:
         try:
-            node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            node = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

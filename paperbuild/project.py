@@ -6,15 +6,18 @@ and the diagnostics found while gathering it. Nothing here runs pandoc or render
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from paperbuild import csl as csl_styles
+from paperbuild import safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError, UsageError
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.output import output_folder
+from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, METADATA, Limit, Refused
 from paperbuild.style import Style, load_style
 
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
@@ -55,6 +58,8 @@ class Project:
     """The house style in use, with the styles it extends."""
     csl_file: Path | None
     """The CSL file in use; None means pandoc's default (Chicago author-date)."""
+    manuscript_files: tuple[Path, ...] = ()
+    """Every file under manuscript/ (a bounded walk that follows no link to a folder), for the build cache."""
 
     @property
     def metadata_file(self) -> str:
@@ -75,37 +80,13 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-MAX_TEXT_BYTES = 50_000_000  # a chapter or .bib file larger than this is not a manuscript
-
-
-def _read_text(path: Path, root: Path, diagnostics: list[Diagnostic]) -> str | None:
-    """The file's text; None (and a diagnostic) when it leads outside the project, is huge or is not UTF-8."""
-    if not path.resolve().is_relative_to(root):
-        diagnostics.append(
-            Diagnostic(
-                relative(path, root),
-                0,
-                0,
-                Severity.ERROR,
-                "unsafe-resource",
-                f"'{path.name}' is a link to {path.resolve()}, outside the project",
-                "copy the file into the project instead of linking to it",
-            )
-        )
+def _read_text(path: Path, root: Path, limit: Limit, diagnostics: list[Diagnostic]) -> str | None:
+    """The file's text; None (and a diagnostic) when the path policy refuses it (a link out of the project, not a
+    regular file, over `limit`) or it is not UTF-8 text."""
+    data = safe_paths.read(path, (root,), limit)
+    if isinstance(data, Refused):
+        diagnostics.append(data.diagnostic(relative(path, root)))
         return None
-    if path.stat().st_size > MAX_TEXT_BYTES:
-        diagnostics.append(
-            Diagnostic(
-                relative(path, root),
-                0,
-                0,
-                Severity.ERROR,
-                "encoding",
-                f"{path.stat().st_size} bytes is too large for a text file of a paper",
-            )
-        )
-        return None
-    data = path.read_bytes()
     if b"\0" in data:
         offset = data.index(b"\0")
         diagnostics.append(
@@ -145,7 +126,7 @@ def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagno
     numbered: dict[int, Path] = {}
     for path in sorted(manuscript.iterdir()):
         name = path.name
-        if name.startswith((".", "#")) or name.endswith("~") or not path.is_file():
+        if name.startswith((".", "#")) or name.endswith("~") or path.is_dir():
             continue
         match = CHAPTER_NAME.match(name)
         if match is None:
@@ -190,32 +171,38 @@ def load_project(
     manuscript = root / "manuscript"
     if not manuscript.is_dir():
         raise InputError(f"{root}: no manuscript/ folder; is this a paperbuild project? (see --project)")
+    if not safe_paths.inside(manuscript.resolve(), (root,)):
+        raise InputError(f"manuscript: a link to {manuscript.resolve()}, outside the project; make it a folder")
+    output = output_folder(root, out_dir)
     diagnostics: list[Diagnostic] = []
     meta_path = manuscript / "metadata.yaml"
     meta_rel = relative(meta_path, root)
-    if not meta_path.is_file():
+    if not os.path.lexists(meta_path):
         raise InputError(f"{meta_rel}: missing; a paper needs at least 'title: ...' there")
-    meta_text = _read_text(meta_path, root, diagnostics)
+    meta_text = _read_text(meta_path, root, METADATA, diagnostics)
     if meta_text is None:
         metadata = Metadata(title="")
     else:
         metadata, meta_diags = read_metadata(meta_text, meta_rel)
         diagnostics += meta_diags
 
+    manuscript_files, stopped = safe_paths.walk(manuscript)
+    if stopped is not None:
+        diagnostics.append(stopped.diagnostic(relative(stopped.path, root)))
     chapter_paths, chapter_diags = find_chapters(manuscript, root)
     diagnostics += chapter_diags
     if not chapter_paths:
         raise InputError(f"{relative(manuscript, root)}: no chapters; name them like 01-introduction.md")
     chapters = []
     for path in chapter_paths:
-        text = _read_text(path, root, diagnostics)
+        text = _read_text(path, root, CHAPTER, diagnostics)
         if text is not None:
             chapters.append(SourceFile(path, relative(path, root), text))
 
     bib_dir = root / "bibliography"
     bib_files = []
     for path in sorted(bib_dir.glob("*.bib")) if bib_dir.is_dir() else []:
-        text = _read_text(path, root, diagnostics)
+        text = _read_text(path, root, BIBLIOGRAPHY, diagnostics)
         if text is not None:
             bib_files.append(SourceFile(path, relative(path, root), text))
 
@@ -228,6 +215,7 @@ def load_project(
             Diagnostic(meta_rel, metadata.lines.get("style", 0), 0, Severity.ERROR, "metadata", str(exc))
         )
         house_style = load_style(root, "default")  # so that every other check still runs
+    diagnostics += [refused.diagnostic(relative(refused.path, root)) for refused in house_style.refused]
     csl_value = csl or metadata.csl
     csl_file = None
     if csl_value:
@@ -238,12 +226,13 @@ def load_project(
         diagnostics += csl_diag
     project = Project(
         root=root,
-        out_dir=output_folder(root, out_dir),
+        out_dir=output,
         metadata=metadata,
         metadata_source=SourceFile(meta_path, meta_rel, meta_text or ""),
         chapters=tuple(chapters),
         bib_files=tuple(bib_files),
         style=house_style,
         csl_file=csl_file,
+        manuscript_files=tuple(manuscript_files),
     )
     return project, diagnostics

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from paperbuild import safe_paths
 from paperbuild.pandoc_ast import Node, copy_tree, is_raw_html, walk
 from paperbuild.project import Project
+from paperbuild.safe_paths import IMAGE, Refused
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -28,7 +30,8 @@ IMAGE_TYPES = {
 }
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: a 7000 x 7000 photograph
-MAX_IMAGE_BYTES = 50_000_000
+PATH_PROBLEMS = {"outside": "outside", "missing": "missing", "special": "special", "large": "huge"}
+"""The path policy's refusals (safe_paths.Refused.problem) as image problems."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ class Resolved:
     path: Path | None
     """The file inside the project, when the target is acceptable."""
     problem: str
-    """Why it is refused: "remote", "outside", "missing", "type", "huge", "entities" or "corrupt"; "" when
-    acceptable."""
+    """Why it is refused: "remote", "outside", "missing", "special" (a FIFO, a device), "type", "huge",
+    "entities" or "corrupt"; "" when acceptable."""
 
 
 def resolve(target: str, project: Project) -> Resolved:
@@ -52,22 +55,25 @@ def resolve(target: str, project: Project) -> Resolved:
     if parsed.scheme or target.startswith(("/", "\\")) or WINDOWS_DRIVE.match(target):
         return Resolved(None, "outside")
     path = (project.manuscript_dir / unquote(parsed.path)).resolve()  # follows symlinks and `..`
-    if not path.is_relative_to(project.root):
-        return Resolved(None, "outside")
-    if not path.is_file():
-        return Resolved(None, "missing")
+    refused = safe_paths.check(path, (project.root,), IMAGE)
+    if refused is not None:
+        return Resolved(None, PATH_PROBLEMS[refused.problem])
     if path.suffix.lower() not in IMAGE_TYPES:
         return Resolved(None, "type")
-    return Resolved(path, _bomb(path))
+    return Resolved(path, _bomb(path, project))
 
 
-def _bomb(path: Path) -> str:
+def read_image(path: Path, project: Project) -> bytes:
+    """The bytes of an image `resolve` accepted, through the path policy (b"" should it have changed since)."""
+    data = safe_paths.read(path, (project.root,), IMAGE)
+    return b"" if isinstance(data, Refused) else data
+
+
+def _bomb(path: Path, project: Project) -> str:
     """ "huge" for an image too large to decode safely, "entities" for an SVG declaring XML entities (the
     "billion laughs"), "" for an ordinary image. Only headers are read."""
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return "huge"
     if path.suffix.lower() == ".svg":
-        return "entities" if b"<!ENTITY" in path.read_bytes() else ""
+        return "entities" if b"<!ENTITY" in read_image(path, project) else ""
     import warnings
 
     from PIL import Image
@@ -114,6 +120,6 @@ def embed_images(blocks: list[Node], project: Project) -> list[Node]:
             continue
         if target not in cache:
             mime = IMAGE_TYPES.get(resolved.path.suffix.lower()) or mimetypes.guess_type(resolved.path.name)[0]
-            cache[target] = f"data:{mime};base64,{base64.b64encode(resolved.path.read_bytes()).decode()}"
+            cache[target] = f"data:{mime};base64,{base64.b64encode(read_image(resolved.path, project)).decode()}"
         node["c"][2][0] = cache[target]
     return embedded

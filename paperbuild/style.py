@@ -7,13 +7,17 @@ extends; stylesheets are applied base first, so a style only writes what it chan
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from paperbuild import safe_paths
 from paperbuild.errors import InputError
+from paperbuild.safe_paths import STYLE_FILE, Refused
 
 INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
 """Where a wheel puts the styles shipped with paperbuild (pyproject.toml maps the top-level styles/ there)."""
@@ -45,31 +49,53 @@ class Style:
     """The style's folder, then the folders of the styles it extends, nearest first."""
     anonymous: bool = False
     """Whether the style prints no authors, affiliations, acknowledgements or funding (double-blind review)."""
+    bases: tuple[Path, ...] = ()
+    """Where styles were looked up: the project's styles/, then paperbuild's (see `style_roots`)."""
+    roots: tuple[Path, ...] = ()
+    """Where its files may lie, links followed: the project, paperbuild's shipped styles."""
+    contents: tuple[tuple[str, Path], ...] = ()
+    """Every file of the chain the path policy lets paperbuild read, as (folder name/relative path, path)."""
+    refused: tuple[Refused, ...] = ()
+    """The files it does not: links out of the project, FIFOs, files over the limit, folders nested too deep."""
 
     @property
     def folder(self) -> Path:
         """The style's own folder."""
         return self.folders[0]
 
+    def _readable(self, path: Path) -> bool:
+        return any(path == known for _, known in self.contents)
+
     def file(self, name: str) -> Path:
         """The style's file `name`, or the nearest extended style's."""
         for folder in self.folders:
-            if (folder / name).is_file():
+            if self._readable(folder / name):
                 return folder / name
         raise InputError(f"style '{self.name}' has no {name} (looked in {', '.join(str(f) for f in self.folders)})")
 
     def layers(self, name: str) -> list[Path]:
         """Every `name` of the chain, base style first: stylesheets that cascade."""
-        return [folder / name for folder in reversed(self.folders) if (folder / name).is_file()]
+        return [folder / name for folder in reversed(self.folders) if self._readable(folder / name)]
 
     def files(self) -> list[tuple[str, Path]]:
         """Every file of every folder of the chain as (folder name/relative path, path), for the build cache."""
-        return [
-            (f"{folder.name}/{path.relative_to(folder).as_posix()}", path)
-            for folder in self.folders
-            for path in sorted(folder.rglob("*"))
-            if path.is_file()
-        ]
+        return list(self.contents)
+
+    def template(self, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        """The jinja2 template `name` (a jinja2.FunctionLoader's function): the chain's file, else a file of
+        another style (`default/paper.html.j2`), read through the path policy; None when there is none."""
+        parts = name.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            return None
+        for folder in (*self.folders, *self.bases):
+            path = folder.joinpath(*parts)
+            if not os.path.lexists(path):
+                continue
+            data = safe_paths.read(path, self.roots, STYLE_FILE)
+            if isinstance(data, Refused):
+                raise InputError(f"{path}: {data.message}")
+            return data.decode("utf-8", errors="replace"), str(path), lambda: False
+        return None
 
 
 def style_roots(root: Path) -> tuple[Path, ...]:
@@ -82,6 +108,12 @@ def _folder(root: Path, name: str) -> Path:
         raise InputError(f"style name '{name}' must be a plain folder name under styles/")
     for base in style_roots(root):
         if (base / name).is_dir():
+            real = (base / name).resolve()
+            if not safe_paths.inside(real, (root, PACKAGED_STYLES)):
+                raise InputError(
+                    f"style '{name}': {base.name}/{name} is a link to {real}, outside the project; copy the style "
+                    "into styles/ instead of linking to it"
+                )
             return base / name
     known = sorted({p.name for base in style_roots(root) for p in base.iterdir() if _is_style(p)})
     raise InputError(
@@ -94,13 +126,16 @@ def _is_style(folder: Path) -> bool:
     return bool(STYLE_NAME.fullmatch(folder.name)) and any((folder / f).is_file() for f in STYLE_FILES)
 
 
-def _settings(folder: Path) -> dict[str, object]:
+def _settings(folder: Path, roots: tuple[Path, ...]) -> dict[str, object]:
     path = folder / SETTINGS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
+    text = safe_paths.read(path, roots, safe_paths.METADATA)
+    if isinstance(text, Refused):
+        raise InputError(f"{path}: {text.message}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+        data = yaml.safe_load(text.decode("utf-8")) or {}
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: invalid YAML: {exc}") from exc
     if not isinstance(data, dict) or set(data) - set(SETTINGS):
         raise InputError(f"{path}: only the keys {', '.join(SETTINGS)} are allowed")
@@ -108,7 +143,8 @@ def _settings(folder: Path) -> dict[str, object]:
 
 
 def load_style(root: Path, name: str) -> Style:
-    """The style `name` with the chain of styles it extends."""
+    """The style `name` with the chain of styles it extends, and its files checked by the path policy."""
+    roots = (root, PACKAGED_STYLES)
     folders: list[Path] = []
     anonymous = False
     current: str | None = name
@@ -117,8 +153,19 @@ def load_style(root: Path, name: str) -> Style:
         if folder in folders:
             raise InputError(f"style '{name}' extends itself through '{current}'")
         folders.append(folder)
-        settings = _settings(folder)
+        settings = _settings(folder, roots)
         anonymous = anonymous or settings.get("anonymous") is True
         extends = settings.get("extends")
         current = str(extends) if extends else None
-    return Style(name=name, folders=tuple(folders), anonymous=anonymous)
+    contents: list[tuple[str, Path]] = []
+    refused: list[Refused] = []
+    for folder in folders:
+        files, stopped = safe_paths.walk(folder)
+        refused += [stopped] if stopped else []
+        for path in files:
+            problem = safe_paths.check(path, roots, STYLE_FILE)
+            if problem is None:
+                contents.append((f"{folder.name}/{path.relative_to(folder).as_posix()}", path))
+            else:
+                refused.append(problem)
+    return Style(name, tuple(folders), anonymous, style_roots(root), roots, tuple(contents), tuple(refused))

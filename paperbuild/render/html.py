@@ -23,7 +23,7 @@ from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
 from paperbuild.sanitize import clean_html
-from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE, style_roots
+from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE
 from paperbuild.words import words_for
 
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox", "--mathml"]
@@ -106,7 +106,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
     ]
     affiliations = [(marks[a.id] if show_marks else None, a.text) for a in meta.affiliations if a.id in marks]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*project.style.folders, *style_roots(project.root)]),
+        loader=jinja2.FunctionLoader(project.style.template),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -19,7 +19,7 @@ def render_pdf(job: RenderJob) -> Output:
     request = TypesetRequest(
         html=page(job.paper, job.print_pieces or job.html_pieces, project, inline_css=False),
         base_folder=project.manuscript_dir,
-        allowed=(project.root.resolve(), *(folder.resolve() for folder in project.style.folders)),
+        allowed=project.style.roots,
         pdf_variant=job.pdf_standard,
         style_name=project.style.name,
     )

@@ -47,7 +47,7 @@ class TypesetRequest:
     base_folder: Path
     """Where relative URLs of the page resolve (manuscript/)."""
     allowed: tuple[Path, ...]
-    """The only folders files may be loaded from: the project and the style's folders."""
+    """The only folders files may be loaded from (links resolved): the project and paperbuild's shipped styles."""
     pdf_variant: str
     """A WeasyPrint pdf_variant such as pdf/ua-1."""
     style_name: str
@@ -67,20 +67,27 @@ class Typeset:
 
 
 def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
-    from weasyprint.urls import URLFetcher
+    import mimetypes
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    from paperbuild import safe_paths
 
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves data: URLs and file: URLs inside the allowed folders; refuses the rest, the network included."""
+        """Serves data: URLs, and file: URLs through the path policy (resolved inside the allowed folders, a
+        regular file, within a style file's size limit); refuses the rest, the network included."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parsed = urlparse(url)
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
-            if parsed.scheme == "file":
-                path = Path(unquote(parsed.path)).resolve()
-                if any(path.is_relative_to(root) for root in allowed):
-                    return super().fetch(url, headers)
-            raise ValueError(f"refused to load {url}: only files inside the project and its style are read")
+            if parsed.scheme != "file":
+                raise ValueError(f"refused to load {url}: only files inside the project and its style are read")
+            data = safe_paths.read(Path(unquote(parsed.path)), allowed, safe_paths.STYLE_FILE)
+            if isinstance(data, safe_paths.Refused):
+                raise ValueError(f"refused to load {url}: {data.message}")
+            kind = mimetypes.guess_type(parsed.path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, data, {"Content-Type": kind})
 
     return ProjectFetcher()
 
