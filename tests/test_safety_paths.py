@@ -297,10 +297,15 @@ def test_folders_nested_a_thousand_deep_are_a_located_error(
     if folder.startswith("styles"):
         house_style(root)
     deepest = root / folder
-    for _ in range(1100):  # os.makedirs recurses, one call per level
+    for _ in range(1100):  # os.makedirs (and shutil.rmtree, pytest's cleanup) recurse, one call per level
         deepest /= "d"
         deepest.mkdir()
-    code, err = run(root, "html", capsys=capsys)
+    try:
+        code, err = run(root, "html", capsys=capsys)
+    finally:
+        while deepest != root / folder:
+            deepest.rmdir()
+            deepest = deepest.parent
     assert (code, err) == (
         1,
         [
