@@ -26,7 +26,8 @@ CODES: dict[str, str] = {
     "undefined-footnote": "a footnote reference [^n] without a definition",
     "unused-footnote": "a footnote definition nothing refers to (warning)",
     "missing-resource": "an image the text names does not exist or is not an image",
-    "unsafe-resource": "an image path leads outside the project (absolute, file:, ..)",
+    "unsafe-resource": "a file the build would read leads outside the project (absolute, file:, .., a link), is not a "
+    "regular file, is over its size limit or lies in folders nested too deep",
     "remote-resource": "an image is on the network; builds never download",
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",

@@ -17,7 +17,7 @@ from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError, UsageError
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.output import output_folder
-from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, METADATA, Limit, Refused
+from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, CHAPTERS_IN_ALL, METADATA, Limit, Refused
 from paperbuild.style import Style, load_style
 
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
@@ -194,10 +194,17 @@ def load_project(
     if not chapter_paths:
         raise InputError(f"{relative(manuscript, root)}: no chapters; name them like 01-introduction.md")
     chapters = []
+    total = 0
     for path in chapter_paths:
         text = _read_text(path, root, CHAPTER, diagnostics)
         if text is not None:
             chapters.append(SourceFile(path, relative(path, root), text))
+            total += len(text.encode())
+        if total > CHAPTERS_IN_ALL:
+            raise InputError(
+                f"{relative(path, root)}: the chapters up to this one hold {total:,} bytes; paperbuild reads at most "
+                f"{CHAPTERS_IN_ALL:,} bytes of chapters in all"
+            )
 
     bib_dir = root / "bibliography"
     bib_files = []

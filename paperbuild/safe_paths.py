@@ -31,7 +31,9 @@ class Limit:
 
 
 CHAPTER = Limit("a chapter", 5_000_000)
-"""5 MB: five times a 150,000-word book; pandoc parses it in about 1 GB."""
+"""5 MB (830,000 words): five times a 150,000-word book; an HTML build of it peaks at 1.5 GB."""
+CHAPTERS_IN_ALL = 5_000_000
+"""The chapters together: what the build holds in memory grows with the whole text."""
 METADATA = Limit("a metadata file", 1_000_000)
 """metadata.yaml and journal.yaml."""
 BIBLIOGRAPHY = Limit("a .bib file", 20_000_000)

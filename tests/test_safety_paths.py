@@ -342,6 +342,20 @@ def test_every_file_read_has_a_size_limit_named_in_its_error(
     )
 
 
+def test_chapters_over_the_limit_together_stop_the_build_before_pandoc_parses_them(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("02-b.md", "03-c.md", "04-d.md"):
+        (root / "manuscript" / name).write_text("Words and words.\n\n" * 100_000)  # 1.8 MB each
+    assert run(root, "check", capsys=capsys) == (
+        1,
+        [
+            "paperbuild: error: manuscript/04-d.md: the chapters up to this one hold 5,400,028 bytes; paperbuild "
+            "reads at most 5,000,000 bytes of chapters in all"
+        ],
+    )
+
+
 def test_a_csl_file_over_its_limit_is_a_csl_error(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (root / "bibliography/big.csl").touch()
     os.truncate(root / "bibliography/big.csl", 2_000_001)
