@@ -37,14 +37,14 @@ CHAPTERS_IN_ALL = 5_000_000
 METADATA = Limit("a metadata file", 1_000_000)
 """metadata.yaml and journal.yaml."""
 BIBLIOGRAPHY = Limit("a .bib file", 20_000_000)
-"""20 MB: some 40,000 entries."""
+"""20 MB: some 40,000 entries of 500 bytes."""
 STYLE_FILE = Limit("a style's file", 32_000_000)
 """Stylesheets, templates, reference.docx, fonts (a CJK font is some 20 MB)."""
 CSL = Limit("a CSL style", 2_000_000)
 """The largest style of the collection is 0.25 MB."""
 IMAGE = Limit("an image", 50_000_000)
 CACHE = Limit("a cache file", 64_000_000)
-"""The build cache and the kept citations (a 150,000-word book's are some 2 MB)."""
+"""The build cache and the kept citations."""
 
 MAX_DEPTH = 32
 """Folders nested deeper than this below manuscript/ or a style's folder are refused."""
@@ -62,8 +62,8 @@ class Refused:
     path: Path
     """The path as it was asked for."""
     problem: str
-    """"missing", "outside" (leads outside the allowed folders), "special" (not a regular file), "large", "deep"
-    or "many"."""
+    """The kind of refusal: "missing", "outside" (leads outside the allowed folders), "special" (not a regular
+    file), "large", "deep" or "many"."""
     message: str
     """What is wrong, naming the file: "'x.md' is a link to /etc/passwd, outside the project"."""
     hint: str = ""
