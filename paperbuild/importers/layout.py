@@ -17,14 +17,13 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from paperbuild import pandoc
+from paperbuild import pandoc, safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.yaml_nodes import Problem
 from paperbuild.pandoc_ast import walk
-from paperbuild.project import MAX_TEXT_BYTES
-from paperbuild.resources import IMAGE_TYPES, MAX_IMAGE_BYTES, image_targets
+from paperbuild.resources import IMAGE_TYPES, image_targets
 from paperbuild.scaffold_templates import BUILD_PY, GITIGNORE
 
 MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
@@ -75,15 +74,13 @@ class Plan:
         for p in problems:
             self.warn(path, p.line, p.col, "not-imported", p.message, p.hint)
 
-    def read(self, path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
-        """A file of the source: inside the source folder (links leading out are refused) and at most `limit`
-        bytes."""
-        if not path.resolve().is_relative_to(self.root.resolve()):
-            raise InputError(f"import: {self.name(path)} leads outside {self.root}; copy the file in instead")
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"import: {self.name(path)} has {size} bytes, more than a paper's file ({limit})")
-        return path.read_bytes()
+    def read(self, path: Path, limit: safe_paths.Limit = safe_paths.BIBLIOGRAPHY) -> bytes:
+        """A file of the source, through paperbuild's path policy (safe_paths): inside the source folder (links
+        leading out are refused), a regular file, and at most `limit`."""
+        data = safe_paths.read(path, (self.root.resolve(),), limit)
+        if isinstance(data, safe_paths.Refused):
+            raise InputError(f"import: {self.name(path)}: {data.message}")
+        return data
 
 
 def chapter_name(number: int, stem: str) -> str:
@@ -124,7 +121,7 @@ def _copy_image(plan: Plan, target: str, source: Path, text: str, first_line: in
     for base in bases:
         path = base / relative
         if path.is_file() and path.resolve().is_relative_to(plan.root.resolve()):
-            plan.files[f"manuscript/{relative.as_posix()}"] = plan.read(path, MAX_IMAGE_BYTES)
+            plan.files[f"manuscript/{relative.as_posix()}"] = plan.read(path, safe_paths.IMAGE)
             if path.suffix.lower() not in IMAGE_TYPES:
                 plan.warn(
                     source,
