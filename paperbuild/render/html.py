@@ -9,17 +9,21 @@ content. The PDF renderer asks for the same page with the style's CSS linked ins
 from __future__ import annotations
 
 import secrets
+import traceback
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from paperbuild import pandoc
 from paperbuild.document import Paper
+from paperbuild.errors import InputError
 from paperbuild.formulas import as_images
 from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, walk
-from paperbuild.project import Project
+from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
 from paperbuild.sanitize import clean_html
@@ -105,7 +109,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         for a in meta.authors
     ]
     affiliations = [(marks[a.id] if show_marks else None, a.text) for a in meta.affiliations if a.id in marks]
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(  # a stranger's style may be built: its template runs no Python
         loader=jinja2.FunctionLoader(project.style.template),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -113,25 +117,42 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
     )
     layers = project.style.layers(SCREEN_CSS)
     css = Markup("\n".join(path.read_text(encoding="utf-8") for path in layers)) if inline_css else ""
-    return env.get_template(TEMPLATE).render(
-        inline_css=inline_css,
-        font_css=Markup(font_css),
-        paper_css=css,
-        stylesheets=[path.resolve().as_uri() for path in layers],
-        print_stylesheets=[path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
-        lang=meta.lang,
-        labels=words_for(meta.lang).labels,
-        short_title=meta.short_title or meta.title,
-        authors=authors,
-        affiliations=affiliations,
-        keywords=[pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
-        date=meta.date,
-        title_text=stringify(paper.title),
+    context = {
+        "inline_css": inline_css,
+        "font_css": Markup(font_css),
+        "paper_css": css,
+        "stylesheets": [path.resolve().as_uri() for path in layers],
+        "print_stylesheets": [path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
+        "lang": meta.lang,
+        "labels": words_for(meta.lang).labels,
+        "short_title": meta.short_title or meta.title,
+        "authors": authors,
+        "affiliations": affiliations,
+        "keywords": [pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
+        "date": meta.date,
+        "title_text": stringify(paper.title),
         **{
             name: pieces[name]
             for name in ("title", "subtitle", "abstract", "body", "acknowledgements", "funding", "references")
         },
-    )
+    }
+    try:
+        return env.get_template(TEMPLATE).render(context)
+    except jinja2.TemplateError as exc:
+        raise template_error(exc, project) from None
+
+
+def template_error(exc: jinja2.TemplateError, project: Project) -> InputError:
+    """A style template's syntax error, sandbox violation or undefined name as an error that names the template
+    file and line (jinja2 gives the line of a syntax error; a run-time error's is the template's frame in the
+    traceback), without jinja2's traceback."""
+    path, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if path is None:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+        path, line = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
+    where = relative(Path(path), project.root) if path else f"the template of style '{project.style.name}'"
+    where += f":{line}" if path and line else ""
+    return InputError(f"{where}: the style's template cannot be rendered: {exc.message or type(exc).__name__}")
 
 
 class _TextExtractor(HTMLParser):
