@@ -1,4 +1,4 @@
-"""Checks on what the manuscript holds besides its markers: images, chapters, formulas, raw HTML and links.
+"""Checks on what the manuscript holds besides its markers: images, chapters, formulas, raw content and links.
 
 Takes a CheckContext; gives Diagnostics located in the chapters (or metadata.yaml). The checks register themselves
 in the registry of `checks.py`, which imports this module.
@@ -7,26 +7,54 @@ in the registry of `checks.py`, which imports this module.
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlparse
+from functools import lru_cache
+from urllib.parse import unquote
 
 from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem
-from paperbuild.pandoc_ast import is_raw_html
-from paperbuild.resources import MAX_IMAGE_PIXELS, WINDOWS_DRIVE, image_targets
+from paperbuild.project import SourceFile
+from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets
 from paperbuild.resources import resolve as resolve_image
+from paperbuild.sanitize import link_problem, raw_problem
 
 
-def _error_at(ctx: CheckContext, needle: str, code: str, message: str, hint: str) -> Diagnostic:
-    """An error located at the first place `needle` is written (a chapter, else metadata.yaml); pandoc
-    percent-encodes some URLs, so the decoded form is looked for too."""
-    for form in dict.fromkeys((needle, unquote(needle))):
-        for source in (*ctx.project.chapters, ctx.project.metadata_source):
+@lru_cache(maxsize=64)
+def _line_index(text: str) -> LineIndex:
+    """The line index of a source's text, made once however many diagnostics it holds."""
+    return LineIndex(text)
+
+
+def _error_at(ctx: CheckContext, needle: str, code: str, message: str, hint: str, before: str = "") -> Diagnostic:
+    """An error located at the first place `needle` is written (a chapter, else metadata.yaml), preferably right
+    after `before` (a link's "]("). pandoc percent-encodes some URLs, so the decoded form is looked for too; and
+    where the source escapes punctuation with a backslash (Markdown's `\\\\host`, YAML's `\\"`), a pattern that
+    allows those backslashes finds it."""
+    sources = (*ctx.project.chapters, ctx.project.metadata_source)
+    forms = list(dict.fromkeys((needle, unquote(needle))))
+    for form in [before + form for form in forms if before] + forms:
+        for source in sources:
             offset = source.text.find(form)
             if offset >= 0:
-                line, col = LineIndex(source.text).position(offset)
-                return Diagnostic(source.rel, line, col, Severity.ERROR, code, message, hint)
+                skip = len(before) if before and form.startswith(before) else 0
+                return _error_in(source, offset + skip, code, message, hint)
+    for form in forms:
+        pattern = _escaped(form)
+        for source in sources:
+            found = pattern.search(source.text)
+            if found:
+                return _error_in(source, found.start(), code, message, hint)
     return Diagnostic(ctx.project.metadata_file, 0, 0, Severity.ERROR, code, message, hint)
+
+
+def _escaped(text: str) -> re.Pattern[str]:
+    """A pattern matching `text` with any of its ASCII punctuation escaped by a backslash."""
+    return re.compile("".join(("\\\\?" if c.isascii() and not c.isalnum() else "") + re.escape(c) for c in text))
+
+
+def _error_in(source: SourceFile, offset: int, code: str, message: str, hint: str) -> Diagnostic:
+    line, col = _line_index(source.text).position(offset)
+    return Diagnostic(source.rel, line, col, Severity.ERROR, code, message, hint)
 
 
 RESOURCE_PROBLEMS = {
@@ -142,50 +170,32 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
-ACTIVE_HTML = re.compile(
-    r"<\s*(script|iframe|frame|object|embed|applet|form|input|button|textarea|select|link|meta|base|style)\b"
-    r"|\bon[a-z]+\s*=|(?:java|vb)script\s*:",
-    re.IGNORECASE,
-)
-SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
-
-
 @check("active-content")
 def active_content(ctx: CheckContext) -> list[Diagnostic]:
-    """Raw HTML that would run code or load things: scripts, event handlers, frames, forms, style sheets."""
+    """Raw HTML or OpenXML that would run code or load things: scripts, event handlers, frames, forms, style sheets,
+    Word fields, embedded objects (sanitize.raw_problem), wherever it is written: chapters, metadata fields,
+    captions, footnotes."""
     out = []
     for node in ctx.nodes:
-        if is_raw_html(node):
-            match = ACTIVE_HTML.search(node["c"][1])
-            if match:
-                out.append(
-                    _error_at(
-                        ctx,
-                        node["c"][1].strip().splitlines()[0],
-                        "active-content",
-                        f"raw HTML '{match.group(0).strip()}' is active content and is not allowed",
-                        "remove it; papers hold text, figures and tables",
-                    )
-                )
+        if node["t"] in ("RawInline", "RawBlock"):
+            problem = raw_problem(node["c"][0], node["c"][1])
+            if problem:
+                first_line = next(iter(node["c"][1].strip().splitlines()), "")
+                hint = "remove it; papers hold text, figures and tables"
+                out.append(_error_at(ctx, first_line, "active-content", problem, hint))
     return out
 
 
 @check("unsafe-link")
 def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
-    """Links whose scheme runs code or opens local files (javascript:, file:, data:)."""
+    """Links whose scheme runs code or opens local files (javascript:, file:, data:), and links to a network
+    share or a local disk (UNC paths, `C:\\...`): sanitize.link_problem."""
     out = []
     for node in ctx.nodes:
         if node["t"] == "Link":
             target = node["c"][2][0]
-            scheme = urlparse(target.strip()).scheme.lower()
-            if scheme not in SAFE_LINK_SCHEMES and not WINDOWS_DRIVE.match(target):
-                out.append(
-                    _error_at(
-                        ctx,
-                        target,
-                        "unsafe-link",
-                        f"link to '{target}' uses the scheme '{scheme}:', which is not allowed",
-                        "link to an http(s) address, a DOI or a section of the paper",
-                    )
-                )
+            problem = link_problem(target)
+            if problem:
+                hint = "link to an http(s) address, a DOI or a section of the paper"
+                out.append(_error_at(ctx, target, "unsafe-link", f"link to '{target}' {problem}", hint, before="]("))
     return out

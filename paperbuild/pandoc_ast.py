@@ -88,8 +88,9 @@ def meta_blocks(value: Node | None) -> list[Node]:
 
 
 def is_raw_html(node: Node) -> bool:
-    """Whether `node` is raw HTML written into a chapter (a RawInline or RawBlock for an HTML writer)."""
-    return node["t"] in ("RawInline", "RawBlock") and node["c"][0] in ("html", "html5", "html4")
+    """Whether `node` is raw HTML written into a chapter (a RawInline or RawBlock for an HTML writer; pandoc
+    compares formats without case, so `{=HTML}` is HTML too)."""
+    return node["t"] in ("RawInline", "RawBlock") and node["c"][0].lower() in ("html", "html5", "html4")
 
 
 def walk(value: Any) -> Iterator[Node]:

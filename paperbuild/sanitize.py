@@ -1,13 +1,23 @@
-"""Keep active content out of the HTML: an allowlist of elements, attributes and URL schemes, nothing else.
+"""Keep active content out of every output: one set of rules for raw HTML and raw OpenXML, and the HTML sanitizer.
 
-Takes an HTML fragment as pandoc wrote it (chapters' raw HTML included); gives the same fragment with scripts,
-event handlers, `javascript:` URLs, iframes, forms and anything else not on the list removed. Uses nh3, the Python
-binding of the Ammonia sanitizer, rather than a hand-written filter.
+Takes raw content as pandoc read it (a RawInline or RawBlock from a chapter, a metadata field, a caption or a
+footnote) and gives what makes it active, for the checks to report (`raw_problem`); takes an HTML fragment as pandoc
+wrote it and gives it with scripts, event handlers, `javascript:` URLs, iframes, forms and anything else not on the
+allowlist removed (`clean_html`, with nh3, the Python binding of the Ammonia sanitizer, rather than a hand-written
+filter). Raw OpenXML goes verbatim into the DOCX, so it must be on a small allowlist of text formatting: no Word
+fields, embedded objects, VML or relationships (the DOCX renderer checks what pandoc wrote once more).
 """
 
 from __future__ import annotations
 
+import html
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import unquote
+
 import nh3
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 
 MATHML_TAGS = {
     "math",
@@ -132,3 +142,114 @@ def clean_html(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+
+
+HTML_FORMATS = frozenset({"html", "html4", "html5"})
+"""The raw formats pandoc's HTML writer copies into the page (pandoc compares formats without case)."""
+OPENXML_FORMAT = "openxml"
+"""The raw format pandoc's DOCX writer copies into word/document.xml."""
+ACTIVE_HTML = re.compile(
+    r"<\s*(script|iframe|frame|object|embed|applet|form|input|button|textarea|select|link|meta|base|style)\b"
+    r"|\bon[a-z]+\s*=|(?:java|vb)script\s*:",
+    re.IGNORECASE,
+)
+ACTIVE_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
+"""A URL that runs code, looked for once character references are decoded (`java&#115;cript:`)."""
+
+SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
+LOCAL_PATH = re.compile(r"^\s*(?:\\|/[\\/]|[A-Za-z]:[\\/])")
+"""`\\\\host\\share`, `//host/share`, `\\x`, `C:\\x`: a UNC, drive-rooted or drive path, which a DOCX, a PDF
+or an HTML file opened from disk resolves to a file on another machine (handing it the reader's credentials) or on
+the reader's disk."""
+
+
+URL_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def link_problem(target: str) -> str:
+    """Why a link target is not allowed, as the end of a sentence ("uses the scheme 'file:', which ..."); ""
+    when it is an http(s), mailto, ftp or DOI address, or a relative one."""
+    if LOCAL_PATH.match(unquote(target)):
+        return "is a path to a file on a network share or a local disk"
+    found = URL_SCHEME.match(target)
+    scheme = found.group(1).lower() if found else ""
+    return "" if scheme in SAFE_LINK_SCHEMES else f"uses the scheme '{scheme}:', which is not allowed"
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+OPENXML_TEXT = frozenset({
+    "p", "pPr", "r", "rPr", "t", "br", "cr", "tab", "tabs", "noBreakHyphen", "softHyphen", "sym", "pStyle", "rStyle",
+    "jc", "ind", "spacing", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "contextualSpacing",
+    "suppressAutoHyphens", "bidi", "rtl", "textDirection", "textAlignment", "outlineLvl", "numPr", "ilvl", "numId",
+    "b", "bCs", "i", "iCs", "u", "strike", "dstrike", "caps", "smallCaps", "color", "sz", "szCs", "highlight", "shd",
+    "vertAlign", "rFonts", "lang", "noProof", "kern", "position", "w", "emboss", "imprint", "outline", "shadow",
+    "vanish", "bdr", "pBdr", "top", "left", "bottom", "right", "start", "end", "between", "bar", "insideH",
+    "insideV", "bookmarkStart", "bookmarkEnd", "lastRenderedPageBreak", "tbl", "tblPr", "tblStyle", "tblW", "tblInd",
+    "tblBorders", "tblLayout", "tblCellMar", "tblLook", "tblGrid", "gridCol", "tr", "trPr", "trHeight", "tblHeader",
+    "cantSplit", "tc", "tcPr", "tcW", "gridSpan", "vMerge", "hMerge", "vAlign", "tcBorders", "tcMar", "noWrap",
+})  # fmt: skip
+"""The WordprocessingML elements raw OpenXML may use: paragraphs, runs, text, breaks, formatting, bookmarks and
+tables. Office Math (m:) is allowed as a whole."""
+OPENXML_ACTIVE = {
+    "fldSimple": "a Word field, which can run a command or load a file",
+    "fldChar": "a Word field, which can run a command or load a file",
+    "instrText": "a Word field, which can run a command or load a file",
+    "delInstrText": "a Word field, which can run a command or load a file",
+    "altChunk": "an embedded document",
+    "object": "an embedded object",
+    "pict": "a VML picture, which can embed objects",
+    "control": "an ActiveX control",
+    "subDoc": "a subdocument loaded from a file",
+    "hyperlink": "a link through a relationship",
+    "drawing": "a drawing, which loads its picture through a relationship",
+}
+
+
+def raw_problem(fmt: str, content: str) -> str:
+    """Why raw content written for `fmt` is not allowed, as a diagnostic's message; "" when it is harmless or when
+    no output of paperbuild writes that format (the writers drop it)."""
+    fmt = fmt.lower()
+    if fmt in HTML_FORMATS:
+        match = ACTIVE_HTML.search(content) or ACTIVE_URL.search(html.unescape(content))
+        return f"raw HTML '{match.group(0).strip()}' is active content and is not allowed" if match else ""
+    if fmt == OPENXML_FORMAT:
+        return openxml_problem(content)
+    return ""
+
+
+def openxml_problem(content: str) -> str:
+    """Why a raw OpenXML fragment is not allowed ("" when it only formats text): it is read as XML with the w:, m:
+    and r: prefixes bound, without DTD, and each element must be on the allowlist, each attribute in w: or xml:."""
+    wrapped = f'<raw xmlns:w="{W_NS}" xmlns:m="{M_NS}" xmlns:r="{R_NS}">{content}</raw>'
+    try:
+        root = parse_xml(wrapped, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException):
+        return (
+            "raw OpenXML that is not well-formed XML with the prefixes w: and m: cannot be checked and is not allowed"
+        )
+    for element in root.iter():
+        if element is root:
+            continue
+        namespace, _, name = element.tag[1:].partition("}")
+        if namespace != M_NS and (namespace != W_NS or name not in OPENXML_TEXT):
+            why = OPENXML_ACTIVE.get(name, "not on the list of text formatting raw OpenXML may use")
+            return f"raw OpenXML '<{_prefixed(element.tag)}>' is {why}, and is not allowed"
+        for attribute in element.attrib:
+            if not attribute.startswith((f"{{{W_NS}}}", f"{{{M_NS}}}", f"{{{XML_NS}}}")):
+                return (
+                    f"raw OpenXML '{_prefixed(attribute)}' on '<{_prefixed(element.tag)}>' is not allowed: only "
+                    "w: attributes (r: ones refer to other parts or external targets)"
+                )
+    return ""
+
+
+def _prefixed(name: str) -> str:
+    """`{namespace}local` with the usual prefix of its namespace ("w:fldSimple")."""
+    prefixes = {W_NS: "w", M_NS: "m", R_NS: "r", XML_NS: "xml"}
+    namespace, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+    if namespace and namespace not in prefixes:
+        return f"{local} (of {namespace})"
+    return f"{prefixes[namespace]}:{local}" if namespace else local

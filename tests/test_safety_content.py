@@ -3,12 +3,19 @@ links, the bundle, and inputs built to make the checks slow."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project
+from conftest import MINIMAL_BIB, REPO, make_project
 
+from paperbuild import pandoc
 from paperbuild.cli import main
+from paperbuild.pipeline import Options, run_check
+from paperbuild.render.docx import active_content, docx_text
+from paperbuild.render.docx_fields import field_xml
 
 CANARY = "CANARY-5b1d"
 
@@ -73,3 +80,155 @@ def test_a_style_template_runs_no_code_and_its_errors_are_located(
     assert capsys.readouterr().err == f"paperbuild: error: {expected}\n"
     assert not (tmp_path / "CANARY").exists()
     assert not (root / "build/paper.html").exists()
+
+
+# ----------------------------------------------------------------------------------------- raw HTML and OpenXML
+
+
+def lines(root: Path) -> list[str]:
+    return [d.format() for d in run_check(root, Options()).diagnostics]
+
+
+FIELD = "a Word field, which can run a command or load a file, and is not allowed"
+REMOVE = "; remove it; papers hold text, figures and tables"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            '```{=openxml}\n<w:p><w:r><w:fldSimple w:instr="DDEAUTO c:\\\\x"/></w:r></w:p>\n```',
+            f"6:1: error[active-content]: raw OpenXML '<w:fldSimple>' is {FIELD}",
+        ),
+        (
+            'Inline `<w:r><w:instrText>INCLUDEPICTURE "http://e.org/x"</w:instrText></w:r>`{=openxml} here.',
+            f"5:9: error[active-content]: raw OpenXML '<w:instrText>' is {FIELD}",
+        ),
+        (
+            '![A caption `<w:r><w:fldChar w:fldCharType="begin"/></w:r>`{=openxml}](figures/x.png)',
+            f"5:14: error[active-content]: raw OpenXML '<w:fldChar>' is {FIELD}",
+        ),
+        (
+            'A note.[^n]\n\n[^n]: `<w:altChunk r:id="rId9"/>`{=openxml}',
+            "7:8: error[active-content]: raw OpenXML '<w:altChunk>' is an embedded document, and is not allowed",
+        ),
+        (
+            "`<w:r><w:pict><v:shape/></w:pict></w:r>`{=OpenXML}",
+            "5:2: error[active-content]: raw OpenXML that is not well-formed XML with the prefixes w: and m: cannot "
+            "be checked and is not allowed",
+        ),
+        (
+            '`<w:r w:rsidR="1" r:id="rId4"><w:t>x</w:t></w:r>`{=openxml}',
+            "5:2: error[active-content]: raw OpenXML 'r:id' on '<w:r>' is not allowed: only w: attributes (r: ones "
+            "refer to other parts or external targets)",
+        ),
+        (
+            "```{=HTML}\n<script>alert(1)</script>\n```",
+            "6:1: error[active-content]: raw HTML '<script' is active content and is not allowed",
+        ),
+        (
+            '`<a href="java&#115;cript:alert(1)">x</a>`{=html5}',
+            "5:2: error[active-content]: raw HTML 'javascript:' is active content and is not allowed",
+        ),
+    ],
+)
+def test_raw_content_for_any_writer_is_checked_where_it_is_written(tmp_path: Path, body: str, expected: str) -> None:
+    root = paper(tmp_path, body, **{"manuscript/figures/x.png": "not read"})
+    assert sorted(line.removesuffix(REMOVE) for line in lines(root) if "active-content" in line) == [
+        f"manuscript/01-a.md:{expected}"
+    ]
+
+
+def test_raw_content_in_metadata_fields_is_checked_there(tmp_path: Path) -> None:
+    meta = (
+        'title: "A `<w:r><w:fldSimple w:instr=\\"INCLUDETEXT x\\"/></w:r>`{=openxml} title"\n'
+        "authors:\n  - name: Ada Lovelace\n"
+        "abstract: |\n  Text `<img src=x onerror=alert(1)>`{=HTML}.\n"
+        "funding: |\n  `<w:object/>`{=openxml}\n"
+    )
+    root = paper(tmp_path, **{"manuscript/metadata.yaml": meta})
+    assert sorted(line.removesuffix(REMOVE) for line in lines(root) if "active-content" in line) == [
+        f"manuscript/metadata.yaml:1:12: error[active-content]: raw OpenXML '<w:fldSimple>' is {FIELD}",
+        "manuscript/metadata.yaml:5:9: error[active-content]: raw HTML 'onerror=' is active content and is not allowed",
+        "manuscript/metadata.yaml:7:4: error[active-content]: raw OpenXML '<w:object>' is an embedded object, and "
+        "is not allowed",
+    ]
+
+
+def test_raw_openxml_that_only_formats_text_passes_into_the_docx(tmp_path: Path) -> None:
+    body = (
+        '```{=openxml}\n<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Bold raw run</w:t></w:r><w:r><w:br w:type="page"/>'
+        "</w:r></w:p>\n```"
+    )
+    root = paper(tmp_path, body)
+    assert lines(root) == []
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    assert "Bold raw run" in docx_text((root / "build/paper.docx").read_bytes())
+
+
+@pytest.mark.parametrize(
+    ("link", "col"),
+    [("\\\\\\\\host\\\\share\\\\x", 10), ("\\\\host\\\\share", 10), ("//host/share/x", 10), ("%5C%5Chost/x", 10),
+     ("/\\\\host/x", 10), ("C:\\\\Users\\\\x", 10), ("file://host/share", 10)],
+)  # fmt: skip
+def test_links_to_network_shares_and_local_disks_are_unsafe(tmp_path: Path, link: str, col: int) -> None:
+    found = lines(paper(tmp_path, f"A [link]({link}) here."))
+    assert len(found) == 1 and found[0].startswith(f"manuscript/01-a.md:5:{col}: error[unsafe-link]: link to "), found
+
+
+def edited_docx(source: Path, edits: dict[str, Callable[[str], str]]) -> bytes:
+    """A copy of the DOCX at `source` with some of its XML parts rewritten (or added, from "")."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as copy:
+        parts = {name: original.read(name).decode() for name in original.namelist()}
+        for name, edit in edits.items():
+            parts[name] = edit(parts.get(name, ""))
+        for name, xml in parts.items():
+            copy.writestr(name, xml)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("edits", "found"),
+    [
+        (
+            {"word/footer1.xml": lambda xml: xml.replace(" PAGE ", ' INCLUDEPICTURE "http://e.org/t.png" ')},
+            "a Word field 'INCLUDEPICTURE \"http://e.org/t.png\"' in word/footer1.xml",
+        ),
+        (
+            {"word/_rels/settings.xml.rels": lambda _: (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                'Id="rId1" TargetMode="External" Target="\\\\host\\share\\t.dotm" Type="http://schemas.'
+                'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"/></Relationships>'
+            )},
+            "an external attachedTemplate '\\\\host\\share\\t.dotm' in word/_rels/settings.xml.rels",
+        ),
+    ],
+)  # fmt: skip
+def test_a_style_reference_docx_with_active_content_stops_the_docx(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], edits: dict[str, Callable[[str], str]], found: str
+) -> None:
+    root = paper(tmp_path, **{"styles/house/style.yaml": "extends: default\n"})
+    (root / "styles/house/reference.docx").write_bytes(edited_docx(REPO / "styles/default/reference.docx", edits))
+    assert main(["docx", "--project", str(root), "--style", "house", "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: the DOCX pandoc wrote holds {found}, which paperbuild never writes and does not let "
+        "through; it comes from raw OpenXML in the text or from the style's reference.docx\n"
+    )
+    assert not (root / "build/paper.docx").exists()
+
+
+def test_raw_openxml_the_checks_missed_cannot_reach_the_docx(tmp_path: Path) -> None:
+    fields = (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDE</w:instrText></w:r>'
+        '<w:r><w:instrText>TEXT "\\\\host\\x"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+    document = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": [{"t": "RawBlock", "c": ["openxml", fields]}]}
+    reference = str(REPO / "styles/default/reference.docx")
+    data = pandoc.run_json(["-t", "docx", "-o", "-", "--reference-doc", reference], document)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert active_content(parts) == "a Word field 'INCLUDETEXT \"\\\\host\\x\"' in word/document.xml"
+    ours = field_xml("SEQ Figure \\* ARABIC", "1") + field_xml("REF _Ref_fig_a \\h \\* MERGEFORMAT", "1")
+    parts["word/document.xml"] = parts["word/document.xml"].replace(fields.encode(), f"<w:p>{ours}</w:p>".encode())
+    assert active_content(parts) == ""

@@ -3,10 +3,12 @@
 Takes a RenderJob; gives the DOCX bytes. The title and authors go through pandoc's title block (Title, Subtitle,
 Author styles and the document properties); affiliations, abstract and keywords are paragraphs in the styles
 Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body.
-Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is edited: the document's creator
-is set to the plain author names, each SVG picture gets the PNG fallback Word and LibreOffice need, drawn by
-rsvg-convert (pandoc's own fallback misses images given as data: URIs), and tables get their number in their alt
-text and space after them (docx_tables.py).
+Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is checked and edited: a part
+holding what paperbuild never writes (a field other than its own and page numbers, an embedded object or document,
+VML, an external relationship other than a safe hyperlink), whether it came from raw OpenXML the checks missed or
+from the style's reference document, stops the build; the document's creator is set to the plain author names, each
+SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-convert (pandoc's own fallback misses
+images given as data: URIs), and tables get their number in their alt text and space after them (docx_tables.py).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ import re
 import shutil
 import subprocess
 import time
+import xml.etree.ElementTree as ET
 import zipfile
 from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_xml
 
 from paperbuild import pandoc
 from paperbuild.build_time import build_time
@@ -29,6 +35,7 @@ from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.docx_fields import with_fields
 from paperbuild.render.docx_tables import described_tables
+from paperbuild.sanitize import W_NS, link_problem
 from paperbuild.style import REFERENCE_DOC
 from paperbuild.words import words_for
 
@@ -39,6 +46,22 @@ SVG_BLIP = re.compile(r'<a:blip>(<a:extLst>(?:(?!</a:blip>).)*?<asvg:svgBlip\b[^
 """A picture pandoc wrote as SVG without a fallback (`<a:blip>` with no r:embed of its own); group 2: the SVG's id."""
 RELATIONSHIP = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"[^>]*?/>')
 IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+W = f"{{{W_NS}}}"
+FIELD_TYPES = frozenset({"SEQ", "REF", "PAGE", "NUMPAGES", "SECTIONPAGES"})
+"""The fields a DOCX may hold: docx_fields.py's numbers and cross-references, and a reference document's page
+numbers. None of them reads a file, a URL or runs a command."""
+REFUSED_ELEMENTS = {
+    W + "altChunk": "an embedded document",
+    W + "object": "an embedded object",
+    W + "control": "an ActiveX control",
+    W + "subDoc": "a subdocument",
+    W + "pict": "a VML picture",
+}
+REFUSED_NAMESPACES = {
+    "urn:schemas-microsoft-com:vml": "VML",
+    "urn:schemas-microsoft-com:office:office": "an OLE object",
+}
+REFUSED_PARTS = re.compile(r"(?:^|/)(?:activeX|embeddings)/|vbaProject|\.bin$", re.IGNORECASE)
 PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width figure at about 250 dpi)
 RSVG_TIMEOUT = 60  # seconds for one picture
 
@@ -68,6 +91,12 @@ def _edited(data: bytes, creator: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
+    problem = active_content(parts)
+    if problem:
+        raise InputError(
+            f"the DOCX pandoc wrote holds {problem}, which paperbuild never writes and does not let through; it "
+            "comes from raw OpenXML in the text or from the style's reference.docx"
+        )
     _set_core_properties(parts, creator, build_time())
     _add_png_fallbacks(parts)
     for part in ("word/document.xml", "word/footnotes.xml"):
@@ -82,6 +111,56 @@ def _edited(data: bytes, creator: str) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, content)
     return out.getvalue()
+
+
+def active_content(parts: dict[str, bytes]) -> str:
+    """What in a DOCX's parts could run a command or load something when Word opens it ("a Word field 'INCLUDETEXT
+    ...' in word/document.xml"); "" when there is nothing of the kind."""
+    for name, data in parts.items():
+        if REFUSED_PARTS.search(name):
+            return f"an embedded program or object ({name})"
+        if not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            root = parse_xml(data, forbid_dtd=True)
+        except (ET.ParseError, DefusedXmlException):
+            return f"a part that is not well-formed XML ({name})"
+        problem = _external_target(root) if name.endswith(".rels") else _active_element(root)
+        if problem:
+            return f"{problem} in {name}"
+    return ""
+
+
+def _external_target(relationships: ET.Element) -> str:
+    """An external relationship other than a hyperlink to an address the link checks accept."""
+    for relationship in relationships:
+        if relationship.get("TargetMode") != "External":
+            continue
+        kind, target = relationship.get("Type", "").rsplit("/", 1)[-1], relationship.get("Target", "")
+        if kind != "hyperlink" or link_problem(target):
+            return f"an external {kind} '{target}'"
+    return ""
+
+
+def _active_element(root: ET.Element) -> str:
+    """A field whose type is not on FIELD_TYPES (its instruction gathered over the runs it spans), or an element
+    that embeds an object, a document or VML."""
+    instructions: list[str] = []
+    for element in root.iter():
+        namespace = element.tag[1:].partition("}")[0]
+        if element.tag in REFUSED_ELEMENTS or namespace in REFUSED_NAMESPACES:
+            what = REFUSED_ELEMENTS.get(element.tag) or REFUSED_NAMESPACES[namespace]
+            return f"{what} ('{element.tag.rpartition('}')[2]}')"
+        if element.tag == W + "fldSimple":
+            instructions.append(element.get(W + "instr", ""))
+        elif element.tag == W + "fldChar" and element.get(W + "fldCharType") == "begin":
+            instructions.append("")
+        elif element.tag in (W + "instrText", W + "delInstrText"):
+            instructions[-1:] = ["".join(instructions[-1:]) + (element.text or "")]
+    for instruction in instructions:
+        if next(iter(instruction.split()), "").upper() not in FIELD_TYPES:
+            return f"a Word field '{' '.join(instruction.split())[:80]}'"
+    return ""
 
 
 def svg_to_png(svg: bytes) -> bytes:
