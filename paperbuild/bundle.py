@@ -2,7 +2,9 @@
 
 Takes the project folder, the options and whether the bundle is for double-blind review; gives a `Bundle`: the
 build's result and the zip's entries, written to `build/paper-submission.zip` (`paper-review-submission.zip`).
-The outputs come from `run_build`, so the checks run first and an error stops the bundle. A review bundle is built
+The outputs come from `run_build`, so the checks run first and an error stops the bundle. SVG files go in as
+svg_safety makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked
+into, or forge a MANIFEST line, stops the bundle. A review bundle is built
 with the `review` style (anonymous) in a scratch folder, and its metadata.yaml loses the authors, affiliations,
 acknowledgements and funding. The zip is reproducible: a fixed order of entries, fixed permissions, and the time of
 SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST.
@@ -34,6 +36,7 @@ from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE, Project, load_project, relative
 from paperbuild.resources import image_targets, resolve
 from paperbuild.stats import numbered_body
+from paperbuild.svg_safety import safe_svg_bytes
 
 FORMATS = ("pdf", "docx", "html")
 BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
@@ -52,6 +55,11 @@ class Entry:
     """Path inside the zip, with forward slashes."""
     data: bytes
     """Contents."""
+
+    def __post_init__(self) -> None:
+        problem = name_problem(self.name)
+        if problem:
+            raise InputError(f"cannot put {self.name!r} in the bundle: its name {problem}; rename the file")
 
     @property
     def sha256(self) -> str:
@@ -94,11 +102,25 @@ def _make(root: Path, options: Options, target: Path, review: bool) -> Bundle:
     entries = [Entry(OUTPUT_NAMES[fmt], (project.out_dir / OUTPUT_NAMES[fmt]).read_bytes()) for fmt in FORMATS]
     entries += [Entry(name, path.read_bytes()) for name, path in figure_files(parsed.ast, project)]
     entries += [Entry(f"source/{rel}", data) for rel, data in sorted(source_files(project, parsed.ast, review).items())]
+    entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
     timestamp = created()
     entries.append(Entry(MANIFEST, manifest(entries, project, review, timestamp, target.parent).encode()))
     with locked(target.parent):
         write_atomic(target, zip_bytes(entries, timestamp))
     return Bundle(result, target, entries)
+
+
+UNSAFE_NAME = (
+    (re.compile(r"[\x00-\x1f\x7f]"), "holds a control character, which would forge a line of the MANIFEST"),
+    (re.compile(r"\\"), "holds a backslash, which unzip tools on Windows read as a folder separator"),
+    (re.compile(r"^/|^[A-Za-z]:|(?:^|/)\.{0,2}(?:/|$)"), "is absolute or has an empty, '.' or '..' part"),
+)
+
+
+def name_problem(name: str) -> str:
+    """Why `name` cannot name a file in the zip (so that unpacking it writes only inside its folder, and the
+    MANIFEST keeps one line per file); "" when it can."""
+    return next((problem for pattern, problem in UNSAFE_NAME if pattern.search(name)), "")
 
 
 def figure_files(ast: dict[str, Any], project: Project) -> list[tuple[str, Path]]:

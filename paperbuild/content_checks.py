@@ -7,6 +7,7 @@ in the registry of `checks.py`, which imports this module.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -17,6 +18,7 @@ from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets
 from paperbuild.resources import resolve as resolve_image
 from paperbuild.sanitize import link_problem, raw_problem
+from paperbuild.svg_safety import SvgRefused, make_safe, svg_of_data_uri
 
 
 @lru_cache(maxsize=64)
@@ -78,14 +80,22 @@ RESOURCE_PROBLEMS = {
         "declares XML entities, which can expand without bound",
         "export the SVG again without a DOCTYPE",
     ),
+    "name": (
+        "unsafe-resource",
+        "has a control character (a line break, a tab) in its file name",
+        "rename the file",
+    ),
 }
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _resource_check(code: str) -> Check:
     def run(ctx: CheckContext) -> list[Diagnostic]:
         out = []
         for target in dict.fromkeys(image_targets(ctx.nodes)):
-            problem = resolve_image(target, ctx.project).problem
+            problem = (
+                "name" if CONTROL_CHARACTER.search(unquote(target)) else resolve_image(target, ctx.project).problem
+            )
             if problem and RESOURCE_PROBLEMS[problem][0] == code:
                 _, what, hint = RESOURCE_PROBLEMS[problem]
                 out.append(_error_at(ctx, target, code, f"image '{target}' {what}", hint))
@@ -97,6 +107,37 @@ def _resource_check(code: str) -> Check:
 
 for _code in ("missing-resource", "unsafe-resource", "remote-resource"):
     check(_code)(_resource_check(_code))
+
+
+@check("unsafe-svg")
+def unsafe_svg(ctx: CheckContext) -> list[Diagnostic]:
+    """SVG figures (files or data: URIs) that svg_safety refuses (an error: malformed, entities, too many
+    elements, too deep, a <use> bomb) or from which it removes scripts, handlers, foreign content or external
+    references (a warning: the outputs get the figure without them)."""
+    out = []
+    for target in dict.fromkeys(image_targets(ctx.nodes)):
+        resolved = resolve_image(target, ctx.project)
+        if resolved.problem or CONTROL_CHARACTER.search(unquote(target)):
+            continue  # reported by the resource checks
+        if resolved.path is not None:
+            data = resolved.path.read_bytes() if resolved.path.suffix.lower() == ".svg" else None
+        else:
+            data = svg_of_data_uri(target)
+        if data is None:
+            continue
+        name = target if len(target) <= 60 else target[:57] + "..."
+        try:
+            removed = make_safe(data).removed
+        except SvgRefused as exc:
+            hint = "export the figure again, simpler, or as PNG"
+            out.append(_error_at(ctx, target, "unsafe-svg", f"SVG figure '{name}' {exc}", hint))
+            continue
+        if removed:
+            what = ", ".join(removed)
+            message = f"SVG figure '{name}' holds what could run code or load things, left out of every output: {what}"
+            diagnostic = _error_at(ctx, target, "unsafe-svg", message, "export the figure again without them")
+            out.append(replace(diagnostic, severity=Severity.WARNING))
+    return out
 
 
 FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.MULTILINE)

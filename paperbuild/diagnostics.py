@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "unsafe-resource": "a file the build would read leads outside the project (absolute, file:, .., a link), is not a "
     "regular file, is over its size limit or lies in folders nested too deep",
     "remote-resource": "an image is on the network; builds never download",
+    "unsafe-svg": "an SVG figure is malformed or too big once <use> is expanded, or loses scripts and links (warning)",
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
     "math": "a TeX formula the math renderer cannot typeset",

@@ -19,6 +19,7 @@ from paperbuild import safe_paths
 from paperbuild.pandoc_ast import Node, copy_tree, is_raw_html, walk
 from paperbuild.project import Project
 from paperbuild.safe_paths import IMAGE, Refused
+from paperbuild.svg_safety import safe_data_uri, safe_svg_bytes
 
 IMAGE_TYPES = {
     ".png": "image/png",
@@ -117,9 +118,12 @@ def embed_images(blocks: list[Node], project: Project) -> list[Node]:
         target = node["c"][2][0]
         resolved = resolve(target, project)
         if resolved.path is None:
+            node["c"][2][0] = safe_data_uri(target)  # an SVG written as a data: URI is cleaned as a file is
             continue
         if target not in cache:
             mime = IMAGE_TYPES.get(resolved.path.suffix.lower()) or mimetypes.guess_type(resolved.path.name)[0]
-            cache[target] = f"data:{mime};base64,{base64.b64encode(read_image(resolved.path, project)).decode()}"
+            data = read_image(resolved.path, project)
+            data = safe_svg_bytes(data, target) if mime == "image/svg+xml" else data  # svg_safety.py
+            cache[target] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
         node["c"][2][0] = cache[target]
     return embedded

@@ -43,6 +43,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "missing-resource",
         "unsafe-resource",
         "remote-resource",
+        "unsafe-svg",
         "empty-chapter",
         "unclosed-fence",
         "math",

@@ -3,19 +3,26 @@ links, the bundle, and inputs built to make the checks slow."""
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+import signal
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, REPO, make_project
+from conftest import MINIMAL_BIB, REPO, make_project, pdf_text
 
 from paperbuild import pandoc
 from paperbuild.cli import main
+from paperbuild.errors import InputError
 from paperbuild.pipeline import Options, run_check
+from paperbuild.project import load_project
 from paperbuild.render.docx import active_content, docx_text
 from paperbuild.render.docx_fields import field_xml
+from paperbuild.resources import embed_images
 
 CANARY = "CANARY-5b1d"
 
@@ -232,3 +239,115 @@ def test_raw_openxml_the_checks_missed_cannot_reach_the_docx(tmp_path: Path) -> 
     ours = field_xml("SEQ Figure \\* ARABIC", "1") + field_xml("REF _Ref_fig_a \\h \\* MERGEFORMAT", "1")
     parts["word/document.xml"] = parts["word/document.xml"].replace(fields.encode(), f"<w:p>{ours}</w:p>".encode())
     assert active_content(parts) == ""
+
+
+# ------------------------------------------------------------------------------------------------ SVG figures
+
+HOSTILE_SVG = """<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20"
+     onload="alert(1)"><script>alert(2)</script>
+<style>@import url(http://e.org/x.css); rect { fill: url(#g) }</style>
+<defs><linearGradient id="g"><stop offset="0" stop-color="#c00"/></linearGradient></defs>
+<rect id="r" width="20" height="20" style="stroke: \\75 rl(http://e.org/t.png)"/>
+<use xlink:href="#r" x="20"/><use href="http://e.org/x.svg#a"/><image xlink:href="file:///etc/passwd"/>
+<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="http://e.org/"/></foreignObject>
+<a href="javascript:alert(3)"><text x="1" y="15">Kept text</text></a><set attributeName="href" to="x"/>
+</svg>
+"""
+SVG = "http://www.w3.org/2000/svg"
+ACTIVE_SIGNS = ("script", "onload", "e.org", "foreignObject", "iframe", "javascript", "passwd", "@import", "<set")
+
+
+def use_bomb(levels: int = 9, fan: int = 10) -> str:
+    """An SVG of a few kilobytes that draws fan ** levels rectangles."""
+    groups = "".join(f'<g id="l{i}">' + f'<use xlink:href="#l{i - 1}"/>' * fan + "</g>" for i in range(1, levels))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<defs><rect id="l0" width="1" height="1"/>{groups}</defs><use xlink:href="#l{levels - 1}"/></svg>'
+    )
+
+
+@contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Fail the test if the enclosed code runs longer than `seconds` (an attack that used to take minutes)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_hostile_svg_is_cleaned_in_every_output_and_the_bundle(tmp_path: Path) -> None:
+    root = paper(
+        tmp_path, "![A figure](figures/h.svg){#fig:h}\n\nSee @fig:h.", **{"manuscript/figures/h.svg": HOSTILE_SVG}
+    )
+    assert lines(root) == [
+        "manuscript/01-a.md:5:13: warning[unsafe-svg]: SVG figure 'figures/h.svg' holds what could run code or load "
+        "things, left out of every output: onload=, <script>, @import, url(http://e.org/t.png), href "
+        "'http://e.org/x.svg#a', href 'file:///etc/passwd', <foreignObject>, href 'javascript:alert(3)', <set>; "
+        "export the figure again without them"
+    ]
+    assert main(["bundle", "--project", str(root), "--quiet"]) == 0
+    html = (root / "build/paper.html").read_text()
+    svgs = [base64.b64decode(uri) for uri in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+    with zipfile.ZipFile(root / "build/paper.docx") as docx:
+        svgs += [docx.read(name) for name in docx.namelist() if name.endswith(".svg")]
+    with zipfile.ZipFile(root / "build/paper-submission.zip") as bundle:
+        svgs += [bundle.read(name) for name in ("figures/figure-1.svg", "source/manuscript/figures/h.svg")]
+    assert len(svgs) == 4
+    for svg in svgs:
+        assert b"Kept text" in svg and b'<use xlink:href="#r" x="20"/>' in svg
+        assert [sign for sign in ACTIVE_SIGNS if sign.encode() in svg] == []
+    assert "Kept text" in pdf_text(root / "build/paper.pdf")
+
+
+@pytest.mark.parametrize(
+    ("svg", "message"),
+    [
+        (use_bomb(), "draws more than 200,000 elements once its <use> references are expanded"),
+        (use_bomb(levels=120, fan=1), "nests more than 100 deep once its <use> references are expanded"),
+        (f"<svg xmlns='{SVG}'>" + "<g>" * 101 + "</g>" * 101 + "</svg>", "nests elements more than 100 deep"),
+        (f"<svg xmlns='{SVG}'>" + "<rect/>" * 100_001 + "</svg>", "has more than 100,000 elements"),
+        (f"<svg xmlns='{SVG}'><g id='a'><use href='#a'/></g></svg>", "refers to itself through '#a'"),
+        (f"<svg xmlns='{SVG}'><rect>", "is not well-formed XML (no element found: line 1, column 46)"),
+        ("<svg/>", f'is not in the SVG namespace (its <svg> needs xmlns="{SVG}")'),
+    ],
+)  # fmt: skip
+def test_an_svg_too_big_to_draw_safely_is_an_error_before_any_renderer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], svg: str, message: str
+) -> None:
+    root = paper(tmp_path, "Before.\n\n![A bomb](figures/b.svg)", **{"manuscript/figures/b.svg": svg})
+    with within(10):
+        assert main(["all", "--project", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"manuscript/01-a.md:7:11: error[unsafe-svg]: SVG figure 'figures/b.svg' {message}; export the figure "
+        "again, simpler, or as PNG"
+    )
+    assert not (root / "build").exists()
+
+
+def test_an_svg_written_as_a_data_uri_is_checked_and_cleaned(tmp_path: Path) -> None:
+    uri = "data:image/svg+xml;base64," + base64.b64encode(HOSTILE_SVG.encode()).decode()
+    root = paper(tmp_path, f"![Inline]({uri})")
+    assert [line.split(": ", 2)[1] for line in lines(root)] == ["warning[unsafe-svg]"]
+    assert main(["html", "--project", str(root), "--quiet"]) == 0
+    html = (root / "build/paper.html").read_text()
+    svg = base64.b64decode(re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)[0])
+    assert b"Kept text" in svg and [sign for sign in ACTIVE_SIGNS if sign.encode() in svg] == []
+
+
+def test_the_renderers_refuse_a_bomb_even_without_the_checks(tmp_path: Path) -> None:
+    root = paper(tmp_path, "![A bomb](figures/b.svg)", **{"manuscript/figures/b.svg": use_bomb()})
+    project, _ = load_project(root)
+    image = {"t": "Image", "c": [["", [], []], [], ["figures/b.svg", ""]]}
+    with within(10), pytest.raises(InputError) as refused:
+        embed_images([{"t": "Para", "c": [image]}], project)
+    assert str(refused.value) == (
+        "the SVG figure figures/b.svg draws more than 200,000 elements once its <use> references are expanded"
+    )
