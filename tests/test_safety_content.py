@@ -16,6 +16,7 @@ import pytest
 from conftest import MINIMAL_BIB, REPO, make_project, pdf_text
 
 from paperbuild import pandoc
+from paperbuild.bundle import Entry
 from paperbuild.cli import main
 from paperbuild.errors import InputError
 from paperbuild.pipeline import Options, run_check
@@ -351,3 +352,39 @@ def test_the_renderers_refuse_a_bomb_even_without_the_checks(tmp_path: Path) -> 
     assert str(refused.value) == (
         "the SVG figure figures/b.svg draws more than 200,000 elements once its <use> references are expanded"
     )
+
+
+# ------------------------------------------------------------------------------------------------- the bundle
+
+
+def test_a_figure_name_with_a_line_break_is_refused_where_the_text_names_it(tmp_path: Path) -> None:
+    root = paper(tmp_path, "![Forged](figures/a%0Ab.png)", **{"manuscript/figures/a\nb.png": "x"})
+    assert lines(root) == [
+        "manuscript/01-a.md:5:11: error[unsafe-resource]: image 'figures/a%0Ab.png' has a control character (a line "
+        "break, a tab) in its file name; rename the file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("..\\..\\evil.txt", "holds a backslash, which unzip tools on Windows read as a folder separator"),
+        ("x\tabc\t64\tfff\npaper.pdf", "holds a control character, which would forge a line of the MANIFEST"),
+    ],
+)
+def test_a_file_name_that_could_escape_the_zip_or_forge_the_manifest_stops_the_bundle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, problem: str
+) -> None:
+    root = paper(tmp_path, **{"styles/house/style.yaml": "extends: default\n", f"styles/house/{name}": "x"})
+    assert main(["bundle", "--project", str(root), "--style", "house", "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: cannot put {'source/styles/house/' + name!r} in the bundle: its name {problem}; "
+        "rename the file\n"
+    )
+    assert not (root / "build/paper-submission.zip").exists()
+
+
+@pytest.mark.parametrize("name", ["../x", "/etc/x", "C:/x", "a//b", "a/./b", "a/../../b", "a\\b", "a\rb"])
+def test_no_zip_entry_can_leave_the_folder_it_is_unpacked_into(name: str) -> None:
+    with pytest.raises(InputError):
+        Entry(name, b"")
