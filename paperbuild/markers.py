@@ -20,16 +20,19 @@ _KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
 CITATION = re.compile(rf"(?<![\w@.])-?@(?:\{{(?P<braced>[^{{}}\s]+)\}}|(?P<key>{_KEY}))")
 # `@` right after a letter or character (an e-mail address, or 见@fig:x in Chinese): pandoc reads no citation there
 GLUED = re.compile(rf"(?<=\w)@(?P<key>{_KEY})")
-LABEL = re.compile(rf"\{{[^}}\n]*#(?P<label>(?:{'|'.join(CROSSREF_PREFIXES)}):{_KEY})[^}}\n]*\}}")
-FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\s]+)\]:", re.MULTILINE)
-FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\s]+)\](?!:)")
+ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
+"""An attribute block `{...}` on one line; a label is looked for inside it (one pattern for both would backtrack
+over every `#` of a long unclosed block: minutes on a line of `{#fig:a`)."""
+LABEL = re.compile(rf"#(?P<label>(?:{'|'.join(CROSSREF_PREFIXES)}):{_KEY})")
+FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
+FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
 FENCE = re.compile(
     r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=indent)?(?P=fence)[`~]*[ \t]*$|\Z)",
     re.MULTILINE | re.DOTALL,
 )
 CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
-HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,36 @@ class Marker:
     """1-based column of the marker's first character."""
 
 
+def _blank(code: str) -> str:
+    return re.sub(r"[^\n]", " ", code)
+
+
 def blank_code(text: str) -> str:
-    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept)."""
+    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept). Comments are found
+    with `str.find`, once each: a pattern would look for the end of every unclosed `<!--` up to the end of the
+    text."""
+    for pattern in (FENCE, CODE_SPAN):
+        text = pattern.sub(lambda match: _blank(match.group(0)), text)
+    parts, position = [], 0
+    start = text.find(COMMENT_OPEN)
+    while start >= 0:
+        end = text.find(COMMENT_CLOSE, start + len(COMMENT_OPEN))
+        if end < 0:
+            break
+        end += len(COMMENT_CLOSE)
+        parts += [text[position:start], _blank(text[start:end])]
+        position = end
+        start = text.find(COMMENT_OPEN, end)
+    return "".join(parts) + text[position:]
 
-    def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
 
-    for pattern in (FENCE, CODE_SPAN, HTML_COMMENT):
-        text = pattern.sub(blank, text)
-    return text
+def _label(block: str) -> str:
+    """The label of an attribute block (its last `#sec:`, `#fig:`, `#tbl:` or `#eq:` id); "" when it has none."""
+    for index in range(len(block) - 1, -1, -1):
+        found = LABEL.match(block, index) if block[index] == "#" else None
+        if found:
+            return found.group("label")
+    return ""
 
 
 def scan(source: SourceFile) -> list[Marker]:
@@ -77,7 +101,9 @@ def scan(source: SourceFile) -> list[Marker]:
         start = match.start() + (1 if match.group(0).startswith("-") else 0)
         found.append((start, "crossref" if is_crossref else "citation", key))
     found += [(m.start(), "glued", m.group("key")) for m in GLUED.finditer(text)]
-    found += [(m.start(), "label", m.group("label")) for m in LABEL.finditer(text)]
+    found += [
+        (block.start(), "label", label) for block in ATTRIBUTES.finditer(text) if (label := _label(block.group()))
+    ]
     found += [(m.start(), "footnote-def", m.group("id")) for m in FOOTNOTE_DEF.finditer(text)]
     found += [(m.start(), "footnote-ref", m.group("id")) for m in FOOTNOTE_REF.finditer(text)]
     markers = []

@@ -19,6 +19,7 @@ from paperbuild import safe_paths
 from paperbuild.pandoc_ast import Node, copy_tree, is_raw_html, walk
 from paperbuild.project import Project
 from paperbuild.safe_paths import IMAGE, Refused
+from paperbuild.sanitize import raw_image_sources
 from paperbuild.svg_safety import safe_data_uri, safe_svg_bytes
 
 IMAGE_TYPES = {
@@ -91,11 +92,6 @@ def _bomb(path: Path, project: Project) -> str:
     return "huge" if width * height > MAX_IMAGE_PIXELS else ""
 
 
-RAW_IMAGE_SOURCE = re.compile(
-    r"""<(?:img|source|video|audio|track|input)\b[^>]*?\bsrc(?:set)?\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE
-)
-
-
 def image_targets(nodes: Iterable[Node]) -> list[str]:
     """Targets of every image among `nodes` (all the nodes of an AST, see pandoc_ast.walk), in document order:
     Image nodes, and `src` attributes of raw HTML."""
@@ -104,7 +100,7 @@ def image_targets(nodes: Iterable[Node]) -> list[str]:
         if node["t"] == "Image":
             targets.append(node["c"][2][0])
         elif is_raw_html(node):
-            targets += RAW_IMAGE_SOURCE.findall(node["c"][1])
+            targets += raw_image_sources(node["c"][1])
     return targets
 
 

@@ -156,6 +156,17 @@ ACTIVE_HTML = re.compile(
 ACTIVE_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.IGNORECASE)
 """A URL that runs code, looked for once character references are decoded (`java&#115;cript:`)."""
 
+MEDIA_TAG = re.compile(r"<(?:img|source|video|audio|track|input)\b[^>]*", re.IGNORECASE)
+SOURCE_ATTRIBUTE = re.compile(r"""\bsrc(?:set)?\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def raw_image_sources(fragment: str) -> list[str]:
+    """The `src` and `srcset` values of a raw HTML fragment's images and media, in order. A tag's text runs to the
+    next `>`, or to the end when there is none, so each character is read once (a lazy `[^>]*?src` per `<img`
+    read the rest of the text for each one: minutes on 200 KB of `<img `)."""
+    return [src for tag in MEDIA_TAG.finditer(fragment) for src in SOURCE_ATTRIBUTE.findall(tag.group())]
+
+
 SAFE_LINK_SCHEMES = ("", "http", "https", "mailto", "ftp", "doi")
 LOCAL_PATH = re.compile(r"^\s*(?:\\|/[\\/]|[A-Za-z]:[\\/])")
 """`\\\\host\\share`, `//host/share`, `\\x`, `C:\\x`: a UNC, drive-rooted or drive path, which a DOCX, a PDF

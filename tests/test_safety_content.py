@@ -19,11 +19,13 @@ from paperbuild import pandoc
 from paperbuild.bundle import Entry
 from paperbuild.cli import main
 from paperbuild.errors import InputError
+from paperbuild.markers import scan
 from paperbuild.pipeline import Options, run_check
-from paperbuild.project import load_project
+from paperbuild.project import SourceFile, load_project
 from paperbuild.render.docx import active_content, docx_text
 from paperbuild.render.docx_fields import field_xml
 from paperbuild.resources import embed_images
+from paperbuild.sanitize import raw_image_sources
 
 CANARY = "CANARY-5b1d"
 
@@ -388,3 +390,33 @@ def test_a_file_name_that_could_escape_the_zip_or_forge_the_manifest_stops_the_b
 def test_no_zip_entry_can_leave_the_folder_it_is_unpacked_into(name: str) -> None:
     with pytest.raises(InputError):
         Entry(name, b"")
+
+
+# ---------------------------------------------------------------------------------------- checks stay linear
+
+KB200 = 200_000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\\<!--" * (KB200 // 5), []),
+        ("<!--" * (KB200 // 4), []),
+        ("[^" * (KB200 // 2), []),
+        ("{" * KB200, []),
+        ("{#fig:a" * (KB200 // 7), []),
+        ("@{" * (KB200 // 2), []),
+    ],
+)  # fmt: skip
+def test_the_marker_scan_reads_200_kb_of_hostile_text_in_linear_time(text: str, expected: list[str]) -> None:
+    with within(10):  # the quadratic patterns took minutes on each of these
+        found = scan(SourceFile(Path("x.md"), "manuscript/x.md", text))
+    assert [f"{m.kind} {m.key}" for m in found] == expected
+
+
+def test_raw_html_of_200_kb_is_checked_in_linear_time(tmp_path: Path) -> None:
+    images = "<img " * (KB200 // 5)
+    assert raw_image_sources(images + 'src="a.png">') == ["a.png"]
+    root = paper(tmp_path, f"```{{=html}}\n{images}\n```\n\n" + "\\<!--" * (KB200 // 5))
+    with within(10):  # the lazy `<img[^>]*?src` took minutes on this raw block
+        assert lines(root) == []
