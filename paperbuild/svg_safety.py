@@ -108,9 +108,9 @@ def make_safe(data: bytes) -> SafeSvg:
         raise SvgRefused(f'is not in the SVG namespace (its <svg> needs xmlns="{SVG_NS}")')
     if root.tag != f"{{{SVG_NS}}}svg":
         raise SvgRefused(f"is not an SVG image (its root element is <{_local(root.tag)}>)")
-    _check_instances(root)
     removed: dict[str, None] = {}
     _clean(root, removed)
+    _check_instances(root)  # on what is written out: removing an element can make another the target of its id
     return SafeSvg(_serialize(root).encode("utf-8"), tuple(removed))
 
 
@@ -187,18 +187,19 @@ def _references(element: ET.Element) -> list[str]:
 def _check_instances(root: ET.Element) -> None:
     """Refuse an SVG whose references would make a renderer draw more than MAX_INSTANCES elements, nest deeper
     than MAX_DEPTH, or loop. Each element counts once plus its children plus every element it refers to (what a
-    `<use>` instantiates; a gradient or pattern it paints with); a style sheet's references may apply to every
-    element. Iterative, memoised, stopped at the cap, so a bomb costs no more than its file's elements."""
+    `<use>` instantiates; a gradient or pattern it paints with; every element holding the id, when several do);
+    a style sheet's references may apply to every element. Iterative, memoised, stopped at the cap, so a bomb
+    costs no more than its file's elements."""
     elements = list(root.iter())
-    ids: dict[str, ET.Element] = {}
+    ids: dict[str, list[ET.Element]] = {}
     for element in elements:
-        ids.setdefault(element.get("id", ""), element)
+        ids.setdefault(element.get("id", ""), []).append(element)
     size: dict[ET.Element, tuple[int, int]] = {}  # element -> (elements drawn, depth)
     in_progress: set[ET.Element] = set()
     stack: list[tuple[ET.Element, bool]] = [(root, False)]
     while stack:
         element, children_done = stack.pop()
-        targets = [ids[name] for name in _references(element) if name in ids]
+        targets = [target for name in _references(element) for target in ids.get(name, [])]
         parts = [*element, *targets]
         if children_done:
             in_progress.discard(element)

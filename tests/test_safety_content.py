@@ -11,9 +11,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
+import defusedxml.ElementTree as DefusedET
 import pytest
 from conftest import MINIMAL_BIB, REPO, make_project, pdf_text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from paperbuild import pandoc
 from paperbuild.bundle import Entry
@@ -26,6 +30,7 @@ from paperbuild.render.docx import active_content, docx_text
 from paperbuild.render.docx_fields import field_xml
 from paperbuild.resources import embed_images
 from paperbuild.sanitize import raw_image_sources
+from paperbuild.svg_safety import SvgRefused, make_safe
 
 CANARY = "CANARY-5b1d"
 
@@ -318,6 +323,7 @@ def test_a_hostile_svg_is_cleaned_in_every_output_and_the_bundle(tmp_path: Path)
         (f"<svg xmlns='{SVG}'>" + "<g>" * 101 + "</g>" * 101 + "</svg>", "nests elements more than 100 deep"),
         (f"<svg xmlns='{SVG}'>" + "<rect/>" * 100_001 + "</svg>", "has more than 100,000 elements"),
         (f"<svg xmlns='{SVG}'><g id='a'><use href='#a'/></g></svg>", "refers to itself through '#a'"),
+        (f"<svg xmlns='{SVG}'><script id='a'/><g id='a' fill='url(#a)'/></svg>", "refers to itself through '#a'"),
         (f"<svg xmlns='{SVG}'><rect>", "is not well-formed XML (no element found: line 1, column 46)"),
         ("<svg/>", f'is not in the SVG namespace (its <svg> needs xmlns="{SVG}")'),
     ],
@@ -420,3 +426,79 @@ def test_raw_html_of_200_kb_is_checked_in_linear_time(tmp_path: Path) -> None:
     root = paper(tmp_path, f"```{{=html}}\n{images}\n```\n\n" + "\\<!--" * (KB200 // 5))
     with within(10):  # the lazy `<img[^>]*?src` took minutes on this raw block
         assert lines(root) == []
+
+
+# ---------------------------------------------------------------------------------------------------- SVG fuzz
+
+TAGS = ["g", "rect", "use", "a", "image", "style", "text", "script", "foreignObject", "set", "iframe", "pattern"]
+ATTRIBUTE_VALUES = {
+    "href": ["#e0", "#e1", "#e2", "http://e.org/x", " javascript:x", "data:image/png;base64,AA", "data:text/html,x"],
+    "{http://www.w3.org/1999/xlink}href": ["#e0", "#e3", "//host/share", "file:///etc/passwd"],
+    "onload": ["alert(1)"],
+    "style": ["fill: url(#e1)", "fill: url(http://e.org/t)", "fill: \\75 rl(http://e.org/t)", "color: red"],
+    "fill": ["url(#e2)", "url('http://e.org/p')", "red"],
+    "src": ["http://e.org/x"],
+    "width": ["10"],
+}  # fmt: skip
+
+
+@st.composite
+def svg_trees(draw: st.DrawFn) -> str:
+    """SVG text: nested elements from TAGS with ids e0..e4, attributes from ATTRIBUTE_VALUES (references that may
+    loop), text that may hold CSS."""
+    count = 0
+
+    def element(depth: int) -> str:
+        nonlocal count
+        tag = draw(st.sampled_from(TAGS))
+        attributes = {"id": f"e{count % 5}"}
+        count += 1
+        for name in draw(st.lists(st.sampled_from(sorted(ATTRIBUTE_VALUES)), max_size=3)):
+            attributes[name] = draw(st.sampled_from(ATTRIBUTE_VALUES[name]))
+        written = " ".join(
+            f"{n.replace('{http://www.w3.org/1999/xlink}', 'xlink:')}={quoteattr(v)}" for n, v in attributes.items()
+        )
+        children = draw(st.integers(0, 3)) if depth < 4 else 0
+        inner = "".join(element(depth + 1) for _ in range(children))
+        text = draw(st.sampled_from(["", "x &amp; y", "@import url(http://e.org/c.css);", "rect{fill:url(#e4)}"]))
+        return f"<{tag} {written}>{escape(text)}{inner}</{tag}>"
+
+    return f'<svg xmlns="{SVG}" xmlns:xlink="http://www.w3.org/1999/xlink">{element(0)}</svg>'
+
+
+def assert_inert(svg: bytes) -> None:
+    """The SVG parses, and holds no script, foreign content, handler or reference outside itself."""
+    root = DefusedET.fromstring(svg, forbid_dtd=True)
+    for element in root.iter():
+        assert element.tag.startswith(f"{{{SVG}}}"), element.tag
+        assert element.tag.rpartition("}")[2] not in ("script", "foreignObject", "set", "iframe"), element.tag
+        for name, value in element.attrib.items():
+            assert not name.rpartition("}")[2].startswith("on"), name
+            if name.rpartition("}")[2] == "href":
+                assert value.startswith("#") or value.startswith("data:image/png;base64,"), value
+            assert all(ref.lstrip("'\" ").startswith("#") for ref in re.findall(r"url\(([^)]*)", value)), value
+        if element.tag == f"{{{SVG}}}style":
+            assert "@import" not in (element.text or "") and "http" not in (element.text or "")
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(svg_trees())
+def test_the_svg_sanitizer_leaves_nothing_active_and_never_raises_anything_else(svg: str) -> None:
+    try:
+        safe = make_safe(svg.encode())
+    except SvgRefused as refused:
+        assert str(refused).startswith(("refers to itself", "draws more than", "nests"))
+        return
+    assert_inert(safe.data)
+    assert make_safe(safe.data).removed == ()  # what it writes is already clean
+
+
+@settings(max_examples=300, deadline=2000)
+@given(st.binary(max_size=2000) | st.text(alphabet="<>/=\"' svgxmlns:#&;!-[]CDATA", max_size=300).map(str.encode))
+def test_any_bytes_are_refused_with_a_reason_or_come_out_inert(data: bytes) -> None:
+    with within(10):
+        try:
+            safe = make_safe(data)
+        except SvgRefused:
+            return
+    assert_inert(safe.data)
