@@ -15,7 +15,7 @@ from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem
 from paperbuild.project import SourceFile
-from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets
+from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets, read_image
 from paperbuild.resources import resolve as resolve_image
 from paperbuild.sanitize import link_problem, raw_problem
 from paperbuild.svg_safety import SvgRefused, make_safe, svg_of_data_uri
@@ -120,7 +120,7 @@ def unsafe_svg(ctx: CheckContext) -> list[Diagnostic]:
         if resolved.problem or CONTROL_CHARACTER.search(unquote(target)):
             continue  # reported by the resource checks
         if resolved.path is not None:
-            data = resolved.path.read_bytes() if resolved.path.suffix.lower() == ".svg" else None
+            data = read_image(resolved.path, ctx.project) if resolved.path.suffix.lower() == ".svg" else None
         else:
             data = svg_of_data_uri(target)
         if data is None:
