@@ -425,7 +425,7 @@ def test_raw_html_of_200_kb_is_checked_in_linear_time(tmp_path: Path) -> None:
     assert raw_image_sources(images + 'src="a.png">') == ["a.png"]
     root = paper(tmp_path, f"```{{=html}}\n{images}\n```\n\n" + "\\<!--" * (KB200 // 5))
     with within(10):  # the lazy `<img[^>]*?src` took minutes on this raw block
-        assert lines(root) == []
+        assert [line for line in lines(root) if ": error[" in line] == []  # a warning says the DOCX drops raw HTML
 
 
 # ---------------------------------------------------------------------------------------------------- SVG fuzz
