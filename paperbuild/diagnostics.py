@@ -67,6 +67,8 @@ CODES: dict[str, str] = {
     # importing another tool's paper (importers/)
     "not-imported": "import: a key, file or template of the source has no place in a paperbuild project (warning)",
     "unfetched-citation": "import: a Manubot citation by identifier (@doi:...) has no BibTeX entry yet (warning)",
+    # bounds on the work a build does (bibliography.py, metadata.py, manuscript.py)
+    "input-limit": "an input goes past a bound that keeps builds finite (nesting depth, expanded .bib macros)",
 }
 """Every diagnostic code, with what it means. Codes are stable: editors and CI scripts match on them."""
 

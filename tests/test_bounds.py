@@ -1,0 +1,95 @@
+"""Bounded work: inputs built to eat memory or time end fast in an error at their place, never in a traceback.
+
+Each attack is scaled to fail fast on its bound: a test that passes does so in a second or two, not after the
+machine's memory or minutes are gone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_BIB, make_project
+from pybtex.database.input import bibtex
+
+from paperbuild.bibliography import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, read_bibliography
+from paperbuild.pipeline import Options, run_check
+from paperbuild.project import SourceFile
+
+CHAPTER = "# Intro\n\nText [@knuth1984].\n"
+
+
+def lines(root: Path) -> list[str]:
+    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
+
+
+def project(tmp_path: Path, files: dict[str, str]) -> Path:
+    return make_project(
+        tmp_path / "paper", {"manuscript/01-a.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB, **files}
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# BibTeX @string macros
+
+
+def macro_chain(levels: int) -> str:
+    """`@string`s that each repeat the one before ten times: 10 ** (levels + 1) characters from a few lines."""
+    names = [f"m{i}" for i in range(levels + 1)]
+    text = '@string{m0 = "xxxxxxxxxx"}\n'
+    for before, name in itertools.pairwise(names):
+        text += f"@string{{{name} = {' # '.join([before] * 10)}}}\n"
+    return text
+
+
+def test_a_string_bomb_stops_at_the_macro_that_grows_too_long(tmp_path: Path) -> None:
+    # nine levels are 10 ** 10 characters (the issue's 939 bytes, 4.2 GB); the sixth, 10 ** 7, is the first too long
+    bib = macro_chain(9) + "@book{bomb, author = {A}, title = m9, publisher = {P}, year = {2000}}\n" + MINIMAL_BIB
+    root = project(tmp_path, {"bibliography/refs.bib": bib})
+    assert 10**6 <= MAX_VALUE_CHARS < 10**7
+    assert lines(root) == [
+        "bibliography/refs.bib:7: error[input-limit]: 'm6' expands to 10,000,000 characters with its @string macros "
+        "(at most 1,000,000); a macro should name a journal or a publisher, not repeat other macros",
+        "bibliography/refs.bib:11: error[uncited-entry]: 'bomb' is never cited; cite it, delete it, or list it under "
+        "'nocite' in metadata.yaml",
+    ]
+
+
+def test_macros_expanded_again_and_again_stop_at_the_total_bound(tmp_path: Path) -> None:
+    # each field names a 900,000-character macro (under the bound per value); the seventeenth passes the total
+    fields = "".join(f"  note{i} = m5,\n" for i in range(18))
+    bib = macro_chain(4) + "@string{m5 = m4 # m4 # m4 # m4 # m4 # m4 # m4 # m4 # m4}\n"
+    bib += f"@misc{{big,\n{fields}}}\n" + MINIMAL_BIB
+    assert MAX_EXPANDED_CHARS < 18 * 900_000
+    diagnostics = read_bibliography([SourceFile(tmp_path / "refs.bib", "refs.bib", bib)])[1]
+    assert [d.format() for d in diagnostics] == [
+        f"refs.bib:{7 + 17}: error[input-limit]: the @string macros of the bibliography expand to more than "
+        "16,000,000 characters in all (at 'm5'); a macro should name a journal or a publisher, not repeat other macros"
+    ]
+
+
+def test_macros_are_read_once_not_once_per_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """n macros and n entries: pybtex scans each chunk of the file once (it scanned every macro again for every
+    entry, n * n steps: 4,000 of each took 15 minutes)."""
+    scanned: list[int] = []
+    start = bibtex.LowLevelParser.__init__
+
+    def counting(self: bibtex.LowLevelParser, text: str, *args: object, **kwargs: object) -> None:
+        scanned.append(len(text))
+        start(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(bibtex.LowLevelParser, "__init__", counting)
+    text = "".join(f'@string{{j{i} = "Journal {i}"}}\n' for i in range(200))
+    text += "".join(f"@article{{k{i}, author = {{A}}, title = {{T}}, journal = j{i}, year = 1}}\n" for i in range(200))
+    bibliography, problems = read_bibliography([SourceFile(Path("refs.bib"), "refs.bib", text)])
+    assert problems == []
+    assert bibliography.entries["k199"].fields["journal"] == "Journal 199"
+    assert sum(scanned) == len(text)
+
+
+def test_an_undefined_macro_is_named_as_such(tmp_path: Path) -> None:
+    bib = "@book{knuth1984, author = {K}, title = nomacro, publisher = {P}, year = {1984}}\n"
+    assert lines(project(tmp_path, {"bibliography/refs.bib": bib})) == [
+        "bibliography/refs.bib:1: error[bib-syntax]: 'nomacro' is not a @string macro defined in the bibliography",
+    ]
