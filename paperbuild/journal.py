@@ -37,6 +37,7 @@ from paperbuild.pandoc_ast import stringify
 from paperbuild.project import PROFILE_FILE
 from paperbuild.safe_paths import METADATA, Refused
 from paperbuild.stats import Stats, count
+from paperbuild.yaml_safe import BoundedLoader
 
 LIMITS = {  # rule -> (code, what the count says: one, several; the limits it takes)
     "abstract-words": ("abstract-words", ("the abstract has {} word", "the abstract has {} words"), ("max",)),
@@ -208,7 +209,7 @@ def load_profile(ctx: CheckContext) -> tuple[Profile | None, list[Diagnostic]]:
         diagnostics.append(data.diagnostic(PROFILE_FILE))
     elif data:
         try:
-            node = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+            node = yaml.compose(data.decode("utf-8"), Loader=BoundedLoader)
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None)
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -220,7 +221,7 @@ def load_profile(ctx: CheckContext) -> tuple[Profile | None, list[Diagnostic]]:
         if node is not None:
             found.append((node, PROFILE_FILE))
     try:
-        meta = yaml.compose(project.metadata_source.text, Loader=yaml.SafeLoader)
+        meta = yaml.compose(project.metadata_source.text, Loader=BoundedLoader)
     except yaml.YAMLError:  # reported by metadata.py
         meta = None
     if isinstance(meta, yaml.MappingNode):

@@ -1,7 +1,8 @@
 """Read `manuscript/metadata.yaml` into a typed Metadata, with a Diagnostic for every bad or unknown key.
 
 Takes the YAML text and its project-relative path; gives `(Metadata, list[Diagnostic])`. YAML is read with the safe
-loader only; line numbers come from the composed node tree so every diagnostic points into the file.
+loader only, nested at most yaml_safe.MAX_DEPTH deep; line numbers come from the composed node tree so every
+diagnostic points into the file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import yaml
 
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+from paperbuild.yaml_safe import BoundedLoader, TooDeep
 
 KNOWN_KEYS = (
     "title",
@@ -199,7 +201,11 @@ def read_metadata(text: str, path: str) -> tuple[Metadata, list[Diagnostic]]:
     """Parse metadata.yaml text (already decoded) into Metadata and the diagnostics found on the way."""
     reader = _Reader(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=BoundedLoader)
+    except TooDeep as exc:
+        line, col = exc.mark.line + 1, exc.mark.column + 1
+        hint = "metadata holds text, and lists and mappings a few levels deep"
+        return Metadata(title=""), [Diagnostic(path, line, col, Severity.ERROR, "input-limit", str(exc.problem), hint)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -93,3 +93,20 @@ def test_an_undefined_macro_is_named_as_such(tmp_path: Path) -> None:
     assert lines(project(tmp_path, {"bibliography/refs.bib": bib})) == [
         "bibliography/refs.bib:1: error[bib-syntax]: 'nomacro' is not a @string macro defined in the bibliography",
     ]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# YAML nesting
+
+
+@pytest.mark.parametrize(
+    ("value", "col"),
+    [("[" * 10_000 + "]" * 10_000, 60), ("{a: " * 10_000 + "1" + "}" * 10_000, 207)],
+    ids=["lists", "mappings"],
+)
+def test_deeply_nested_metadata_is_an_error_at_its_place(tmp_path: Path, value: str, col: int) -> None:
+    meta = f"title: T\nkeywords: {value}\n"
+    assert lines(project(tmp_path, {"manuscript/metadata.yaml": meta})) == [
+        f"manuscript/metadata.yaml:2:{col}: error[input-limit]: lists and mappings nested more than 50 deep; "
+        "metadata holds text, and lists and mappings a few levels deep",
+    ]
