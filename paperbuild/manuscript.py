@@ -4,6 +4,11 @@ Takes a Project; gives a `Manuscript`: the Pandoc JSON AST (citeproc already app
 and CSL style). Where a marker was written is found by scanning each chapter (markers.py), since pandoc keeps no
 source positions for Markdown. pandoc runs with `--sandbox`, so Markdown cannot make it read any file but the ones
 named here.
+
+Nesting is bounded, with an input-limit diagnostic instead of the AST: brackets nested more than MAX_BRACKET_DEPTH
+deep are refused before pandoc runs (its reader takes time exponential in their depth: 12 took a minute, 20 four
+gigabytes), and an AST nested more than MAX_TREE_DEPTH deep after (Python's JSON parser, the walks of the AST and
+WeasyPrint's layout recurse on it).
 """
 
 from __future__ import annotations
@@ -18,15 +23,25 @@ from typing import Any
 import yaml
 
 from paperbuild import pandoc
-from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.markers import blank_code
 from paperbuild.pandoc import PandocFailed
-from paperbuild.project import Project
+from paperbuild.pandoc_ast import nests_deeper_than
+from paperbuild.project import Project, SourceFile
 
 # Chapters may not carry YAML metadata blocks of their own: a `---` line in a chapter is a rule, never a way to
 # set pandoc options such as `bibliography:` or `csl:`. The paper's metadata reaches pandoc as a metadata file.
 # A line break between two Chinese, Japanese or Korean characters joins them, as it would in print, instead of
 # turning into a space (east_asian_line_breaks); between words of other scripts it stays a space.
 READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
+MAX_BRACKET_DEPTH = 4
+"""Brackets (links, spans, citations, footnotes) inside each other, at most: pandoc reads 4 in 0.03 s, each more
+takes it four times as long."""
+MAX_TREE_DEPTH = 100
+"""How deeply pandoc's JSON of the paper may nest (a 150,000-word book: 16; quotes or emphasis inside each other
+add two a level, lists three): WeasyPrint laid out 150 nested quotes no more."""
+MARKDOWN_FIELDS = ("title", "subtitle", "abstract", "acknowledgements", "funding")
+"""The metadata pandoc reads as Markdown."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,8 @@ class Manuscript:
 
     ast: dict[str, Any]
     """Pandoc JSON: `meta` holds title, abstract, keywords...; `blocks` the chapters and the reference list."""
+    problems: tuple[Diagnostic, ...] = ()
+    """Why the paper could not be read (nested too deeply); the AST is empty then."""
 
 
 def metadata_yaml(project: Project) -> str:
@@ -76,20 +93,93 @@ def citeproc_args(project: Project) -> list[str]:
 def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
     """Run pandoc once on the merged text and return the AST, with citations and the reference list resolved
     unless `citeproc` is false (when the bibliography is broken, the checks still need the AST)."""
+    too_deep = _bracket_problems(project)
+    if too_deep:
+        return _unread(too_deep)
     text = merge(project)
     with tempfile.TemporaryDirectory(prefix="paperbuild-") as scratch:
         metadata_file = Path(scratch) / "metadata.yaml"
         metadata_file.write_text(metadata_yaml(project), encoding="utf-8")
         args = ["-f", READER, "-t", "json", "--sandbox", "--metadata-file", str(metadata_file)]
-        ast = json.loads(pandoc.run(args + (citeproc_args(project) if citeproc else []), text.encode()))
-    return Manuscript(ast=ast)
+        document = pandoc.run(args + (citeproc_args(project) if citeproc else []), text.encode())
+    if nests_deeper_than(document, MAX_TREE_DEPTH):
+        return _unread([_deepest_line(project)])
+    return Manuscript(ast=json.loads(document))
 
 
 def add_citations(parsed: Manuscript, project: Project) -> Manuscript:
     """The AST of a parse without citeproc, with citations and the reference list resolved (the same AST as a
     parse with citeproc, without reading the Markdown again)."""
+    if parsed.problems:
+        return parsed
     ast = json.loads(pandoc.run_json(["-t", "json", "--sandbox", *citeproc_args(project)], parsed.ast))
     return Manuscript(ast=ast)
+
+
+BRACKET = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")
+"""What changes the depth of brackets: an escaped character (none), `[`, `]`, a blank line (ends a paragraph)."""
+
+
+def _bracket_depth(text: str) -> int | None:
+    """The offset of the first bracket nested more than MAX_BRACKET_DEPTH deep in Markdown `text`, or None."""
+    depth = 0
+    for match in BRACKET.finditer(blank_code(text)):
+        token = match.group()
+        if token == "[":
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                return match.start()
+        elif token == "]":
+            depth = max(depth - 1, 0)
+        elif token[0] == "\n":
+            depth = 0
+    return None
+
+
+def _bracket_problems(project: Project) -> list[Diagnostic]:
+    """An input-limit error at each chapter (and metadata field) whose brackets nest too deeply."""
+    found = []
+    for source in project.chapters:
+        offset = _bracket_depth(source.text)
+        if offset is not None:
+            found.append((source.rel, *LineIndex(source.text).position(offset)))
+    meta = project.metadata
+    for key in MARKDOWN_FIELDS:
+        if _bracket_depth(getattr(meta, key)) is not None:
+            found.append((project.metadata_file, meta.lines.get(key, 0), 0))
+    message = f"brackets nested more than {MAX_BRACKET_DEPTH} deep (links, spans, citations, footnotes)"
+    hint = "pandoc takes time exponential in their depth; take some out, or escape them as \\["
+    return [Diagnostic(path, line, col, Severity.ERROR, "input-limit", message, hint) for path, line, col in found]
+
+
+NESTING = re.compile(r"[>*_\[^~<:]")
+"""Characters that open something another thing can nest in: quotes, emphasis, brackets, elements, divs."""
+
+
+def _deepest_line(project: Project) -> Diagnostic:
+    """The error for an AST nested too deeply, at the line that opens most things (pandoc keeps no positions):
+    the one with the most quote markers, emphasis, brackets, `<` and `:`, plus half its indentation (lists)."""
+    sources: list[SourceFile] = [*project.chapters, project.metadata_source]
+    best, where = -1, (project.metadata_file, 0)
+    for source in sources:
+        for number, line in enumerate(source.text.splitlines(), 1):
+            score = len(NESTING.findall(line)) + (len(line) - len(line.lstrip(" "))) // 2
+            if score > best:
+                best, where = score, (source.rel, number)
+    return Diagnostic(
+        *where,
+        0,
+        Severity.ERROR,
+        "input-limit",
+        f"quotes, lists, emphasis or elements nested too deeply: the document tree is more than {MAX_TREE_DEPTH} "
+        "levels deep",
+        "a paper needs a few levels; this is likely here or nearby",
+    )
+
+
+def _unread(problems: list[Diagnostic]) -> Manuscript:
+    """A manuscript with nothing in it, and the reasons it could not be read."""
+    return Manuscript(ast=json.loads(pandoc.run(["-f", READER, "-t", "json"])), problems=tuple(problems))
 
 
 BIB_ERROR = re.compile(

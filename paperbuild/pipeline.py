@@ -139,7 +139,7 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
             result.diagnostics += [d for d in found if d not in result.diagnostics]  # when it ran before citeproc
     with result.timed("check"):
         context = checks.CheckContext(project, bibliography, parsed)
-        result.diagnostics += checks.run_checks(context)
+        result.diagnostics += list(parsed.problems) or checks.run_checks(context)  # none on a paper left unread
         errors = {(d.path, d.line) for d in result.diagnostics if d.severity is Severity.ERROR}
         # raw HTML that is refused (active content, an image outside the project) needs no word on the DOCX too
         result.diagnostics = [d for d in result.diagnostics if d.code != "raw-html" or (d.path, d.line) not in errors]

@@ -10,10 +10,12 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project
+from conftest import MINIMAL_BIB, make_project, normalize, pdf_text
 from pybtex.database.input import bibtex
 
+from paperbuild import pandoc
 from paperbuild.bibliography import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, read_bibliography
+from paperbuild.cli import main
 from paperbuild.pipeline import Options, run_check
 from paperbuild.project import SourceFile
 
@@ -110,3 +112,59 @@ def test_deeply_nested_metadata_is_an_error_at_its_place(tmp_path: Path, value: 
         f"manuscript/metadata.yaml:2:{col}: error[input-limit]: lists and mappings nested more than 50 deep; "
         "metadata holds text, and lists and mappings a few levels deep",
     ]
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Markdown nesting
+
+
+@pytest.fixture
+def small_pandoc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc with a small heap and a short time limit: an attack that reaches pandoc fails in seconds."""
+    monkeypatch.setattr(pandoc, "MEMORY_LIMIT", "+RTS -M256M -RTS")
+    monkeypatch.setattr(pandoc, "TIMEOUT_SECONDS", 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("> " * 300 + "deep\n", 5),
+        ("".join("  " * i + "- item\n" for i in range(100)), 104),
+        ("*a _b " * 150 + "c" + "_ d*" * 150 + "\n", 5),
+        ("::: x\n" * 100 + "deep\n" + ":::\n" * 100, 5),
+    ],
+    ids=["quotes", "lists", "emphasis", "divs"],
+)
+def test_markdown_nested_too_deeply_is_an_error_at_its_line(
+    tmp_path: Path, small_pandoc: None, text: str, line: int
+) -> None:
+    root = project(tmp_path, {"manuscript/01-a.md": CHAPTER + "\n" + text})
+    assert lines(root) == [
+        f"manuscript/01-a.md:{line}: error[input-limit]: quotes, lists, emphasis or elements nested too deeply: the "
+        "document tree is more than 100 levels deep; a paper needs a few levels; this is likely here or nearby",
+    ]
+
+
+def test_brackets_nested_too_deeply_are_refused_before_pandoc(tmp_path: Path, small_pandoc: None) -> None:
+    # pandoc's reader takes time exponential in the depth: 20 took it 200 s and 4 GB
+    chapter = CHAPTER + "\n" + "[a " * 20 + "x" + "]" * 20 + "\n"
+    meta = "title: T\nabstract: '[[[[[x]]]]]'\n"
+    root = project(tmp_path, {"manuscript/01-a.md": chapter, "manuscript/metadata.yaml": meta})
+    hint = "pandoc takes time exponential in their depth; take some out, or escape them as \\["
+    assert lines(root) == [
+        f"manuscript/01-a.md:5:13: error[input-limit]: brackets nested more than 4 deep (links, spans, citations, "
+        f"footnotes); {hint}",
+        f"manuscript/metadata.yaml:2: error[input-limit]: brackets nested more than 4 deep (links, spans, citations, "
+        f"footnotes); {hint}",
+    ]
+
+
+@pytest.mark.slow
+def test_the_deepest_nesting_allowed_is_typeset(tmp_path: Path) -> None:
+    """Under the bound, WeasyPrint (which recurses deepest) lays it out: lists 30 deep (60 HTML elements), and
+    brackets as deep as allowed, escaped brackets and brackets in code besides."""
+    text = "".join("  " * i + "- item\n" for i in range(30))
+    text += "\n[a [b [c [d]]]] \\[\\[\\[\\[\\[ `[[[[[[` and [l](https://example.org)\n"
+    root = project(tmp_path, {"manuscript/01-a.md": CHAPTER + "\n" + text})
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    assert "[a [b [c [d]]]]" in normalize(pdf_text(root / "build/paper.pdf"))

@@ -99,7 +99,7 @@ def test_pathological_markdown_ends_in_an_error_not_an_out_of_memory_kill(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(pandoc, "MEMORY_LIMIT", "+RTS -M16M -RTS")  # the real cap is 4G; same mechanism
-    (root / "manuscript/01-a.md").write_text(CHAPTER + "[" * 300_000 + "\n")
+    (root / "manuscript/01-a.md").write_text(CHAPTER + "> " * 300_000 + "\n")
     assert main(["check", "--project", str(root)]) == 1
     err = capsys.readouterr().err
     assert "pandoc failed" in err and "Heap exhausted" in err and "Traceback" not in err
