@@ -16,8 +16,11 @@ from pybtex.database.input import bibtex
 from paperbuild import pandoc
 from paperbuild.bibliography import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, read_bibliography
 from paperbuild.cli import main
+from paperbuild.errors import InputError
 from paperbuild.pipeline import Options, run_check
 from paperbuild.project import SourceFile
+from paperbuild.render import pdf_worker
+from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 
 CHAPTER = "# Intro\n\nText [@knuth1984].\n"
 
@@ -168,3 +171,66 @@ def test_the_deepest_nesting_allowed_is_typeset(tmp_path: Path) -> None:
     root = project(tmp_path, {"manuscript/01-a.md": CHAPTER + "\n" + text})
     assert main(["pdf", "--project", str(root), "--quiet"]) == 0
     assert "[a [b [c [d]]]]" in normalize(pdf_text(root / "build/paper.pdf"))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Stylesheets WeasyPrint cannot typeset, and its time limit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("css", "chapter", "error"),
+    [
+        (
+            "p { font-size: 1e30px }",
+            "# A\n\nWords.\n",
+            "WeasyPrint cannot typeset the page in style 'hostile' (ZeroDivisionError: float division by zero, in "
+            "weasyprint/draw/text.py:206)",
+        ),
+        ("p { font-size: 1e30px }", CHAPTER, "typesetting the PDF took longer than 10 s and was stopped"),
+        (
+            "p {\n  color: red;\n  letter-spacing: 1e30px;\n}",
+            "# A\n\nWords.\n",
+            "WeasyPrint cannot typeset the page in style 'hostile' (OverflowError: int too big to convert, in "
+            "weasyprint/text/line_break.py:171)",
+        ),
+    ],
+    ids=["font-size", "font-size-hangs", "letter-spacing"],
+)
+def test_a_value_out_of_range_in_a_stylesheet_is_named_without_a_traceback(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    css: str,
+    chapter: str,
+    error: str,
+) -> None:
+    monkeypatch.setattr(pdf_worker, "BASE_SECONDS", 10)  # font-size 1e30px with a reference list: WeasyPrint hangs
+    files = {
+        "manuscript/01-a.md": chapter,
+        "manuscript/metadata.yaml": "title: T\nstyle: hostile\n",
+        "styles/hostile/style.yaml": "extends: default\n",
+        "styles/hostile/print.css": css,
+    }
+    root = project(tmp_path, files if chapter == CHAPTER else {**files, "bibliography/refs.bib": ""})
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 1
+    declaration = next(line.strip(" ;") for line in css.replace("{", "\n").splitlines() if "1e30" in line)
+    line = 1 + css.count("\n", 0, css.index("1e30"))
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: {error}; a value out of range in style 'hostile' is the likely cause: "
+        f"styles/hostile/print.css:{line}: {declaration.strip(' }')}\n"
+    )
+    assert not (root / "build/paper.pdf").exists()
+
+
+def test_the_typesetters_time_limit_grows_with_the_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def request(html: str) -> TypesetRequest:
+        return TypesetRequest(html, tmp_path, (tmp_path,), "pdf/ua-1", "default")
+
+    assert request("<p>x</p>").time_limit == pytest.approx(120, abs=0.01)
+    assert request("x" * 2_500_000).time_limit == 420  # a 150,000-word book's page; typeset in 60 s
+    monkeypatch.setattr(pdf_worker, "BASE_SECONDS", 1)
+    monkeypatch.setattr(pdf_worker, "SECONDS_PER_MB", 0)
+    endless = "<table>" + "<tr><td>cell</td></tr>" * 20_000 + "</table>"
+    with pytest.raises(InputError, match=r"typesetting the PDF took longer than 1 s and was stopped"):
+        PdfWorker().typeset(request(endless))

@@ -7,9 +7,11 @@ anything outside the project and the style folders.
 
 from __future__ import annotations
 
+from paperbuild.project import relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html import page
 from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
+from paperbuild.style import PRINT_CSS, SCREEN_CSS
 
 
 @renderer("pdf")
@@ -22,6 +24,12 @@ def render_pdf(job: RenderJob) -> Output:
         allowed=project.style.roots,
         pdf_variant=job.pdf_standard,
         style_name=project.style.name,
+        stylesheets=tuple(
+            (relative(path, project.root), path)
+            for folder in project.style.folders
+            for path in (folder / SCREEN_CSS, folder / PRINT_CSS)
+            if path.is_file()
+        ),
     )
     result = (job.pdf_worker or PdfWorker()).typeset(request)
     return Output(result.pdf, result.text, result.refused)

@@ -3,8 +3,10 @@
 Takes a `TypesetRequest` (the page, its base folder, the folders it may load from, the PDF variant); gives the PDF
 bytes, the text laid out on the pages, and WeasyPrint's complaints about resources it could not load. The process
 (`python -m paperbuild.render.pdf_worker`) starts before the page exists and imports WeasyPrint at once, on the other
-core, while pandoc parses; it runs with a memory cap, and the caller waits for it with a time limit, so a
-pathological page ends in a clear error instead of a hang or an out-of-memory kill of the whole build.
+core, while pandoc parses; it runs with a memory cap, and the caller waits for it with a time limit that grows with
+the page, so a pathological page ends in a clear error instead of a hang or an out-of-memory kill of the whole
+build. WeasyPrint failing on a value out of range in a stylesheet (`font-size: 1e30px`) is an error naming the
+stylesheet, the line and the value, without a traceback.
 
 Between the two processes, in order: the parent sends the page's languages (pickled), the worker loads their
 hyphenation and sends the byte READY, the parent sends the TypesetRequest, the worker answers (pickled).
@@ -17,11 +19,11 @@ import gc
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,13 @@ from urllib.parse import unquote, urlparse
 from paperbuild.errors import InputError, MissingDependencyError
 
 MEMORY_LIMIT_BYTES = 6 * 1024**3
-TIMEOUT_SECONDS = 900
+BASE_SECONDS = 120
+"""The typesetter's time limit on any page; more for a long one (SECONDS_PER_MB)."""
+SECONDS_PER_MB = 120
+"""The time limit added per million characters of the page (a 150,000-word book: 2.5 MB, typeset in 60 s)."""
+LARGEST_PLAUSIBLE = 1e5
+"""A number in a stylesheet whose size passes this (or whose non-zero size is below its inverse) is named as the
+likely cause when WeasyPrint fails: 100000px is 26 metres."""
 WEASYPRINT_HELP = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 READY = b"\x06"
 """The byte the worker sends once WeasyPrint is imported and the page's hyphenation loaded, before it reads the
@@ -52,6 +60,13 @@ class TypesetRequest:
     """A WeasyPrint pdf_variant such as pdf/ua-1."""
     style_name: str
     """For messages."""
+    stylesheets: tuple[tuple[str, Path], ...] = ()
+    """The style's stylesheets (as messages name them, and where they are): read when WeasyPrint fails."""
+
+    @property
+    def time_limit(self) -> float:
+        """Seconds the page may take to typeset: BASE_SECONDS, and SECONDS_PER_MB for each million characters."""
+        return BASE_SECONDS + SECONDS_PER_MB * len(self.html) / 1e6
 
 
 @dataclass(frozen=True)
@@ -230,7 +245,49 @@ def _typeset_answer(request: TypesetRequest, memory_limit: int) -> tuple[str, An
         # that library's caller raises (seen: SystemError from cffi); the peak address space tells them apart.
         if isinstance(exc, MemoryError) or _peak_address_space() >= memory_limit * 0.9:
             return ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
-        return ("crash", traceback.format_exc(limit=-3))  # a WeasyPrint bug: said as such, without a traceback
+        return ("crash", _said(exc))
+
+
+def _said(exc: BaseException) -> str:
+    """The error in one line, with where WeasyPrint raised it: `ZeroDivisionError: float division by zero, in
+    weasyprint/draw/text.py:206`."""
+    where = ""
+    trace = exc.__traceback__
+    while trace is not None:
+        path = Path(trace.tb_frame.f_code.co_filename)
+        if "weasyprint" in path.parts:
+            where = f", in {'/'.join(path.parts[path.parts.index('weasyprint') :])}:{trace.tb_lineno}"
+        trace = trace.tb_next
+    return f"{type(exc).__name__}: {exc}{where}" if str(exc) else f"{type(exc).__name__}{where}"
+
+
+NUMBER = re.compile(r"(?<![\w#.-])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
+DECLARATION = re.compile(r"(?P<property>[\w-]+)\s*:\s*(?P<value>[^;{}]*)")
+
+
+def _likely_cause(request: TypesetRequest) -> str:
+    """ "; a value out of range in style 'x' is the likely cause: ..." when its stylesheets have one, else ""."""
+    suspects = out_of_range(request.stylesheets)
+    if not suspects:
+        return ""
+    return f"; a value out of range in style '{request.style_name}' is the likely cause: {'; '.join(suspects)}"
+
+
+def out_of_range(stylesheets: Sequence[tuple[str, Path]]) -> list[str]:
+    """`file:line: property: value` for each declaration with a number past LARGEST_PLAUSIBLE (or non-zero and
+    below its inverse) in the stylesheets: the likely reason WeasyPrint failed."""
+    found = []
+    for name, path in stylesheets:
+        try:
+            css = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in DECLARATION.finditer(css):
+            sizes = [abs(float(number)) for number in NUMBER.findall(match["value"])]
+            if any(size > LARGEST_PLAUSIBLE or 0 < size < 1 / LARGEST_PLAUSIBLE for size in sizes):
+                line = css.count("\n", 0, match.start()) + 1
+                found.append(f"{name}:{line}: {match['property']}: {' '.join(match['value'].split())}")
+    return found
 
 
 def _peak_address_space() -> int:
@@ -296,15 +353,17 @@ class PdfWorker:
         self._ready.join(timeout)
         return not self._ready.is_alive()
 
-    def typeset(self, request: TypesetRequest, timeout: float = TIMEOUT_SECONDS) -> Typeset:
-        """Send the page; wait at most `timeout` seconds for the PDF."""
+    def typeset(self, request: TypesetRequest, timeout: float | None = None) -> Typeset:
+        """Send the page; wait at most `timeout` seconds for the PDF (the request's time limit by default)."""
+        timeout = request.time_limit if timeout is None else timeout
         deadline = time.monotonic() + timeout
         try:
             if not self.wait_until_ready(timeout):
                 raise subprocess.TimeoutExpired(self._process.args, timeout)
             out, _ = self._process.communicate(pickle.dumps(request), timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
-            raise InputError(f"typesetting the PDF took longer than {timeout:.0f} s and was stopped") from exc
+            message = f"typesetting the PDF took longer than {timeout:.0f} s and was stopped"
+            raise InputError(message + _likely_cause(request)) from exc
         finally:
             self.close()
         if not out:  # the process died before answering: out of memory, or killed
@@ -319,7 +378,8 @@ class PdfWorker:
         if status == "missing":
             raise MissingDependencyError(str(payload))
         if status == "crash":
-            raise InputError(f"WeasyPrint failed on this page (a bug in WeasyPrint or paperbuild):\n{payload}")
+            cause = _likely_cause(request) or "; a bug in WeasyPrint, or a value in the style it cannot handle"
+            raise InputError(f"WeasyPrint cannot typeset the page in style '{request.style_name}' ({payload}){cause}")
         raise InputError(str(payload))
 
     def close(self) -> None:
