@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from paperbuild import __version__
 from paperbuild.diagnostics import Diagnostic, Severity, to_json
 from paperbuild.errors import PaperbuildError, UsageError
+from paperbuild.limits import memory_cap
 
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
@@ -311,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = make_parser()
         args = parser.parse_args(argv)
         _check_usage(parser, args)
-        return _run(args)
+        with memory_cap():  # limits.py: the heap capped, running out an error naming the stage
+            return _run(args)
     except PaperbuildError as exc:
         if debug:
             raise

@@ -7,13 +7,14 @@ machine's memory or minutes are gone.
 from __future__ import annotations
 
 import itertools
+import resource
 from pathlib import Path
 
 import pytest
 from conftest import MINIMAL_BIB, make_project, normalize, pdf_text
 from pybtex.database.input import bibtex
 
-from paperbuild import pandoc
+from paperbuild import bibliography, limits, pandoc
 from paperbuild.bibliography import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, read_bibliography
 from paperbuild.cli import main
 from paperbuild.errors import InputError
@@ -206,6 +207,7 @@ def test_a_value_out_of_range_in_a_stylesheet_is_named_without_a_traceback(
     error: str,
 ) -> None:
     monkeypatch.setattr(pdf_worker, "BASE_SECONDS", 10)  # font-size 1e30px with a reference list: WeasyPrint hangs
+    monkeypatch.setattr(pdf_worker, "SECONDS_PER_MB", 0)
     files = {
         "manuscript/01-a.md": chapter,
         "manuscript/metadata.yaml": "title: T\nstyle: hostile\n",
@@ -228,9 +230,42 @@ def test_the_typesetters_time_limit_grows_with_the_page(tmp_path: Path, monkeypa
         return TypesetRequest(html, tmp_path, (tmp_path,), "pdf/ua-1", "default")
 
     assert request("<p>x</p>").time_limit == pytest.approx(120, abs=0.01)
-    assert request("x" * 2_500_000).time_limit == 420  # a 150,000-word book's page; typeset in 60 s
+    assert request("x" * 2_200_000).time_limit == 1440  # a 150,000-word book's page; typeset in 234 s
     monkeypatch.setattr(pdf_worker, "BASE_SECONDS", 1)
     monkeypatch.setattr(pdf_worker, "SECONDS_PER_MB", 0)
     endless = "<table>" + "<tr><td>cell</td></tr>" * 20_000 + "</table>"
     with pytest.raises(InputError, match=r"typesetting the PDF took longer than 1 s and was stopped"):
         PdfWorker().typeset(request(endless))
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# The command's own memory
+
+
+def test_running_out_of_memory_is_an_error_naming_the_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path, {})
+    status = Path("/proc/self/status").read_text()
+    heap = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmData:"))) * 1024
+    monkeypatch.setattr(limits, "MEMORY_LIMIT_BYTES", heap + 256 * 1024**2)  # 3 GB in a build: scaled down here
+    parse_chunk = bibliography._parse_chunk
+
+    def hungry(*args: object) -> object:
+        bytearray(512 * 1024**2)  # an entry that needs more memory than there is left under the cap
+        return parse_chunk(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bibliography, "_parse_chunk", hungry)
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    assert main(["check", "--project", str(root), "--quiet"]) == 1
+    cap = (heap + 256 * 1024**2) // 1024**2
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: out of memory while reading the bibliography: paperbuild may use {cap:,} MB\n"
+    )
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before  # the caller's limit back
+
+
+def test_children_start_under_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc reserves far more address space than the cap (a terabyte): the cap counts only what is written."""
+    monkeypatch.setattr(limits, "MEMORY_LIMIT_BYTES", 1024**3)
+    assert main(["html", "--project", str(project(tmp_path, {})), "--quiet"]) == 0

@@ -35,8 +35,9 @@ from paperbuild.errors import InputError, MissingDependencyError
 MEMORY_LIMIT_BYTES = 6 * 1024**3
 BASE_SECONDS = 120
 """The typesetter's time limit on any page; more for a long one (SECONDS_PER_MB)."""
-SECONDS_PER_MB = 120
-"""The time limit added per million characters of the page (a 150,000-word book: 2.5 MB, typeset in 60 s)."""
+SECONDS_PER_MB = 600
+"""The time limit added per million characters of the page (a 150,000-word book's 2.2 MB took 234 s on two
+shared cores, where it may take 1,440 s)."""
 LARGEST_PLAUSIBLE = 1e5
 """A number in a stylesheet whose size passes this (or whose non-zero size is below its inverse) is named as the
 likely cause when WeasyPrint fails: 100000px is 26 metres."""
@@ -216,6 +217,8 @@ def _serve(memory_limit: int) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+        data = resource.getrlimit(resource.RLIMIT_DATA)[1]
+        resource.setrlimit(resource.RLIMIT_DATA, (data, data))  # the command's cap (limits.py): this one instead
     except (ImportError, ValueError, OSError):  # not every system lets a process cap itself
         pass
     try:
