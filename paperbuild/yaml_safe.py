@@ -29,6 +29,13 @@ class BoundedLoader(yaml.SafeLoader):
 
     _depth = 0
 
+    def fetch_flow_collection_start(self, TokenClass: type[yaml.Token]) -> None:
+        # The scanner reads a flow collection ([...], {...}) to its end before the composer sees any of it: stop
+        # at the first one too deep, not after the last (40,000 open `{`: 0.45 s).
+        if self.flow_level >= MAX_DEPTH:
+            raise TooDeep(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
             return super().compose_node(parent, index)

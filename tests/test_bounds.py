@@ -107,7 +107,7 @@ def test_an_undefined_macro_is_named_as_such(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "col"),
-    [("[" * 10_000 + "]" * 10_000, 60), ("{a: " * 10_000 + "1" + "}" * 10_000, 207)],
+    [("[" * 10_000 + "]" * 10_000, 61), ("{a: " * 10_000 + "1" + "}" * 10_000, 207)],
     ids=["lists", "mappings"],
 )
 def test_deeply_nested_metadata_is_an_error_at_its_place(tmp_path: Path, value: str, col: int) -> None:
