@@ -21,6 +21,7 @@ import os
 import signal
 import tempfile
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
@@ -339,13 +340,14 @@ def write_project(root: Path, meta: str, chapter: str, bib: str) -> None:
     (root / "manuscript" / "figures" / "a.png").write_bytes(PNG)
 
 
-def assert_check_survives(meta: str, chapter: str, bib: str) -> None:
-    """The property: `check` on the project answers with 0 or 1 and well-formed diagnostics, never a traceback."""
+def assert_check_survives(meta: str, chapter: str, bib: str, seconds: int = HANG_SECONDS) -> None:
+    """The property: `check` on the project answers with 0 or 1 and well-formed diagnostics, never a traceback,
+    within `seconds`."""
     with tempfile.TemporaryDirectory(prefix="paperbuild-fuzz-") as tmp:
         root = Path(tmp).resolve()
         write_project(root, meta, chapter, bib)
         out, err = io.StringIO(), io.StringIO()
-        with time_limit(HANG_SECONDS), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with time_limit(seconds), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = main(["check", "--project", str(root), "--format", "json", "--quiet"])
         stdout, stderr = out.getvalue(), err.getvalue()
 
@@ -443,3 +445,99 @@ def test_fuzzed_markdown_never_crashes_check(chapter: str) -> None:
 )
 def test_everything_mutated_at_once_never_crashes_check(meta: str, chapter: str, bib: str) -> None:
     assert_check_survives(meta, chapter, bib)
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Hostile input: built to eat memory or time (macro chains, deep nesting, long lines, control characters, huge
+# numbers), each at a size past paperbuild's bounds but small enough to write in a moment. Every example must end
+# within HOSTILE_SECONDS, in diagnostics, like any other input.
+
+HOSTILE_SECONDS = 10
+HOSTILE = settings(FUZZ, max_examples=max(EXAMPLES // 3, 1), deadline=timedelta(seconds=HOSTILE_SECONDS))
+HUGE_NUMBERS = st.sampled_from(["1e309", "-1e309", "9" * 400, "0x" + "f" * 300, ".inf", "1e-400", "1_000_000" * 50])
+
+
+@st.composite
+def macro_chain(draw: st.DrawFn) -> str:
+    """`@string`s naming each other `fanout` times, `levels` deep: up to 12 ** 12 characters if expanded, and an
+    entry that uses the last one (in a field, or a name list) among the valid entries."""
+    levels, fanout = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    text = f'@string{{s0 = "{draw(st.text(ANY_CHAR, min_size=1, max_size=12)).replace(chr(34), "")}"}}\n'
+    for level in range(1, levels + 1):
+        text += f"@string{{s{level} = {' # '.join([f's{level - 1}'] * fanout)}}}\n"
+    field = draw(st.sampled_from(["title", "author", "journal", "year", "note"]))
+    entry = f"@misc{{chain,\n  {field} = s{levels} # s{draw(st.integers(0, levels))},\n  title = {{T}},\n}}\n"
+    return draw(st.sampled_from([text + entry + VALID_BIB, VALID_BIB + text + entry, text + VALID_BIB]))
+
+
+def nested(opening: str, closing: str, middle: str = "x") -> st.SearchStrategy[str]:
+    return st.integers(1, 400).map(lambda depth: opening * depth + middle + closing * depth)
+
+
+# Up to 10,000 characters: 40,000 `{` in a row take markers.py's LABEL pattern 3 s a file (quadratic).
+LONG_LINE = st.tuples(
+    st.sampled_from(["x", "a ", "[@knuth1984] ", "*", "@", "{", "`", "\t", "\x0b"]), st.integers(1, 10_000)
+)
+HOSTILE_MARKDOWN = st.one_of(
+    nested("> ", "\n"),
+    st.integers(1, 300).map(lambda depth: "".join("  " * i + "- x\n" for i in range(depth))),
+    nested("*a _b ", "_ d*"),
+    nested("[a ", "]"),
+    nested("[", "]{.c}"),
+    nested("^[", "]"),
+    nested("<span>", "</span>"),
+    nested("::: x\n", ":::\n", "x\n"),
+    nested("<div>\n", "</div>\n", "x\n"),
+    LONG_LINE.map(lambda piece: piece[0] * piece[1]),
+    st.text(CONTROL, min_size=1, max_size=2_000),
+    HUGE_NUMBERS.map(lambda number: f"$$ {number} $$ {{#eq:big}}\n\nAs @eq:big shows, {number}."),
+)
+HOSTILE_YAML = st.one_of(
+    nested("[", "]").map(lambda value: f"title: T\nkeywords: {value}\n"),
+    nested("{a: ", "}", "1").map(lambda value: f"title: T\nauthors: {value}\n"),
+    st.integers(1, 300).map(lambda depth: "title: T\nx:\n" + "".join("  " * i + "- \n" for i in range(1, depth))),
+    st.integers(1, 300).map(lambda depth: "title: T\nx:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, depth))),
+    HUGE_NUMBERS.map(lambda number: f"title: {number}\ndate: {number}\nkeywords: [{number}]\n"),
+    LONG_LINE.map(lambda piece: "title: " + piece[0] * piece[1] + "\n"),
+    st.text(CONTROL, min_size=1, max_size=2_000).map(lambda text: "title: T\nabstract: " + json.dumps(text) + "\n"),
+    st.integers(1, 60).map(lambda depth: "title: T\nabstract: '" + "[a " * depth + "x" + "]" * depth + "'\n"),
+)
+HOSTILE_BIB = st.one_of(
+    macro_chain(),
+    nested("{", "}").map(lambda value: f"@misc{{deep, title = {value}, year = 2000}}\n" + VALID_BIB),
+    HUGE_NUMBERS.map(lambda number: f"@misc{{big, title = {{T}}, year = {number}, volume = {number}}}\n" + VALID_BIB),
+    LONG_LINE.map(lambda piece: f"@misc{{long, title = {{{piece[0] * piece[1]}}}}}\n" + VALID_BIB),
+    st.integers(1, 3_000).map(lambda count: "@" * count + VALID_BIB),
+)
+
+
+STRING_BOMB = (
+    '@string{s0 = "xxxxxxxxxx"}\n'
+    + "".join(f"@string{{s{i} = {' # '.join([f's{i - 1}'] * 10)}}}\n" for i in range(1, 10))
+    + "@misc{chain, title = s9}\n"
+)
+"""The issue's bomb: 10 ** 10 characters from a few lines."""
+
+
+@HOSTILE
+@given(chapter=HOSTILE_MARKDOWN, alone=st.booleans())
+@example(chapter="> " * 300 + "deep\n", alone=False)  # was an internal error once rendered: WeasyPrint's stack
+@example(chapter="*a _b " * 300 + "c" + "_ d*" * 300, alone=True)  # was a RecursionError in Python's JSON parser
+@example(chapter="[a " * 20 + "x" + "]" * 20, alone=True)  # took pandoc 200 s and 4 GB
+def test_hostile_markdown_is_bounded(chapter: str, alone: bool) -> None:
+    text = chapter if alone else VALID_CHAPTER + "\n" + chapter
+    assert_check_survives(VALID_META, text, VALID_BIB, HOSTILE_SECONDS)
+
+
+@HOSTILE
+@given(meta=HOSTILE_YAML)
+@example(meta="title: T\nx: " + "[" * 10_000 + "]" * 10_000 + "\n")  # was a RecursionError in PyYAML's composer
+def test_hostile_metadata_is_bounded(meta: str) -> None:
+    assert_check_survives(meta, VALID_CHAPTER, VALID_BIB, HOSTILE_SECONDS)
+
+
+@HOSTILE
+@given(bib=HOSTILE_BIB)
+@example(bib=STRING_BOMB + VALID_BIB)  # was a MemoryError, after taking all the memory there was
+def test_hostile_bibtex_is_bounded(bib: str) -> None:
+    assert_check_survives(VALID_META, VALID_CHAPTER, bib, HOSTILE_SECONDS)
