@@ -212,10 +212,11 @@ def pdf_tokens(text: str) -> list[str]:
     hyphenated: list[tuple[str, int]] = []  # a word's first part, and the lines left to find its second part in
     for line in text.split("\n"):
         broken = line.rstrip().endswith(HYPHENS)
-        words = output_words(line.rstrip().rstrip("".join(HYPHENS)) if broken else line)
+        shown = line.rstrip().rstrip("".join(HYPHENS)) if broken else line
+        words = tokens(shown)  # the line's own tokens, in order: its first and last are the ones broken off
         if not words:
             continue
-        found += words
+        found += output_words(shown)
         if carry:
             found.append(carry + words[0])
         # the running head and the page number lie between the two parts of a word broken over a page end

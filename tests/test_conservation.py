@@ -90,6 +90,8 @@ def test_pdf_text_joins_what_line_and_page_ends_break() -> None:
     found = pdf_tokens(laid_out)
     assert {"investment", "implementation", "overflow", "wrapped"} <= set(found)
     assert found.count("investment") == 1
+    # a word of letters and digits before the broken one ("1D") is split for superscript marks: not the last word
+    assert "observation" in pdf_tokens("where an original 1D observa\u2010\ntion (a force trajectory)\n")
 
 
 def test_output_texts_are_read_as_a_reader_sees_them() -> None:
