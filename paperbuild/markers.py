@@ -15,9 +15,12 @@ from paperbuild.diagnostics import LineIndex
 from paperbuild.project import SourceFile
 
 CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
-# pandoc's citation key: starts with a letter, digit or _, may contain internal punctuation :.#$%&-+?<>~/
-_KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
-CITATION = re.compile(rf"(?<![\w@.])-?@(?:\{{(?P<braced>[^{{}}\s]+)\}}|(?P<key>{_KEY}))")
+# pandoc's citation key (Text.Pandoc.Parsing.Citations): a letter, digit, _ or * (nocite's wildcard), then letters,
+# digits, _, internal punctuation :.#$%&-+?<>~/ (followed by a letter, digit or _), or : and / followed by / (a URL's
+# "https://"); or anything but spaces in braces, braces inside balanced (here up to three deep): @{a{b}c} cites a{b}c
+_KEY = r"[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*"
+_BRACED = r"(?:[^{}\s]|\{(?:[^{}\s]|\{[^{}\s]*\})*\})*"
+CITATION = re.compile(rf"(?<![\w@.])-?@(?:(?P<key>{_KEY})|\{{(?P<braced>{_BRACED})\}})")
 # `@` right after a letter or character (an e-mail address, or 见@fig:x in Chinese): pandoc reads no citation there
 GLUED = re.compile(rf"(?<=\w)@(?P<key>{_KEY})")
 ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
@@ -96,7 +99,7 @@ def scan(source: SourceFile) -> list[Marker]:
     for match in CITATION.finditer(text):
         if match.start() in placeholder_spans:
             continue
-        key = match.group("braced") or match.group("key")
+        key = match.group("key") if match.group("key") is not None else match.group("braced")
         is_crossref = key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key
         start = match.start() + (1 if match.group(0).startswith("-") else 0)
         found.append((start, "crossref" if is_crossref else "citation", key))

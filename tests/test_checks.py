@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize, png
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from paperbuild import checks
+from paperbuild import checks, pandoc
 from paperbuild.cli import main
 from paperbuild.diagnostics import CODES
+from paperbuild.manuscript import READER
+from paperbuild.markers import scan
+from paperbuild.pandoc_ast import walk
 from paperbuild.pipeline import Options, run_check
+from paperbuild.project import SourceFile
 from paperbuild.render.html import page_text
 
 BOOK = MINIMAL_BIB  # @book{knuth1984, ...}
@@ -111,6 +116,15 @@ def test_citation_differing_only_in_case_names_the_right_key(tmp_path: Path) -> 
 def test_email_addresses_and_code_are_not_citations(tmp_path: Path) -> None:
     chapter = "# Intro\n\nMail a@knuth1984.org, run `@nothere`, cite [@knuth1984].\n\n```\n@alsonot\n```\n"
     assert lines(project(tmp_path, chapter)) == []
+
+
+def test_keys_of_urls_and_dois_are_cited_as_pandoc_reads_them(tmp_path: Path) -> None:
+    bib = (
+        "@misc{url:https://example.org/a/1, title={Page}, author={Ann Lee}, year={2020}}\n"
+        "@misc{doi:10.1164/x, title={Paper}, author={Bo Li}, year={2021}}\n"
+    )
+    chapter = "# Intro\n\nSee [@url:https://example.org/a/1], as @doi:10.1164/x.\n"
+    assert lines(project(tmp_path, chapter, bib)) == []
 
 
 def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> None:
@@ -352,3 +366,24 @@ def test_a_label_on_an_element_nothing_numbers_and_a_mixed_group_are_errors(tmp_
         "cross-references and citations, which cannot print; pandoc joins both '[@fig:a; @key]' and '@fig:a [@key]' "
         "into one group: put words between them",
     ]
+
+
+CITED = st.tuples(
+    st.sampled_from(["", "[", "[-", "(", "see ", "[see "]),
+    st.text(alphabet="aZ1_é:./-?#=*&~{} ", min_size=1, max_size=14),
+    st.sampled_from(["", "]", ".", ", p. 2]", ")", "; @b]"]),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(st.lists(CITED, min_size=1, max_size=15))
+@example([("", "doi:10.1164/x.", ""), ("", "https://example.org/a/1,", ""), ("[", "url:https://x.org/a?b=1", "]")])
+@example([("", "{a{b}c}.", ""), ("[", "{x.y.}", "]"), ("", "{braced key}", ""), ("", "a::b c:/d e//f", "")])
+def test_citation_keys_are_the_ones_pandoc_reads(cited: list[tuple[str, str, str]]) -> None:
+    """The source scan finds each citation with the key pandoc's own parse gives it (pandoc's full key grammar:
+    URLs, DOIs, braced keys), so no check loses a citation whose key it read differently."""
+    text = "\n\n".join(f"As {before}@{key}{after}" for before, key, after in cited) + "\n"  # not a list's "@a."
+    scanned = [m.key for m in scan(SourceFile(Path("x.md"), "x.md", text)) if m.kind in ("citation", "crossref")]
+    ast = json.loads(pandoc.run(["-f", READER, "-t", "json"], text.encode()))
+    parsed = [c["citationId"] for node in walk(ast["blocks"]) if node["t"] == "Cite" for c in node["c"][0]]
+    assert scanned == parsed
