@@ -6,19 +6,21 @@ Diagnostics. Checks live in an ordered registry filled by the `check` decorator;
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
 from paperbuild.bibliography import Bibliography
-from paperbuild.crossref import numbered_targets
+from paperbuild.crossref import Target, numbered_targets
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.manuscript import Manuscript
-from paperbuild.markers import CROSSREF_PREFIXES, Marker, scan
+from paperbuild.markers import Marker, is_crossref, scan
 from paperbuild.pandoc_ast import Node, walk
-from paperbuild.project import Project
+from paperbuild.project import Project, SourceFile
 from paperbuild.rawtex import scan_markers
+from paperbuild.words import words_for
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
@@ -58,9 +60,19 @@ class CheckContext:
         return {c["citationId"] for node in self.nodes if node["t"] == "Cite" for c in node["c"][0]}
 
     @cached_property
+    def numbers(self) -> dict[str, Target]:
+        """The labels that cross-references can resolve to (the ones crossref numbers), with their numbers."""
+        return numbered_targets(self.manuscript.ast["blocks"])
+
+    @cached_property
     def targets(self) -> set[str]:
-        """The labels that cross-references can resolve to: the ones crossref numbers."""
-        return set(numbered_targets(self.manuscript.ast["blocks"]))
+        """The labels that cross-references can resolve to."""
+        return set(self.numbers)
+
+    @cached_property
+    def sources(self) -> dict[str, SourceFile]:
+        """The files markers are found in (the chapters and metadata.yaml), by their path in diagnostics."""
+        return {source.rel: source for source in (*self.project.chapters, self.project.metadata_source)}
 
     def of_kind(self, kind: str) -> list[Marker]:
         """The markers of one kind, in file order."""
@@ -201,7 +213,7 @@ def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
         if node["t"] != "Cite":
             continue
         keys = [c["citationId"] for c in node["c"][0]]
-        kinds = {key in ctx.targets or (key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key) for key in keys}
+        kinds = {key in ctx.targets or is_crossref(key) for key in keys}
         if len(kinds) > 1:
             first = next((m for m in ctx.markers if m.key == keys[0] and m.kind in ("citation", "crossref")), None)
             where = first or Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
@@ -215,6 +227,46 @@ def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
                     "pandoc joins both '[@fig:a; @key]' and '@fig:a [@key]' into one group: put words between them",
                 )
             )
+    return out
+
+
+KIND_WORDS = {
+    "sec": r"(?<![\w.])(?:sections?|secs?\.)|§",
+    "fig": r"(?<![\w.])(?:figures?|figs?\.)|图",
+    "tbl": r"(?<![\w.])(?:tables?|tabs?\.)|表",
+    "eq": r"(?<![\w.])(?:equations?|eqs?\.)|式",
+}
+"""The words a cross-reference of each kind prints itself ("Figure 1", "图 1"), as a writer may type them before it."""
+WORD_BEFORE = {kind: re.compile(rf"(?P<word>{words})\s*\[?\s*$", re.IGNORECASE) for kind, words in KIND_WORDS.items()}
+LOOK_BACK = 24
+"""How many characters before a cross-reference are searched for its kind word (a line end may lie between)."""
+
+
+@check("doubled-reference-word")
+def doubled_reference_word(ctx: CheckContext) -> list[Diagnostic]:
+    """A cross-reference right after its own kind word ("see figure @fig:map" reads "see figure Figure 1"), unless
+    it prints the number alone (`[-@fig:map]`)."""
+    words = words_for(ctx.project.metadata.lang)
+    starts: dict[str, list[int]] = {}
+    out = []
+    for marker in ctx.of_kind("crossref"):
+        text = ctx.sources[marker.path].text
+        lines = starts.setdefault(marker.path, [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"])
+        start = lines[marker.line - 1] + marker.col - 1
+        target = ctx.numbers.get(marker.key)
+        found = WORD_BEFORE[target.kind].search(text, max(start - LOOK_BACK, 0), start) if target else None
+        if target is None or found is None:
+            continue
+        word, printed = found.group("word"), words.single[target.kind].format(target.number)
+        out.append(
+            _at(
+                marker,
+                Severity.WARNING,
+                "doubled-reference-word",
+                f"'{word} @{marker.key}' reads '{word} {printed}': the reference prints its kind word itself",
+                f"write '{word} [-@{marker.key}]' to print the number alone, or drop '{word}'",
+            )
+        )
     return out
 
 

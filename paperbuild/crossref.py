@@ -17,7 +17,7 @@ from paperbuild.pandoc_ast import Node, span, text, walk
 from paperbuild.words import ENGLISH, Words, words_for
 
 NUMBER_CLASS = "header-section-number"
-EQUATION_LABEL = re.compile(r"^\{#(eq:[^}\s]+)\}$")
+EQUATION_LABEL = re.compile(r"^\{#(eq[:-][^}\s]+)\}$")  # {#eq:x}, or Quarto's {#eq-x}
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,7 @@ class Target:
 
 def top_level(blocks: list[Node]) -> int:
     """The level of the paper's top numbered headings: the smallest level a numbered heading has (1 if none)."""
-    levels = [
-        node["c"][0] for node in walk(blocks) if node["t"] == "Header" and "unnumbered" not in node["c"][1][1]
-    ]
+    levels = [node["c"][0] for node in walk(blocks) if node["t"] == "Header" and "unnumbered" not in node["c"][1][1]]
     return min(levels, default=1)
 
 

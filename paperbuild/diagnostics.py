@@ -21,6 +21,7 @@ CODES: dict[str, str] = {
     "undefined-label": "a cross-reference (@fig:x) names a label nothing carries",
     "glued-marker": "a citation or cross-reference is joined to the word before it (见@fig:x), so it stays text",
     "mixed-reference": "one bracket mixes cross-references and citations ([@fig:a; @key])",
+    "doubled-reference-word": "a cross-reference follows its own kind word, which it prints (figure @fig:x; warning)",
     "duplicate-label": "two elements carry the same label",
     "unused-label": "a label nothing refers to (warning)",
     "undefined-footnote": "a footnote reference [^n] without a definition",

@@ -1,7 +1,8 @@
 """Find the claim markers in the chapter sources, with file, line and column.
 
 Takes the decoded chapters (and metadata.yaml); gives `Marker`s: citations and cross-references (`@key`), labels
-(`{#fig:x}`), footnote references and definitions (`[^n]`, `[^n]:`) and placeholders (`[@?]`, `[citation needed]`).
+(`{#fig:x}`, or Quarto's `{#fig-x}`), footnote references and definitions (`[^n]`, `[^n]:`) and placeholders
+(`[@?]`, `[citation needed]`).
 Code spans and fenced code are blanked first (keeping offsets), so what code shows is never taken for a marker.
 """
 
@@ -15,6 +16,8 @@ from paperbuild.diagnostics import LineIndex
 from paperbuild.project import SourceFile
 
 CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
+CROSSREF_KEY = re.compile(rf"(?:{'|'.join(CROSSREF_PREFIXES)})[:-]")
+"""A cross-reference's key starts with its kind and a colon (pandoc-crossref's @fig:x) or a hyphen (Quarto's @fig-x)."""
 # pandoc's citation key (Text.Pandoc.Parsing.Citations): a letter, digit, _ or * (nocite's wildcard), then letters,
 # digits, _, internal punctuation :.#$%&-+?<>~/ (followed by a letter, digit or _), or : and / followed by / (a URL's
 # "https://"); or anything but spaces in braces, braces inside balanced (here up to three deep): @{a{b}c} cites a{b}c
@@ -26,7 +29,7 @@ GLUED = re.compile(rf"(?<=\w)@(?P<key>{_KEY})")
 ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
 """An attribute block `{...}` on one line; a label is looked for inside it (one pattern for both would backtrack
 over every `#` of a long unclosed block: minutes on a line of `{#fig:a`)."""
-LABEL = re.compile(rf"#(?P<label>(?:{'|'.join(CROSSREF_PREFIXES)}):{_KEY})")
+LABEL = re.compile(rf"#(?P<label>{CROSSREF_KEY.pattern}{_KEY})")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
@@ -87,6 +90,11 @@ def _label(block: str) -> str:
     return ""
 
 
+def is_crossref(key: str) -> bool:
+    """Whether `key` names a cross-reference (`fig:x`, `fig-x`) rather than a bibliography entry."""
+    return CROSSREF_KEY.match(key) is not None
+
+
 def scan(source: SourceFile) -> list[Marker]:
     """Every marker of one Markdown source, in order of position."""
     text = blank_code(source.text)
@@ -100,9 +108,8 @@ def scan(source: SourceFile) -> list[Marker]:
         if match.start() in placeholder_spans:
             continue
         key = match.group("key") if match.group("key") is not None else match.group("braced")
-        is_crossref = key.split(":", 1)[0] in CROSSREF_PREFIXES and ":" in key
         start = match.start() + (1 if match.group(0).startswith("-") else 0)
-        found.append((start, "crossref" if is_crossref else "citation", key))
+        found.append((start, "crossref" if is_crossref(key) else "citation", key))
     found += [(m.start(), "glued", m.group("key")) for m in GLUED.finditer(text)]
     found += [
         (block.start(), "label", label) for block in ATTRIBUTES.finditer(text) if (label := _label(block.group()))

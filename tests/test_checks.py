@@ -41,6 +41,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "undefined-label",
         "glued-marker",
         "mixed-reference",
+        "doubled-reference-word",
         "duplicate-label",
         "unused-label",
         "undefined-footnote",
@@ -125,6 +126,44 @@ def test_keys_of_urls_and_dois_are_cited_as_pandoc_reads_them(tmp_path: Path) ->
     )
     chapter = "# Intro\n\nSee [@url:https://example.org/a/1], as @doi:10.1164/x.\n"
     assert lines(project(tmp_path, chapter, bib)) == []
+
+
+def test_quarto_cross_references_resolve_and_are_checked_as_cross_references(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro {#sec-intro}\n\n![A map](figures/a.png){#fig-map}\n\n| x |\n|---|\n| 1 |\n\n: Data {#tbl-data}\n\n"
+        "$$\nE = mc^2\n$$ {#eq-energy}\n\nIn @sec-intro, @fig-map, @tbl-data and @eq-energy, as in [@knuth1984]; "
+        "@fig-mop.\n"
+    )
+    root = project(tmp_path, chapter)
+    (root / "manuscript" / "figures" / "a.png").parent.mkdir(parents=True)
+    (root / "manuscript" / "figures" / "a.png").write_bytes(png(4, 3))
+    assert lines(root) == [
+        "manuscript/01-intro.md:15:72: error[undefined-label]: '@fig-mop' refers to no element labelled "
+        "'{#fig-mop}'; did you mean 'fig-map'?"
+    ]
+
+
+def test_a_cross_reference_after_its_own_kind_word_is_a_warning(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro {#sec:intro}\n\n![A map](figures/a.png){#fig:map}\n\n$$ x $$ {#eq:e}\n\n"
+        "See figure @fig:map and Eq. @eq:e, in the\nSection [@sec:intro; @sec:intro]; 见图 [@fig:map].\n\n"
+        "Figure [-@fig:map], the subfigure @fig:map and @fig:map are right.\n"
+    )
+    root = project(tmp_path, chapter, "")
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / "a.png").write_bytes(png(4, 3))
+    assert lines(root) == [
+        "manuscript/01-intro.md:7:12: warning[doubled-reference-word]: 'figure @fig:map' reads 'figure Figure 1': "
+        "the reference prints its kind word itself; write 'figure [-@fig:map]' to print the number alone, or drop "
+        "'figure'",
+        "manuscript/01-intro.md:7:29: warning[doubled-reference-word]: 'Eq. @eq:e' reads 'Eq. Eq. (1)': the "
+        "reference prints its kind word itself; write 'Eq. [-@eq:e]' to print the number alone, or drop 'Eq.'",
+        "manuscript/01-intro.md:8:10: warning[doubled-reference-word]: 'Section @sec:intro' reads 'Section Section "
+        "1': the reference prints its kind word itself; write 'Section [-@sec:intro]' to print the number alone, or "
+        "drop 'Section'",
+        "manuscript/01-intro.md:8:39: warning[doubled-reference-word]: '图 @fig:map' reads '图 Figure 1': the "
+        "reference prints its kind word itself; write '图 [-@fig:map]' to print the number alone, or drop '图'",
+    ]
 
 
 def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> None:

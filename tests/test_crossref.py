@@ -113,6 +113,15 @@ def test_single_references_name_the_kind() -> None:
     assert captions == ["Figure 1. A", "Table 1. T"]
 
 
+def test_quarto_labels_and_references_are_numbered_alike() -> None:
+    blocks, _ = numbered(
+        "# A {#sec-a}\n\n![A](a.png){#fig-a}\n\n| x |\n|---|\n| 1 |\n\n: T {#tbl-a}\n\n$$\nx\n$$ {#eq-a}\n\n"
+        "See @sec-a, @fig-a, @tbl-a and @eq-a.\n"
+    )
+    assert references(blocks) == ["Section 1", "Figure 1", "Table 1", "Eq. (1)"]
+    assert "{#eq-a}" not in stringify(blocks)
+
+
 FIVE_FIGURES = "".join(f"![F{n}](f{n}.png){{#fig:f{n}}}\n\n" for n in range(1, 6))
 
 
