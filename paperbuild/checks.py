@@ -20,6 +20,7 @@ from paperbuild.markers import Marker, is_crossref, scan
 from paperbuild.pandoc_ast import Node, walk
 from paperbuild.project import Project, SourceFile
 from paperbuild.rawtex import scan_markers
+from paperbuild.tags import find_tags
 from paperbuild.words import words_for
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
@@ -46,12 +47,11 @@ class CheckContext:
     def markers(self) -> list[Marker]:
         """Markers of the chapters and of metadata.yaml (whose abstract may cite), in Markdown and in TeX
         (`\\label`, `\\ref`), keeping only the `@key`s that pandoc parsed as citations, so e-mail addresses and code
-        never count."""
-        found = [
-            marker
-            for source in (*self.project.chapters, self.project.metadata_source)
-            for marker in sorted(scan(source) + scan_markers(source), key=lambda m: (m.line, m.col))
-        ]
+        never count; a Manubot tag cites the key it names, and its definition line is no marker."""
+        sources = (*self.project.chapters, self.project.metadata_source)
+        found = find_tags(sources).retarget(
+            marker for source in sources for marker in sorted(scan(source) + scan_markers(source), key=_place)
+        )
         return [m for m in found if m.kind not in ("citation", "crossref") or m.key in self.cited_keys]
 
     @cached_property
@@ -77,6 +77,10 @@ class CheckContext:
     def of_kind(self, kind: str) -> list[Marker]:
         """The markers of one kind, in file order."""
         return [m for m in self.markers if m.kind == kind]
+
+
+def _place(marker: Marker) -> tuple[int, int]:
+    return marker.line, marker.col
 
 
 def check(code: str) -> Callable[[Check], Check]:

@@ -19,6 +19,8 @@ from paperbuild.pandoc_ast import Node, copy_tree, walk
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
 MATHML_TEXT = re.compile(r">([^<]+)<")
+SIZED_DELIMITER = re.compile(r"(?P<open><mo\b[^<>]*\bminsize=[^<>]*>)(?P<command>\\(?:[A-Za-z]+|[{}|]))</mo>")
+TAG = "\\tag"
 TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
 """The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
 style gets it; the sanitizer keeps these two properties)."""
@@ -33,10 +35,14 @@ def formula_svg(tex: str, display: bool) -> tuple[str, float]:
     """The SVG of a formula and how far its baseline sits above the image's bottom edge (px)."""
     with warnings.catch_warnings():  # ziamath still loads its font through a deprecated importlib.resources call
         warnings.simplefilter("ignore", DeprecationWarning)
-        import ziamath
+        from ziamath.tex import tex2mml
+        from ziamath.zmath import Latex, Math
 
     try:
-        formula = ziamath.Latex(tex, size=TEXT_SIZE_PX, inline=not display)  # type: ignore[attr-defined]
+        if TAG in tex:  # ziamath.Latex sets a \tag{...} as the equation's number
+            formula: Math = Latex(tex, size=TEXT_SIZE_PX, inline=not display)
+        else:
+            formula = Math(sized_delimiters(tex2mml(tex, inline=not display)), size=TEXT_SIZE_PX)
         mathml = formula.mathmlstr()
         svg = formula.svg()
         offset = float(formula.getyofst())
@@ -48,13 +54,25 @@ def formula_svg(tex: str, display: bool) -> tuple[str, float]:
     return svg, offset
 
 
+def sized_delimiters(mathml: str) -> str:
+    """latex2mathml's MathML with the delimiters sized by `\\big`, `\\Big`... as characters: it writes a delimiter
+    given as a command (`\\Big\\{`, `\\big\\langle`) as the command's name, which would print as TeX."""
+    from latex2mathml.symbols_parser import convert_symbol
+
+    def character(match: re.Match[str]) -> str:
+        code = convert_symbol(match.group("command"))
+        return f"{match.group('open')}&#x{code};</mo>" if code else match.group(0)
+
+    return SIZED_DELIMITER.sub(character, mathml)
+
+
 @lru_cache(maxsize=4096)
 def _mathml(tex: str) -> tuple[str, str]:
     """latex2mathml's MathML of `tex`, or "" and the name of the exception it raised."""
     import latex2mathml.converter
 
     try:
-        return latex2mathml.converter.convert(tex), ""
+        return sized_delimiters(latex2mathml.converter.convert(tex)), ""
     except Exception as exc:  # the parser raises many kinds; all mean "cannot typeset this"
         return "", type(exc).__name__
 

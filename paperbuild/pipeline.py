@@ -168,7 +168,7 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
     if not result.ok:  # a broken bibliography: the checks still need the AST
         return converted(manuscript.parse(project, citeproc=False))
     previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
-    if previous is None and not rawtex.has_tex_citations(sources):
+    if previous is None and not rawtex.late_citations(sources):
         parsed = converted(manuscript.parse(project))
     else:
         parsed = converted(manuscript.parse(project, citeproc=False))

@@ -14,6 +14,10 @@ vanished from every output ("as shown in ."), so nothing is left in place silent
   number alone, as `[-@fig:x]` does); `\\label` names the heading, figure or table it is in.
 - `\\newpage`, `\\clearpage`, `\\pagebreak`: a page break (PDF and DOCX); other layout commands (`\\noindent`,
   `\\vspace`...) are dropped with a note. Anything else is a `raw-tex` error at its file, line and column.
+
+Plain inline HTML tags (`<sub>`, `<b>`, `<br>`...) become the nodes they stand for (rawhtml.py); the raw HTML left
+is reported where the DOCX cannot carry it. Manubot's citation tags are resolved first (tags.py): their citations,
+like `\\cite`, are read by citeproc after this stage.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import Marker, blank_code
 from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, raw_block, walk
 from paperbuild.project import SourceFile
+from paperbuild.rawhtml import convert_html
+from paperbuild.tags import DEFINITION, find_tags, resolve_tags
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
@@ -64,9 +70,10 @@ LABEL_CLASS = "tex-label"
 """A Span standing for a `\\label` until it is moved onto the heading, figure or table it names."""
 
 
-def has_tex_citations(sources: Iterable[SourceFile]) -> bool:
-    """Whether a source may cite in TeX (`\\cite{...}`): then citeproc must run after the conversion."""
-    return any(CITE_COMMAND.search(source.text) for source in sources)
+def late_citations(sources: Iterable[SourceFile]) -> bool:
+    """Whether a source may cite in a way only the conversion makes citations of (`\\cite{...}` in TeX, a Manubot
+    tag): then citeproc must run after the conversion."""
+    return any(CITE_COMMAND.search(source.text) or DEFINITION.search(source.text) for source in sources)
 
 
 def scan_markers(source: SourceFile) -> list[Marker]:
@@ -84,24 +91,39 @@ def scan_markers(source: SourceFile) -> list[Marker]:
 
 
 class _Locator:
-    """Finds where each fragment was written: its next occurrence in the sources (code blanked), in order."""
+    """Finds where each fragment was written: its next occurrence in the sources (code blanked) after the fragment
+    found before it (fragments come in document order), else its first occurrence; and a command inside it."""
 
     def __init__(self, sources: list[SourceFile]) -> None:
         self.sources = [(source.rel, blank_code(source.text)) for source in sources]
         self.indexes: dict[str, LineIndex] = {}
-        self.after: dict[str, tuple[int, int]] = {}
+        self.start = (0, 0)
+        """(source, offset) of the fragment found last."""
+        self.cursor = (0, 0)
+        """(source, offset) just after it."""
 
     def where(self, fragment: str) -> tuple[str, int, int]:
         needle = fragment.strip().splitlines()[0] if fragment.strip() else fragment
-        start_source, start = self.after.get(needle, (0, 0))
-        for number in range(start_source, len(self.sources)):
-            rel, text = self.sources[number]
-            offset = text.find(needle, start if number == start_source else 0)
-            if offset >= 0:
-                self.after[needle] = (number, offset + 1)
-                index = self.indexes.setdefault(rel, LineIndex(text))
-                return (rel, *index.position(offset))
+        for start_source, start in (self.cursor, (0, 0)):
+            for number in range(start_source, len(self.sources)):
+                text = self.sources[number][1]
+                offset = text.find(needle, start if number == start_source else 0)
+                if offset >= 0:
+                    whole = fragment.strip()
+                    self.start = (number, offset)
+                    self.cursor = (number, offset + len(whole if text.startswith(whole, offset) else needle))
+                    return self._position(number, offset)
         return (self.sources[-1][0], 0, 0) if self.sources else ("", 0, 0)
+
+    def inside(self, command: str, fallback: tuple[str, int, int]) -> tuple[str, int, int]:
+        """Where `command` is written in the fragment found last (a block of several commands), else `fallback`."""
+        number, start = self.start
+        offset = self.sources[number][1].find(command, start, self.cursor[1]) if self.sources else -1
+        return self._position(number, offset) if offset >= 0 else fallback
+
+    def _position(self, number: int, offset: int) -> tuple[str, int, int]:
+        rel, text = self.sources[number]
+        return (rel, *self.indexes.setdefault(rel, LineIndex(text)).position(offset))
 
 
 def _batches(fragments: list[str]) -> Iterator[list[Node]]:
@@ -149,8 +171,9 @@ class _Converter:
         self.diagnostics: list[Diagnostic] = []
         self.where: tuple[str, int, int] = ("", 0, 0)
 
-    def report(self, severity: Severity, message: str, hint: str) -> None:
-        self.diagnostics.append(Diagnostic(*self.where, severity, "raw-tex", message, hint))
+    def report(self, severity: Severity, message: str, hint: str, tex: str = "") -> None:
+        where = self.locator.inside(tex, self.where) if tex else self.where
+        self.diagnostics.append(Diagnostic(*where, severity, "raw-tex", message, hint))
 
     def leftover(self, node: Node) -> list[Node]:
         """What a raw TeX node pandoc's LaTeX reader did not convert becomes."""
@@ -172,6 +195,7 @@ class _Converter:
                 Severity.NOTE,
                 f"the layout command '{tex}' {where}has no equivalent in the outputs and is dropped",
                 "the style lays the paper out; remove it",
+                tex,
             )
             return []
         self.report(
@@ -179,6 +203,7 @@ class _Converter:
             f"raw TeX '{tex}' means nothing the PDF, HTML or DOCX can show: it would be dropped",
             "write it in Markdown (or as $...$ math); paperbuild converts only common text, math and reference "
             "commands",
+            tex,
         )
         return [node]
 
@@ -340,6 +365,7 @@ def uncarried_html(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagn
 def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
     """Replace, in place, the raw TeX of `ast` (a parse of `sources`: the chapters, then metadata.yaml) with what it
     means; the diagnostics of what could not be converted."""
+    resolve_tags(ast, find_tags(sources))
     lists = _raw_lists(ast)
     converter = _Converter(_Locator(sources))
     if lists:
@@ -356,4 +382,5 @@ def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
             item[:] = new
     _equations(ast)
     _place_labels(ast)
+    convert_html(ast)
     return converter.diagnostics + uncarried_html(ast, sources)

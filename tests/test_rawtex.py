@@ -101,7 +101,7 @@ def test_what_cannot_be_converted_is_reported_where_it_was_written(tmp_path: Pat
         tmp_path,
         {
             "manuscript/01-a.md": "# A\n\nSome \\foo{x} text.\n\n\\noindent Indented.\n\nIn `\\foo{x}` code.\n",
-            "manuscript/02-b.md": "# B\n\nAgain \\foo{x} and\n\\vspace{2em}\n\nH<sub>2</sub>O.\n",
+            "manuscript/02-b.md": "# B\n\nAgain \\foo{x} and\n\\vspace{2em}\n\nH<sub>2O, never closed.\n",
         },
     )
     diagnostics = [d.format() for d in sorted(run_check(root, Options()).diagnostics)]

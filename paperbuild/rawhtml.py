@@ -1,0 +1,81 @@
+"""Simple raw HTML in the manuscript -> the AST nodes it means, so that every output carries it.
+
+Takes the parsed manuscript AST (Pandoc JSON); gives it, in place, with each pair of plain inline tags pandoc's
+Markdown reader kept as raw HTML (`H<sub>2</sub>O`, `<b>...</b>`, `<sup>`, `<em>`, `<i>`, `<strong>`, `<u>`) made
+the node it stands for (Subscript, Strong, Superscript, Emph, Underline) and each `<br>` a LineBreak. pandoc's DOCX
+writer drops raw HTML, and the text inside the tags would lose its meaning there ("H2O"); what is left raw (a tag
+with attributes, one never closed, any other element) is reported by rawtex.py when the DOCX cannot carry it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from paperbuild.pandoc_ast import Node
+
+ELEMENTS = {
+    "sub": "Subscript",
+    "sup": "Superscript",
+    "em": "Emph",
+    "i": "Emph",
+    "strong": "Strong",
+    "b": "Strong",
+    "u": "Underline",
+}
+"""Inline elements without attributes -> the AST node of the same meaning."""
+TAG = re.compile(rf"<\s*(?P<close>/)?\s*(?P<name>{'|'.join(ELEMENTS)})\s*>", re.IGNORECASE)
+LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
+MAX_DEPTH = 16
+"""Elements nested deeper than this stay raw HTML: a paragraph of ten thousand `<b>` must not make an AST too
+deep for the writers."""
+
+
+def _tag(node: Node) -> tuple[str, bool] | None:
+    """(element, is a closing tag) of a raw HTML inline that is one plain tag of ELEMENTS, else None."""
+    if node.get("t") != "RawInline" or node["c"][0] != "html":
+        return None
+    match = TAG.fullmatch(node["c"][1].strip())
+    return (match.group("name").lower(), bool(match.group("close"))) if match else None
+
+
+def _convert(inlines: list[Node]) -> list[Node]:
+    """`inlines` with each matched pair of tags made one node, iteratively (tags nest in a flat list)."""
+    frames: list[tuple[str, Node, list[Node]]] = [("", {}, [])]  # (element, its opening tag, what it holds so far)
+    for node in inlines:
+        tag = _tag(node)
+        if node.get("t") == "RawInline" and node["c"][0] == "html" and LINE_BREAK.fullmatch(node["c"][1].strip()):
+            frames[-1][2].append({"t": "LineBreak"})
+        elif tag is not None and not tag[1] and len(frames) <= MAX_DEPTH:
+            frames.append((tag[0], node, []))
+        elif tag is not None and tag[1] and len(frames) > 1 and frames[-1][0] == tag[0]:
+            element, _, held = frames.pop()
+            frames[-1][2].append({"t": ELEMENTS[element], "c": held})
+        else:
+            frames[-1][2].append(node)
+    while len(frames) > 1:  # never closed: the opening tag stays raw, what followed it stays where it was
+        _, opening, held = frames.pop()
+        frames[-1][2].extend([opening, *held])
+    return frames[0][2]
+
+
+def _inline_lists(ast: dict[str, Any]) -> list[list[Any]]:
+    """Every list of the AST (metadata included) that holds a raw HTML inline."""
+    found = []
+    stack: list[Any] = [ast["meta"], ast["blocks"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+        elif isinstance(item, list):
+            if any(isinstance(n, dict) and n.get("t") == "RawInline" for n in item):
+                found.append(item)
+            stack.extend(v for v in item if isinstance(v, (list, dict)))
+    return found
+
+
+def convert_html(ast: dict[str, Any]) -> None:
+    """Replace, in place, the plain inline tags and line breaks of `ast` with the nodes they stand for."""
+    for inlines in _inline_lists(ast):
+        inlines[:] = _convert(inlines)
+
