@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from paperbuild.checks import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.formulas import formula_problem
+from paperbuild.formulas import formula_problem, pandoc_unconverted
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets, read_image
 from paperbuild.resources import resolve as resolve_image
@@ -194,9 +194,14 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
     """TeX formulas the PDF's math renderer cannot typeset (they would print as raw TeX)."""
     out = []
     seen = set()
+    formulas = {(n["c"][1], n["c"][0]["t"] == "DisplayMath"): None for n in ctx.nodes if n["t"] == "Math"}
+    unconverted = pandoc_unconverted(list(formulas), ctx.manuscript.ast["pandoc-api-version"]) if formulas else {}
     for node in (n for n in ctx.nodes if n["t"] == "Math"):
         tex = node["c"][1]
         problem = formula_problem(tex) if tex not in seen else ""
+        if not problem and tex in unconverted and tex not in seen:
+            command = f"'{unconverted[tex]}'" if unconverted[tex] else "a command"
+            problem = f"uses {command}, which pandoc cannot convert for the HTML and DOCX (it would print as TeX)"
         seen.add(tex)
         if problem:
             out.append(

@@ -21,6 +21,7 @@ TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math im
 MATHML_TEXT = re.compile(r">([^<]+)<")
 SIZED_DELIMITER = re.compile(r"(?P<open><mo\b[^<>]*\bminsize=[^<>]*>)(?P<command>\\(?:[A-Za-z]+|[{}|]))</mo>")
 TAG = "\\tag"
+UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
 TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
 """The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
 style gets it; the sanitizer keeps these two properties)."""
@@ -87,6 +88,31 @@ def formula_problem(tex: str) -> str:
         unknown = mathml[mathml.index("\\") :].split("<", 1)[0]
         return f"uses '{unknown}', which the math renderer does not know"
     return ""
+
+
+def pandoc_unconverted(formulas: list[tuple[str, bool]], api_version: list[int]) -> dict[str, str]:
+    """The formulas (tex, display) pandoc cannot convert for the HTML page (MathML) and the DOCX (Word equations),
+    each with the command it does not know ("" when its log names none): pandoc's TeX reader knows fewer commands than
+    latex2mathml (no `\\argmin`), and prints what it cannot read as TeX. One pandoc run for all of them, reading its
+    log; `api_version` is the parsed AST's."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from paperbuild import pandoc
+
+    kinds = ({"t": "DisplayMath"}, {"t": "InlineMath"})
+    blocks = [{"t": "Para", "c": [{"t": "Math", "c": [kinds[not display], tex]}]} for tex, display in formulas]
+    document = {"pandoc-api-version": api_version, "meta": {}, "blocks": blocks}
+    with tempfile.TemporaryDirectory(prefix="paperbuild-") as scratch:
+        log = Path(scratch) / "log.json"
+        pandoc.run_json(["-t", "html", "--mathml", "--sandbox", f"--log={log}"], document)
+        entries = json.loads(log.read_text(encoding="utf-8") or "[]")
+    return {
+        entry["contents"]: " ".join(UNKNOWN_COMMAND.findall(entry.get("message", ""))[:1])
+        for entry in entries
+        if entry.get("type") == "CouldNotConvertTeXMath"
+    }
 
 
 def math_text(tex: str) -> str:

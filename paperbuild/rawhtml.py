@@ -78,4 +78,3 @@ def convert_html(ast: dict[str, Any]) -> None:
     """Replace, in place, the plain inline tags and line breaks of `ast` with the nodes they stand for."""
     for inlines in _inline_lists(ast):
         inlines[:] = _convert(inlines)
-

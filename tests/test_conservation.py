@@ -64,7 +64,7 @@ def test_a_formula_and_a_footnote_lost_by_a_writer_are_found(tmp_path: Path, mon
 
 def test_what_pandocs_docx_writer_really_drops_is_found(tmp_path: Path) -> None:
     # raw HTML: the DOCX writer drops a <br> with attributes (left raw), gluing the two words together
-    root = make_project(tmp_path, {"manuscript/01-a.md": "# A\n\nThe first<br clear=\"all\">second line.\n"})
+    root = make_project(tmp_path, {"manuscript/01-a.md": '# A\n\nThe first<br clear="all">second line.\n'})
     assert diagnostics(root, ["docx"]) == [
         "manuscript/01-a.md:3:5: error[lost-text]: 'first', 'second' written here are missing from build/paper.docx; "
         "a writer dropped it: write it in plain Markdown, or report it as a paperbuild bug",
