@@ -102,10 +102,7 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
         "content/02.main-text.md:5:86: warning[unfetched-citation]: 'doi:10.17226/25116' is cited by identifier, "
         f"which Manubot looked up online; it has no BibTeX entry; {fetch}10.17226/25116 >> "
         "bibliography/references.bib, then change the entry's key to 'doi:10.17226/25116'",
-        "content/02.main-text.md:9:55: warning[unfetched-citation]: 'tag:techblog-manubot' is a Manubot citation "
-        "tag for 'url:http://blogs.nature.com/naturejobs/2018/02/20/techblog-manubot-powers-a-crowdsourced-deep-"
-        "learning-review/', which the bibliography has; cite it as [@url:http://blogs.nature.com/naturejobs/2018/"
-        "02/20/techblog-manubot-powers-a-crowdsourced-deep-learning-review/]",
+        # [@tag:techblog-manubot] cites the manual reference its tag names: nothing to say
         "content/02.main-text.md:9:176: warning[unfetched-citation]: 'pmcid:PMC4719068' is cited by identifier, "
         "which Manubot looked up online; it has no BibTeX entry; fetch it: manubot cite pmcid:PMC4719068 | pandoc "
         "-f csljson -t bibtex >> bibliography/references.bib (pip install manubot), then change the entry's key to "
@@ -169,6 +166,20 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
         found
     )
     assert {line.split(": ")[1] for line in found} <= {"undefined-citation", "uncited-entry"}  # no schema noise
+
+
+def test_a_manubot_tag_for_an_identifier_without_an_entry_names_the_key_to_give_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = tmp_path / "src" / "content"
+    content.mkdir(parents=True)
+    (content / "metadata.yaml").write_text("title: T\nauthors:\n  - name: A\n", encoding="utf-8")
+    (content / "01.text.md").write_text("# T\n\nAs [@tag:a] found.\n\n[@tag:a]: doi:10.1/x\n", encoding="utf-8")
+    assert run_import(tmp_path / "src", tmp_path / "out", capsys) == [
+        "content/01.text.md:3:5: warning[unfetched-citation]: 'tag:a' is cited by identifier, which Manubot looked "
+        'up online; it has no BibTeX entry; fetch it: curl -LH "Accept: application/x-bibtex" https://doi.org/10.1/x '
+        ">> bibliography/references.bib, then change the entry's key to 'doi:10.1/x'"
+    ]
 
 
 def test_a_quarto_article_maps_refs_and_equal_contributors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,8 +4,9 @@ Takes the manuscript's folder (or its content/ folder); gives a layout Plan: eac
 (`02.main-text.md` -> `02-main-text.md`), metadata.yaml mapped from Manubot's (authors with `affiliations: [strings]`,
 `corresponding`), `manual-references.bib` copied and `manual-references.json` converted to BibTeX. Manubot's
 Jinja2 templates (the front matter that lists the authors) are left out: paperbuild prints the byline itself. A
-citation by identifier (`@doi:10.x/y`, `@pmid:...`, a tag defined as `[@tag]: doi:...`) that no .bib entry has is
-reported with the command that fetches its BibTeX, since Manubot looked it up online and paperbuild never does.
+citation by identifier (`@doi:10.x/y`, `@pmid:...`, a tag defined as `[@tag:x]: doi:...`, which cites what it names)
+that no .bib entry has is reported with the command that fetches its BibTeX, since Manubot looked it up online and
+paperbuild never does.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from pathlib import Path
 
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
+from paperbuild.markers import CITATION
+from paperbuild.tags import DEFINITION
 
 KIND = "Manubot manuscript"
 CHAPTER = re.compile(r"^\d+\..+\.md$")
 JINJA_BLOCK = re.compile(rb"\{%-?\s*(?!raw\b|endraw\b)\w|\{##")  # a statement or comment; {% raw %} only quotes
 JINJA_VARIABLE = re.compile(rb"\{\{\s*(.+?)\s*\}\}")
 PREFIXES = "doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|tag|raw"
-KEY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/=]+(?=[\w]))*"
-CITATION = re.compile(rf"(?<![\w@])@(?:\{{(?P<braced>[^}}\s]+)\}}|(?P<key>{KEY}))")
-TAG_DEFINITION = re.compile(rf"^\[@(?P<tag>{KEY})\]:\s*(?P<target>\S+)", re.MULTILINE)
 BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 METADATA_FILES = ("metadata.yaml", "metadata.yml")
 
@@ -85,44 +85,52 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
         if rel.startswith("bibliography/") and rel.endswith(".bib")
         for key in BIB_KEY.findall(data.decode("utf-8", "replace"))
     }
-    tags = _tags(texts, content)
+    written, listed = _tags(texts), _listed_tags(content)
     seen: set[str] = set()
     for path, data in texts:
         text = data.decode("utf-8", "replace")
+        definitions = {match.start("tag") - 1 for match in DEFINITION.finditer(text)}  # where their `@` is
         for match in CITATION.finditer(text):
-            key = match.group("braced") or match.group("key")
-            target = tags.get(key.removeprefix("tag:"), key)
-            if key in seen or key.casefold() in known or not re.match(rf"(?:{PREFIXES}):", target):
+            key = match.group("key") if match.group("key") is not None else match.group("braced")
+            if match.start() in definitions:
+                continue
+            # a tag defined in the text cites the key it names (tags.py); one listed in citation-tags.tsv only
+            # is no citation paperbuild resolves: its entry must carry the tag as its key
+            wanted = written.get(key, key)
+            target = written.get(key) or listed.get(key, key)
+            if key in seen or wanted.casefold() in known or not re.match(rf"(?:{PREFIXES}):", target):
                 continue
             seen.add(key)
             line = text.count("\n", 0, match.start()) + 1
             col = match.start() - text.rfind("\n", 0, match.start())
-            if target.casefold() in known:  # a tag for an entry the manual references have
-                message = f"'{key}' is a Manubot citation tag for '{target}', which the bibliography has"
-                plan.warn(path, line, col, "unfetched-citation", message, f"cite it as [@{target}]")
-                continue
             plan.warn(
                 path,
                 line,
                 col,
                 "unfetched-citation",
                 f"'{key}' is cited by identifier, which Manubot looked up online; it has no BibTeX entry",
-                _fetch_hint(key, target),
+                _fetch_hint(wanted, target),
             )
 
 
-def _tags(texts: list[tuple[Path, bytes]], content: Path) -> dict[str, str]:
-    """Citation tags: `[@tag]: doi:...` lines of the text and content/citation-tags.tsv."""
+def _tags(texts: list[tuple[Path, bytes]]) -> dict[str, str]:
+    """Citation tags defined in the text (`[@tag:x]: doi:...` lines): tag -> the key it cites."""
+    tags: dict[str, str] = {}
+    for _, data in texts:
+        for match in DEFINITION.finditer(data.decode("utf-8", "replace")):
+            tags.setdefault(match.group("tag"), match.group("key"))
+    return tags
+
+
+def _listed_tags(content: Path) -> dict[str, str]:
+    """Citation tags of content/citation-tags.tsv (Manubot's older form): `tag:x` -> what it cites."""
     tags = {}
     tsv = content / "citation-tags.tsv"
     if tsv.is_file():
         for row in tsv.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
             parts = row.split("\t")
             if len(parts) >= 2:
-                tags[parts[0].strip()] = parts[1].strip()
-    for _, data in texts:
-        for match in TAG_DEFINITION.finditer(data.decode("utf-8", "replace")):
-            tags[match.group("tag").removeprefix("tag:")] = match.group("target")
+                tags[f"tag:{parts[0].strip()}"] = parts[1].strip()
     return tags
 
 
