@@ -255,7 +255,9 @@ def doubled_reference_word(ctx: CheckContext) -> list[Diagnostic]:
     out = []
     for marker in ctx.of_kind("crossref"):
         text = ctx.sources[marker.path].text
-        lines = starts.setdefault(marker.path, [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"])
+        if marker.path not in starts:
+            starts[marker.path] = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        lines = starts[marker.path]
         start = lines[marker.line - 1] + marker.col - 1
         target = ctx.numbers.get(marker.key)
         found = WORD_BEFORE[target.kind].search(text, max(start - LOOK_BACK, 0), start) if target else None
