@@ -123,7 +123,9 @@ class _Locator:
 
     def _position(self, number: int, offset: int) -> tuple[str, int, int]:
         rel, text = self.sources[number]
-        return (rel, *self.indexes.setdefault(rel, LineIndex(text)).position(offset))
+        if rel not in self.indexes:  # once per file: a paper holds thousands of fragments
+            self.indexes[rel] = LineIndex(text)
+        return (rel, *self.indexes[rel].position(offset))
 
 
 def _batches(fragments: list[str]) -> Iterator[list[Node]]:
@@ -342,12 +344,13 @@ def uncarried_html(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagn
     """A `raw-html` warning at each raw HTML element pandoc's DOCX writer drops with what it means (a subscript,
     a line break, a table), once per element and line."""
     locator = _Locator(sources)
-    found: dict[tuple[str, int, int, str], None] = {}
+    found: dict[tuple[str, int, str], int] = {}  # (file, line, element) -> the first column
     for node in walk([ast["meta"], ast["blocks"]]):
         if is_raw_html(node):
             for tag in dict.fromkeys(t.lower() for t in HTML_TAG.findall(node["c"][1])):
                 if tag not in CARRIED_HTML:
-                    found[(*locator.where(node["c"][1]), tag)] = None
+                    rel, line, col = locator.where(node["c"][1])
+                    found.setdefault((rel, line, tag), col)
     return [
         Diagnostic(
             rel,
@@ -358,7 +361,7 @@ def uncarried_html(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagn
             f"raw HTML '<{tag}>' has no DOCX equivalent: pandoc drops it",
             HTML_HINT,
         )
-        for rel, line, col, tag in found
+        for (rel, line, tag), col in found.items()
     ]
 
 
