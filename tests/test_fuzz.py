@@ -104,7 +104,7 @@ VALID_CHAPTER = """\
 # Introduction {#sec:intro}
 
 Typesetting is old [@knuth1984, p. 33; @lamport1994]; see also [-@knuth1984] and @knuth1984.
-Section @sec:methods explains the method, Figure @fig:engine shows it.[^first]
+@sec:methods explains the method, @fig:engine shows it.[^first]
 
 [^first]: A footnote that cites [@knuth1984].
 
