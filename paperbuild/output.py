@@ -133,6 +133,8 @@ OTHER_OUTPUTS = {
 CACHE_FILE = ".paperbuild-cache.json"
 CITATIONS_FILE = ".paperbuild-citations.json"
 LOCK_FILE = ".paperbuild.lock"
+FIGURES_FOLDER = ".paperbuild-figures"
+"""Where figure_formats.py keeps the figures it converted, one JSON file each, named by the hash of their bytes."""
 
 
 def clean(out_dir: Path) -> list[Path]:
@@ -145,6 +147,12 @@ def clean(out_dir: Path) -> list[Path]:
         if is_regular(path):
             path.unlink()
             removed.append(path)
+    figures = out_dir / FIGURES_FOLDER  # PDF and EPS figures converted to SVG (figure_formats.py)
+    for converted in sorted(figures.glob("*.json")) if figures.is_dir() else []:
+        converted.unlink()
+        removed.append(converted)
+    if figures.is_dir() and not any(figures.iterdir()):
+        figures.rmdir()
     for leftover in [*out_dir.glob(".paper.*.tmp"), *out_dir.glob(".paper-*.tmp")] if out_dir.is_dir() else []:
         if is_regular(leftover):
             leftover.unlink()

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from paperbuild import safe_paths
+from paperbuild.figure_formats import CONVERTED_TYPES, convert
 from paperbuild.pandoc_ast import Node, copy_tree, is_raw_html, walk
 from paperbuild.project import Project
 from paperbuild.safe_paths import IMAGE, Refused
@@ -29,6 +30,7 @@ IMAGE_TYPES = {
     ".gif": "image/gif",
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
+    **CONVERTED_TYPES,  # PDF and EPS figures, embedded as the SVG they convert to
 }
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels: a 7000 x 7000 photograph
@@ -74,6 +76,8 @@ def read_image(path: Path, project: Project) -> bytes:
 def _bomb(path: Path, project: Project) -> str:
     """ "huge" for an image too large to decode safely, "entities" for an SVG declaring XML entities (the
     "billion laughs"), "" for an ordinary image. Only headers are read."""
+    if path.suffix.lower() in CONVERTED_TYPES:
+        return ""  # decoded only by the converters, under their limits
     if path.suffix.lower() == ".svg":
         return "entities" if b"<!ENTITY" in read_image(path, project) else ""
     import warnings
@@ -119,6 +123,8 @@ def embed_images(blocks: list[Node], project: Project) -> list[Node]:
         if target not in cache:
             mime = IMAGE_TYPES.get(resolved.path.suffix.lower()) or mimetypes.guess_type(resolved.path.name)[0]
             data = read_image(resolved.path, project)
+            if resolved.path.suffix.lower() in CONVERTED_TYPES:
+                mime, data = "image/svg+xml", convert(data, resolved.path.suffix.lower(), project.out_dir).svg
             data = safe_svg_bytes(data, target) if mime == "image/svg+xml" else data  # svg_safety.py
             cache[target] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
         node["c"][2][0] = cache[target]
