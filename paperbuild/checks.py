@@ -386,4 +386,4 @@ def first_unresolved_keys(text: str, keys: set[str]) -> dict[str, int]:
 
 
 # The other check modules register themselves with `check` when imported; the order here is the registry's order.
-from paperbuild import content_checks, journal  # noqa: E402, F401
+from paperbuild import content_checks, figure_checks, journal  # noqa: E402, F401

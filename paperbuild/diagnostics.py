@@ -40,6 +40,10 @@ CODES: dict[str, str] = {
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML or DOCX)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
+    # figures as authors bring them (figure_checks.py)
+    "unconvertible-figure": "a PDF or EPS figure will not convert (damaged, too large, or PostScript opening files)",
+    "multipage-figure": "a PDF figure has several pages; the first is used (warning)",
+    "low-resolution": "a raster figure has under 300 pixels per inch at its printed width (warning)",
     # raw TeX and HTML in the chapters (rawtex.py)
     "raw-tex": "raw TeX that cannot be converted (error), or a layout command dropped (note)",
     "raw-html": "raw HTML the DOCX cannot carry, which pandoc would drop from it (warning)",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from paperbuild.crossref import Target, number_and_resolve
+from paperbuild.figure_sizes import sized_figures
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
 from paperbuild.pandoc_ast import Node, is_reference_list, meta_blocks, meta_inlines, split_reference_list, stringify
@@ -89,13 +90,14 @@ def without_references_heading(blocks: list[Node]) -> list[Node]:
 
 
 def assemble(manuscript: Manuscript, project: Project) -> Paper:
-    """Cut the AST into the paper's parts, embed its images, and number the body's sections."""
+    """Cut the AST into the paper's parts, embed its images, size its figures to the text width (unless they give
+    a width), and number the body's sections."""
     meta = manuscript.ast["meta"]
     metadata = project.metadata
     if project.style.anonymous:  # double-blind review: nothing that names the authors
         metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
     blocks = without_references_heading(manuscript.ast["blocks"])
-    body, references = split_reference_list(embed_images(blocks, project))
+    body, references = split_reference_list(sized_figures(embed_images(blocks, project)))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     return Paper(

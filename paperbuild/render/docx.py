@@ -30,6 +30,7 @@ from paperbuild import pandoc
 from paperbuild.build_time import build_time
 from paperbuild.document import Paper
 from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, text
 from paperbuild.render import Output, RenderJob, renderer
@@ -295,7 +296,7 @@ def render_docx(job: RenderJob) -> Output:
         meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
-    body = with_fields(paper.body, paper.targets, paper.metadata.lang)
+    body = with_fields(docx_widths(paper.body, text_widths(project.style).docx), paper.targets, paper.metadata.lang)
     blocks = [*front_matter(paper), *body, *back_matter(paper)]
     args = [
         "-t",
