@@ -216,7 +216,7 @@ def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
     )
     root = project(tmp_path, chapter)
     (root / "manuscript/figures").mkdir()
-    (root / "manuscript/figures/map.png").write_bytes(png(4, 3))
+    (root / "manuscript/figures/map.png").write_bytes(png(1890, 2))  # 300 ppi across the text
     assert lines(root) == [
         "manuscript/01-intro.md:3:17: error[undefined-label]: '@fig:mapp' refers to no element labelled "
         "'{#fig:mapp}'; did you mean 'fig:map'?",

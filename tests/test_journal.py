@@ -47,7 +47,7 @@ def paper(root: Path, profile: str | None = None, meta: str = META) -> Path:
         files["journal.yaml"] = profile
     make_project(root, files)
     (root / "manuscript" / "figures").mkdir(exist_ok=True)
-    (root / "manuscript" / "figures" / "plot.png").write_bytes(png(8, 8))
+    (root / "manuscript" / "figures" / "plot.png").write_bytes(png(1890, 2))  # 300 ppi across the text
     return root
 
 
