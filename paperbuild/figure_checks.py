@@ -17,7 +17,7 @@ from paperbuild.checks import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_formats import CONVERTED_TYPES, Conversion, convert
 from paperbuild.figure_sizes import figure_images, printed_width, text_widths
-from paperbuild.resources import image_targets, resolve
+from paperbuild.resources import image_targets, read_image, resolve
 
 MIN_PPI = 300
 """What print asks of a raster figure, in pixels per inch of its printed width."""
@@ -49,7 +49,7 @@ def _conversions(ctx: CheckContext) -> Iterator[tuple[str, Conversion]]:
         resolved = resolve(target, ctx.project)
         if resolved.path is not None and not resolved.problem and resolved.path.suffix.lower() in CONVERTED_TYPES:
             suffix = resolved.path.suffix.lower()
-            yield target, convert(resolved.path.read_bytes(), suffix, ctx.project.out_dir)
+            yield target, convert(read_image(resolved.path, ctx.project), suffix, ctx.project.out_dir)
 
 
 @check("unconvertible-figure")

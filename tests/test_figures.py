@@ -46,9 +46,8 @@ def figure_pdf(pages: int = 1) -> bytes:
 
     red, green, blue = (round(c * 255) for c in BLUE)
     page = f"<div style='height: 1in; background: rgb({red},{green},{blue})'></div>"
-    html = "<style>@page { size: 2in 1in; margin: 0 } body { margin: 0 }</style>" + "<div style='break-after: page'></div>".join(
-        [page] * pages
-    )
+    style = "<style>@page { size: 2in 1in; margin: 0 } body { margin: 0 }</style>"
+    html = style + "<div style='break-after: page'></div>".join([page] * pages)
     return bytes(weasyprint.HTML(string=html).write_pdf())
 
 
