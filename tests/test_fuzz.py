@@ -141,7 +141,7 @@ Again @knuth1984, and a second footnote.[^second]
 [^second]: Second.
 """
 
-PNG = png(2, 2)
+PNG = png(945, 2)  # 300 ppi at half the widest text block (6.3 in), so the valid project draws no warning
 
 # --------------------------------------------------------------------------------------------------------------------
 # Strategies.
