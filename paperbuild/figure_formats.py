@@ -31,7 +31,7 @@ CONVERTED_TYPES = {".pdf": "application/pdf", ".eps": "application/postscript"}
 CONVERTER_VERSION = "1"
 """Part of the hash: a change to how figures are converted makes the cached ones stale."""
 TIMEOUT = 20  # seconds for one tool on one figure
-MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space for one tool
+MEMORY_LIMIT = 512 * 1024 * 1024  # bytes of address space for one tool: a figure needs a few tens of MB
 MAX_OUTPUT_BYTES = 20_000_000  # the largest file a tool may write: an SVG of 20 MB is a figure no reader wants
 GS_ERROR = re.compile(r"^Error: (/\w+) in (\S+)", re.MULTILINE)
 HELP = {

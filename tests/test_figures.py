@@ -243,6 +243,18 @@ def test_postscript_that_never_ends_is_stopped_by_the_time_limit(
     ]
 
 
+def test_postscript_that_eats_memory_is_stopped_by_the_memory_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figure_formats, "MEMORY_LIMIT", 128 * 1024 * 1024)  # scaled down from 512 MB, to fail fast
+    hungry = EPS.replace("%%EOF", "/a [] def { /a [ a 60000 string ] def } loop\n%%EOF")
+    root = project(tmp_path, "# Intro\n\n![Hungry.](figures/hungry.eps)\n", {"hungry.eps": hungry.encode()})
+    assert formatted(run_check(root, Options()).diagnostics) == [
+        "manuscript/01-intro.md:3:12: error[unconvertible-figure]: figure 'figures/hungry.eps' cannot be converted: "
+        "Ghostscript stopped with /VMerror in --string--; export the figure again as PDF, SVG or PNG"
+    ]
+
+
 def test_a_rebuild_converts_nothing_again_and_clean_removes_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
