@@ -1,7 +1,8 @@
 """Resolve the images a manuscript names, and embed them: only files inside the project, never the network.
 
 Takes image targets from the AST and the Project; gives their checked paths (or the reason they are refused) and
-a copy of the blocks with every local image embedded as a `data:` URI, so that no writer (pandoc's DOCX and HTML
+a copy of the blocks with every local image embedded as a `data:` URI (a PDF or EPS figure as the SVG it converts
+to, figure_formats.py), so that no writer (pandoc's DOCX and HTML
 writers, WeasyPrint) ever opens a file itself.
 """
 
