@@ -2,8 +2,7 @@
 
 Takes image targets from the AST and the Project; gives their checked paths (or the reason they are refused) and
 a copy of the blocks with every local image embedded as a `data:` URI (a PDF or EPS figure as the SVG it converts
-to, figure_formats.py), so that no writer (pandoc's DOCX and HTML
-writers, WeasyPrint) ever opens a file itself.
+to, figure_formats.py), so that no writer (pandoc's DOCX and HTML writers, WeasyPrint) ever opens a file itself.
 """
 
 from __future__ import annotations
