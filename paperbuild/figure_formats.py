@@ -53,13 +53,6 @@ class Conversion:
     """Why it could not be converted ("" when it was)."""
 
 
-def sanitized_svg(svg: bytes) -> bytes:
-    """CALL POINT for the SVG sanitiser of issue #15 (not on main when this was written): a converted SVG must go
-    through the same sanitiser as an SVG figure. pdftocairo writes only paths, glyph symbols, images as data: URIs
-    and clip paths, so nothing in it is active until the sanitiser lands."""
-    return svg
-
-
 def convert(data: bytes, suffix: str, out_dir: Path) -> Conversion:
     """The SVG of a figure's first page, from the cache in `out_dir` or converted now (and cached)."""
     digest = hashlib.sha256(f"{CONVERTER_VERSION}{suffix}".encode() + data).hexdigest()
@@ -97,7 +90,7 @@ def _convert(data: bytes, suffix: str) -> Conversion:
         svg = work / "figure.svg"
         if failed or not svg.is_file():
             return Conversion(b"", int(pages.group(1)), failed or "pdftocairo wrote no SVG")
-        return Conversion(sanitized_svg(svg.read_bytes()), int(pages.group(1)), "")
+        return Conversion(svg.read_bytes(), int(pages.group(1)), "")
 
 
 def _limits() -> None:
