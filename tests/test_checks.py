@@ -139,7 +139,7 @@ def test_quarto_cross_references_resolve_and_are_checked_as_cross_references(tmp
     )
     root = project(tmp_path, chapter)
     (root / "manuscript" / "figures" / "a.png").parent.mkdir(parents=True)
-    (root / "manuscript" / "figures" / "a.png").write_bytes(png(4, 3))
+    (root / "manuscript" / "figures" / "a.png").write_bytes(png(1900, 10))
     assert lines(root) == [
         "manuscript/01-intro.md:15:72: error[undefined-label]: '@fig-mop' refers to no element labelled "
         "'{#fig-mop}'; did you mean 'fig-map'?"
@@ -154,7 +154,7 @@ def test_a_cross_reference_after_its_own_kind_word_is_a_warning(tmp_path: Path) 
     )
     root = project(tmp_path, chapter, "")
     (root / "manuscript" / "figures").mkdir()
-    (root / "manuscript" / "figures" / "a.png").write_bytes(png(4, 3))
+    (root / "manuscript" / "figures" / "a.png").write_bytes(png(1900, 10))
     assert lines(root) == [
         "manuscript/01-intro.md:7:12: warning[doubled-reference-word]: 'figure @fig:map' reads 'figure Figure 1': "
         "the reference prints its kind word itself; write 'figure [-@fig:map]' to print the number alone, or drop "
