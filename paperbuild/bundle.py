@@ -37,6 +37,7 @@ from paperbuild.project import PROFILE_FILE, Project, load_project, relative
 from paperbuild.resources import image_targets, resolve
 from paperbuild.stats import numbered_body
 from paperbuild.svg_safety import safe_svg_bytes
+from paperbuild.yaml_safe import BoundedLoader
 
 FORMATS = ("pdf", "docx", "html")
 BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
@@ -182,7 +183,7 @@ def anonymised_metadata(text: str) -> str:
     """metadata.yaml's text without the keys that name the authors (authors, affiliations, acknowledgements,
     funding); every other line, comments included, as written."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=BoundedLoader)
     except yaml.YAMLError as exc:
         raise InputError(f"metadata.yaml cannot be anonymised: {exc}") from exc
     if not isinstance(root, yaml.MappingNode):

@@ -18,6 +18,7 @@ import yaml
 from paperbuild import safe_paths
 from paperbuild.errors import InputError
 from paperbuild.safe_paths import STYLE_FILE, Refused
+from paperbuild.yaml_safe import BoundedLoader
 
 INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
 """Where a wheel puts the styles shipped with paperbuild (pyproject.toml maps the top-level styles/ there)."""
@@ -134,7 +135,7 @@ def _settings(folder: Path, roots: tuple[Path, ...]) -> dict[str, object]:
     if isinstance(text, Refused):
         raise InputError(f"{path}: {text.message}")
     try:
-        data = yaml.safe_load(text.decode("utf-8")) or {}
+        data = yaml.load(text.decode("utf-8"), Loader=BoundedLoader) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: invalid YAML: {exc}") from exc
     if not isinstance(data, dict) or set(data) - set(SETTINGS):

@@ -269,3 +269,28 @@ def test_children_start_under_the_cap(tmp_path: Path, monkeypatch: pytest.Monkey
     """pandoc reserves far more address space than the cap (a terabyte): the cap counts only what is written."""
     monkeypatch.setattr(limits, "MEMORY_LIMIT_BYTES", 1024**3)
     assert main(["html", "--project", str(project(tmp_path, {})), "--quiet"]) == 0
+
+
+DEEP_YAML = "[" * 5000 + "]" * 5000
+
+
+def test_a_style_yaml_nested_too_deeply_is_an_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_project(tmp_path, {"manuscript/01-a.md": "# A\n", "styles/house/style.yaml": f"extends: {DEEP_YAML}\n"})
+    assert main(["check", "--project", str(root), "--style", "house"]) == 2  # the --style asked for is unusable
+    err = capsys.readouterr().err
+    assert "style.yaml: invalid YAML: lists and mappings nested more than 50 deep" in err and "Traceback" not in err
+
+
+def test_importing_a_front_matter_nested_too_deeply_is_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "paper.md"
+    source.write_text(f"---\ntitle: {DEEP_YAML}\n---\n\n# A\n\nText.\n", encoding="utf-8")
+    assert main(["import", str(source), str(tmp_path / "imported")]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "paper.md:2:58: warning[not-imported]: the YAML is invalid (lists and mappings nested more than 50 deep)"
+    ) in err
+    assert (tmp_path / "imported/manuscript/01-paper.md").is_file()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from paperbuild.yaml_safe import BoundedLoader
+
 FRONT_MATTER = re.compile(
     rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
 )
@@ -52,7 +54,7 @@ def compose(text: str) -> yaml.Node | None:
     block, rest = split_front_matter(text.encode("utf-8"))
     if block and not rest.strip():
         text = block
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.compose(text, Loader=BoundedLoader)
 
 
 def entries(node: yaml.Node | None) -> list[tuple[str, yaml.Node, yaml.Node]]:
