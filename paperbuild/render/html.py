@@ -26,7 +26,7 @@ from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, 
 from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
-from paperbuild.sanitize import clean_html
+from paperbuild.sanitize import ACTIVE_URL, clean_html
 from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE
 from paperbuild.words import words_for
 
@@ -137,9 +137,51 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         },
     }
     try:
-        return env.get_template(TEMPLATE).render(context)
+        html = env.get_template(TEMPLATE).render(context)
     except jinja2.TemplateError as exc:
         raise template_error(exc, project) from None
+    problem = active_markup(html)
+    if problem:  # the paper's own pieces were sanitised: this came from the style's template or stylesheet
+        raise InputError(
+            f"style '{project.style.name}' ({relative(project.style.folder, project.root)}): its page holds "
+            f"{problem}; a style's template and CSS may not add scripts, frames, forms, event handlers or redirects"
+        )
+    return html
+
+
+class _ActiveMarkup(HTMLParser):
+    """Finds the first element or attribute of a page that runs code, loads another page or submits a form."""
+
+    TAGS = frozenset(
+        {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input", "button", "base"}
+    )
+    URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.found:
+            return
+        if tag in self.TAGS:
+            self.found = f"a <{tag}> element"
+        elif tag == "meta" and any(k == "http-equiv" and (v or "").lower() == "refresh" for k, v in attrs):
+            self.found = "a <meta http-equiv=refresh>"
+        for name, value in attrs:
+            if not self.found and name.startswith("on"):
+                self.found = f"an event handler ({name}=) on <{tag}>"
+            elif not self.found and name in self.URL_ATTRIBUTES and ACTIVE_URL.search(value or ""):
+                self.found = f"a script URL in <{tag} {name}=>"
+
+
+def active_markup(html: str) -> str:
+    """What in a finished page would run code or leave it (a script, frame, form, event handler, javascript: URL,
+    meta refresh), described; "" when nothing."""
+    finder = _ActiveMarkup()
+    finder.feed(html)
+    finder.close()
+    return finder.found
 
 
 def template_error(exc: jinja2.TemplateError, project: Project) -> InputError:
