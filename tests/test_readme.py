@@ -110,3 +110,70 @@ def test_readme_lists_every_diagnostic_code() -> None:
 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert [code for code in CODES if f"| `{code}` |" not in text] == []
+
+
+def limits_table() -> dict[str, str]:
+    """The rows of README's table of limits (under "Building papers you did not write"): what -> limit."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Building papers you did not write") :]
+    table = section[section.index("| what | limit |") :].split("\n\n")[0]
+    rows = [line.strip("|").split(" | ") for line in table.splitlines()[2:]]
+    return {what.strip(): limit.strip() for what, limit in rows}
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    """Each limit README promises a stranger's project is the value in the code, so neither can drift."""
+    from paperbuild import (
+        bibliography,
+        figure_formats,
+        gitrev,
+        limits,
+        manuscript,
+        pandoc,
+        rawhtml,
+        resources,
+        safe_paths,
+        svg_safety,
+        yaml_safe,
+    )
+    from paperbuild.render import pdf_worker
+
+    gib = 1024**3
+    assert limits_table() == {
+        "a chapter": f"{safe_paths.CHAPTER.max_bytes:,} bytes",
+        "all chapters together": f"{safe_paths.CHAPTERS_IN_ALL:,} bytes",
+        "`metadata.yaml`, `journal.yaml`, `style.yaml`": f"{safe_paths.METADATA.max_bytes:,} bytes",
+        "a `.bib` file": f"{safe_paths.BIBLIOGRAPHY.max_bytes:,} bytes",
+        "a `.bib` field or `@string` after macro expansion": f"{bibliography.MAX_VALUE_CHARS:,} characters",
+        "text added by `@string` macros, all `.bib` files together": f"{bibliography.MAX_EXPANDED_CHARS:,} characters",
+        "a style's file (CSS, template, fonts, `reference.docx`), and anything the PDF engine loads": (
+            f"{safe_paths.STYLE_FILE.max_bytes:,} bytes"
+        ),
+        "a CSL file": f"{safe_paths.CSL.max_bytes:,} bytes",
+        "an image": f"{safe_paths.IMAGE.max_bytes:,} bytes, {resources.MAX_IMAGE_PIXELS:,} pixels",
+        "an SVG figure": (
+            f"{svg_safety.MAX_ELEMENTS:,} elements, {svg_safety.MAX_DEPTH} levels deep; "
+            f"{svg_safety.MAX_INSTANCES:,} drawn after `<use>` expansion"
+        ),
+        "a PDF or EPS figure's conversion": (
+            f"{figure_formats.TIMEOUT} s, {figure_formats.MEMORY_LIMIT // 1024**2} MiB of memory, "
+            f"{figure_formats.MAX_OUTPUT_BYTES:,} bytes written"
+        ),
+        "folders below `manuscript/` or a style's folder": (
+            f"{safe_paths.MAX_DEPTH} levels, {safe_paths.MAX_ENTRIES:,} files and folders"
+        ),
+        "YAML lists and mappings inside each other": str(yaml_safe.MAX_DEPTH),
+        "Markdown brackets inside each other": str(manuscript.MAX_BRACKET_DEPTH),
+        "the parsed document's nesting": f"{manuscript.MAX_TREE_DEPTH} levels",
+        "raw HTML converted to formatting, nesting": str(rawhtml.MAX_DEPTH),
+        "pandoc, each run": f"{pandoc.TIMEOUT_SECONDS} s, {pandoc.MEMORY_LIMIT.split('-M')[1].split('G')[0]} GiB heap",
+        "the typesetter (PDF)": (
+            f"{pdf_worker.MEMORY_LIMIT_BYTES // gib} GiB of memory, {pdf_worker.BASE_SECONDS} s + "
+            f"{pdf_worker.SECONDS_PER_MB} s per MB of page"
+        ),
+        "paperbuild's own process": f"{limits.MEMORY_LIMIT_BYTES // gib} GiB heap",
+        "a file read from git (`diff`)": (
+            f"{gitrev.MAX_FILE_BYTES:,} bytes, {gitrev.MAX_TOTAL_BYTES:,} in all, "
+            f"{gitrev.TIMEOUT_SECONDS} s per git run"
+        ),
+    }
