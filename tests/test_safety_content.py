@@ -293,7 +293,7 @@ HOSTILE_SVG = """<?xml version="1.0"?>
 <rect id="r" width="20" height="20" style="stroke: \\75 rl(http://e.org/t.png)"/>
 <use xlink:href="#r" x="20"/><use href="http://e.org/x.svg#a"/><image xlink:href="file:///etc/passwd"/>
 <foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="http://e.org/"/></foreignObject>
-<a href="javascript:alert(3)"><text x="1" y="15">Kept text</text></a><set attributeName="href" to="x"/>
+<a href="javascript:alert(3)"><text x="1" y="15" font-size="5">Kept text</text></a><set attributeName="href" to="x"/>
 </svg>
 """
 SVG = "http://www.w3.org/2000/svg"
