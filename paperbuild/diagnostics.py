@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 CODES: dict[str, str] = {
-    # checks on the manuscript's markers (checks.py)
+    # checks on the manuscript's markers (checks/claims.py)
     "undefined-citation": "a cited key is not in the bibliography",
     "uncited-entry": "a bibliography entry is never cited and not listed in nocite",
     "unresolved-claim": "a [@?] or [citation needed] placeholder is left in the text",
@@ -40,7 +40,7 @@ CODES: dict[str, str] = {
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML or DOCX)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
-    # figures as authors bring them (figure_checks.py)
+    # figures as authors bring them (checks/figures.py)
     "unconvertible-figure": "a PDF or EPS figure will not convert (damaged, too large, or PostScript opening files)",
     "multipage-figure": "a PDF figure has several pages; the first is used (warning)",
     "low-resolution": "a raster figure has under 300 pixels per inch at its printed width (warning)",
@@ -59,7 +59,7 @@ CODES: dict[str, str] = {
     "skipped-file": "a Markdown-like file in manuscript/ is not a chapter and is skipped (warning)",
     "duplicate-chapter": "two chapters have the same number",
     "csl": "the citation style cannot be found",
-    # the journal profile (journal.py): each breach has the severity the profile gives it
+    # the journal profile (checks/journal.py): each breach has the severity the profile gives it
     "journal-profile": "journal.yaml (or metadata's journal:) cannot be read, or has an unknown key or a bad value",
     "abstract-words": "the abstract has more words than the journal allows",
     "body-words": "the body has more words than the journal allows",

@@ -20,7 +20,7 @@ from paperbuild.output import output_folder
 from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, CHAPTERS_IN_ALL, METADATA, Limit, Refused
 from paperbuild.style import Style, load_style
 
-PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (journal.py reads it)
+PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (checks/journal.py reads it)
 CHAPTER_NAME = re.compile(r"^(\d{2,})[-._][^/]+\.md$")
 """`NN-slug.md`, `NN.slug.md` (Manubot) or `NN_slug.md`: two or more digits, a separator, a slug."""
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)

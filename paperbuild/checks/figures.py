@@ -3,8 +3,8 @@
 Takes a CheckContext; gives Diagnostics located at the image in its chapter. A PDF or EPS figure that cannot be
 converted is an error, a PDF of several pages a warning naming the page used (figure_formats.py converts them, and
 caches what it converted in the output folder, so the build that follows converts nothing again); a raster figure
-under 300 ppi at its printed width (figure_sizes.py) is a warning. The checks register themselves in the registry of
-`checks.py`, which imports this module.
+under 300 ppi at its printed width (figure_sizes.py) is a warning. The checks register themselves in the checks'
+registry (registry.py), after content.py's.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from paperbuild.checks import CheckContext, check
+from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_formats import CONVERTED_TYPES, Conversion, convert
 from paperbuild.figure_sizes import figure_images, printed_width, text_widths

@@ -3,7 +3,7 @@ required sections and metadata.
 
 Takes the project's `journal.yaml`, or the `journal:` block of metadata.yaml, and the parsed manuscript; gives a
 Diagnostic for each breach, with the severity the profile asks for (error unless it says `warning`). The checks are
-registered in the checks registry (checks.py imports this module), so `check` and every build run them. Without a
+registered in the checks' registry (registry.py), last, so `check` and every build run them. Without a
 profile they find nothing.
 
 A profile reads:
@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 
 from paperbuild import safe_paths
-from paperbuild.checks import CheckContext, check
+from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import stringify

@@ -1,98 +1,17 @@
-"""The checks every build runs before rendering: every claim marker resolves, every entry and label is used.
+"""The claim-marker checks: every citation, cross-reference, footnote and placeholder resolves, every entry and label
+is used.
 
-Takes a `CheckContext` (project, bibliography, parsed manuscript, markers found in the sources); gives a list of
-Diagnostics. Checks live in an ordered registry filled by the `check` decorator; a test pins the list of codes.
+Takes a `CheckContext`; gives Diagnostics located at the markers (file, line, column). Registered first.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 
-from paperbuild.bibliography import Bibliography
-from paperbuild.crossref import Target, numbered_targets
+from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
-from paperbuild.manuscript import Manuscript
-from paperbuild.markers import Marker, is_crossref, scan
-from paperbuild.pandoc_ast import Node, walk
-from paperbuild.project import Project, SourceFile
-from paperbuild.rawtex import scan_markers
-from paperbuild.tags import find_tags
+from paperbuild.markers import Marker, is_crossref
 from paperbuild.words import words_for
-
-Check = Callable[["CheckContext"], list[Diagnostic]]
-CHECKS: dict[str, Check] = {}
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What the checks read."""
-
-    project: Project
-    """The gathered project."""
-    bibliography: Bibliography
-    """All .bib entries."""
-    manuscript: Manuscript
-    """The parsed AST; tells which `@...` pandoc really read as citations."""
-
-    @cached_property
-    def nodes(self) -> list[Node]:
-        """Every node of the parsed AST, in document order: walked once, read by every check."""
-        return list(walk(self.manuscript.ast))
-
-    @cached_property
-    def markers(self) -> list[Marker]:
-        """Markers of the chapters and of metadata.yaml (whose abstract may cite), in Markdown and in TeX
-        (`\\label`, `\\ref`), keeping only the `@key`s that pandoc parsed as citations, so e-mail addresses and code
-        never count; a Manubot tag cites the key it names, and its definition line is no marker."""
-        sources = (*self.project.chapters, self.project.metadata_source)
-        found = find_tags(sources).retarget(
-            marker for source in sources for marker in sorted(scan(source) + scan_markers(source), key=_place)
-        )
-        return [m for m in found if m.kind not in ("citation", "crossref") or m.key in self.cited_keys]
-
-    @cached_property
-    def cited_keys(self) -> set[str]:
-        """Every key pandoc parsed as a citation (cross-references included)."""
-        return {c["citationId"] for node in self.nodes if node["t"] == "Cite" for c in node["c"][0]}
-
-    @cached_property
-    def numbers(self) -> dict[str, Target]:
-        """The labels that cross-references can resolve to (the ones crossref numbers), with their numbers."""
-        return numbered_targets(self.manuscript.ast["blocks"])
-
-    @cached_property
-    def targets(self) -> set[str]:
-        """The labels that cross-references can resolve to."""
-        return set(self.numbers)
-
-    @cached_property
-    def sources(self) -> dict[str, SourceFile]:
-        """The files markers are found in (the chapters and metadata.yaml), by their path in diagnostics."""
-        return {source.rel: source for source in (*self.project.chapters, self.project.metadata_source)}
-
-    def of_kind(self, kind: str) -> list[Marker]:
-        """The markers of one kind, in file order."""
-        return [m for m in self.markers if m.kind == kind]
-
-
-def _place(marker: Marker) -> tuple[int, int]:
-    return marker.line, marker.col
-
-
-def check(code: str) -> Callable[[Check], Check]:
-    """Register the decorated function as the check producing diagnostics of `code`."""
-
-    def register(function: Check) -> Check:
-        if code in CHECKS:
-            raise ValueError(f"check {code!r} is already registered")
-        CHECKS[code] = function
-        return function
-
-    return register
 
 
 def _at(marker: Marker, severity: Severity, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -329,61 +248,3 @@ def unused_footnote(ctx: CheckContext) -> list[Diagnostic]:
         for m in ctx.of_kind("footnote-def")
         if (m.path, m.key) not in used
     ]
-
-
-def run_checks(ctx: CheckContext) -> list[Diagnostic]:
-    """All registered checks' diagnostics, duplicates removed."""
-    found: Counter[Diagnostic] = Counter()
-    for function in CHECKS.values():
-        found.update(function(ctx))
-    return list(found)
-
-
-LEFTOVER_SIGNS = ("??", "?@", "[@", "@?")
-
-
-def leftover_markers(texts: dict[str, str], cited_keys: set[str]) -> list[Diagnostic]:
-    """Signs, in what the reader will see, that a marker did not resolve: `??`, `?@`, a raw `[@`, or citeproc's
-    `key?` for a missing entry. `texts` maps each output's path to its text."""
-    out = []
-    for path, text in texts.items():
-        unresolved = first_unresolved_keys(text, cited_keys)
-        found = [(sign, text.find(sign)) for sign in LEFTOVER_SIGNS]
-        found += [(f"{key}?", unresolved[key]) for key in sorted(unresolved)]
-        for sign, index in found:
-            if index < 0:
-                continue
-            context = " ".join(text[max(index - 40, 0) : index + len(sign) + 20].split())
-            out.append(
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    Severity.ERROR,
-                    "leftover-marker",
-                    f"'{sign}' appears in the output, a marker that did not resolve: \"{context}\"",
-                )
-            )
-    return out
-
-
-def first_unresolved_keys(text: str, keys: set[str]) -> dict[str, int]:
-    """Where each key of `keys` first appears in `text` followed by a `?`, by key. One pass over the question
-    marks (looking back by each key length), not one search of the whole text per key: a book's output is
-    megabytes long and cites a thousand keys."""
-    lengths = sorted({len(key) for key in keys})
-    found: dict[str, int] = {}
-    end = text.find("?")
-    while end >= 0:
-        for length in lengths:
-            if length > end:
-                break
-            candidate = text[end - length : end]
-            if candidate in keys and candidate not in found:
-                found[candidate] = end - length
-        end = text.find("?", end + 1)
-    return found
-
-
-# The other check modules register themselves with `check` when imported; the order here is the registry's order.
-from paperbuild import content_checks, figure_checks, journal  # noqa: E402, F401

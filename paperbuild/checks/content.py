@@ -1,7 +1,7 @@
 """Checks on what the manuscript holds besides its markers: images, chapters, formulas, raw content and links.
 
-Takes a CheckContext; gives Diagnostics located in the chapters (or metadata.yaml). The checks register themselves
-in the registry of `checks.py`, which imports this module.
+Takes a CheckContext; gives Diagnostics located in the chapters (or metadata.yaml). Registered (registry.py) after
+the claim-marker checks.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import lru_cache
 from urllib.parse import unquote
 
-from paperbuild.checks import Check, CheckContext, check
+from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem, pandoc_unconverted
 from paperbuild.project import SourceFile
