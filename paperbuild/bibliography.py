@@ -22,7 +22,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.utils import CaseInsensitiveDict
 
-from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.project import SourceFile
 
 ENTRY_START = re.compile(r"^[ \t]*@[ \t]*(?P<kind>[A-Za-z]+)[ \t]*[{(](?:\s*(?P<key>[^,\s{}()]+)\s*,)?", re.MULTILINE)
@@ -63,6 +63,9 @@ class Bibliography:
     """Entries by key as written, in file order; keys compare case-insensitively (see `find`)."""
     unreadable: frozenset[str] = frozenset()
     """Keys (case-folded) of entries that do not parse: their bib-syntax error says all there is to say."""
+    duplicates: tuple[BibEntry, ...] = ()
+    """Entries whose key an earlier entry already has: not cited, but still validated, so that renaming one does
+    not reveal its missing fields only in the next run."""
 
     def find(self, key: str) -> BibEntry | None:
         """The entry whose key equals `key` ignoring case, or None."""
@@ -198,6 +201,7 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
     folded: dict[str, BibEntry] = {}
     diagnostics: list[Diagnostic] = []
     unreadable: set[str] = set()
+    duplicates: list[BibEntry] = []
     chunks = []
     for source in files:
         starts = list(ENTRY_START.finditer(source.text))
@@ -233,10 +237,11 @@ def read_bibliography(files: Sequence[SourceFile]) -> tuple[Bibliography, list[D
                             "keys compare ignoring case; rename or delete one entry",
                         )
                     )
+                    duplicates.append(entry)
                     continue
                 folded[entry.key.casefold()] = entry
                 entries[entry.key] = entry
-    return Bibliography(entries, frozenset(unreadable)), diagnostics
+    return Bibliography(entries, frozenset(unreadable), tuple(duplicates)), diagnostics
 
 
 # Fields an entry type needs to be printed by any citation style; `a|b` means either will do.
@@ -254,6 +259,19 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "report": ("author", "title", "institution", "year|date"),
     "online": ("title", "url", "year|date|urldate"),
 }
+KNOWN_TYPES = frozenset(
+    {
+        *REQUIRED_FIELDS,
+        # BibTeX's other types
+        "booklet", "manual", "misc", "proceedings", "unpublished",
+        # biblatex's (pandoc's citeproc reads them all)
+        "artwork", "audio", "bibnote", "bookinbook", "collection", "commentary", "dataset", "electronic", "image",
+        "inreference", "jurisdiction", "legal", "legislation", "letter", "movie", "music", "mvbook", "mvcollection",
+        "mvproceedings", "mvreference", "patent", "performance", "periodical", "reference", "review", "set",
+        "software", "standard", "suppbook", "suppcollection", "suppperiodical", "video", "www", "xdata",
+    }
+)  # fmt: skip
+"""Entry types BibTeX or biblatex define; another (a typo such as @artcle) prints as a generic entry."""
 YEAR = re.compile(r"^\d{4}$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -264,9 +282,23 @@ def _has(entry: BibEntry, name: str) -> bool:
 
 
 def validate_entries(bibliography: Bibliography) -> list[Diagnostic]:
-    """Missing required fields and malformed values (year, date, DOI), each at its .bib line."""
+    """Unknown entry types (a warning), missing required fields and malformed values (year, date, DOI), each at
+    its .bib line; for every entry, a key's duplicates too."""
     out = []
-    for entry in bibliography.entries.values():
+    for entry in [*bibliography.entries.values(), *bibliography.duplicates]:
+        if entry.type not in KNOWN_TYPES:
+            out.append(
+                Diagnostic(
+                    entry.path,
+                    entry.line,
+                    0,
+                    Severity.WARNING,
+                    "unknown-entry-type",
+                    f"@{entry.type}{{{entry.key}}} is not a BibTeX or biblatex entry type; "
+                    "styles print it as a generic one",
+                    did_you_mean(entry.type, sorted(KNOWN_TYPES)),
+                )
+            )
         for need in REQUIRED_FIELDS.get(entry.type, ()):
             choices = need.split("|")
             if not any(_has(entry, name) for name in choices):
@@ -288,6 +320,8 @@ def validate_entries(bibliography: Bibliography) -> list[Diagnostic]:
         )
         for name, pattern, form in checks:
             value = entry.fields.get(name, "").strip()
+            if name == "year":  # Zotero writes year = {{2021}}, which citeproc reads; a braced date or DOI it does not
+                value = value.removeprefix("{").removesuffix("}")
             if value and not pattern.match(value):
                 out.append(
                     Diagnostic(

@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",
     "missing-field": "an entry lacks a field its type requires",
     "invalid-field": "a field's value has the wrong form (year, date, DOI)",
+    "unknown-entry-type": "an entry's type is neither BibTeX's nor biblatex's (@artcle), so prints generic (warning)",
     # the project and its metadata (project.py, metadata.py, csl.py)
     "metadata": "metadata.yaml has a missing, unknown or invalid value",
     "yaml-syntax": "metadata.yaml is not valid YAML",

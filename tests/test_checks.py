@@ -68,6 +68,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "duplicate-bib-key",
         "missing-field",
         "invalid-field",
+        "unknown-entry-type",
         "metadata",
         "yaml-syntax",
         "encoding",
@@ -93,7 +94,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "leftover-marker", "lost-text", "refused-resource", "missing-glyph", "raw-tex", "raw-html", "bib-syntax",
         "duplicate-bib-key", "missing-field", "invalid-field", "metadata", "yaml-syntax", "encoding", "skipped-file",
         "duplicate-chapter", "csl", "not-imported", "unfetched-citation",
-        "input-limit",
+        "input-limit", "unknown-entry-type",
     }  # fmt: skip
 
 
