@@ -29,8 +29,9 @@ from paperbuild.pandoc import PandocFailed
 from paperbuild.pandoc_ast import nests_deeper_than
 from paperbuild.project import Project, SourceFile
 
-# Chapters may not carry YAML metadata blocks of their own: a `---` line in a chapter is a rule, never a way to
-# set pandoc options such as `bibliography:` or `csl:`. The paper's metadata reaches pandoc as a metadata file.
+# A YAML block at the top of a chapter is metadata: project.py blanks it and metadata.py reads its keys. Pandoc
+# reads no YAML block: a `---` line further on is a rule, never a way to set pandoc options such as `bibliography:`
+# or `csl:`. The paper's metadata reaches pandoc as a metadata file.
 # A line break between two Chinese, Japanese or Korean characters joins them, as it would in print, instead of
 # turning into a space (east_asian_line_breaks); between words of other scripts it stays a space.
 READER = "markdown-yaml_metadata_block+east_asian_line_breaks"

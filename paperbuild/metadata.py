@@ -1,13 +1,18 @@
 """Read `manuscript/metadata.yaml` into a typed Metadata, with a Diagnostic for every bad or unknown key.
 
-Takes the YAML text and its project-relative path; gives `(Metadata, list[Diagnostic])`. YAML is read with the safe
-loader only, nested at most yaml_safe.MAX_DEPTH deep; line numbers come from the composed node tree so every
-diagnostic points into the file.
+Takes the YAML text and its project-relative path, and the YAML blocks at the top of chapters; gives
+`(Metadata, list[Diagnostic])`. A chapter's block sets the keys metadata.yaml leaves unset (metadata.yaml wins, then
+the earlier chapter, as pandoc's first source wins), with a warning at the chapter's line for a key set twice. The
+author schemas of JOSS (`affiliation: "1, 2"`, `affiliations: [{name, index}]`), Quarto (`affiliations: [{ref}]`)
+and Manubot (affiliations as names) are mapped by importers/authors.py. YAML is read with the safe loader only,
+nested at most yaml_safe.MAX_DEPTH deep; line numbers come from the composed node tree so every diagnostic points
+into its file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +38,18 @@ KNOWN_KEYS = (
     "style",
     "nocite",
     "journal",
+)
+TEXT_KEYS = (
+    "title",
+    "subtitle",
+    "short-title",
+    "abstract",
+    "acknowledgements",
+    "funding",
+    "date",
+    "lang",
+    "csl",
+    "style",
 )
 AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
@@ -197,72 +214,162 @@ def _kind(node: yaml.Node) -> str:
     return "list" if isinstance(node, yaml.SequenceNode) else "mapping"
 
 
-def read_metadata(text: str, path: str) -> tuple[Metadata, list[Diagnostic]]:
-    """Parse metadata.yaml text (already decoded) into Metadata and the diagnostics found on the way."""
+def read_metadata(
+    text: str, path: str, front_matter: Sequence[tuple[str, str]] = ()
+) -> tuple[Metadata, list[Diagnostic]]:
+    """Parse metadata.yaml text (already decoded), merged with the chapters' YAML blocks `(path, yaml text)`, into
+    Metadata and the diagnostics found on the way."""
     reader = _Reader(path)
-    try:
-        root = yaml.compose(text, Loader=BoundedLoader)
-    except TooDeep as exc:
-        line, col = exc.mark.line + 1, exc.mark.column + 1
-        hint = "metadata holds text, and lists and mappings a few levels deep"
-        return Metadata(title=""), [Diagnostic(path, line, col, Severity.ERROR, "input-limit", str(exc.problem), hint)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = getattr(exc, "problem", None) or str(exc)
-        return Metadata(title=""), [
-            Diagnostic(path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")
-        ]
+    root = _compose(reader, text)
     if root is None:
-        return Metadata(title=""), [
-            Diagnostic(
-                path,
-                1,
-                1,
-                Severity.ERROR,
-                "metadata",
-                "metadata.yaml is empty",
-                "give at least a title: 'title: My paper'",
+        if not reader.diagnostics:
+            hint = "give at least a title: 'title: My paper'"
+            reader.diagnostics.append(
+                Diagnostic(path, 1, 1, Severity.ERROR, "metadata", "metadata.yaml is empty", hint)
             )
-        ]
-    _check_tags(reader, root)
+        return Metadata(title=""), reader.diagnostics
     if not isinstance(root, yaml.MappingNode):
         reader.report(root, "metadata", "metadata.yaml must be a mapping of keys to values", "start with 'title: ...'")
         return Metadata(title=""), reader.diagnostics
     top = reader.mapping(root, "metadata.yaml", KNOWN_KEYS)
     lines = {key: node.start_mark.line + 1 for key, node in top.items()}
+    values = _values(reader, top)
+    diagnostics = reader.diagnostics
+    for chapter, block in front_matter:
+        _merge_chapter(_Reader(chapter), block, values, lines, diagnostics)
+    title = values.pop("title", "")
+    metadata = Metadata(title=title, lines=lines, **{k: v for k, v in values.items() if v})
+    if not metadata.title:
+        where = top.get("title", root)
+        reader.report(where, "metadata", "the paper has no title", "add 'title: ...' to metadata.yaml")
+    return metadata, diagnostics
+
+
+def _compose(reader: _Reader, text: str) -> yaml.Node | None:
+    """The node tree of `text`, its foreign tags reported; None, with a diagnostic unless empty, when unreadable."""
+    try:
+        root = yaml.compose(text, Loader=BoundedLoader)
+    except TooDeep as exc:
+        line, col = exc.mark.line + 1, exc.mark.column + 1
+        hint = "metadata holds text, and lists and mappings a few levels deep"
+        reader.diagnostics.append(
+            Diagnostic(reader.path, line, col, Severity.ERROR, "input-limit", str(exc.problem), hint)
+        )
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = getattr(exc, "problem", None) or str(exc)
+        reader.diagnostics.append(
+            Diagnostic(reader.path, line, col, Severity.ERROR, "yaml-syntax", f"invalid YAML: {problem}")
+        )
+        return None
+    if root is not None:
+        _check_tags(reader, root)
+    return root
+
+
+def _values(reader: _Reader, top: dict[str, yaml.Node]) -> dict[str, Any]:
+    """The Metadata fields (by attribute name) that the top-level keys `top` set."""
     values: dict[str, Any] = {}
-    for key in (
-        "title",
-        "subtitle",
-        "short-title",
-        "abstract",
-        "acknowledgements",
-        "funding",
-        "date",
-        "lang",
-        "csl",
-        "style",
-    ):
+    for key in TEXT_KEYS:
         if key in top:
             values[key.replace("-", "_")] = reader.string(top[key], key).strip()
     for key in ("keywords", "nocite"):
         if key in top:
             values[key] = tuple(s.strip() for s in reader.strings(top[key], key))
     author_node = top.get("authors", top.get("author"))
+    if _foreign_schema(author_node, top.get("affiliations")):
+        # Imported here: importers/__init__.py imports the readers, which import project.py, which imports this.
+        from paperbuild.importers.authors import map_authors
+
+        people = map_authors(author_node, top.get("affiliations"))
+        for found in people.problems:
+            reader.diagnostics.append(
+                Diagnostic(reader.path, found.line, found.col, Severity.WARNING, "metadata", found.message, found.hint)
+            )
+        values["affiliations"] = tuple(Affiliation(**aff) for aff in people.affiliations)
+        values["authors"] = tuple(_mapped_author(author) for author in people.authors)
+        return values
     if author_node is not None:
         values["authors"] = tuple(_read_author(reader, n) for n in reader.sequence(author_node, "authors"))
     if "affiliations" in top:
         values["affiliations"] = tuple(
             _read_affiliation(reader, n) for n in reader.sequence(top["affiliations"], "affiliations")
         )
-    title = values.pop("title", "")
-    metadata = Metadata(title=title, lines=lines, **{k: v for k, v in values.items() if v})
-    if not metadata.title:
-        where = top.get("title", root)
-        reader.report(where, "metadata", "the paper has no title", "add 'title: ...' to metadata.yaml")
-    _check_affiliation_ids(reader, metadata, author_node)
-    return metadata, reader.diagnostics
+    if author_node is not None or "affiliations" in top:
+        _check_affiliation_ids(reader, values.get("authors", ()), values.get("affiliations", ()), author_node)
+    return values
+
+
+def _merge_chapter(
+    reader: _Reader, block: str, values: dict[str, Any], lines: dict[str, int], diagnostics: list[Diagnostic]
+) -> None:
+    """Add the keys a chapter's YAML block sets to `values`, unless metadata.yaml or an earlier chapter set them."""
+    root = _compose(reader, block)
+    if root is not None and not isinstance(root, yaml.MappingNode):
+        reader.report(root, "metadata", "a chapter's YAML block must be a mapping of keys to values")
+    elif root is not None:
+        top = reader.mapping(root, "front matter", KNOWN_KEYS)
+        taken = {_field(key) for key in lines} | set(values)
+        for key, node in list(top.items()):
+            if _field(key) in taken:
+                hint = "metadata.yaml, then the earlier chapter, wins; set it in one place"
+                reader.report(
+                    node,
+                    "metadata",
+                    f"'{key}' is also set in metadata.yaml or an earlier chapter",
+                    hint,
+                    Severity.WARNING,
+                )
+                del top[key]
+        chapter_values = _values(reader, top)
+        values.update({k: v for k, v in chapter_values.items() if v})
+    diagnostics += reader.diagnostics
+
+
+def _field(key: str) -> str:
+    """The Metadata attribute a top-level key sets."""
+    return "authors" if key == "author" else key.replace("-", "_")
+
+
+def _foreign_schema(author_node: yaml.Node | None, affiliations_node: yaml.Node | None) -> bool:
+    """Whether the authors follow JOSS (affiliations with an `index`), Quarto (an author's affiliation given as a
+    mapping, `{ref: id}` or inline) or Manubot (affiliations named, with spaces, and none listed at the top)."""
+    affiliations = affiliations_node.value if isinstance(affiliations_node, yaml.SequenceNode) else []
+    if any(_keys(aff) & {"index"} for aff in affiliations):
+        return True
+    for author in author_node.value if isinstance(author_node, yaml.SequenceNode) else []:
+        fields = dict(_entries(author))
+        given = fields.get("affiliations", fields.get("affiliation"))
+        refs = given.value if isinstance(given, yaml.SequenceNode) else [given] if given is not None else []
+        if any(isinstance(ref, yaml.MappingNode) for ref in refs):
+            return True
+        if affiliations_node is None and any(" " in str(ref.value).strip() for ref in refs):
+            return True
+    return False
+
+
+def _entries(node: yaml.Node) -> list[tuple[str, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(str(k.value), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+
+
+def _keys(node: yaml.Node) -> set[str]:
+    return {key for key, _ in _entries(node)}
+
+
+def _mapped_author(author: dict[str, object]) -> Author:
+    """An Author from importers/authors.py's plain data."""
+    affiliations = author.get("affiliations", [])
+    return Author(
+        name=str(author["name"]),
+        affiliations=tuple(str(a) for a in affiliations) if isinstance(affiliations, list) else (),
+        email=str(author.get("email", "")),
+        orcid=str(author.get("orcid", "")),
+        corresponding=bool(author.get("corresponding", False)),
+    )
 
 
 def _check_tags(reader: _Reader, root: yaml.Node) -> None:
@@ -325,10 +432,15 @@ def _read_affiliation(reader: _Reader, node: yaml.Node) -> Affiliation:
     return Affiliation(**{key: text.get(key, "") for key in AFFILIATION_KEYS})
 
 
-def _check_affiliation_ids(reader: _Reader, metadata: Metadata, author_node: yaml.Node | None) -> None:
-    known = [a.id for a in metadata.affiliations]
-    author_nodes = reader.sequence(author_node, "authors") if isinstance(author_node, yaml.SequenceNode) else []
-    for author, node in zip(metadata.authors, author_nodes, strict=False):
+def _check_affiliation_ids(
+    reader: _Reader,
+    authors: tuple[Author, ...],
+    affiliations: tuple[Affiliation, ...],
+    author_node: yaml.Node | None,
+) -> None:
+    known = [a.id for a in affiliations]
+    author_nodes = author_node.value if isinstance(author_node, yaml.SequenceNode) else []
+    for author, node in zip(authors, author_nodes, strict=False):
         if not author.name:
             reader.report(node, "metadata", "an author has no 'name'")
         for aff in author.affiliations:

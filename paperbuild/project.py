@@ -23,6 +23,8 @@ from paperbuild.style import Style, load_style
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (checks/journal.py reads it)
 CHAPTER_NAME = re.compile(r"^(\d{2,})[-._][^/]+\.md$")
 """`NN-slug.md`, `NN.slug.md` (Manubot) or `NN_slug.md`: two or more digits, a separator, a slug."""
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?![ \t]*\r?\n)(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+"""A YAML block at the top of a chapter, as pandoc reads one: metadata, never text."""
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 
 
@@ -119,6 +121,15 @@ def _read_text(path: Path, root: Path, limit: Limit, diagnostics: list[Diagnosti
         return None
 
 
+def split_front_matter(text: str) -> tuple[str, str]:
+    """A chapter's YAML block ("" when none), its lines where the chapter has them, and the chapter with the block's
+    lines blanked, so every later line and column stays where it was."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return "", text
+    return "\n" + match.group("yaml"), "\n" * match.group().count("\n") + text[match.end() :]
+
+
 def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagnostic]]:
     """Chapter files (`NN-slug.md`, `NN.slug.md`, `NN_slug.md`) in numeric order; warnings for skipped
     Markdown-like files, errors for clashes."""
@@ -180,12 +191,6 @@ def load_project(
     if not os.path.lexists(meta_path):
         raise InputError(f"{meta_rel}: missing; a paper needs at least 'title: ...' there")
     meta_text = _read_text(meta_path, root, METADATA, diagnostics)
-    if meta_text is None:
-        metadata = Metadata(title="")
-    else:
-        metadata, meta_diags = read_metadata(meta_text, meta_rel)
-        diagnostics += meta_diags
-
     manuscript_files, stopped = safe_paths.walk(manuscript)
     if stopped is not None:
         diagnostics.append(stopped.diagnostic(relative(stopped.path, root)))
@@ -194,10 +199,14 @@ def load_project(
     if not chapter_paths:
         raise InputError(f"{relative(manuscript, root)}: no chapters; name them like 01-introduction.md")
     chapters = []
+    front_matter = []
     total = 0
     for path in chapter_paths:
         text = _read_text(path, root, CHAPTER, diagnostics)
         if text is not None:
+            block, text = split_front_matter(text)
+            if block:
+                front_matter.append((relative(path, root), block))
             chapters.append(SourceFile(path, relative(path, root), text))
             total += len(text.encode())
         if total > CHAPTERS_IN_ALL:
@@ -205,6 +214,12 @@ def load_project(
                 f"{relative(path, root)}: the chapters up to this one hold {total:,} bytes; paperbuild reads at most "
                 f"{CHAPTERS_IN_ALL:,} bytes of chapters in all"
             )
+
+    if meta_text is None:
+        metadata = Metadata(title="")
+    else:
+        metadata, meta_diags = read_metadata(meta_text, meta_rel, front_matter)
+        diagnostics += meta_diags
 
     bib_dir = root / "bibliography"
     bib_files = []
