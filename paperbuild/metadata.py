@@ -4,7 +4,7 @@ Takes the YAML text and its project-relative path, and the YAML blocks at the to
 `(Metadata, list[Diagnostic])`. A chapter's block sets the keys metadata.yaml leaves unset (metadata.yaml wins, then
 the earlier chapter, as pandoc's first source wins), with a warning at the chapter's line for a key set twice. The
 author schemas of JOSS (`affiliation: "1, 2"`, `affiliations: [{name, index}]`), Quarto (`affiliations: [{ref}]`)
-and Manubot (affiliations as names) are mapped by importers/authors.py. YAML is read with the safe loader only,
+and Manubot (affiliations as names) are mapped by author_schemas.py. YAML is read with the safe loader only,
 nested at most yaml_safe.MAX_DEPTH deep; line numbers come from the composed node tree so every diagnostic points
 into its file.
 """
@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from paperbuild.author_schemas import map_authors
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.yaml_safe import BoundedLoader, TooDeep
 
@@ -281,7 +282,6 @@ def _values(reader: _Reader, top: dict[str, yaml.Node]) -> dict[str, Any]:
     author_node = top.get("authors", top.get("author"))
     if _foreign_schema(author_node, top.get("affiliations")):
         # Imported here: importers/__init__.py imports the readers, which import project.py, which imports this.
-        from paperbuild.importers.authors import map_authors
 
         people = map_authors(author_node, top.get("affiliations"))
         for found in people.problems:
@@ -361,7 +361,7 @@ def _keys(node: yaml.Node) -> set[str]:
 
 
 def _mapped_author(author: dict[str, object]) -> Author:
-    """An Author from importers/authors.py's plain data."""
+    """An Author from author_schemas.py's plain data."""
     affiliations = author.get("affiliations", [])
     return Author(
         name=str(author["name"]),

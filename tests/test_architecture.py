@@ -21,7 +21,7 @@ def module_name(path: Path) -> str:
 
 def import_graph() -> dict[str, set[str]]:
     """Module -> the paperbuild modules it imports anywhere in its source (`from a import b` counts a.b when b is a
-    module)."""
+    module), and the packages holding them, whose `__init__` runs first (a package's own modules excepted)."""
     modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
@@ -32,7 +32,9 @@ def import_graph() -> dict[str, set[str]]:
                 found.update(f"{node.module}.{alias.name}" for alias in node.names)
             elif isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names if alias.name.startswith("paperbuild"))
-        graph[name] = {m for m in found if m in modules and m != name}
+        # importing a.b.c runs the __init__ of a.b first: a module depends on its imports' packages too
+        found |= {".".join(m.split(".")[:i]) for m in found for i in range(2, m.count(".") + 1)}
+        graph[name] = {m for m in found if m in modules and m != name and not name.startswith(f"{m}.")}
     return graph
 
 

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO, parse_html
 
+from paperbuild.author_schemas import map_authors
 from paperbuild.cli import main
-from paperbuild.importers.authors import map_authors
-from paperbuild.importers.yaml_nodes import compose, field
+from paperbuild.yaml_nodes import compose, field
 
 SOURCES = FIXTURES / "import"
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from paperbuild.importers.authors import map_authors
-from paperbuild.importers.yaml_nodes import Problem, empty, entries, items, problem, text, texts
+from paperbuild.author_schemas import map_authors
+from paperbuild.yaml_nodes import Problem, empty, entries, items, problem, text, texts
 
 CROSSREF_KEYS = frozenset(
     {

@@ -21,10 +21,10 @@ from paperbuild import pandoc, safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
 from paperbuild.importers.frontmatter import Mapped
-from paperbuild.importers.yaml_nodes import Problem
 from paperbuild.pandoc_ast import walk
 from paperbuild.resources import IMAGE_TYPES, image_targets
 from paperbuild.scaffold_templates import BUILD_PY, GITIGNORE
+from paperbuild.yaml_nodes import Problem
 
 MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
 CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX with pandoc

@@ -13,7 +13,7 @@ import yaml
 
 from paperbuild.importers.frontmatter import Mapped, map_metadata
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
-from paperbuild.importers.yaml_nodes import compose, split_front_matter
+from paperbuild.yaml_nodes import compose, split_front_matter
 
 KIND = "pandoc Markdown file"
 SUFFIXES = (".md", ".markdown", ".qmd", ".rmd")

@@ -17,7 +17,7 @@ import yaml
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
-from paperbuild.importers.yaml_nodes import compose, field, split_front_matter, text, texts
+from paperbuild.yaml_nodes import compose, field, split_front_matter, text, texts
 
 KIND = "Quarto manuscript"
 CODE_CELL = re.compile(rb"^[ \t]*(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)", re.MULTILINE)

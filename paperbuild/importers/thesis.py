@@ -15,7 +15,7 @@ from pathlib import Path
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import markdown_files, read_block
-from paperbuild.importers.yaml_nodes import split_front_matter
+from paperbuild.yaml_nodes import split_front_matter
 
 KIND = "pandoc thesis"
 NUMBERED = re.compile(r"^(\d+)")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from paperbuild.importers.yaml_nodes import Problem, empty, entries, flag, items, problem, text
+from paperbuild.yaml_nodes import Problem, empty, entries, flag, items, problem, text
 
 AUTHOR_KEYS = ("name", "email", "orcid", "corresponding", "correspondence", "affiliation", "affiliations")
 AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
