@@ -171,9 +171,9 @@ def expected(paper: Paper) -> Expected:
     collector.add(paper.body)
     collector.flush()
     metadata_from = len(collector.tokens)
-    people = [author.name for author in paper.metadata.authors]
-    people += [affiliation.text for affiliation in paper.metadata.affiliations]
-    collector.add([paper.title, SPACE, paper.subtitle, SPACE, *((f" {text} ",) for text in people)])
+    names = [part for name in paper.authors for part in (SPACE, name, SPACE)]  # Markdown: a name may hold a note
+    places = [f" {affiliation.text} " for affiliation in paper.metadata.affiliations]
+    collector.add([paper.title, SPACE, paper.subtitle, SPACE, *names, *((place,) for place in places)])
     collector.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
     collector.add([paper.acknowledgements, paper.funding])
     collector.flush()

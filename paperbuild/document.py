@@ -58,6 +58,8 @@ class Paper:
     """Abstract blocks."""
     keywords: list[list[Node]]
     """Each keyword's inlines."""
+    authors: list[list[Node]]
+    """Each author's name as inlines (Markdown: it may hold a footnote), in byline order; [] under review."""
     body: list[Node]
     """The chapters' blocks, headings numbered."""
     acknowledgements: list[Node]
@@ -106,6 +108,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         subtitle=meta_inlines(meta.get("subtitle")),
         abstract=meta_blocks(meta.get("abstract")),
         keywords=[meta_inlines(k) for k in keywords["c"]] if keywords["t"] == "MetaList" else [],
+        authors=[meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else [],
         body=body,
         acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
         funding=meta_blocks(meta.get("funding")) if metadata.funding else [],

@@ -66,6 +66,7 @@ def metadata_yaml(project: Project) -> str:
         "acknowledgements": meta.acknowledgements,
         "funding": meta.funding,
         "keywords": list(meta.keywords),
+        "paperbuild-authors": [author.name for author in meta.authors],  # Markdown: a name may hold a footnote
         "lang": meta.lang,
         "date": meta.date,
         "link-citations": True,

@@ -133,11 +133,14 @@ class Metadata:
     """Line of each top-level key in metadata.yaml, for diagnostics that later stages raise."""
 
     def affiliation_marks(self) -> dict[str, int]:
-        """Affiliation id -> the number printed as a superscript mark, in order of first use in the byline."""
+        """Affiliation id -> the number printed as a superscript mark: numbered in order of first mention by the
+        authors (not in the order `affiliations` lists them), an id missing from `affiliations` skipped."""
+        known = {affiliation.id for affiliation in self.affiliations}
         marks: dict[str, int] = {}
         for author in self.authors:
             for aff in author.affiliations:
-                marks.setdefault(aff, len(marks) + 1)
+                if aff in known:
+                    marks.setdefault(aff, len(marks) + 1)
         return marks
 
 

@@ -32,7 +32,7 @@ from paperbuild.document import Paper
 from paperbuild.errors import InputError, MissingDependencyError
 from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
-from paperbuild.pandoc_ast import Node, div, header, para, text
+from paperbuild.pandoc_ast import Node, div, header, para, stringify, text
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.docx_fields import with_fields
 from paperbuild.render.docx_tables import described_tables
@@ -67,12 +67,26 @@ PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width fig
 RSVG_TIMEOUT = 60  # seconds for one picture
 
 
-def _byline(paper: Paper, author: Author) -> list[Node]:
-    """An author's name with superscript affiliation marks (when the paper has several affiliations)."""
+def _byline(paper: Paper, author: Author, name: list[Node]) -> list[Node]:
+    """An author's name with superscript affiliation marks (when the paper has several affiliations), the
+    corresponding author's asterisk, its footnote if it has one (a footnote of the DOCX) and a link to the ORCID
+    record, as the HTML byline has them."""
     marks = paper.metadata.affiliation_marks()
     numbers = [str(marks[a]) for a in author.affiliations if a in marks] if len(marks) > 1 else []
-    superscript: list[Node] = [{"t": "Superscript", "c": text(",".join(numbers))}] if numbers else []
-    return [*text(author.name), *superscript]
+    marked = ",".join(numbers) + ("*" if author.corresponding else "")
+    notes = [node for node in name if node["t"] == "Note"]  # after the marks, a comma between: "Jane Doe1,²"
+    marked += "," if marked and notes else ""
+    superscript: list[Node] = [{"t": "Superscript", "c": text(marked)}] if marked else []
+    orcid: list[Node] = []
+    if author.orcid:
+        link = [["", ["orcid"], []], text(f"ORCID {author.orcid}"), [f"https://orcid.org/{author.orcid}", ""]]
+        orcid = [{"t": "Space"}, {"t": "Link", "c": link}]
+    return [*(node for node in name if node["t"] != "Note"), *superscript, *notes, *orcid]
+
+
+def plain_name(name: list[Node]) -> str:
+    """An author's name as plain text, its footnote left out."""
+    return stringify([node for node in name if node["t"] != "Note"])
 
 
 def _set_core_properties(parts: dict[str, bytes], creator: str, moment: int) -> None:
@@ -237,14 +251,15 @@ def front_matter(paper: Paper) -> list[Node]:
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
-    for aff in meta.affiliations:
-        if aff.id in marks:
-            mark = [{"t": "Superscript", "c": text(str(marks[aff.id]))}] if show_marks else []
-            blocks.append(div([para([*mark, *text(aff.text)])], pairs={"custom-style": "Affiliation"}))
-    for author in meta.authors:
-        if author.corresponding and author.email:
-            line = text(f"{words['corresponding']}{words['colon']}{words['space']}{author.name}, {author.email}")
-            blocks.append(div([para(line)], pairs={"custom-style": "Affiliation"}))
+    for number, place in sorted({marks[aff.id]: aff.text for aff in meta.affiliations if aff.id in marks}.items()):
+        mark = [{"t": "Superscript", "c": text(str(number))}] if show_marks else []
+        blocks.append(div([para([*mark, *text(place)])], pairs={"custom-style": "Affiliation"}))
+    for author, name in zip(meta.authors, paper.authors, strict=False):
+        if author.corresponding:
+            email = f", {author.email}" if author.email else ""
+            line = text(f"{words['corresponding']}{words['colon']}{words['space']}{plain_name(name)}{email}")
+            star: list[Node] = [{"t": "Superscript", "c": text("*")}]
+            blocks.append(div([para([*star, *line])], pairs={"custom-style": "Affiliation"}))
     if paper.abstract:
         label = words["abstract"] + words["colon"]
         blocks.append(div(_labelled(label, paper.abstract, words["space"]), pairs={"custom-style": "Abstract"}))
@@ -283,7 +298,7 @@ def docx_text(data: bytes) -> str:
 def render_docx(job: RenderJob) -> Output:
     """The DOCX output file."""
     paper, project = job.paper, job.project
-    bylines = [_byline(paper, a) for a in paper.metadata.authors]
+    bylines = [_byline(paper, a, name) for a, name in zip(paper.metadata.authors, paper.authors, strict=False)]
     if project.style.anonymous:  # the authors are gone (document.assemble); the review byline takes their place
         bylines = [text(words_for(paper.metadata.lang).labels["anonymous"])]
     meta: dict[str, Any] = {
@@ -308,5 +323,5 @@ def render_docx(job: RenderJob) -> Output:
         "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
-    data = _edited(data, "; ".join(a.name for a in paper.metadata.authors))
+    data = _edited(data, "; ".join(plain_name(name) for name in paper.authors))
     return Output(data, docx_text(data))

@@ -38,6 +38,11 @@ class AuthorView:
     """One author as the template prints it."""
 
     name: str
+    """The name as plain text (for the author meta tag), its footnote left out."""
+    byline: Markup
+    """The name as HTML, its footnote left out."""
+    notes: Markup
+    """The references to the name's footnotes, printed after the marks; "" when it has none."""
     marks: list[int]
     email: str
     orcid: str
@@ -79,6 +84,9 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
         "references": references,
     }
     pieces.update({f"keyword{i}": [plain(k)] for i, k in enumerate(paper.keywords)})
+    for i, author in enumerate(paper.authors):  # a name's footnote goes after its marks, as the DOCX has it
+        pieces[f"author{i}"] = [plain([n for n in author if n["t"] != "Note"])]
+        pieces[f"authornotes{i}"] = [plain([n for n in author if n["t"] == "Note"])]
     pieces["body"] = body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
@@ -100,15 +108,18 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
     show_marks = len(marks) > 1
     authors = [
         AuthorView(
-            a.name,
+            stringify([n for n in name if n["t"] != "Note"]),
+            pieces[f"author{i}"],
+            pieces[f"authornotes{i}"],
             [marks[x] for x in a.affiliations if x in marks] if show_marks else [],
             a.email,
             a.orcid,
             a.corresponding,
         )
-        for a in meta.authors
+        for i, (a, name) in enumerate(zip(meta.authors, paper.authors, strict=False))
     ]
-    affiliations = [(marks[a.id] if show_marks else None, a.text) for a in meta.affiliations if a.id in marks]
+    listed = sorted({marks[a.id]: a.text for a in meta.affiliations if a.id in marks}.items())
+    affiliations = [(mark if show_marks else None, line) for mark, line in listed]
     env = ImmutableSandboxedEnvironment(  # a stranger's style may be built: its template runs no Python
         loader=jinja2.FunctionLoader(project.style.template),
         autoescape=True,
