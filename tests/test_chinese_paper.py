@@ -73,7 +73,7 @@ def test_docx_labels_are_chinese(build: Path) -> None:
     paragraphs = [(p.style.name, p.text) for p in docx.Document(str(build / "paper.docx")).paragraphs]
     assert [t for style, t in paragraphs if style == "Abstract"] == ["摘要：本文讨论辽宁港口的发展。"]
     assert [t for style, t in paragraphs if style == "Keywords"] == ["关键词：港口；区域合作"]
-    assert "通讯作者：王伟, wang@example.org" in [t for style, t in paragraphs if style == "Affiliation"]
+    assert "*通讯作者：王伟, wang@example.org" in [t for style, t in paragraphs if style == "Affiliation"]
     headings = [t for style, t in paragraphs if style.startswith("Heading")]
     assert headings[-3:] == ["致谢", "基金项目", "参考文献"]
     assert not [label for label in ENGLISH_LABELS if any(label in t for _, t in paragraphs)]
