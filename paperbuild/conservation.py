@@ -172,8 +172,8 @@ def expected(paper: Paper) -> Expected:
     collector.flush()
     metadata_from = len(collector.tokens)
     names = [part for name in paper.authors for part in (SPACE, name, SPACE)]  # Markdown: a name may hold a note
-    places = [f" {affiliation.text} " for affiliation in paper.metadata.affiliations]
-    collector.add([paper.title, SPACE, paper.subtitle, SPACE, *names, *((place,) for place in places)])
+    places = [part for place in paper.affiliations.values() for part in (SPACE, place, SPACE)]  # Markdown too
+    collector.add([paper.title, SPACE, paper.subtitle, SPACE, *names, *places])
     collector.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
     collector.add([paper.acknowledgements, paper.funding])
     collector.flush()

@@ -60,6 +60,9 @@ class Paper:
     """Each keyword's inlines."""
     authors: list[list[Node]]
     """Each author's name as inlines (Markdown: it may hold a footnote), in byline order; [] under review."""
+    affiliations: dict[str, list[Node]]
+    """Each affiliation's printed line (department, institution, city, country) as inlines, by id (Markdown: it may
+    hold a footnote); {} under review."""
     body: list[Node]
     """The chapters' blocks, headings numbered."""
     acknowledgements: list[Node]
@@ -109,6 +112,12 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         abstract=meta_blocks(meta.get("abstract")),
         keywords=[meta_inlines(k) for k in keywords["c"]] if keywords["t"] == "MetaList" else [],
         authors=[meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else [],
+        affiliations={
+            affiliation.id: meta_inlines(line)
+            for affiliation, line in zip(
+                metadata.affiliations, meta.get("paperbuild-affiliations", {"c": []})["c"], strict=False
+            )
+        },
         body=body,
         acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
         funding=meta_blocks(meta.get("funding")) if metadata.funding else [],

@@ -67,6 +67,7 @@ def metadata_yaml(project: Project) -> str:
         "funding": meta.funding,
         "keywords": list(meta.keywords),
         "paperbuild-authors": [author.name for author in meta.authors],  # Markdown: a name may hold a footnote
+        "paperbuild-affiliations": [affiliation.text for affiliation in meta.affiliations],  # and so may a place
         "lang": meta.lang,
         "date": meta.date,
         "link-citations": True,

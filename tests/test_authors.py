@@ -8,9 +8,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import make_project, normalize, parse_html, pdf_text
 
 from paperbuild.cli import main
-from tests.conftest import make_project, normalize, parse_html, pdf_text
 
 META = """\
 title: Tides
@@ -104,3 +104,18 @@ def test_single_corresponding_author_is_explained_everywhere(tmp_path: Path) -> 
     assert line in normalize(pdf_text(out / "paper.pdf"))
     paragraphs = [normalize(p.text) for p in docx.Document(str(out / "paper.docx")).paragraphs]
     assert "Ada Lovelace*" in paragraphs and line in paragraphs
+
+
+def test_a_footnote_in_an_affiliation_is_a_footnote_in_every_output(tmp_path: Path) -> None:
+    meta = META.replace("name: North University", 'name: "North University^[Formerly North College.]"')
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, "manuscript/01-introduction.md": CHAPTER})
+    assert main(["all", "--project", str(root), "--quiet"]) == 0
+    page = parse_html(root / "build/paper.html")
+    line = next(p for p in page.iter("p") if p.get("class") == "affiliation" and "North" in _text(p))
+    assert _text(line) == "2North University2" and line.find(".//a[@class='footnote-ref']") is not None
+    assert "Formerly North College." in _text(page)
+    with zipfile.ZipFile(root / "build/paper.docx") as docx_zip:
+        assert "Formerly North College." in docx_zip.read("word/footnotes.xml").decode()
+        assert "^[" not in docx_zip.read("word/document.xml").decode()
+    pdf = normalize(pdf_text(root / "build/paper.pdf"))
+    assert "Formerly North College." in pdf and "^[" not in pdf

@@ -251,9 +251,10 @@ def front_matter(paper: Paper) -> list[Node]:
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
-    for number, place in sorted({marks[aff.id]: aff.text for aff in meta.affiliations if aff.id in marks}.items()):
+    places = {marks[a.id]: paper.affiliations[a.id] for a in meta.affiliations if a.id in marks}
+    for number, place in sorted(places.items()):
         mark = [{"t": "Superscript", "c": text(str(number))}] if show_marks else []
-        blocks.append(div([para([*mark, *text(place)])], pairs={"custom-style": "Affiliation"}))
+        blocks.append(div([para([*mark, *place])], pairs={"custom-style": "Affiliation"}))
     for author, name in zip(meta.authors, paper.authors, strict=False):
         if author.corresponding:
             email = f", {author.email}" if author.email else ""

@@ -87,6 +87,7 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
     for i, author in enumerate(paper.authors):  # a name's footnote goes after its marks, as the DOCX has it
         pieces[f"author{i}"] = [plain([n for n in author if n["t"] != "Note"])]
         pieces[f"authornotes{i}"] = [plain([n for n in author if n["t"] == "Note"])]
+    pieces.update({f"affiliation:{id_}": [plain(line)] for id_, line in paper.affiliations.items()})
     pieces["body"] = body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
@@ -118,7 +119,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         )
         for i, (a, name) in enumerate(zip(meta.authors, paper.authors, strict=False))
     ]
-    listed = sorted({marks[a.id]: a.text for a in meta.affiliations if a.id in marks}.items())
+    listed = sorted({marks[a.id]: pieces[f"affiliation:{a.id}"] for a in meta.affiliations if a.id in marks}.items())
     affiliations = [(mark if show_marks else None, line) for mark, line in listed]
     env = ImmutableSandboxedEnvironment(  # a stranger's style may be built: its template runs no Python
         loader=jinja2.FunctionLoader(project.style.template),
