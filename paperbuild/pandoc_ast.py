@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
 Node = dict[str, Any]
@@ -213,3 +213,19 @@ def nests_deeper_than(document: bytes, limit: int) -> bool:
             return False
         shape = shape.replace(b"[]", b"")
     return bool(shape)
+
+
+def lists_holding(ast: dict[str, Any], wanted: Callable[[Node], bool]) -> list[list[Any]]:
+    """Every list of the AST (metadata included) holding a node `wanted` accepts, to be edited in place; walked
+    with a stack, not recursion, so a deeply nested document cannot exhaust Python's stack."""
+    found = []
+    stack: list[Any] = [ast["meta"], ast["blocks"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+        elif isinstance(item, list):
+            if any(isinstance(n, dict) and wanted(n) for n in item):
+                found.append(item)
+            stack.extend(v for v in item if isinstance(v, (list, dict)))
+    return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from paperbuild.pandoc_ast import Node
+from paperbuild.pandoc_ast import Node, lists_holding
 
 ELEMENTS = {
     "sub": "Subscript",
@@ -59,22 +59,7 @@ def _convert(inlines: list[Node]) -> list[Node]:
     return frames[0][2]
 
 
-def _inline_lists(ast: dict[str, Any]) -> list[list[Any]]:
-    """Every list of the AST (metadata included) that holds a raw HTML inline."""
-    found = []
-    stack: list[Any] = [ast["meta"], ast["blocks"]]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
-        elif isinstance(item, list):
-            if any(isinstance(n, dict) and n.get("t") == "RawInline" for n in item):
-                found.append(item)
-            stack.extend(v for v in item if isinstance(v, (list, dict)))
-    return found
-
-
 def convert_html(ast: dict[str, Any]) -> None:
     """Replace, in place, the plain inline tags and line breaks of `ast` with the nodes they stand for."""
-    for inlines in _inline_lists(ast):
+    for inlines in lists_holding(ast, lambda n: n.get("t") == "RawInline"):
         inlines[:] = _convert(inlines)

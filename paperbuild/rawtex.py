@@ -31,7 +31,7 @@ from typing import Any
 from paperbuild import pandoc
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import Marker, blank_code
-from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, raw_block, walk
+from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, raw_block, walk
 from paperbuild.project import SourceFile
 from paperbuild.rawhtml import convert_html
 from paperbuild.tags import DEFINITION, find_tags, resolve_tags
@@ -309,26 +309,12 @@ def _place_labels(ast: dict[str, Any]) -> None:
             labels = [n for n in walk(inside) if n["t"] == "Span" and LABEL_CLASS in n["c"][0][1]]
             if labels:
                 node["c"][1 if node["t"] == "Header" else 0][0] = labels[0]["c"][0][0]
-    for inlines in _lists_with_labels(ast):
+    for inlines in lists_holding(ast, _is_label):
         inlines[:] = [n for n in inlines if not (isinstance(n, dict) and _is_label(n))]
 
 
 def _is_label(node: Node) -> bool:
     return node.get("t") == "Span" and LABEL_CLASS in node["c"][0][1]
-
-
-def _lists_with_labels(ast: dict[str, Any]) -> list[list[Any]]:
-    found = []
-    stack: list[Any] = [ast["meta"], ast["blocks"]]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
-        elif isinstance(item, list):
-            if any(isinstance(n, dict) and _is_label(n) for n in item):
-                found.append(item)
-            stack.extend(v for v in item if isinstance(v, (list, dict)))
-    return found
 
 
 HTML_TAG = re.compile(r"<\s*([A-Za-z][\w-]*)")
