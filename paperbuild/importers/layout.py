@@ -21,6 +21,7 @@ from paperbuild import pandoc, safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
 from paperbuild.importers.frontmatter import Mapped
+from paperbuild.metadata import KNOWN_KEYS
 from paperbuild.pandoc_ast import walk
 from paperbuild.resources import IMAGE_TYPES, image_targets
 from paperbuild.scaffold_templates import BUILD_PY, GITIGNORE
@@ -28,21 +29,7 @@ from paperbuild.yaml_nodes import Problem
 
 MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
 CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX with pandoc
-METADATA_ORDER = (
-    "title",
-    "subtitle",
-    "short-title",
-    "authors",
-    "affiliations",
-    "keywords",
-    "abstract",
-    "acknowledgements",
-    "funding",
-    "date",
-    "lang",
-    "csl",
-    "nocite",
-)
+METADATA_ORDER = tuple(key for key in KNOWN_KEYS if key != "author")  # metadata.yaml's own order, no alias
 
 
 @dataclass
