@@ -5,7 +5,6 @@ repository or with an unknown revision it refuses clearly."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -15,8 +14,6 @@ import pytest
 from conftest import REPO, make_project
 
 from paperbuild.cli import main
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 MARLOW = "@book{marlow1998,\n  author = {Marlow, Edith},\n  title = {Tides and Their Analysis},\n"

@@ -27,7 +27,6 @@ from paperbuild.cli import main
 from paperbuild.scaffold_templates import BUILD_PY
 from paperbuild.watch import Reloads, serve
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is missing")
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 
 
@@ -71,7 +70,6 @@ def armed(tmp_path: Path) -> Path:
     return root
 
 
-@needs_git
 def test_diff_runs_nothing_the_repository_config_names(armed: Path) -> None:
     assert main(["diff", "HEAD", "--project", str(armed), "--quiet"]) == 0
     assert not (armed.parent / "PWNED").exists()
@@ -79,7 +77,6 @@ def test_diff_runs_nothing_the_repository_config_names(armed: Path) -> None:
     assert "<ins>A sentence added since.</ins>" in page and "Tide gauges in small harbours" in page
 
 
-@needs_git
 def test_bundle_runs_nothing_the_repository_config_names(armed: Path) -> None:
     assert main(["bundle", "--project", str(armed), "--quiet"]) == 0
     assert not (armed.parent / "PWNED").exists()
@@ -88,7 +85,6 @@ def test_bundle_runs_nothing_the_repository_config_names(armed: Path) -> None:
         assert f"git commit: {commit} (with uncommitted changes)\n" in archive.read("MANIFEST").decode()
 
 
-@needs_git
 @pytest.mark.parametrize(
     ("rev", "code", "message"),
     [
@@ -109,7 +105,6 @@ def test_a_revision_that_is_no_commit_is_refused_clearly(
     assert sorted(path.name for path in root.iterdir()) == [".git", ".gitattributes", "bibliography", "manuscript"]
 
 
-@needs_git
 def test_a_blob_id_is_refused_as_a_revision(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = committed_paper(tmp_path / "paper")
     blob = git(root, "rev-parse", "HEAD:manuscript/metadata.yaml").strip()
@@ -117,7 +112,6 @@ def test_a_blob_id_is_refused_as_a_revision(tmp_path: Path, capsys: pytest.Captu
     assert capsys.readouterr().err.startswith(f"paperbuild: error: '{blob}' names a file (blob), not a commit")
 
 
-@needs_git
 def test_a_file_too_large_at_the_revision_is_an_error_before_it_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -303,7 +297,6 @@ def run_in(clone: Path, *command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@needs_git
 def test_every_test_is_collected_in_a_clone_alone(clone: Path) -> None:
     done = run_in(clone, "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -311,7 +304,6 @@ def test_every_test_is_collected_in_a_clone_alone(clone: Path) -> None:
     assert re.fullmatch(r"\d+ tests collected in [\d.]+s", summary), summary
 
 
-@needs_git
 def test_the_seed_the_paper_tests_read_is_in_a_clone(clone: Path) -> None:
     code = "import conftest; print(conftest.SEED.resolve()); print(conftest.SEED.read_text(encoding='utf-8')[:200])"
     done = run_in(clone, "-c", f"import sys; sys.path.insert(0, 'tests'); {code}")
