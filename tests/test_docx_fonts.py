@@ -17,7 +17,7 @@ from conftest import MINIMAL_BIB, make_project
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from test_docx_style import convert_to_pdf, resolved, style_named
+from test_docx_style import converted_by_libreoffice, resolved, style_named
 
 from paperbuild.cli import main
 
@@ -126,9 +126,7 @@ def test_a_table_has_its_number_in_its_alt_text_and_space_after_it(document: Any
 
 @pytest.fixture(scope="module")
 def libreoffice_pdf(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    run, pdf = convert_to_pdf(built, tmp_path_factory.mktemp("libreoffice"))
-    assert run.returncode == 0 and pdf.is_file(), f"soffice failed: {run.stdout!r} {run.stderr!r}"
-    return pdf
+    return converted_by_libreoffice(built, tmp_path_factory.mktemp("libreoffice"))
 
 
 @pytest.mark.slow

@@ -231,14 +231,19 @@ def convert_to_pdf(source: Path, workdir: Path) -> tuple[subprocess.CompletedPro
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), outdir / f"{source.stem}.pdf"
 
 
-@pytest.fixture(scope="module")
-def libreoffice_pdf(paper_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    run, pdf = convert_to_pdf(paper_build / "paper.docx", tmp_path_factory.mktemp("libreoffice"))
+def converted_by_libreoffice(source: Path, outdir: Path) -> Path:
+    """The PDF LibreOffice makes of `source`, failing the test when it reports an error or writes none."""
+    run, pdf = convert_to_pdf(source, outdir)
     output = f"stdout: {run.stdout.strip()!r}; stderr: {run.stderr.strip()!r}"
     assert run.returncode == 0, f"soffice exited with {run.returncode}; {output}"
     assert pdf.is_file(), f"soffice wrote no PDF; {output}"
     assert "Error" not in run.stdout + run.stderr, output
     return pdf
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdf(paper_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return converted_by_libreoffice(paper_build / "paper.docx", tmp_path_factory.mktemp("libreoffice"))
 
 
 @pytest.fixture(scope="module")
