@@ -9,7 +9,6 @@ Code spans and fenced code are blanked first (keeping offsets), so what code sho
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from paperbuild.diagnostics import LineIndex
@@ -121,8 +120,3 @@ def scan(source: SourceFile) -> list[Marker]:
         line, col = index.position(offset)
         markers.append(Marker(kind, key, source.rel, line, col))
     return markers
-
-
-def scan_all(sources: Iterable[SourceFile]) -> list[Marker]:
-    """Markers of several sources, file by file."""
-    return [marker for source in sources for marker in scan(source)]

@@ -284,8 +284,6 @@ def _values(reader: _Reader, top: dict[str, yaml.Node]) -> dict[str, Any]:
             values[key] = tuple(s.strip() for s in reader.strings(top[key], key))
     author_node = top.get("authors", top.get("author"))
     if _foreign_schema(author_node, top.get("affiliations")):
-        # Imported here: importers/__init__.py imports the readers, which import project.py, which imports this.
-
         people = map_authors(author_node, top.get("affiliations"))
         for found in people.problems:
             reader.diagnostics.append(

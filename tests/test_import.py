@@ -331,3 +331,16 @@ def test_aliased_authors_are_read_once_not_multiplied(tmp_path: Path) -> None:
     subprocess.run([*command, "--quiet"], cwd=REPO, timeout=10, check=True, capture_output=True)
     authors = metadata(tmp_path / "out")["authors"]
     assert isinstance(authors, list) and len(authors) == 2001 and authors[1] == {"name": "P", "affiliations": ["aff1"]}
+
+
+def test_a_manubot_tag_list_linked_outside_the_source_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "manuscript"
+    shutil.copytree(SOURCES / "manubot", source)
+    (tmp_path / "secret.tsv").write_text("tag\tcitation\nx\tdoi:10.1/SECRET\n", encoding="utf-8")
+    (source / "content/citation-tags.tsv").symlink_to(tmp_path / "secret.tsv")
+    assert main(["import", str(source), str(tmp_path / "out")]) == 1  # InputError, as for any file of the source
+    err = capsys.readouterr().err
+    assert "citation-tags.tsv" in err and "outside" in err and "SECRET" not in err
+    assert not (tmp_path / "out").exists()

@@ -11,9 +11,11 @@ paperbuild never does.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+from paperbuild import safe_paths
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
 from paperbuild.markers import CITATION
@@ -85,7 +87,7 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
         if rel.startswith("bibliography/") and rel.endswith(".bib")
         for key in BIB_KEY.findall(data.decode("utf-8", "replace"))
     }
-    written, listed = _tags(texts), _listed_tags(content)
+    written, listed = _tags(texts), _listed_tags(plan, content)
     seen: set[str] = set()
     for path, data in texts:
         text = data.decode("utf-8", "replace")
@@ -122,12 +124,13 @@ def _tags(texts: list[tuple[Path, bytes]]) -> dict[str, str]:
     return tags
 
 
-def _listed_tags(content: Path) -> dict[str, str]:
-    """Citation tags of content/citation-tags.tsv (Manubot's older form): `tag:x` -> what it cites."""
+def _listed_tags(plan: Plan, content: Path) -> dict[str, str]:
+    """Citation tags of content/citation-tags.tsv (Manubot's older form): `tag:x` -> what it cites; read through the
+    path policy like every file of the source."""
     tags = {}
     tsv = content / "citation-tags.tsv"
-    if tsv.is_file():
-        for row in tsv.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+    if os.path.lexists(tsv):
+        for row in plan.read(tsv, safe_paths.METADATA).decode("utf-8", "replace").splitlines()[1:]:
             parts = row.split("\t")
             if len(parts) >= 2:
                 tags[f"tag:{parts[0].strip()}"] = parts[1].strip()
