@@ -15,8 +15,7 @@ from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem, pandoc_unconverted
 from paperbuild.project import SourceFile
-from paperbuild.resources import MAX_IMAGE_PIXELS, image_targets, read_image
-from paperbuild.resources import resolve as resolve_image
+from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import link_problem, raw_problem
 from paperbuild.svg_safety import SvgRefused, make_safe, svg_of_data_uri
 
@@ -92,10 +91,8 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 def _resource_check(code: str) -> Check:
     def run(ctx: CheckContext) -> list[Diagnostic]:
         out = []
-        for target in dict.fromkeys(image_targets(ctx.nodes)):
-            problem = (
-                "name" if CONTROL_CHARACTER.search(unquote(target)) else resolve_image(target, ctx.project).problem
-            )
+        for target, resolved in ctx.images.items():
+            problem = "name" if CONTROL_CHARACTER.search(unquote(target)) else resolved.problem
             if problem and RESOURCE_PROBLEMS[problem][0] == code:
                 _, what, hint = RESOURCE_PROBLEMS[problem]
                 out.append(_error_at(ctx, target, code, f"image '{target}' {what}", hint))
@@ -115,8 +112,7 @@ def unsafe_svg(ctx: CheckContext) -> list[Diagnostic]:
     elements, too deep, a <use> bomb) or from which it removes scripts, handlers, foreign content or external
     references (a warning: the outputs get the figure without them)."""
     out = []
-    for target in dict.fromkeys(image_targets(ctx.nodes)):
-        resolved = resolve_image(target, ctx.project)
+    for target, resolved in ctx.images.items():
         if resolved.problem or CONTROL_CHARACTER.search(unquote(target)):
             continue  # reported by the resource checks
         if resolved.path is not None:

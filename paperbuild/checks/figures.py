@@ -15,9 +15,8 @@ from urllib.parse import unquote
 
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.figure_formats import CONVERTED_TYPES, Conversion, convert
+from paperbuild.figure_formats import CONVERTED_TYPES
 from paperbuild.figure_sizes import figure_images, printed_width, text_widths
-from paperbuild.resources import image_targets, read_image, resolve
 
 MIN_PPI = 300
 """What print asks of a raster figure, in pixels per inch of its printed width."""
@@ -43,15 +42,6 @@ def _at(ctx: CheckContext, target: str, severity: Severity, code: str, message: 
     return Diagnostic(rel, line, col, severity, code, message, hint)
 
 
-def _conversions(ctx: CheckContext) -> Iterator[tuple[str, Conversion]]:
-    """Each PDF or EPS figure the paper names (once), with what converting it gave."""
-    for target in dict.fromkeys(image_targets(ctx.nodes)):
-        resolved = resolve(target, ctx.project)
-        if resolved.path is not None and not resolved.problem and resolved.path.suffix.lower() in CONVERTED_TYPES:
-            suffix = resolved.path.suffix.lower()
-            yield target, convert(read_image(resolved.path, ctx.project), suffix, ctx.project.out_dir)
-
-
 @check("unconvertible-figure")
 def unconvertible_figure(ctx: CheckContext) -> list[Diagnostic]:
     """A PDF or EPS figure that cannot be converted to SVG: damaged, too large or slow, or PostScript that tries
@@ -65,7 +55,7 @@ def unconvertible_figure(ctx: CheckContext) -> list[Diagnostic]:
             f"figure '{target}' cannot be converted: {conversion.error}",
             "export the figure again as PDF, SVG or PNG",
         )
-        for target, conversion in _conversions(ctx)
+        for target, conversion in ctx.conversions.items()
         if conversion.error
     ]
 
@@ -82,7 +72,7 @@ def multipage_figure(ctx: CheckContext) -> list[Diagnostic]:
             f"figure '{target}' has {conversion.pages} pages; page 1 is used",
             "export the page you want as a PDF of its own",
         )
-        for target, conversion in _conversions(ctx)
+        for target, conversion in ctx.conversions.items()
         if conversion.pages > 1 and not conversion.error
     ]
 
@@ -100,7 +90,7 @@ def low_resolution(ctx: CheckContext) -> list[Diagnostic]:
         target = image["c"][2][0]
         places = seen.setdefault(target, _places(ctx, target))
         place = next(places, (ctx.project.metadata_file, 0, 0))
-        resolved = resolve(target, ctx.project)
+        resolved = ctx.images[target]
         if resolved.path is None or resolved.problem or resolved.path.suffix.lower() in VECTOR_TYPES:
             continue
         with Image.open(resolved.path) as raster:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from paperbuild.bibliography import Bibliography
 from paperbuild.crossref import Target, numbered_targets
@@ -20,7 +21,12 @@ from paperbuild.markers import Marker, scan
 from paperbuild.pandoc_ast import Node, walk
 from paperbuild.project import Project, SourceFile
 from paperbuild.rawtex import scan_markers
+from paperbuild.resources import Resolved, image_targets, read_image
+from paperbuild.resources import resolve as resolve_image
 from paperbuild.tags import find_tags
+
+if TYPE_CHECKING:
+    from paperbuild.figure_formats import Conversion
 
 Check = Callable[["CheckContext"], list[Diagnostic]]
 CHECKS: dict[str, Check] = {}
@@ -72,6 +78,24 @@ class CheckContext:
     def sources(self) -> dict[str, SourceFile]:
         """The files markers are found in (the chapters and metadata.yaml), by their path in diagnostics."""
         return {source.rel: source for source in (*self.project.chapters, self.project.metadata_source)}
+
+    @cached_property
+    def images(self) -> dict[str, Resolved]:
+        """Every image target the paper names (once, in document order), resolved once for all the checks: the path
+        policy applied and the file's header read."""
+        return {target: resolve_image(target, self.project) for target in dict.fromkeys(image_targets(self.nodes))}
+
+    @cached_property
+    def conversions(self) -> dict[str, Conversion]:
+        """Each usable PDF or EPS figure, by target, with what converting it gave (converted, or read from the output
+        folder's cache, once for all the checks)."""
+        from paperbuild.figure_formats import CONVERTED_TYPES, convert
+
+        return {
+            target: convert(read_image(found.path, self.project), found.path.suffix.lower(), self.project.out_dir)
+            for target, found in self.images.items()
+            if found.path is not None and not found.problem and found.path.suffix.lower() in CONVERTED_TYPES
+        }
 
     def of_kind(self, kind: str) -> list[Marker]:
         """The markers of one kind, in file order."""
