@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from paperbuild import safe_paths
+from paperbuild.diagnostics import LineIndex
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
 from paperbuild.markers import CITATION
@@ -60,13 +61,12 @@ def read(src: Path) -> Plan | None:
             continue
         add_chapter(plan, int(path.name.split(".")[0]), path, data, 1, [content, src])
         texts.append((path, data))
+        index = LineIndex(data.decode("latin-1"))  # one character a byte: the offsets are the bytes'
         for match in JINJA_VARIABLE.finditer(data):
-            line = data.count(b"\n", 0, match.start()) + 1
             name = match.group(1).decode()
             plan.warn(
                 path,
-                line,
-                match.start() - data.rfind(b"\n", 0, match.start()),
+                *index.position(match.start()),
                 "not-imported",
                 f"Manubot template variable '{{{{{name}}}}}' stays as text",
                 "write its value into the text",
@@ -91,6 +91,7 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
     seen: set[str] = set()
     for path, data in texts:
         text = data.decode("utf-8", "replace")
+        lines = LineIndex(text)
         definitions = {match.start("tag") - 1 for match in DEFINITION.finditer(text)}  # where their `@` is
         for match in CITATION.finditer(text):
             key = match.group("key") if match.group("key") is not None else match.group("braced")
@@ -103,12 +104,9 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
             if key in seen or wanted.casefold() in known or not re.match(rf"(?:{PREFIXES}):", target):
                 continue
             seen.add(key)
-            line = text.count("\n", 0, match.start()) + 1
-            col = match.start() - text.rfind("\n", 0, match.start())
             plan.warn(
                 path,
-                line,
-                col,
+                *lines.position(match.start()),
                 "unfetched-citation",
                 f"'{key}' is cited by identifier, which Manubot looked up online; it has no BibTeX entry",
                 _fetch_hint(wanted, target),
