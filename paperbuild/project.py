@@ -19,12 +19,11 @@ from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.output import output_folder
 from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, CHAPTERS_IN_ALL, METADATA, Limit, Refused
 from paperbuild.style import Style, load_style
+from paperbuild.yaml_nodes import FRONT_MATTER
 
 PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (checks/journal.py reads it)
 CHAPTER_NAME = re.compile(r"^(\d{2,})[-._][^/]+\.md$")
 """`NN-slug.md`, `NN.slug.md` (Manubot) or `NN_slug.md`: two or more digits, a separator, a slug."""
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?![ \t]*\r?\n)(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-"""A YAML block at the top of a chapter, as pandoc reads one: metadata, never text."""
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 
 

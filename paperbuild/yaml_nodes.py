@@ -15,8 +15,10 @@ import yaml
 from paperbuild.yaml_safe import BoundedLoader
 
 FRONT_MATTER = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
+    r"\A\ufeff?---[ \t]*\r?\n(?![ \t]*\r?\n)(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
 )
+"""A YAML block at the top of a Markdown file, as pandoc reads one: `---` not followed by a blank line (that is a
+rule), closed by `---` or `...`. The build (project.py) and the importers split files with this one pattern."""
 NULL = "tag:yaml.org,2002:null"
 
 
@@ -42,10 +44,12 @@ def problem(node: yaml.Node, message: str, hint: str = "") -> Problem:
 def split_front_matter(data: bytes) -> tuple[str, bytes]:
     """A Markdown file's YAML block ("" when it has none) and the rest of the file byte for byte. The YAML text
     starts with a blank line, standing for the `---` line, so that its lines are the file's lines."""
-    match = FRONT_MATTER.match(data)
+    text = data.decode("utf-8", "surrogateescape")  # every byte kept: the block's length in bytes is exact
+    match = FRONT_MATTER.match(text)
     if match is None:
         return "", data
-    return "\n" + match.group("yaml").decode("utf-8"), data[match.end() :]
+    block = match.group("yaml").encode("utf-8", "surrogateescape").decode("utf-8")
+    return "\n" + block, data[len(match.group().encode("utf-8", "surrogateescape")) :]
 
 
 def compose(text: str) -> yaml.Node | None:

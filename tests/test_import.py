@@ -344,3 +344,13 @@ def test_a_manubot_tag_list_linked_outside_the_source_is_refused_unread(
     err = capsys.readouterr().err
     assert "citation-tags.tsv" in err and "outside" in err and "SECRET" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_rule_at_the_top_of_a_markdown_file_is_text_not_front_matter(tmp_path: Path) -> None:
+    """`---` followed by a blank line is a horizontal rule for pandoc (and for the build): the importer must not
+    take the text down to the next rule for YAML and drop it from the chapter."""
+    source = tmp_path / "notes.md"
+    text = "---\n\nA first paragraph under a rule.\n\n---\n\n# Body\n\nMore text.\n"
+    source.write_text(text, encoding="utf-8")
+    assert main(["import", str(source), str(tmp_path / "out"), "--quiet"]) == 0
+    assert (tmp_path / "out/manuscript/01-notes.md").read_text(encoding="utf-8") == text
