@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from paperbuild.cli import main
+from paperbuild.pipeline import Options, run_check
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,6 +36,11 @@ def make_project(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
     return root
+
+
+def check_lines(root: Path) -> list[str]:
+    """The formatted diagnostics of `check` on a project, sorted as the CLI prints them."""
+    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
 
 
 def png(width: int, height: int) -> bytes:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MINIMAL_BIB, make_project, normalize
+from conftest import MINIMAL_BIB, check_lines, make_project, normalize
 
 from paperbuild.cli import main
-from paperbuild.pipeline import Options, run_check
 from paperbuild.render.html import page_text
 
 MANAGERS_BIB = """\
@@ -58,10 +57,6 @@ MANAGERS_BIB = """\
 CITE_ALL = "# Intro\n\n[@doe2021; @roe2020; @site2021; @poe2019; @moe2018; @bee2017]\n"
 
 
-def lines(root: Path) -> list[str]:
-    """The formatted diagnostics of `check` on a project, sorted as the CLI prints them."""
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
-
 
 def project(tmp_path: Path, chapter: str, bib: str) -> Path:
     return make_project(tmp_path, {"manuscript/01-intro.md": chapter, "bibliography/refs.bib": bib})
@@ -69,7 +64,7 @@ def project(tmp_path: Path, chapter: str, bib: str) -> Path:
 
 def test_reference_managers_bibtex_checks_clean_and_renders(tmp_path: Path) -> None:
     root = project(tmp_path, CITE_ALL, MANAGERS_BIB)
-    assert lines(root) == []
+    assert check_lines(root) == []
     out = tmp_path / "out"
     assert main(["html", "--project", str(root), "--out", str(out), "--quiet"]) == 0
     text = normalize(page_text((out / "paper.html").read_text(encoding="utf-8")))
@@ -88,7 +83,7 @@ def test_an_unknown_entry_type_is_a_warning_with_did_you_mean(tmp_path: Path) ->
     typo = "@artcle{typo2020,\n  author = {Typo, T},\n  title = {T},\n  journal = {J},\n  year = {2020},\n}\n"
     bib = MINIMAL_BIB + "\n" + typo
     root = project(tmp_path, "# Intro\n\n[@knuth1984; @typo2020]\n", bib)
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/refs.bib:8: warning[unknown-entry-type]: @artcle{typo2020} is not a BibTeX or biblatex entry "
         "type; styles print it as a generic one; did you mean 'article'?"
     ]
@@ -97,7 +92,7 @@ def test_an_unknown_entry_type_is_a_warning_with_did_you_mean(tmp_path: Path) ->
 def test_a_duplicate_entry_s_own_problems_are_reported_in_the_same_run(tmp_path: Path) -> None:
     bib = MINIMAL_BIB + "\n@article{Knuth1984,\n  author = {K, D},\n  title = {T},\n  year = {84},\n}\n"
     root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", bib)
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/refs.bib:8: error[duplicate-bib-key]: key 'Knuth1984' is already defined at "
         "bibliography/refs.bib:1; keys compare ignoring case; rename or delete one entry",
         "bibliography/refs.bib:8: error[missing-field]: @article{Knuth1984} has no 'journal' or 'journaltitle'; "

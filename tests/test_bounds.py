@@ -11,23 +11,19 @@ import resource
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project, normalize, pdf_text
+from conftest import MINIMAL_BIB, check_lines, make_project, normalize, pdf_text
 from pybtex.database.input import bibtex
 
 from paperbuild import bibliography, limits, pandoc
 from paperbuild.bibliography import MAX_EXPANDED_CHARS, MAX_VALUE_CHARS, read_bibliography
 from paperbuild.cli import main
 from paperbuild.errors import InputError
-from paperbuild.pipeline import Options, run_check
 from paperbuild.project import SourceFile
 from paperbuild.render import pdf_worker
 from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 
 CHAPTER = "# Intro\n\nText [@knuth1984].\n"
 
-
-def lines(root: Path) -> list[str]:
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
 
 
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -54,7 +50,7 @@ def test_a_string_bomb_stops_at_the_macro_that_grows_too_long(tmp_path: Path) ->
     bib = macro_chain(9) + "@book{bomb, author = {A}, title = m9, publisher = {P}, year = {2000}}\n" + MINIMAL_BIB
     root = project(tmp_path, {"bibliography/refs.bib": bib})
     assert 10**6 <= MAX_VALUE_CHARS < 10**7
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/refs.bib:7: error[input-limit]: 'm6' expands to 10,000,000 characters with its @string macros "
         "(at most 1,000,000); a macro should name a journal or a publisher, not repeat other macros",
         "bibliography/refs.bib:11: error[uncited-entry]: 'bomb' is never cited; cite it, delete it, or list it under "
@@ -96,7 +92,7 @@ def test_macros_are_read_once_not_once_per_entry(monkeypatch: pytest.MonkeyPatch
 
 def test_an_undefined_macro_is_named_as_such(tmp_path: Path) -> None:
     bib = "@book{knuth1984, author = {K}, title = nomacro, publisher = {P}, year = {1984}}\n"
-    assert lines(project(tmp_path, {"bibliography/refs.bib": bib})) == [
+    assert check_lines(project(tmp_path, {"bibliography/refs.bib": bib})) == [
         "bibliography/refs.bib:1: error[bib-syntax]: 'nomacro' is not a @string macro defined in the bibliography",
     ]
 
@@ -112,7 +108,7 @@ def test_an_undefined_macro_is_named_as_such(tmp_path: Path) -> None:
 )
 def test_deeply_nested_metadata_is_an_error_at_its_place(tmp_path: Path, value: str, col: int) -> None:
     meta = f"title: T\nkeywords: {value}\n"
-    assert lines(project(tmp_path, {"manuscript/metadata.yaml": meta})) == [
+    assert check_lines(project(tmp_path, {"manuscript/metadata.yaml": meta})) == [
         f"manuscript/metadata.yaml:2:{col}: error[input-limit]: lists and mappings nested more than 50 deep; "
         "metadata holds text, and lists and mappings a few levels deep",
     ]
@@ -143,7 +139,7 @@ def test_markdown_nested_too_deeply_is_an_error_at_its_line(
     tmp_path: Path, small_pandoc: None, text: str, line: int
 ) -> None:
     root = project(tmp_path, {"manuscript/01-a.md": CHAPTER + "\n" + text})
-    assert lines(root) == [
+    assert check_lines(root) == [
         f"manuscript/01-a.md:{line}: error[input-limit]: quotes, lists, emphasis or elements nested too deeply: the "
         "document tree is more than 100 levels deep; a paper needs a few levels; this is likely here or nearby",
     ]
@@ -155,7 +151,7 @@ def test_brackets_nested_too_deeply_are_refused_before_pandoc(tmp_path: Path, sm
     meta = "title: T\nabstract: '[[[[[x]]]]]'\n"
     root = project(tmp_path, {"manuscript/01-a.md": chapter, "manuscript/metadata.yaml": meta})
     hint = "pandoc takes time exponential in their depth; take some out, or escape them as \\["
-    assert lines(root) == [
+    assert check_lines(root) == [
         f"manuscript/01-a.md:5:13: error[input-limit]: brackets nested more than 4 deep (links, spans, citations, "
         f"footnotes); {hint}",
         f"manuscript/metadata.yaml:2: error[input-limit]: brackets nested more than 4 deep (links, spans, citations, "

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINIMAL_BIB, make_project, normalize, png
+from conftest import FIXTURES, MINIMAL_BIB, check_lines, make_project, normalize, png
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -17,16 +17,11 @@ from paperbuild.diagnostics import CODES
 from paperbuild.manuscript import READER
 from paperbuild.markers import scan
 from paperbuild.pandoc_ast import walk
-from paperbuild.pipeline import Options, run_check
 from paperbuild.project import SourceFile
 from paperbuild.render.html import page_text
 
 BOOK = MINIMAL_BIB  # @book{knuth1984, ...}
 
-
-def lines(root: Path) -> list[str]:
-    """The formatted diagnostics of `check` on a project, sorted as the CLI prints them."""
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
 
 
 def project(tmp_path: Path, chapter: str, bib: str = BOOK, **more: str) -> Path:
@@ -99,12 +94,12 @@ def test_the_list_of_codes_is_pinned() -> None:
 
 
 def test_a_clean_project_has_no_diagnostics(tmp_path: Path) -> None:
-    assert lines(project(tmp_path, "# Intro\n\nAs @knuth1984 shows [@knuth1984, p. 3].\n")) == []
+    assert check_lines(project(tmp_path, "# Intro\n\nAs @knuth1984 shows [@knuth1984, p. 3].\n")) == []
 
 
 def test_undefined_citation_with_did_you_mean(tmp_path: Path) -> None:
     root = project(tmp_path, "# Intro\n\nSee [@knuth1984] and\nalso [@knuht1984].\n")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:4:7: error[undefined-citation]: 'knuht1984' is not in bibliography/refs.bib; "
         "did you mean 'knuth1984'?"
     ]
@@ -112,7 +107,7 @@ def test_undefined_citation_with_did_you_mean(tmp_path: Path) -> None:
 
 def test_citation_differing_only_in_case_names_the_right_key(tmp_path: Path) -> None:
     root = project(tmp_path, "# Intro\n\n@Knuth1984 wrote.\n")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:3:1: error[undefined-citation]: 'Knuth1984' is not in bibliography/refs.bib, "
         "but 'knuth1984' is; write '@knuth1984' (citation keys are case-sensitive for pandoc)",
     ]
@@ -120,7 +115,7 @@ def test_citation_differing_only_in_case_names_the_right_key(tmp_path: Path) -> 
 
 def test_email_addresses_and_code_are_not_citations(tmp_path: Path) -> None:
     chapter = "# Intro\n\nMail a@knuth1984.org, run `@nothere`, cite [@knuth1984].\n\n```\n@alsonot\n```\n"
-    assert lines(project(tmp_path, chapter)) == []
+    assert check_lines(project(tmp_path, chapter)) == []
 
 
 def test_keys_of_urls_and_dois_are_cited_as_pandoc_reads_them(tmp_path: Path) -> None:
@@ -129,7 +124,7 @@ def test_keys_of_urls_and_dois_are_cited_as_pandoc_reads_them(tmp_path: Path) ->
         "@misc{doi:10.1164/x, title={Paper}, author={Bo Li}, year={2021}}\n"
     )
     chapter = "# Intro\n\nSee [@url:https://example.org/a/1], as @doi:10.1164/x.\n"
-    assert lines(project(tmp_path, chapter, bib)) == []
+    assert check_lines(project(tmp_path, chapter, bib)) == []
 
 
 def test_quarto_cross_references_resolve_and_are_checked_as_cross_references(tmp_path: Path) -> None:
@@ -141,7 +136,7 @@ def test_quarto_cross_references_resolve_and_are_checked_as_cross_references(tmp
     root = project(tmp_path, chapter)
     (root / "manuscript" / "figures" / "a.png").parent.mkdir(parents=True)
     (root / "manuscript" / "figures" / "a.png").write_bytes(png(1900, 10))
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:15:72: error[undefined-label]: '@fig-mop' refers to no element labelled "
         "'{#fig-mop}'; did you mean 'fig-map'?"
     ]
@@ -156,7 +151,7 @@ def test_a_cross_reference_after_its_own_kind_word_is_a_warning(tmp_path: Path) 
     root = project(tmp_path, chapter, "")
     (root / "manuscript" / "figures").mkdir()
     (root / "manuscript" / "figures" / "a.png").write_bytes(png(1900, 10))
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:7:12: warning[doubled-reference-word]: 'figure @fig:map' reads 'figure Figure 1': "
         "the reference prints its kind word itself; write 'figure [-@fig:map]' to print the number alone, or drop "
         "'figure'",
@@ -177,7 +172,7 @@ def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> No
         "见[@sec:intro]，作者[@knuth1984]认为。\n\n作者@Knuth1984认为。\n"
     )
     hint = "put a space before '@', or write '[@{}]', which needs none (as Chinese text wants)"
-    assert lines(project(tmp_path, chapter)) == [
+    assert check_lines(project(tmp_path, chapter)) == [
         "manuscript/01-intro.md:3:2: error[glued-marker]: '@sec:intro' is joined to the word before it, so pandoc "
         "reads it as text, not as a cross-reference; " + hint.format("sec:intro"),
         "manuscript/01-intro.md:3:15: error[glued-marker]: '@knuth1984' is joined to the word before it, so pandoc "
@@ -192,17 +187,17 @@ def test_a_marker_joined_to_the_word_before_it_is_an_error(tmp_path: Path) -> No
 def test_uncited_entry_at_its_bib_line_unless_in_nocite(tmp_path: Path) -> None:
     bib = BOOK + "\n@misc{extra2000,\n  title = {Extra},\n}\n"
     root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", bib)
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/refs.bib:8: error[uncited-entry]: 'extra2000' is never cited; cite it, delete it, or list it "
         "under 'nocite' in metadata.yaml"
     ]
     (root / "manuscript/metadata.yaml").write_text("title: T\nnocite: [extra2000]\n")
-    assert lines(root) == []
+    assert check_lines(root) == []
 
 
 def test_unresolved_claim_placeholders(tmp_path: Path) -> None:
     root = project(tmp_path, "# Intro\n\nTrue [@?]. Also [citation needed]. [@knuth1984]\n")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:3:6: error[unresolved-claim]: placeholder [@?] still waits for its source; "
         "replace it with a citation such as [@key]",
         "manuscript/01-intro.md:3:17: error[unresolved-claim]: placeholder [citation needed] still waits for its "
@@ -218,7 +213,7 @@ def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
     root = project(tmp_path, chapter)
     (root / "manuscript/figures").mkdir()
     (root / "manuscript/figures/map.png").write_bytes(png(1890, 2))  # 300 ppi across the text
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-intro.md:3:17: error[undefined-label]: '@fig:mapp' refers to no element labelled "
         "'{#fig:mapp}'; did you mean 'fig:map'?",
         "manuscript/01-intro.md:5:9: error[duplicate-label]: label 'sec:intro' is already defined at "
@@ -229,7 +224,7 @@ def test_labels_undefined_duplicate_and_unused(tmp_path: Path) -> None:
 
 def test_footnotes_undefined_and_unused(tmp_path: Path) -> None:
     chapter = "# Intro\n\nText[^a] and[^b] [@knuth1984].\n\n[^a]: Defined.\n\n[^c]: Never used.\n"
-    assert lines(project(tmp_path, chapter)) == [
+    assert check_lines(project(tmp_path, chapter)) == [
         "manuscript/01-intro.md:3:13: error[undefined-footnote]: footnote '[^b]' has no definition '[^b]:'",
         "manuscript/01-intro.md:7:1: warning[unused-footnote]: footnote '[^c]' is defined but never referred to",
     ]
@@ -241,7 +236,7 @@ def test_bib_syntax_unclosed_brace_and_missing_comma_each_at_their_line(tmp_path
         "\n@article{b,\n  author = {A, B}\n  title = {T},\n}\n"
     )
     root = project(tmp_path, "# Intro\n\n[@knuth1984; @a; @b; @nothere]\n", bib)
-    assert lines(root) == [  # citing the broken entries adds nothing: their bib-syntax errors say it
+    assert check_lines(root) == [  # citing the broken entries adds nothing: their bib-syntax errors say it
         "bibliography/refs.bib:10: error[bib-syntax]: 'title' has an unclosed '{'; add the missing '}'",
         "bibliography/refs.bib:17: error[bib-syntax]: '}' expected; is a comma missing at the end of the previous "
         "field?",
@@ -252,7 +247,7 @@ def test_bib_syntax_unclosed_brace_and_missing_comma_each_at_their_line(tmp_path
 def test_duplicate_bib_key_across_files_ignoring_case(tmp_path: Path) -> None:
     other = "@book{Knuth1984,\n  author = {K, D},\n  title = {T},\n  publisher = {P},\n  year = {1984},\n}\n"
     root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", **{"bibliography/z-more.bib": other})
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/z-more.bib:1: error[duplicate-bib-key]: key 'Knuth1984' is already defined at "
         "bibliography/refs.bib:1; keys compare ignoring case; rename or delete one entry"
     ]
@@ -261,7 +256,7 @@ def test_duplicate_bib_key_across_files_ignoring_case(tmp_path: Path) -> None:
 def test_missing_and_invalid_fields(tmp_path: Path) -> None:
     bib = "@article{a2000,\n  author = {A, B},\n  title = {T},\n  year = {20x0},\n  doi = {doi.org/10.1/x},\n}\n"
     root = project(tmp_path, "# Intro\n\n[@a2000]\n", bib)
-    assert lines(root) == [
+    assert check_lines(root) == [
         "bibliography/refs.bib:1: error[missing-field]: @article{a2000} has no 'journal' or 'journaltitle'; "
         "add journal = {...}",
         "bibliography/refs.bib:4: error[invalid-field]: year '20x0' of 'a2000' is not a four-digit year such as 2011",
@@ -272,7 +267,7 @@ def test_missing_and_invalid_fields(tmp_path: Path) -> None:
 
 def test_unknown_csl_name_suggests_a_close_one(tmp_path: Path) -> None:
     root = project(tmp_path, "# Intro\n\n[@knuth1984]\n", **{"manuscript/metadata.yaml": "title: T\ncsl: iee\n"})
-    [line] = lines(root)
+    [line] = check_lines(root)
     assert line.startswith("manuscript/metadata.yaml:2: error[csl]: unknown citation style 'iee'; did you mean '")
 
 
@@ -401,7 +396,7 @@ def test_a_label_on_an_element_nothing_numbers_and_a_mixed_group_are_errors(tmp_
         "# Intro\n\nA [phrase]{#fig:phrase} and @fig:phrase.\n\nBoth [@sec:two; @knuth1984].\n\n"
         "# Two {#sec:two}\n\nText.\n"
     )
-    assert lines(project(tmp_path, chapter)) == [
+    assert check_lines(project(tmp_path, chapter)) == [
         "manuscript/01-intro.md:3:29: error[undefined-label]: '{#fig:phrase}' is on an element that is not numbered, "
         "so '@fig:phrase' has nothing to print; put the label on a heading, a figure, a table caption or a display "
         "equation",

@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project, png
+from conftest import MINIMAL_BIB, check_lines, make_project, png
 
 from paperbuild.cli import main
-from paperbuild.pipeline import Options, run_check
 
 LAMPORT = (
     "@book{lamport1994,\n  author = {Lamport, Leslie},\n  title = {LaTeX},\n  publisher = {Addison-Wesley},\n"
@@ -51,12 +50,9 @@ def paper(root: Path, profile: str | None = None, meta: str = META) -> Path:
     return root
 
 
-def lines(root: Path) -> list[str]:
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
-
 
 def test_the_paper_passes_without_a_profile(tmp_path: Path) -> None:
-    assert lines(paper(tmp_path)) == []
+    assert check_lines(paper(tmp_path)) == []
 
 
 BREACHES = {
@@ -114,17 +110,17 @@ BREACHES = {
 @pytest.mark.parametrize("rule", list(BREACHES))
 def test_each_rule_fires_on_a_breach(tmp_path: Path, rule: str) -> None:
     profile, expected, _ = BREACHES[rule]
-    assert lines(paper(tmp_path, profile)) == [expected]
+    assert check_lines(paper(tmp_path, profile)) == [expected]
 
 
 @pytest.mark.parametrize("rule", list(BREACHES))
 def test_each_rule_is_quiet_within_its_limit(tmp_path: Path, rule: str) -> None:
     _, _, quiet = BREACHES[rule]
-    assert lines(paper(tmp_path, quiet)) == []
+    assert check_lines(paper(tmp_path, quiet)) == []
 
 
 def test_required_metadata_fires_for_each_missing_item(tmp_path: Path) -> None:
-    assert lines(paper(tmp_path, "required-metadata: [orcid, funding]")) == [
+    assert check_lines(paper(tmp_path, "required-metadata: [orcid, funding]")) == [
         "manuscript/metadata.yaml: error[required-metadata]: the journal requires a funding statement, and "
         "metadata.yaml has none; add 'funding: ...' to metadata.yaml",
         "manuscript/metadata.yaml:3: error[required-metadata]: the corresponding author 'Ada Lovelace' has no ORCID "
@@ -133,7 +129,7 @@ def test_required_metadata_fires_for_each_missing_item(tmp_path: Path) -> None:
 
 
 def test_required_metadata_is_quiet_when_all_is_there(tmp_path: Path) -> None:
-    assert lines(paper(tmp_path, "required-metadata: [orcid, funding, email]", META_COMPLETE)) == []
+    assert check_lines(paper(tmp_path, "required-metadata: [orcid, funding, email]", META_COMPLETE)) == []
 
 
 def test_without_a_marked_corresponding_author_the_first_author_needs_the_orcid(tmp_path: Path) -> None:
@@ -141,7 +137,7 @@ def test_without_a_marked_corresponding_author_the_first_author_needs_the_orcid(
         "- name: Ada Lovelace", "- name: Ada Lovelace\n  - name: B"
     )
     meta = meta.replace("  - name: B\n    email: ada@example.org", "    email: ada@example.org\n  - name: B")
-    found = lines(paper(tmp_path, "required-metadata: [orcid]", meta))
+    found = check_lines(paper(tmp_path, "required-metadata: [orcid]", meta))
     assert len(found) == 1
     assert "the corresponding author 'Ada Lovelace' has no ORCID iD" in found[0]
 
@@ -150,7 +146,7 @@ def test_all_rules_at_once_and_the_journal_name(tmp_path: Path) -> None:
     profile = "\n".join(
         ["name: Marine Letters", *(breach for breach, _, _ in BREACHES.values() if "min" not in breach)]
     )
-    found = lines(paper(tmp_path, profile))
+    found = check_lines(paper(tmp_path, profile))
     codes = [line.split("[", 1)[1].split("]", 1)[0] for line in found]
     assert sorted(codes) == [
         "abstract-words",
@@ -166,9 +162,9 @@ def test_all_rules_at_once_and_the_journal_name(tmp_path: Path) -> None:
 
 def test_severity_warning_for_one_rule_or_for_all(tmp_path: Path) -> None:
     one = paper(tmp_path / "one", "body-words: {max: 14, severity: warning}\nfigures: 0\n")
-    assert [line.split(": ", 2)[1] for line in lines(one)] == ["warning[body-words]", "error[figure-count]"]
+    assert [line.split(": ", 2)[1] for line in check_lines(one)] == ["warning[body-words]", "error[figure-count]"]
     every = paper(tmp_path / "every", "severity: warning\nbody-words: 14\nfigures: {max: 0, severity: error}\n")
-    assert [line.split(": ", 2)[1] for line in lines(every)] == ["warning[body-words]", "error[figure-count]"]
+    assert [line.split(": ", 2)[1] for line in check_lines(every)] == ["warning[body-words]", "error[figure-count]"]
 
 
 def test_an_error_stops_the_build_and_a_warning_does_not(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,7 +180,7 @@ def test_an_error_stops_the_build_and_a_warning_does_not(tmp_path: Path, capsys:
 
 def test_the_profile_can_live_in_metadata(tmp_path: Path) -> None:
     meta = META + "journal:\n  name: Marine Letters\n  tables: 0\n  required-sections: [Discussion]\n"
-    assert lines(paper(tmp_path, meta=meta)) == [
+    assert check_lines(paper(tmp_path, meta=meta)) == [
         "manuscript/metadata.yaml:11: error[table-count]: the paper has 1 table; Marine Letters allows at most 0; "
         "merge or remove 1 table, or move them to the supplementary material",
         "manuscript/metadata.yaml:12: error[required-section]: no section 'Discussion'; Marine Letters requires it; "
@@ -194,7 +190,7 @@ def test_the_profile_can_live_in_metadata(tmp_path: Path) -> None:
 
 def test_a_profile_in_both_places_is_an_error(tmp_path: Path) -> None:
     meta = META + "journal:\n  tables: 5\n"
-    assert lines(paper(tmp_path, "tables: 0\n", meta)) == [
+    assert check_lines(paper(tmp_path, "tables: 0\n", meta)) == [
         "journal.yaml:1: error[table-count]: the paper has 1 table; the journal allows at most 0; merge or remove "
         "1 table, or move them to the supplementary material",
         "manuscript/metadata.yaml:10: error[journal-profile]: the journal profile is given twice: in journal.yaml "
@@ -210,7 +206,7 @@ def test_problems_in_the_profile_are_reported_where_they_are(tmp_path: Path) -> 
         "figures: {max: 3, severity: fatal}\n"
         "required-metadata: [orcid, emial]\n"
     )
-    assert lines(paper(tmp_path, profile, META_COMPLETE)) == [
+    assert check_lines(paper(tmp_path, profile, META_COMPLETE)) == [
         "journal.yaml:2:1: warning[journal-profile]: unknown key 'abstract-word' in 'journal'; "
         "did you mean 'abstract-words'?",
         "journal.yaml:3:9: error[journal-profile]: 'tables' must be a whole number, 0 or more",
@@ -221,14 +217,14 @@ def test_problems_in_the_profile_are_reported_where_they_are(tmp_path: Path) -> 
 
 
 def test_a_profile_that_is_not_yaml(tmp_path: Path) -> None:
-    found = lines(paper(tmp_path, "tables: [1,\n"))
+    found = check_lines(paper(tmp_path, "tables: [1,\n"))
     assert len(found) == 1
     assert found[0].startswith("journal.yaml:2:1: error[journal-profile]: cannot read: ")
 
 
 def test_metadata_accepts_the_journal_key(tmp_path: Path) -> None:
     root = paper(tmp_path, meta=META + "journal:\n  name: Marine Letters\n")
-    assert lines(root) == []
+    assert check_lines(root) == []
 
 
 def test_a_new_profile_makes_an_up_to_date_build_check_again(

@@ -11,11 +11,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, REPO, make_project
+from conftest import MINIMAL_BIB, REPO, check_lines, make_project
 
 from paperbuild import output, pandoc
 from paperbuild.cli import main
-from paperbuild.pipeline import Options, run_build, run_check
+from paperbuild.pipeline import Options, run_build
 from paperbuild.render import RENDERERS, get_renderer
 
 CHAPTER = "# Intro\n\nText [@knuth1984].\n"
@@ -25,9 +25,6 @@ CHAPTER = "# Intro\n\nText [@knuth1984].\n"
 def root(tmp_path: Path) -> Path:
     return make_project(tmp_path / "paper", {"manuscript/01-a.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB})
 
-
-def lines(root: Path) -> list[str]:
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -43,7 +40,7 @@ def png_header(width: int, height: int) -> bytes:
 def test_empty_chapter_is_a_warning_and_an_unclosed_fence_an_error(root: Path) -> None:
     (root / "manuscript/02-empty.md").write_text("\n\n")
     (root / "manuscript/03-code.md").write_text("# Code\n\n~~~~ python\nx = 1\n~~~\nstill code\n")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/02-empty.md: warning[empty-chapter]: the chapter is empty; write it, or delete the file",
         "manuscript/03-code.md:3:1: error[unclosed-fence]: the code block opened by '~~~~' is never closed; the rest "
         "of the chapter would print as code; close it with a line holding ~~~~",
@@ -54,7 +51,7 @@ def test_binary_and_linked_chapters_are_refused_without_reading_them(root: Path,
     (root / "manuscript/02-bin.md").write_bytes(b"# T\n\nab\0cd")
     (tmp_path / "secret.md").write_text("# Secret\n")
     (root / "manuscript/03-link.md").symlink_to(tmp_path / "secret.md")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/02-bin.md:3: error[encoding]: binary data (a NUL byte at byte 7), not text; chapters and .bib "
         "files are plain UTF-8 text",
         f"manuscript/03-link.md: error[unsafe-resource]: '03-link.md' is a link to {tmp_path / 'secret.md'}, outside "
@@ -79,7 +76,7 @@ def test_image_bombs_are_refused_from_their_headers(root: Path, name: str, data:
     (root / "manuscript/figures").mkdir()
     (root / "manuscript/figures" / name).write_bytes(data)
     (root / "manuscript/01-a.md").write_text(CHAPTER + f"\n![Bomb](figures/{name})\n")
-    [line] = lines(root)
+    [line] = check_lines(root)
     assert line.startswith(f"manuscript/01-a.md:5:9: error[unsafe-resource]: image 'figures/{name}' {message}; ")
 
 
@@ -90,7 +87,7 @@ def test_a_yaml_alias_bomb_is_read_in_no_time(root: Path) -> None:
         + "keywords: *a8\n"
     )
     (root / "manuscript/metadata.yaml").write_text(bomb)
-    found = lines(root)
+    found = check_lines(root)
     assert "manuscript/metadata.yaml:2:1: warning[metadata]: unknown key 'bomb' in 'metadata.yaml'" in found
     assert any("'keywords' must be text, not a list" in line for line in found)
 
@@ -181,7 +178,7 @@ def test_an_unreadable_image_is_named(root: Path) -> None:
     (root / "manuscript/figures").mkdir()
     (root / "manuscript/figures/broken.png").write_bytes(b"\x89PNG but not really")
     (root / "manuscript/01-a.md").write_text(CHAPTER + "\n![Broken](figures/broken.png)\n")
-    assert lines(root) == [
+    assert check_lines(root) == [
         "manuscript/01-a.md:5:11: error[missing-resource]: image 'figures/broken.png' cannot be read as an image; "
         "export the figure again as PNG or SVG"
     ]
