@@ -252,7 +252,7 @@ def _import(src: Path, args: argparse.Namespace) -> int:
 
 
 def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
-    from paperbuild.stats_command import run_stats
+    from paperbuild.submission.stats_command import run_stats
 
     result, stats = run_stats(root, options)
     if args.output_format == "json":
@@ -269,7 +269,7 @@ def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
 
 
 def _bundle(root: Path, options: Options, args: argparse.Namespace) -> int:
-    from paperbuild.bundle import make_bundle
+    from paperbuild.submission.bundle import make_bundle
 
     bundle = make_bundle(root, options, review=args.review)
     _report(bundle.result, args)
@@ -283,7 +283,7 @@ def _bundle(root: Path, options: Options, args: argparse.Namespace) -> int:
 
 
 def _diff(root: Path, options: Options, args: argparse.Namespace) -> int:
-    from paperbuild.revision_diff import make_diff
+    from paperbuild.submission.revision_diff import make_diff
 
     diff = make_diff(root, args.argument, options)
     _report(diff.result, args)

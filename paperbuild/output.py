@@ -129,7 +129,7 @@ OTHER_OUTPUTS = {
     "diff html": "paper-diff.html",
     "diff pdf": "paper-diff.pdf",
 }
-"""What the submission commands write: `bundle` (bundle.py) and `diff` (revision_diff.py)."""
+"""What the submission commands write: `bundle` (submission/bundle.py) and `diff` (submission/revision_diff.py)."""
 CACHE_FILE = ".paperbuild-cache.json"
 CITATIONS_FILE = ".paperbuild-citations.json"
 LOCK_FILE = ".paperbuild.lock"

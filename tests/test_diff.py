@@ -308,6 +308,6 @@ def rendered(inlines: list[dict[str, object]]) -> str:
     ],
 )
 def test_word_diff(old: str, new: str, marked: str) -> None:
-    from paperbuild.worddiff import Counts, word_diff
+    from paperbuild.submission.worddiff import Counts, word_diff
 
     assert rendered(word_diff(old, new, Counts())) == marked

@@ -124,7 +124,6 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
     from paperbuild import (
         bibliography,
         figure_formats,
-        gitrev,
         limits,
         manuscript,
         pandoc,
@@ -135,6 +134,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         yaml_safe,
     )
     from paperbuild.render import pdf_worker
+    from paperbuild.submission import gitrev
 
     gib = 1024**3
     assert limits_table() == {

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paperbuild import pandoc
-from paperbuild.bundle import Entry
 from paperbuild.cli import main
 from paperbuild.errors import InputError
 from paperbuild.markers import scan
@@ -30,6 +29,7 @@ from paperbuild.render.docx import active_content, docx_text
 from paperbuild.render.docx_fields import field_xml
 from paperbuild.resources import embed_images
 from paperbuild.sanitize import raw_image_sources
+from paperbuild.submission.bundle import Entry
 from paperbuild.svg_safety import SvgRefused, make_safe
 
 CANARY = "CANARY-5b1d"

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, MINIMAL_BIB, REPO, make_project
 
-from paperbuild import gitrev
 from paperbuild.cli import main
 from paperbuild.scaffold_templates import BUILD_PY
+from paperbuild.submission import gitrev
 from paperbuild.watch import Reloads, serve
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]

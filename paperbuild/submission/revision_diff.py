@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from paperbuild import gitrev
 from paperbuild.document import Paper, assemble
 from paperbuild.errors import InputError
 from paperbuild.formulas import math_nodes
@@ -24,7 +23,8 @@ from paperbuild.pandoc_ast import Node, div, para, plain, stringify, text
 from paperbuild.pipeline import BuildResult, Options, gather, read
 from paperbuild.project import Project
 from paperbuild.stats import split_references
-from paperbuild.worddiff import Counts, compare, tagged, word_diff
+from paperbuild.submission import gitrev
+from paperbuild.submission.worddiff import Counts, compare, tagged, word_diff
 
 HTML_NAME = OTHER_OUTPUTS["diff html"]
 PDF_NAME = OTHER_OUTPUTS["diff pdf"]

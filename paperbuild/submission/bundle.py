@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from paperbuild import __version__, gitrev, manuscript, pandoc
+from paperbuild import __version__, manuscript, pandoc
 from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
@@ -36,6 +36,7 @@ from paperbuild.pipeline import BuildResult, Options, run_build
 from paperbuild.project import PROFILE_FILE, Project, load_project, relative
 from paperbuild.resources import image_targets, resolve
 from paperbuild.stats import numbered_body
+from paperbuild.submission import gitrev
 from paperbuild.svg_safety import safe_svg_bytes
 from paperbuild.yaml_safe import BoundedLoader
 
