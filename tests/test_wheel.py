@@ -47,6 +47,8 @@ def test_an_installed_wheel_builds_a_paper_with_the_styles_it_ships(tmp_path: Pa
         names = archive.namelist()
     styles = {n.removeprefix("paperbuild/styles/") for n in names if n.startswith("paperbuild/styles/")}
     assert styles == shipped_styles()  # all of them, and nothing else
+    modules = {str(path.relative_to(REPO)) for path in (REPO / "paperbuild").rglob("*.py")}
+    assert modules - set(names) == set()  # every subpackage is listed in pyproject.toml
 
     site = tmp_path / "site"
     subprocess.run(
