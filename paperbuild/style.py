@@ -37,7 +37,7 @@ STYLE_FILES = (SETTINGS_FILE, TEMPLATE, SCREEN_CSS, PRINT_CSS, REFERENCE_DOC)
 """The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 """A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
-SETTINGS = ("extends", "anonymous", "description")
+SETTINGS = ("extends", "anonymous", "description", "line-numbers")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Style:
     """The style's folder, then the folders of the styles it extends, nearest first."""
     anonymous: bool = False
     """Whether the style prints no authors, affiliations, acknowledgements or funding (double-blind review)."""
+    line_numbers: bool = False
+    """Whether the PDF and the DOCX number the lines of text, continuously through the paper (for review)."""
     bases: tuple[Path, ...] = ()
     """Where styles were looked up: the project's styles/, then paperbuild's (see `style_roots`)."""
     roots: tuple[Path, ...] = ()
@@ -148,6 +150,7 @@ def load_style(root: Path, name: str) -> Style:
     roots = (root, PACKAGED_STYLES)
     folders: list[Path] = []
     anonymous = False
+    line_numbers: bool | None = None  # the nearest style that says wins: one extending review may turn them off
     current: str | None = name
     while current is not None:
         folder = _folder(root, current)
@@ -156,6 +159,8 @@ def load_style(root: Path, name: str) -> Style:
         folders.append(folder)
         settings = _settings(folder, roots)
         anonymous = anonymous or settings.get("anonymous") is True
+        if line_numbers is None and "line-numbers" in settings:
+            line_numbers = settings["line-numbers"] is True
         extends = settings.get("extends")
         current = str(extends) if extends else None
     contents: list[tuple[str, Path]] = []
@@ -169,4 +174,6 @@ def load_style(root: Path, name: str) -> Style:
                 contents.append((f"{folder.name}/{path.relative_to(folder).as_posix()}", path))
             else:
                 refused.append(problem)
-    return Style(name, tuple(folders), anonymous, style_roots(root), roots, tuple(contents), tuple(refused))
+    return Style(
+        name, tuple(folders), anonymous, bool(line_numbers), style_roots(root), roots, tuple(contents), tuple(refused)
+    )

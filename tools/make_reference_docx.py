@@ -24,8 +24,8 @@ pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file 
 
 The review variant (`--review`) is the same document with the changes in `REVIEW_STYLES` (double line spacing for
 the running text: body, first paragraphs, lists, abstract, keywords, references) and line numbers in the margin,
-restarting on every page (`w:lnNumType` in the section properties, which pandoc copies from the reference document),
-as the review style's PDF has them.
+continuous through the paper (`w:lnNumType` in the section properties, which pandoc copies from the reference
+document), as the review style's PDF has them.
 
 The output is reproducible: the same pandoc and python-docx give the same bytes (zip entries carry a fixed date).
 """
@@ -179,8 +179,8 @@ REVIEW_STYLES: dict[str, dict[str, Any]] = {
         "Bibliography",
     )
 }
-# Word's line numbering: every line numbered, from 1 on each page
-LINE_NUMBERS = {"w:countBy": "1", "w:restart": "newPage"}
+# Word's line numbering: every line numbered, continuously through the paper (reviewers cite "line 312")
+LINE_NUMBERS = {"w:countBy": "1", "w:restart": "continuous"}
 # what follows w:lnNumType in a w:sectPr (ECMA-376 CT_SectPr sequence)
 SECT_PR_AFTER_LN_NUM_TYPE = (
     "w:pgNumType",
@@ -374,7 +374,7 @@ def _page(document: Any) -> None:
 
 
 def _line_numbers(document: Any) -> None:
-    """Number the lines in the margin, restarting on each page (`w:lnNumType` in the section properties)."""
+    """Number the lines in the margin, continuously (`w:lnNumType` in the section properties)."""
     sect_pr = document.sections[0]._sectPr
     for old in sect_pr.findall(qn("w:lnNumType")):
         sect_pr.remove(old)

@@ -8,7 +8,8 @@ holding what paperbuild never writes (a field other than its own and page number
 VML, an external relationship other than a safe hyperlink), whether it came from raw OpenXML the checks missed or
 from the style's reference document, stops the build; the document's creator is set to the plain author names, each
 SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-convert (pandoc's own fallback misses
-images given as data: URIs), and tables get their number in their alt text and space after them (docx_tables.py).
+images given as data: URIs), tables get their number in their alt text and space after them (docx_tables.py), and
+a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise).
 """
 
 from __future__ import annotations
@@ -63,6 +64,14 @@ REFUSED_NAMESPACES = {
     "urn:schemas-microsoft-com:office:office": "an OLE object",
 }
 REFUSED_PARTS = re.compile(r"(?:^|/)(?:activeX|embeddings)/|vbaProject|\.bin$", re.IGNORECASE)
+SECTION = re.compile(r"(<w:sectPr\b[^>]*>)(.*?)(</w:sectPr>)", re.DOTALL)
+LINE_NUMBERING = re.compile(r"\s*<w:lnNumType\b[^>]*/>")
+AFTER_LINE_NUMBERING = re.compile(
+    r"\s*<w:(?:pgNumType|cols|formProt|vAlign|noEndnote|titlePg|textDirection|bidi|rtlGutter|docGrid|printerSettings"
+    r"|sectPrChange)\b"
+)
+"""What follows w:lnNumType in a w:sectPr (ECMA-376's CT_SectPr sequence, which Word holds to)."""
+CONTINUOUS_NUMBERING = '<w:lnNumType w:countBy="1" w:restart="continuous" />'
 PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width figure at about 250 dpi)
 RSVG_TIMEOUT = 60  # seconds for one picture
 
@@ -100,9 +109,25 @@ def _set_core_properties(parts: dict[str, bytes], creator: str, moment: int) -> 
     parts["docProps/core.xml"] = core.encode("utf-8")
 
 
-def _edited(data: bytes, creator: str) -> bytes:
-    """pandoc's DOCX with the creator set and SVG pictures given PNG fallbacks; entries keep pandoc's order and
-    dates, and new ones take the first entry's date, so the same input still gives the same bytes."""
+def line_numbering(xml: str, numbered: bool) -> str:
+    """The document with Word's line numbering in every section's properties, continuous through the paper, when
+    `numbered`; with none otherwise, whatever the reference document had."""
+
+    def section(match: re.Match[str]) -> str:
+        inside = LINE_NUMBERING.sub("", match.group(2))
+        if numbered:
+            after = AFTER_LINE_NUMBERING.search(inside)
+            at = after.start() if after else len(inside)
+            inside = inside[:at] + CONTINUOUS_NUMBERING + inside[at:]
+        return match.group(1) + inside + match.group(3)
+
+    return SECTION.sub(section, xml)
+
+
+def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
+    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks and the lines `numbered` or not;
+    entries keep pandoc's order and dates, and new ones take the first entry's date, so the same input still gives
+    the same bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
@@ -117,6 +142,7 @@ def _edited(data: bytes, creator: str) -> bytes:
     for part in ("word/document.xml", "word/footnotes.xml"):
         if part in parts:
             parts[part] = described_tables(parts[part])
+    parts["word/document.xml"] = line_numbering(parts["word/document.xml"].decode("utf-8"), numbered).encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in infos:
@@ -324,5 +350,5 @@ def render_docx(job: RenderJob) -> Output:
         "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
-    data = _edited(data, "; ".join(plain_name(name) for name in paper.authors))
+    data = _edited(data, "; ".join(plain_name(name) for name in paper.authors), project.style.line_numbers)
     return Output(data, docx_text(data))

@@ -24,6 +24,7 @@ def render_pdf(job: RenderJob) -> Output:
         allowed=project.style.roots,
         pdf_variant=job.pdf_standard,
         style_name=project.style.name,
+        line_numbers=project.style.line_numbers,
         stylesheets=tuple(
             (relative(path, project.root), path)
             for folder in project.style.folders

@@ -63,6 +63,8 @@ class TypesetRequest:
     """For messages."""
     stylesheets: tuple[tuple[str, Path], ...] = ()
     """The style's stylesheets (as messages name them, and where they are): read when WeasyPrint fails."""
+    line_numbers: bool = False
+    """Whether to number the lines of text in the margin (line_numbers.py)."""
 
     @property
     def time_limit(self) -> float:
@@ -142,6 +144,7 @@ def typeset(request: TypesetRequest) -> Typeset:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    from paperbuild.render.line_numbers import number_lines
     from paperbuild.render.linebreak import typeset_well
     from paperbuild.render.page_references import cache_page_references
 
@@ -157,6 +160,8 @@ def typeset(request: TypesetRequest) -> Typeset:
         )
         fonts = FontConfiguration()
         laid_out = typeset_well(lambda: document.render(font_config=fonts, pdf_tags=True))  # linebreak.py
+        if request.line_numbers:
+            number_lines(laid_out, request.style_name)
         pdf: bytes = laid_out.write_pdf(pdf_variant=request.pdf_variant, pdf_tags=True)
     except OSError as exc:
         raise InputError(f"style '{request.style_name}': {exc}") from exc
