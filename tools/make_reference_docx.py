@@ -181,6 +181,16 @@ REVIEW_STYLES: dict[str, dict[str, Any]] = {
 }
 # Word's line numbering: every line numbered, continuously through the paper (reviewers cite "line 312")
 LINE_NUMBERS = {"w:countBy": "1", "w:restart": "continuous"}
+# paragraph styles whose lines Word does not number: a figure's picture is no line of text
+UNNUMBERED_STYLES = ("Figure",)
+# what follows w:suppressLineNumbers in a w:pPr (ECMA-376 CT_PPrBase sequence, then CT_PPr's own)
+P_PR_AFTER_SUPPRESS_LINE_NUMBERS = (
+    *("w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct"),
+    *("w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing"),
+    *("w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection"),
+    *("w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr"),
+    "w:pPrChange",
+)
 # what follows w:lnNumType in a w:sectPr (ECMA-376 CT_SectPr sequence)
 SECT_PR_AFTER_LN_NUM_TYPE = (
     "w:pgNumType",
@@ -374,12 +384,17 @@ def _page(document: Any) -> None:
 
 
 def _line_numbers(document: Any) -> None:
-    """Number the lines in the margin, continuously (`w:lnNumType` in the section properties)."""
+    """Number the lines in the margin, continuously (`w:lnNumType` in the section properties), but a figure's
+    picture, as the PDF does (`w:suppressLineNumbers` in the Figure style, which Captioned Figure extends)."""
     sect_pr = document.sections[0]._sectPr
     for old in sect_pr.findall(qn("w:lnNumType")):
         sect_pr.remove(old)
     numbering = OxmlElement("w:lnNumType", attrs={qn(k): v for k, v in LINE_NUMBERS.items()})
     sect_pr.insert_element_before(numbering, *SECT_PR_AFTER_LN_NUM_TYPE)  # where the schema wants it
+    for name in UNNUMBERED_STYLES:
+        properties = _style(document, name).element.get_or_add_pPr()
+        if properties.find(qn("w:suppressLineNumbers")) is None:
+            properties.insert_element_before(OxmlElement("w:suppressLineNumbers"), *P_PR_AFTER_SUPPRESS_LINE_NUMBERS)
 
 
 def _samples(document: Any) -> None:
