@@ -2,9 +2,9 @@
 
 `styles/review` extends `default` and is anonymous: no author, affiliation or acknowledgement anywhere (text, PDF
 metadata, HTML meta tags, DOCX paragraphs and core properties), an anonymised byline instead; double spacing; and
-line numbers, restarting on every page, in the PDF's left margin (a margin box beside a strict vertical rhythm) and
-in the DOCX (Word's line numbering, set in `styles/review/reference.docx`). Last, a project's own style can extend
-`review` in turn.
+line numbers, continuous through the paper, in the PDF's left margin (render/line_numbers.py; tests/test_line_numbers.py
+checks them in detail) and in the DOCX (Word's line numbering). Last, a project's own style can extend `review` in
+turn.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from conftest import MINIMAL_BIB, REPO, make_project, normalize
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from test_html_valid import vnu_errors
+from test_line_numbers import pages_of, rows
 from test_paper_outputs import AFFILIATION, AUTHOR, TITLE, assert_in_order, missing_sentences, read_seed
 
 from paperbuild.cli import main
@@ -33,9 +34,7 @@ pytestmark = pytest.mark.slow  # each build runs pandoc and WeasyPrint
 BYLINE = "Anonymous author(s) — manuscript submitted for double-blind review"
 SHORT_TITLE = "Liaoning in Northeast Asia Regional Cooperation"
 NAMED = (AUTHOR, "Dalian", AFFILIATION, "Fund Project", "Acknowledgements")  # what must not reach a reviewer
-LINES_PER_PAGE = 29  # grid lines of 24pt in the 700pt page area of A4 with 25mm top and bottom margins
-MARGIN_NUMBER = re.compile(r"^ {0,2}(\d{1,2})(?: {2,}(\S.*))?$")  # pdftotext -layout: "12   text of the line"
-BBOX_LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', re.S)
+MARGIN_NUMBER = re.compile(r"^ {0,2}(\d{1,3})(?: {2,}(\S.*))?$")  # pdftotext -layout: "12   text of the line"
 REVIEW_DOCX = REPO / "styles" / "review" / "reference.docx"
 DEFAULT_DOCX = REPO / "styles" / "default" / "reference.docx"
 
@@ -116,47 +115,28 @@ def test_pdf_metadata_names_no_author(review_pdf: Path) -> None:
 
 
 def test_pdf_numbers_every_line_in_the_margin(review_pdf: Path) -> None:
-    """Pages 1-3 (title block, abstract, section headings, paragraphs): the margin holds 1..29 and every line of
-    text shares its row with a number, so no heading, gap or title line pulls the text off the numbers' grid."""
+    """Pages 1-3 (title block, abstract, section headings, paragraphs): every line of text has a number beside it,
+    no number stands alone (on blank space), and the numbers run on from page to page, never restarting."""
+    numbers: list[int] = []
     for number, page in enumerate(layout_pages(review_pdf, 1, 3), 1):
         rows = numbered_rows(page, {SHORT_TITLE, str(number)})
-        assert [n for n, _ in rows] == list(range(1, LINES_PER_PAGE + 1)), f"page {number}: {rows}"
-        texts = [text for _, text in rows if text]
-        assert len(texts) >= LINES_PER_PAGE - 5, f"page {number} has only {len(texts)} numbered lines of text"
-    page_two = dict(numbered_rows(layout_pages(review_pdf, 2, 2)[0], {SHORT_TITLE, "2"}))
-    assert page_two[1].startswith("2. Analysis of the current situation"), page_two
-    assert page_two[2] == "Northeast Asia"  # the heading's second line is line 2, its paragraph starts on line 3
-    assert page_two[3].startswith("The regional cooperation in Northeast Asia presents")
+        assert all(text for _, text in rows), f"page {number}: a number beside no text: {rows}"
+        numbers += [n for n, _ in rows]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    page_two = numbered_rows(layout_pages(review_pdf, 2, 2)[0], {SHORT_TITLE, "2"})
+    (first, heading), (second, rest), (third, paragraph) = page_two[:3]
+    assert first > 1 and (second, third) == (first + 1, first + 2), page_two[:3]
+    assert heading.startswith("2. Analysis of the current situation") and rest == "Northeast Asia"
+    assert paragraph.startswith("The regional cooperation in Northeast Asia presents")
 
 
 def test_pdf_lines_sit_exactly_beside_their_numbers(review_pdf: Path) -> None:
-    """Sharper than the rows of -layout: on pages 1-3 all lines of one kind (one bounding-box height: body text,
-    abstract, headings, title) end the same distance below the number beside them, to a tenth of a point, on
-    every page, whatever comes before them on the page."""
-    done = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "3", "-bbox-layout", str(review_pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    offsets: dict[float, list[float]] = {}  # line height -> how far below its number each such line ends
-    for number, page in enumerate(done.stdout.split("<page ")[1:], 1):
-        numbers: list[float] = []
-        count = sum(map(len, offsets.values()))
-        lines = [(*(float(v) for v in m.groups()[:4]), m.group(5)) for m in BBOX_LINE.finditer(page)]
-        for _, _, x_max, y_max, words in lines:
-            if "".join(re.findall(r">([^<]*)</word>", words)).isdigit() and x_max < 60:  # left of the text block
-                numbers.append(y_max)
-        numbers.sort()
-        assert len(numbers) == LINES_PER_PAGE, f"page {number}: {len(numbers)} margin numbers"
-        for x_min, y_min, _, y_max, _ in lines:
-            if x_min > 60 and numbers[0] - 24 < y_min < numbers[-1]:  # in the page area, beside the numbers
-                nearest = min(numbers, key=lambda y: abs(y - y_max))
-                offsets.setdefault(round(y_max - y_min, 1), []).append(y_max - nearest)
-        assert sum(map(len, offsets.values())) - count >= LINES_PER_PAGE - 5, f"page {number}: too few lines"
-    for height, found in offsets.items():
-        assert max(found) - min(found) < 0.1, f"lines {height}pt high are off their numbers: {found}"
-        assert abs(found[0]) < 6, f"lines {height}pt high end {found[0]}pt below their numbers: a quarter line off"
+    """On every page, each row of text has its number on its baseline (to a point), and each number a row."""
+    for index, (numbers, lines) in enumerate(pages_of(review_pdf), 1):
+        baselines = rows(lines)
+        assert len(numbers) == len(baselines), f"page {index}: {len(numbers)} numbers for {len(baselines)} rows"
+        for (number_at, number), row_at in zip(numbers, baselines, strict=True):
+            assert abs(number_at - row_at) <= 1, f"page {index}: line {number} at {number_at:.1f}pt, text {row_at:.1f}"
 
 
 def test_pdf_keeps_running_head_and_page_numbers(review_pdf: Path) -> None:
@@ -204,7 +184,7 @@ def test_docx_names_no_author(review_docx: Any) -> None:
 
 
 def test_docx_is_double_spaced_with_line_numbers(review_docx: Any) -> None:
-    assert line_numbering(review_docx) == {"countBy": "1", "restart": "newPage"}
+    assert line_numbering(review_docx) == {"countBy": "1", "restart": "continuous"}
     for name in ("Body Text", "First Paragraph", "Compact", "Abstract", "Bibliography"):
         assert paragraph_style(review_docx, name).paragraph_format.line_spacing == 2.0, name
     used = {p.style.name for p in review_docx.paragraphs if p.text.strip()}
@@ -214,7 +194,7 @@ def test_docx_is_double_spaced_with_line_numbers(review_docx: Any) -> None:
 def test_review_reference_docx_is_the_default_one_double_spaced_and_numbered() -> None:
     """The review reference document changes the default's only where REVIEW_STYLES says, and numbers lines."""
     review, default = docx.Document(str(REVIEW_DOCX)), docx.Document(str(DEFAULT_DOCX))
-    assert line_numbering(review) == {"countBy": "1", "restart": "newPage"}
+    assert line_numbering(review) == {"countBy": "1", "restart": "continuous"}
     assert line_numbering(default) == {}
     double = set(load_generator().REVIEW_STYLES)
     assert {"Body Text", "First Paragraph", "Compact"} <= double
@@ -307,7 +287,7 @@ def test_a_project_style_can_extend_review(tmp_path: Path) -> None:
 
     pdf = layout_pages(out / "paper.pdf")
     rows = numbered_rows(pdf[0], set())
-    assert [n for n, _ in rows] == list(range(1, LINES_PER_PAGE + 1))
+    assert [n for n, _ in rows] == list(range(1, len(rows) + 1))
     flow = normalize(" ".join(text for _, text in rows))
     assert_in_order(flow, ["A Small Paper (mystyle draft)", BYLINE, "1. Introduction", "The engine weaves"], "PDF")
     assert "Ada Lovelace" not in flow
@@ -321,6 +301,6 @@ def test_a_project_style_can_extend_review(tmp_path: Path) -> None:
     assert "Ada Lovelace" not in html
 
     document = docx.Document(str(out / "paper.docx"))
-    assert line_numbering(document) == {"countBy": "1", "restart": "newPage"}
+    assert line_numbering(document) == {"countBy": "1", "restart": "continuous"}
     assert not [p.text for p in document.paragraphs if "Ada Lovelace" in p.text]
     assert document.core_properties.author == ""
