@@ -1,8 +1,8 @@
 """Review line numbers (issue #17): continuous through the paper, one on each line of text, as LaTeX's lineno gives.
 
-A small review-style paper of three pages (a heading, paragraphs, a figure, a table) is built once; the PDF is read
-back with `pdftotext -bbox-layout` (where each number and each line of text sits) and pypdf (which text is marked
-as an artifact), the DOCX through its section properties and through LibreOffice's PDF of it.
+A small review-style paper of three pages (a heading, paragraphs, a figure, a numbered formula, a table) is built
+once; the PDF is read back with `pdftotext -bbox-layout` (where each number and each line of text sits) and pypdf
+(which text is marked as an artifact), the DOCX through its section properties and through LibreOffice's PDF of it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ CHAPTER = "\n\n".join(
         paragraph("Firstpara"),
         paragraph("Secondpara"),
         "![Caption of the figure, a wide red band.](figures/band.png){#fig:band}",
-        paragraph("Afterfigure", 60),
+        paragraph("Afterfigure", 60) + " as @eq:sum shows.",
+        "$$a + b = c$$ {#eq:sum}",
         "| Term | Meaning |\n|------|---------|\n| quebec | romeo sierra |\n| tango | uniform victor |\n\n"
         ": Caption of the table. {#tbl:terms}",
         paragraph("Thirdpara"),
@@ -102,6 +103,8 @@ def pages_of(pdf: Path) -> list[tuple[list[tuple[float, int]], list[tuple[float,
             _, y_min, x_max, y_max = (float(v) for v in match.groups()[:4])
             words = " ".join(WORD.findall(match.group(5)))
             baseline = y_max - share * (y_max - y_min)
+            if y_max - y_min < 1:  # a formula's text layer, transparent and 0.1px high: no line a reader sees
+                continue
             if x_max < TEXT_LEFT:
                 assert words.isdigit(), f"something other than a line number in the margin: {words!r}"
                 numbers.append((baseline, int(words)))
@@ -137,7 +140,8 @@ def test_each_number_is_on_the_baseline_of_a_line_of_text(
     pages: list[tuple[list[tuple[float, int]], list[tuple[float, str]]]],
 ) -> None:
     """Every row of text has a number on its baseline (to a point), and every number has a row of text: none on
-    blank space, and the figure's image, which holds no text, gets none."""
+    blank space, the figure's image, which holds no text, gets none, and the formula one, on its number's baseline
+    (not a second one for the formula's transparent text layer)."""
     for index, (numbers, lines) in enumerate(pages, 1):
         baselines = rows(lines)
         assert len(numbers) == len(baselines), f"page {index}: {len(numbers)} numbers for {len(baselines)} rows"
@@ -202,6 +206,12 @@ def test_numbers_are_artifacts_and_the_text_reads_without_them(built: Path) -> N
         assert normalize(paragraph(name)) in content, name
     expected = ["Numbered lines", "Opening section", "Firstpara", "Secondpara", "Caption of the figure"]
     assert_in_order(content, [*expected, "Afterfigure", "Caption of the table", "Thirdpara", "Lastpara"], "PDF")
+    tree = subprocess.run(
+        ["pdfinfo", "-struct-text", str(built / "paper.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    read_aloud = normalize("\n".join(re.findall(r'^\s*"(.*)"$', tree, re.M)))  # the tagged text, in its order
+    for name in ("Firstpara", "Secondpara", "Thirdpara"):
+        assert normalize(paragraph(name)) in read_aloud, name
 
 
 # ------------------------------------------------------------------------------------------------------ DOCX

@@ -2,10 +2,11 @@
 
 Takes the document WeasyPrint laid out (its pages and their box trees); gives it back with each page set to draw,
 after its own content, a number beside every line of text: 1 on the first line of the first page, never restarting.
-A line of text is a line box holding a character other than white space, anywhere in the page's flow (the title
-block, headings, paragraphs, list items, captions, table cells, footnotes, the references): its number sits on its
-baseline. Lines side by side (the cells of a table row) share one number; running heads and page numbers (the
-margin boxes) and what holds no text (a figure's image, a display formula, blank space) get none.
+A line of text is a line box holding a character a reader sees, anywhere in the page's flow (the title block,
+headings, paragraphs, list items, captions, table cells, footnotes, the references): its number sits on its
+baseline. Lines side by side (the cells of a table row), or closer than the numbers' size, share one number;
+running heads and page numbers (the margin boxes) and what holds no visible text (a figure's image, a display
+formula but its number, blank space) get none.
 
 The numbers' look and place come from the style's print CSS: the page's `@left-top` margin box (it needs a
 `content`, "" will do) gives their font, size and colour, and they end at the right edge of its content box. They
@@ -22,8 +23,8 @@ from paperbuild.errors import InputError
 
 LOOK = "@left-top"
 """The margin box whose style the numbers take."""
-ONE_LINE = 2.0
-"""Baselines closer than this (CSS px, 1.5pt) are one line: cells of a table row, a superscript's line."""
+SMALLEST = 1.0
+"""Text smaller than this (CSS px) is no line a reader sees."""
 
 
 def number_lines(document: Any, style_name: str) -> int:
@@ -32,18 +33,20 @@ def number_lines(document: Any, style_name: str) -> int:
     for page in document.pages:
         look = _look(page._page_box, style_name)
         numbers = []
-        for baseline in text_baselines(page._page_box):
+        for baseline in text_baselines(page._page_box, look.style["font_size"]):
             count += 1
             numbers.append(_number(str(count), look, baseline))
         _draw_after(page, numbers)
     return count
 
 
-def text_baselines(page_box: Any) -> list[float]:
-    """The baselines (CSS px from the top of the page) of the page's lines of text, top to bottom, one per row."""
+def text_baselines(page_box: Any, apart: float) -> list[float]:
+    """The baselines (CSS px from the top of the page) of the page's lines of text, top to bottom, one per row: a
+    baseline less than `apart` below the row above (the numbers' size: their numbers would overlap) is on that row,
+    as the cells of a table row are, or a formula's number beside the formula's text."""
     rows: list[float] = []
     for baseline in sorted(_baselines(page_box)):
-        if not rows or baseline - rows[-1] >= ONE_LINE:
+        if not rows or baseline - rows[-1] >= apart:
             rows.append(baseline)
     return rows
 
@@ -62,11 +65,15 @@ def _baselines(box: Any) -> Iterator[float]:
 
 
 def _visible_text(box: Any) -> bool:
-    """A text box with a character other than white space, drawn (not `visibility: hidden`, as the running head's
-    source is)."""
+    """A text box with a character other than white space that a reader sees: not `visibility: hidden` (the running
+    head's source), not transparent nor of a size below `SMALLEST` (a formula's text layer, formulas.py)."""
     from weasyprint.formatting_structure import boxes
 
-    return isinstance(box, boxes.TextBox) and bool(box.text.strip()) and box.style["visibility"] == "visible"
+    if not (isinstance(box, boxes.TextBox) and box.text.strip()):
+        return False
+    style = box.style
+    seen = style["visibility"] == "visible" and getattr(style["color"], "alpha", 1) > 0
+    return bool(seen and style["font_size"] >= SMALLEST)
 
 
 def _look(page_box: Any, style_name: str) -> Any:
