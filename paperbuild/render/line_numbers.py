@@ -11,7 +11,9 @@ formula but its number, blank space) get none.
 The numbers' look and place come from the style's print CSS: the page's `@left-top` margin box (it needs a
 `content`, "" will do) gives their font, size and colour, and they end at the right edge of its content box. They
 are drawn as artifacts (`/Artifact` marked content, outside the structure tree), so a screen reader or a tagged
-PDF's text skips them; WeasyPrint's own writer embeds the glyphs they use with the rest of the font.
+PDF's text skips them; WeasyPrint's own writer embeds the glyphs they use with the rest of the font. The numbers are
+laid out and drawn with WeasyPrint's own text functions (`split_first_line`, `draw_text`), from the one layout the
+PDF is written from: no second layout.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ SMALLEST = 1.0
 """Text smaller than this (CSS px) is no line a reader sees."""
 
 
-def number_lines(document: Any, style_name: str) -> int:
-    """Set every page of `document` to draw its lines' numbers; the number of lines numbered."""
+def number_lines(document: Any, style_name: str) -> None:
+    """Set every page of `document` to draw its lines' numbers."""
     count = 0
     for page in document.pages:
         look = _look(page._page_box, style_name)
@@ -37,7 +39,6 @@ def number_lines(document: Any, style_name: str) -> int:
             count += 1
             numbers.append(_number(str(count), look, baseline))
         _draw_after(page, numbers)
-    return count
 
 
 def text_baselines(page_box: Any, apart: float) -> list[float]:
