@@ -26,13 +26,14 @@ from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.output import CACHE_FILE
 from paperbuild.project import PROFILE_FILE, Project, relative
 from paperbuild.safe_paths import CACHE, IMAGE, METADATA, STYLE_FILE, Refused
-from paperbuild.style import PRINT_CSS, REFERENCE_DOC
+from paperbuild.style import PRINT_CSS, REFERENCE_DOC, SETTINGS_FILE
 
 CACHE_VERSION = 1
-# Which files of a style folder each format reads: the DOCX only its reference document; the HTML page its
-# template, the screen stylesheet and the fonts it embeds; the PDF is that page plus print.css.
+# Which files of a style folder each format reads: the DOCX its reference document and its settings (anonymous,
+# where figures go); the HTML page its template, the screen stylesheet, the settings and the fonts it embeds; the
+# PDF is that page plus print.css.
 STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
-    "docx": lambda rel: rel == REFERENCE_DOC,
+    "docx": lambda rel: rel in (REFERENCE_DOC, SETTINGS_FILE),
     "html": lambda rel: rel not in (REFERENCE_DOC, PRINT_CSS),
     "pdf": lambda rel: rel != REFERENCE_DOC,
 }

@@ -169,6 +169,7 @@ def expected(paper: Paper) -> Expected:
     has it too."""
     collector = _Collector()
     collector.add(paper.body)
+    collector.add(paper.floats)
     collector.flush()
     metadata_from = len(collector.tokens)
     names = [part for name in paper.authors for part in (SPACE, name, SPACE)]  # Markdown: a name may hold a note

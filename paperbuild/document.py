@@ -8,7 +8,7 @@ just before a `{#refs}` div) is left out: every renderer prints the list under i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paperbuild.crossref import Target, number_and_resolve
@@ -75,6 +75,9 @@ class Paper:
     """Label -> what it numbers (sections, figures, tables, equations)."""
     api_version: list[int]
     """pandoc-api-version of the AST, needed to hand pieces back to pandoc."""
+    floats: list[Node] = field(default_factory=list)
+    """Figures and tables the style puts after the references (figure_placement.py), under their headings; []
+    when they stay in the body."""
 
     def document(self, blocks: list[Node], meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """A Pandoc JSON document holding `blocks` (and `meta`), for a writer run."""

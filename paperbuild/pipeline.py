@@ -289,12 +289,13 @@ def _render(
     """Render `formats` concurrently: the DOCX (a pandoc process, started once WeasyPrint is imported) alongside
     the HTML page and the PDF."""
     from paperbuild.document import assemble
+    from paperbuild.figure_placement import place_floats
     from paperbuild.formulas import math_nodes
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
     with result.timed("assemble"):  # parts cut out, images embedded, sections numbered: a second on a book
-        paper = result.paper = assemble(context.manuscript, project)
+        paper = result.paper = place_floats(assemble(context.manuscript, project), project.style)
     job = RenderJob(paper, project, pdf_standard=options.pdf_standard, pdf_worker=pdf_worker)
 
     def render(fmt: str) -> Output:

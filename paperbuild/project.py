@@ -237,6 +237,7 @@ def load_project(
         )
         house_style = load_style(root, "default")  # so that every other check still runs
     diagnostics += [refused.diagnostic(relative(refused.path, root)) for refused in house_style.refused]
+    diagnostics += house_style.problems
     csl_value = csl or metadata.csl
     csl_file = None
     if csl_value:

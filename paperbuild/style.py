@@ -1,8 +1,10 @@
 """Find a house style and the styles it extends: the only place where layout comes from.
 
 Takes the project folder and a style name; gives a `Style`: its folders (the style first, then the styles it
-extends, from `style.yaml`'s `extends:`), and its settings. A file missing from a style is taken from the style it
-extends; stylesheets are applied base first, so a style only writes what it changes.
+extends, from `style.yaml`'s `extends:`), its settings, and a diagnostic at the line of each setting with a bad
+value. A file missing from a style is taken from the style it extends; stylesheets are applied base first, so a
+style only writes what it changes; a setting is the nearest style's that sets it, so a style can undo one of the
+style it extends (`anonymous: false`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from paperbuild import safe_paths
+from paperbuild import safe_paths, yaml_nodes
+from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.errors import InputError
 from paperbuild.safe_paths import STYLE_FILE, Refused
 from paperbuild.yaml_safe import BoundedLoader
@@ -37,7 +40,10 @@ STYLE_FILES = (SETTINGS_FILE, TEMPLATE, SCREEN_CSS, PRINT_CSS, REFERENCE_DOC)
 """The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 """A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
-SETTINGS = ("extends", "anonymous", "description", "line-numbers")
+SETTINGS = ("extends", "anonymous", "description", "line-numbers", "figures", "tables", "placeholders")
+PLACEMENTS = ("inline", "end", "end-one-per-page")
+"""Where figures (`figures:`) or tables (`tables:`) go: where the text has them; after the references; after the
+references, each on a page of its own (figure_placement.py)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,14 @@ class Style:
     """Whether the style prints no authors, affiliations, acknowledgements or funding (double-blind review)."""
     line_numbers: bool = False
     """Whether the PDF and the DOCX number the lines of text, continuously through the paper (for review)."""
+    figures: str = "inline"
+    """Where the figures go, one of PLACEMENTS."""
+    tables: str = "inline"
+    """Where the tables go, one of PLACEMENTS."""
+    placeholders: bool = False
+    """Whether a figure or table moved to the end leaves a line "[Figure 1 about here]" where the text had it."""
+    problems: tuple[Diagnostic, ...] = ()
+    """A diagnostic at each setting of the chain's style.yaml files that has a bad value (which is then ignored)."""
     bases: tuple[Path, ...] = ()
     """Where styles were looked up: the project's styles/, then paperbuild's (see `style_roots`)."""
     roots: tuple[Path, ...] = ()
@@ -129,40 +143,63 @@ def _is_style(folder: Path) -> bool:
     return bool(STYLE_NAME.fullmatch(folder.name)) and any((folder / f).is_file() for f in STYLE_FILES)
 
 
-def _settings(folder: Path, roots: tuple[Path, ...]) -> dict[str, object]:
+def _settings(folder: Path, roots: tuple[Path, ...]) -> list[tuple[str, yaml.Node]]:
+    """The (key, value node) pairs of a style's style.yaml; [] when it has none."""
     path = folder / SETTINGS_FILE
     if not os.path.lexists(path):
-        return {}
+        return []
     text = safe_paths.read(path, roots, safe_paths.METADATA)
     if isinstance(text, Refused):
         raise InputError(f"{path}: {text.message}")
     try:
-        data = yaml.load(text.decode("utf-8"), Loader=BoundedLoader) or {}
+        node = yaml.compose(text.decode("utf-8"), Loader=BoundedLoader)
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: invalid YAML: {exc}") from exc
-    if not isinstance(data, dict) or set(data) - set(SETTINGS):
+    found = yaml_nodes.entries(node)
+    if not (node is None or isinstance(node, yaml.MappingNode)) or {key for key, _, _ in found} - set(SETTINGS):
         raise InputError(f"{path}: only the keys {', '.join(SETTINGS)} are allowed")
-    return data
+    return [(key, value) for key, _, value in found]
+
+
+def _bad_value(key: str, node: yaml.Node, where: str) -> Diagnostic | None:
+    """A diagnostic at `node` when it is no value of setting `key`; None when it is one."""
+    value = yaml_nodes.text(node)
+    if key in ("figures", "tables") and value not in PLACEMENTS:
+        message = f"{key}: '{value}' is not a placement; it is one of {', '.join(PLACEMENTS)}"
+        hint = did_you_mean(value, PLACEMENTS)
+    elif key in ("anonymous", "line-numbers", "placeholders") and node.tag != "tag:yaml.org,2002:bool":
+        message, hint = f"{key}: '{value}' is neither true nor false", ""
+    else:
+        return None
+    mark = node.start_mark
+    return Diagnostic(where, mark.line + 1, mark.column + 1, Severity.ERROR, "style", message, hint)
+
+
+def _where(path: Path, root: Path) -> str:
+    """A style file's path for a diagnostic: relative to the project, or whole for a shipped style's."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def load_style(root: Path, name: str) -> Style:
     """The style `name` with the chain of styles it extends, and its files checked by the path policy."""
     roots = (root, PACKAGED_STYLES)
     folders: list[Path] = []
-    anonymous = False
-    line_numbers: bool | None = None  # the nearest style that says wins: one extending review may turn them off
+    chosen: dict[str, yaml.Node] = {}  # setting -> the nearest style's value
+    problems: list[Diagnostic] = []
     current: str | None = name
     while current is not None:
         folder = _folder(root, current)
         if folder in folders:
             raise InputError(f"style '{name}' extends itself through '{current}'")
         folders.append(folder)
-        settings = _settings(folder, roots)
-        anonymous = anonymous or settings.get("anonymous") is True
-        if line_numbers is None and "line-numbers" in settings:
-            line_numbers = settings["line-numbers"] is True
-        extends = settings.get("extends")
-        current = str(extends) if extends else None
+        current = None
+        for key, node in _settings(folder, roots):
+            bad = _bad_value(key, node, _where(folder / SETTINGS_FILE, root))
+            problems += [bad] if bad else []
+            if key == "extends":
+                current = yaml_nodes.text(node) or None
+            elif bad is None:
+                chosen.setdefault(key, node)
     contents: list[tuple[str, Path]] = []
     refused: list[Refused] = []
     for folder in folders:
@@ -175,5 +212,16 @@ def load_style(root: Path, name: str) -> Style:
             else:
                 refused.append(problem)
     return Style(
-        name, tuple(folders), anonymous, bool(line_numbers), style_roots(root), roots, tuple(contents), tuple(refused)
+        name,
+        tuple(folders),
+        anonymous=yaml_nodes.flag(chosen.get("anonymous")),
+        line_numbers=yaml_nodes.flag(chosen.get("line-numbers")),
+        figures=yaml_nodes.text(chosen.get("figures")) or "inline",
+        tables=yaml_nodes.text(chosen.get("tables")) or "inline",
+        placeholders=yaml_nodes.flag(chosen.get("placeholders")),
+        problems=tuple(problems),
+        bases=style_roots(root),
+        roots=roots,
+        contents=tuple(contents),
+        refused=tuple(refused),
     )

@@ -23,10 +23,12 @@ class Words:
     last_joiner: str
     """Between the last two numbers of a group: " and "."""
     labels: dict[str, str]
-    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, corresponding (the
-    corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
-    screen reader says for a reference's link back to the text); and the punctuation around them: colon (ends an
-    inline label), space (after that colon), separator (between keywords)."""
+    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, figures and tables
+    (the headings of those a style moves after the references), placeholder (the line left where one was: "[{}
+    about here]", the {} taking "Figure 1"), corresponding (the corresponding author's line), anonymous (the byline
+    of a paper under double-blind review), backlink (what a screen reader says for a reference's link back to the
+    text); and the punctuation around them: colon (ends an inline label), space (after that colon), separator
+    (between keywords)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -42,6 +44,9 @@ ENGLISH = Words(
         "acknowledgements": "Acknowledgements",
         "funding": "Funding",
         "references": "References",
+        "figures": "Figures",
+        "tables": "Tables",
+        "placeholder": "[{} about here]",
         "corresponding": "Corresponding author",
         "anonymous": "Anonymous author(s) — manuscript submitted for double-blind review",
         "backlink": "back to the text",
@@ -61,6 +66,9 @@ CHINESE = Words(
         "acknowledgements": "致谢",
         "funding": "基金项目",
         "references": "参考文献",
+        "figures": "附图",
+        "tables": "附表",
+        "placeholder": "[{}置于此处]",
         "corresponding": "通讯作者",
         "anonymous": "匿名作者——双盲评审稿件",
         "backlink": "返回正文",

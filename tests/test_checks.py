@@ -70,6 +70,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "skipped-file",
         "duplicate-chapter",
         "csl",
+        "style",
         "journal-profile",
         "abstract-words",
         "body-words",
@@ -88,7 +89,7 @@ def test_the_list_of_codes_is_pinned() -> None:
     assert set(CODES) - set(checks.CHECKS) == {
         "leftover-marker", "lost-text", "refused-resource", "missing-glyph", "raw-tex", "raw-html", "bib-syntax",
         "duplicate-bib-key", "missing-field", "invalid-field", "metadata", "yaml-syntax", "encoding", "skipped-file",
-        "duplicate-chapter", "csl", "not-imported", "unfetched-citation",
+        "duplicate-chapter", "csl", "style", "not-imported", "unfetched-citation",
         "input-limit", "unknown-entry-type",
     }  # fmt: skip
 

@@ -243,7 +243,7 @@ def test_unknown_style_or_csl_on_the_command_line_is_wrong_usage(
     assert main(["check", "--project", str(tiny), "--style", "fancy"]) == 2
     assert capsys.readouterr().err == (
         "paperbuild: error: --style: style 'fancy' not found in the project's styles/ or among paperbuild's "
-        "(known: default, review)\n"
+        "(known: default, manuscript, manuscript-tables-end, review, two-column)\n"
     )
     assert main(["check", "--project", str(tiny), "--csl", "iee"]) == 2
     assert capsys.readouterr().err.startswith("paperbuild: error: --csl: unknown citation style 'iee'; did you mean")

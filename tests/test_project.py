@@ -200,7 +200,7 @@ def test_unknown_style_on_the_command_line_is_a_usage_error_listing_the_known_st
         load_project(tmp_path, style="fancy")
     assert str(info.value) == (
         "--style: style 'fancy' not found in the project's styles/ or among paperbuild's "
-        "(known: default, journal, review)"
+        "(known: default, journal, manuscript, manuscript-tables-end, review, two-column)"
     )
     with pytest.raises(UsageError, match="must be a plain folder name"):
         load_project(tmp_path, style="__pycache__")
@@ -211,7 +211,7 @@ def test_unknown_style_in_metadata_is_a_diagnostic_at_its_line(tmp_path: Path) -
     project, diagnostics = load_project(tmp_path)
     assert formatted(diagnostics) == [
         "manuscript/metadata.yaml:2: error[metadata]: style 'fancy' not found in the project's styles/ or among "
-        "paperbuild's (known: default, review)"
+        "paperbuild's (known: default, manuscript, manuscript-tables-end, review, two-column)"
     ]
     assert project.style.name == "default"  # the other checks still run
 

@@ -301,7 +301,7 @@ def front_matter(paper: Paper) -> list[Node]:
 
 def back_matter(paper: Paper) -> list[Node]:
     """Acknowledgements, funding and the reference list, each under an unnumbered heading in the paper's
-    language."""
+    language; then the figures and tables the style puts after them (they carry their own headings)."""
     words = words_for(paper.metadata.lang).labels
     blocks: list[Node] = []
     for part, content in (
@@ -311,7 +311,7 @@ def back_matter(paper: Paper) -> list[Node]:
     ):
         if content:
             blocks += [header(1, text(words[part]), classes=["unnumbered"]), *content]
-    return blocks
+    return blocks + paper.floats
 
 
 def docx_text(data: bytes) -> str:
@@ -338,8 +338,8 @@ def render_docx(job: RenderJob) -> Output:
         meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
-    body = with_fields(docx_widths(paper.body, text_widths(project.style).docx), paper.targets, paper.metadata.lang)
-    blocks = [*front_matter(paper), *body, *back_matter(paper)]
+    main = docx_widths([*paper.body, *back_matter(paper)], text_widths(project.style).docx)  # with the floats
+    blocks = [*front_matter(paper), *with_fields(main, paper.targets, paper.metadata.lang)]
     args = [
         "-t",
         "docx",

@@ -82,6 +82,7 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
         "acknowledgements": paper.acknowledgements,
         "funding": paper.funding,
         "references": references,
+        "floats": paper.floats,
     }
     pieces.update({f"keyword{i}": [plain(k)] for i, k in enumerate(paper.keywords)})
     for i, author in enumerate(paper.authors):  # a name's footnote goes after its marks, as the DOCX has it
@@ -145,7 +146,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "title_text": stringify(paper.title),
         **{
             name: pieces[name]
-            for name in ("title", "subtitle", "abstract", "body", "acknowledgements", "funding", "references")
+            for name in ("title", "subtitle", "abstract", "body", "acknowledgements", "funding", "references", "floats")
         },
     }
     try:
