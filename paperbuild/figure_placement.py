@@ -20,7 +20,7 @@ from paperbuild.document import Paper
 from paperbuild.pandoc_ast import Node, div, header, para, raw_block, text
 from paperbuild.rawtex import PAGE_BREAK_XML
 from paperbuild.style import Style
-from paperbuild.words import Words, words_for
+from paperbuild.words import Words
 
 KINDS = {"Table": "tbl", "Figure": "fig"}
 """Block type -> crossref's kind, in the order the parts follow the references."""
@@ -88,7 +88,7 @@ def place_floats(paper: Paper, style: Style) -> Paper:
     kinds = {kind for kind, placement in placements.items() if placement != "inline"}
     if not kinds:
         return paper
-    words = words_for(paper.metadata.lang)
+    words = style.words(paper.metadata.lang)
     mover = _Mover(kinds, words, style.placeholders)
     body = mover.blocks(paper.body)
     floats: list[Node] = []

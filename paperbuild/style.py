@@ -3,8 +3,8 @@
 Takes the project folder and a style name; gives a `Style`: its folders (the style first, then the styles it
 extends, from `style.yaml`'s `extends:`), its settings, and a diagnostic at the line of each setting with a bad
 value. A file missing from a style is taken from the style it extends; stylesheets are applied base first, so a
-style only writes what it changes; a setting is the nearest style's that sets it, so a style can undo one of the
-style it extends (`anonymous: false`).
+style only writes what it changes; a setting (and each of `labels:`) is the nearest style's that sets it, so a
+style can undo one of the style it extends (`anonymous: false`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -21,6 +21,7 @@ from paperbuild import safe_paths, yaml_nodes
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.errors import InputError
 from paperbuild.safe_paths import STYLE_FILE, Refused
+from paperbuild.words import ENGLISH, Words, words_for
 from paperbuild.yaml_safe import BoundedLoader
 
 INSTALLED_STYLES = Path(__file__).resolve().parent / "styles"
@@ -40,7 +41,7 @@ STYLE_FILES = (SETTINGS_FILE, TEMPLATE, SCREEN_CSS, PRINT_CSS, REFERENCE_DOC)
 """The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 """A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
-SETTINGS = ("extends", "anonymous", "description", "line-numbers", "figures", "tables", "placeholders")
+SETTINGS = ("extends", "anonymous", "description", "line-numbers", "figures", "tables", "placeholders", "labels")
 PLACEMENTS = ("inline", "end", "end-one-per-page")
 """Where figures (`figures:`) or tables (`tables:`) go: where the text has them; after the references; after the
 references, each on a page of its own (figure_placement.py)."""
@@ -64,6 +65,9 @@ class Style:
     """Where the tables go, one of PLACEMENTS."""
     placeholders: bool = False
     """Whether a figure or table moved to the end leaves a line "[Figure 1 about here]" where the text had it."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """The labels the style prints instead of the language's (words.py): (part, label), e.g. ("keywords", "Index
+    Terms") for IEEE."""
     problems: tuple[Diagnostic, ...] = ()
     """A diagnostic at each setting of the chain's style.yaml files that has a bad value (which is then ignored)."""
     bases: tuple[Path, ...] = ()
@@ -79,6 +83,11 @@ class Style:
     def folder(self) -> Path:
         """The style's own folder."""
         return self.folders[0]
+
+    def words(self, lang: str) -> Words:
+        """The words of language `lang` with the style's labels in place of the language's."""
+        words = words_for(lang)
+        return replace(words, labels={**words.labels, **dict(self.labels)}) if self.labels else words
 
     def _readable(self, path: Path) -> bool:
         return any(path == known for _, known in self.contents)
@@ -175,6 +184,30 @@ def _bad_value(key: str, node: yaml.Node, where: str) -> Diagnostic | None:
     return Diagnostic(where, mark.line + 1, mark.column + 1, Severity.ERROR, "style", message, hint)
 
 
+def _labels(node: yaml.Node, where: str) -> tuple[dict[str, str], list[Diagnostic]]:
+    """The labels a `labels:` mapping gives, and a diagnostic at each part it does not know or label it lacks."""
+    labels: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+
+    def problem(at: yaml.Node, message: str, hint: str = "") -> None:
+        mark = at.start_mark
+        problems.append(Diagnostic(where, mark.line + 1, mark.column + 1, Severity.ERROR, "style", message, hint))
+
+    if not isinstance(node, yaml.MappingNode):
+        problem(node, "labels: a mapping of parts to labels is expected, such as 'keywords: Index Terms'")
+    for part, key, value in yaml_nodes.entries(node):
+        label = str(value.value) if isinstance(value, yaml.ScalarNode) and value.tag != yaml_nodes.NULL else None
+        if part not in ENGLISH.labels:
+            problem(key, f"labels: '{part}' is not a part paperbuild labels", did_you_mean(part, ENGLISH.labels))
+        elif label is None:
+            problem(value, f"labels: {part}: the label is not text")
+        elif part == "placeholder" and "{}" not in label:
+            problem(value, "labels: placeholder: the label has no {} for the figure's name, as in '[{} about here]'")
+        else:
+            labels[part] = label
+    return labels, problems
+
+
 def _where(path: Path, root: Path) -> str:
     """A style file's path for a diagnostic: relative to the project, or whole for a shipped style's."""
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -185,6 +218,7 @@ def load_style(root: Path, name: str) -> Style:
     roots = (root, PACKAGED_STYLES)
     folders: list[Path] = []
     chosen: dict[str, yaml.Node] = {}  # setting -> the nearest style's value
+    labels: dict[str, str] = {}
     problems: list[Diagnostic] = []
     current: str | None = name
     while current is not None:
@@ -198,6 +232,10 @@ def load_style(root: Path, name: str) -> Style:
             problems += [bad] if bad else []
             if key == "extends":
                 current = yaml_nodes.text(node) or None
+            elif key == "labels":
+                found, bad_labels = _labels(node, _where(folder / SETTINGS_FILE, root))
+                problems += bad_labels
+                labels = {**found, **labels}
             elif bad is None:
                 chosen.setdefault(key, node)
     contents: list[tuple[str, Path]] = []
@@ -219,6 +257,7 @@ def load_style(root: Path, name: str) -> Style:
         figures=yaml_nodes.text(chosen.get("figures")) or "inline",
         tables=yaml_nodes.text(chosen.get("tables")) or "inline",
         placeholders=yaml_nodes.flag(chosen.get("placeholders")),
+        labels=tuple(sorted(labels.items())),
         problems=tuple(problems),
         bases=style_roots(root),
         roots=roots,

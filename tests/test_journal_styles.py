@@ -210,7 +210,8 @@ def test_a_bad_placement_is_an_error_at_its_value(tmp_path: Path) -> None:
     files = {
         "manuscript/metadata.yaml": META + "style: house\n",
         "manuscript/01-a.md": "# A\n\nText.\n",
-        "styles/house/style.yaml": "extends: default\nfigures: end-one-page\ntables:   bottom\nplaceholders: maybe\n",
+        "styles/house/style.yaml": "extends: default\nfigures: end-one-page\ntables:   bottom\nplaceholders: maybe\n"
+        "labels:\n  keywrods: Index Terms\n  placeholder: See figure\n  abstract: [Summary]\n",
     }
     assert check_lines(make_project(tmp_path, files)) == [
         "styles/house/style.yaml:2:10: error[style]: figures: 'end-one-page' is not a placement; it is one of inline, "
@@ -218,6 +219,11 @@ def test_a_bad_placement_is_an_error_at_its_value(tmp_path: Path) -> None:
         "styles/house/style.yaml:3:11: error[style]: tables: 'bottom' is not a placement; it is one of inline, end, "
         "end-one-per-page",
         "styles/house/style.yaml:4:15: error[style]: placeholders: 'maybe' is neither true nor false",
+        "styles/house/style.yaml:6:3: error[style]: labels: 'keywrods' is not a part paperbuild labels; did you mean "
+        "'keywords'?",
+        "styles/house/style.yaml:7:16: error[style]: labels: placeholder: the label has no {} for the figure's name, "
+        "as in '[{} about here]'",
+        "styles/house/style.yaml:8:13: error[style]: labels: abstract: the label is not text",
     ]
 
 
@@ -286,7 +292,7 @@ def test_two_column_pdf_sets_the_body_in_two_columns_under_a_title_across(two_co
         for m in BBOX_LINE.finditer(done.stdout)
     ]
     middle = width / 2
-    keywords = next(top for _, top, _, words in lines if words.startswith("Keywords"))
+    keywords = next(top for _, top, _, words in lines if words.startswith("Index Terms"))
     above = [(left, right, words) for left, top, right, words in lines if top <= keywords]
     below = [(left, right, words) for left, top, right, words in lines if top > keywords]
     assert any(words == "Harbours of the North" and left < middle < right for left, right, words in above)
@@ -295,6 +301,12 @@ def test_two_column_pdf_sets_the_body_in_two_columns_under_a_title_across(two_co
     right_column = [words for left, right, words in below if left > middle]
     assert len(left_column) > 20 and len(right_column) > 20
     assert len(left_column) + len(right_column) == len(below)  # no line of the body crosses the middle
+
+
+def test_two_column_labels_the_keywords_index_terms_as_ieee_does(two_column: Path) -> None:
+    first_page = normalize(pdf_text(two_column / "paper.pdf").split("\f")[0])
+    assert "Index Terms—harbours; shipping" in first_page and "Keywords" not in first_page
+    assert "Index Terms—harbours; shipping" in docx_paragraphs(two_column / "paper.docx")
 
 
 def test_a_changed_placement_rebuilds_the_docx(tmp_path: Path) -> None:

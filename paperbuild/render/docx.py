@@ -270,10 +270,10 @@ def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:
     return [first, *blocks[1:]]
 
 
-def front_matter(paper: Paper) -> list[Node]:
-    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled in the paper's language."""
+def front_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
+    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled with `words` (the paper's
+    language's, or its style's labels)."""
     meta = paper.metadata
-    words = words_for(meta.lang).labels
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
     blocks: list[Node] = []
@@ -299,10 +299,9 @@ def front_matter(paper: Paper) -> list[Node]:
     return blocks
 
 
-def back_matter(paper: Paper) -> list[Node]:
-    """Acknowledgements, funding and the reference list, each under an unnumbered heading in the paper's
-    language; then the figures and tables the style puts after them (they carry their own headings)."""
-    words = words_for(paper.metadata.lang).labels
+def back_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
+    """Acknowledgements, funding and the reference list, each under an unnumbered heading labelled with `words`;
+    then the figures and tables the style puts after them (they carry their own headings)."""
     blocks: list[Node] = []
     for part, content in (
         ("acknowledgements", paper.acknowledgements),
@@ -338,8 +337,9 @@ def render_docx(job: RenderJob) -> Output:
         meta["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
-    main = docx_widths([*paper.body, *back_matter(paper)], text_widths(project.style).docx)  # with the floats
-    blocks = [*front_matter(paper), *with_fields(main, paper.targets, paper.metadata.lang)]
+    labels = project.style.words(paper.metadata.lang).labels
+    main = docx_widths([*paper.body, *back_matter(paper, labels)], text_widths(project.style).docx)  # with the floats
+    blocks = [*front_matter(paper, labels), *with_fields(main, paper.targets, paper.metadata.lang)]
     args = [
         "-t",
         "docx",

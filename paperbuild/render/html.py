@@ -137,7 +137,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "stylesheets": [path.resolve().as_uri() for path in layers],
         "print_stylesheets": [path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         "lang": meta.lang,
-        "labels": words_for(meta.lang).labels,
+        "labels": project.style.words(meta.lang).labels,
         "short_title": meta.short_title or meta.title,
         "authors": authors,
         "affiliations": affiliations,
