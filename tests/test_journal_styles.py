@@ -21,6 +21,7 @@ import pypdf
 import pytest
 from conftest import MINIMAL_BIB, check_lines, make_project, normalize, parse_html, pdf_text, png
 from docx.oxml.ns import qn
+from test_html_valid import vnu_errors
 
 from paperbuild.cli import main
 
@@ -161,6 +162,10 @@ def test_end_puts_the_figures_after_the_references_in_the_docx(at_the_end: Path)
     # the numbers are still Word's: a SEQ field in each caption, a REF field to its bookmark in the text
     document = docx.Document(str(at_the_end / "paper.docx")).element.xml
     assert document.count("SEQ Figure") == 2 and "REF _Ref_fig_map" in document
+
+
+def test_the_page_with_figures_at_the_end_is_valid_html(at_the_end: Path) -> None:
+    assert vnu_errors(at_the_end / "paper.html") == []
 
 
 # ---------------------------------------------------------------------------------------- end-one-per-page
