@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from test_html_valid import vnu_errors
 
 from paperbuild.cli import main
+from paperbuild.style import load_style
 
 pytestmark = pytest.mark.slow  # each build runs pandoc and WeasyPrint
 
@@ -321,3 +322,17 @@ def test_a_changed_placement_rebuilds_the_docx(tmp_path: Path) -> None:
     (tmp_path / "styles" / "house" / "style.yaml").write_text("extends: default\nfigures: end\n", encoding="utf-8")
     assert main(["docx", "--project", str(tmp_path), "--quiet"]) == 0
     assert docx_paragraphs(out / "paper.docx")[-1] == CHART_CAPTION
+
+
+def test_settings_are_the_nearest_styles_that_give_them(tmp_path: Path) -> None:
+    """manuscript-tables-end -> manuscript -> review -> default: each setting from the nearest style giving it."""
+    style = load_style(tmp_path, "manuscript-tables-end")
+    assert [folder.name for folder in style.folders] == ["manuscript-tables-end", "manuscript", "review", "default"]
+    assert (style.tables, style.figures, style.placeholders, style.anonymous) == (
+        "end-one-per-page",  # its own
+        "end-one-per-page",  # manuscript's
+        True,  # manuscript's
+        False,  # manuscript's, over review's true
+    )
+    assert load_style(tmp_path, "review").anonymous and load_style(tmp_path, "default").figures == "inline"
+    assert dict(load_style(tmp_path, "two-column").labels)["keywords"] == "Index Terms"

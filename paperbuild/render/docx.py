@@ -2,7 +2,8 @@
 
 Takes a RenderJob; gives the DOCX bytes. The title and authors go through pandoc's title block (Title, Subtitle,
 Author styles and the document properties); affiliations, abstract and keywords are paragraphs in the styles
-Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body.
+Affiliation, Abstract and Keywords, which the reference document defines; back matter and references follow the body,
+then the figures and tables a style puts at the end (figure_placement.py).
 Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is checked and edited: a part
 holding what paperbuild never writes (a field other than its own and page numbers, an embedded object or document,
 VML, an external relationship other than a safe hyperlink), whether it came from raw OpenXML the checks missed or
