@@ -60,7 +60,7 @@ CODES: dict[str, str] = {
     "skipped-file": "a Markdown-like file in manuscript/ is not a chapter and is skipped (warning)",
     "duplicate-chapter": "two chapters have the same number",
     "csl": "the citation style cannot be found",
-    "style": "a house style's style.yaml gives a setting a bad value (figures:, tables:, anonymous:, placeholders:)",
+    "style": "style.yaml gives a setting a bad value (figures: bottom, anonymous: maybe, an unknown label)",
     # the journal profile (checks/journal.py): each breach has the severity the profile gives it
     "journal-profile": "journal.yaml (or metadata's journal:) cannot be read, or has an unknown key or a bad value",
     "abstract-words": "the abstract has more words than the journal allows",
