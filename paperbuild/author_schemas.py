@@ -1,14 +1,16 @@
 """Map the author schemas of JOSS, Quarto, Manubot and pandoc to paperbuild's `authors` and `affiliations`.
 
 Takes the composed YAML nodes of a source's author list and affiliation list (`yaml_nodes.compose`); gives plain
-data in paperbuild's schema (DESIGN.md §1) — authors `{name, affiliations: [id], email, orcid, corresponding}`,
-affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each field that has no place
-there. Pure functions: no files, no printing. Schemas read:
+data in paperbuild's schema (DESIGN.md §1) — authors `{name, affiliations: [id], email, orcid, corresponding,
+roles}`, affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each field that has
+no place there. Pure functions: no files, no printing. Schemas read:
 
 - JOSS: `affiliation: "1, 2"` (or `1`) naming the `index` of `affiliations: [{name, index}]`;
 - Quarto: `author`/`authors` with `affiliations: [{ref: id}]`, inline `{id, name, department, city, ...}` or plain
   names, top-level `affiliations: [{id, name, ...}]`, `corresponding`, `attributes: {corresponding, ...}`, names as
   `{given, family}` or `{literal}`;
+- roles (Quarto's and pandoc's `roles`/`role`): CRediT's roles, read by credit.py, written as CRediT spells them,
+  `{role, degree}` when a degree is given;
 - Manubot: `affiliations: [strings]`, `corresponding` (older manuscripts: `correspondence`);
 - pandoc: `author: Name` or a list of names.
 """
@@ -16,16 +18,27 @@ there. Pure functions: no files, no printing. Schemas read:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 
+from paperbuild.credit import read_roles
 from paperbuild.yaml_nodes import Problem, empty, entries, flag, items, problem, text
 
-AUTHOR_KEYS = ("name", "email", "orcid", "corresponding", "correspondence", "affiliation", "affiliations")
+AUTHOR_KEYS = (
+    "name",
+    "email",
+    "orcid",
+    "corresponding",
+    "correspondence",
+    "affiliation",
+    "affiliations",
+    "roles",
+    "role",
+)
 AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
 INDEXES = re.compile(r"^\s*\d+(?:\s*,\s*\d+)*\s*$")
-AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid and corresponding"
+AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid, corresponding and roles"
 AFFILIATION_HINT = "paperbuild's affiliations have name, department, city and country"
 EQUAL_HINT = "paperbuild prints no equal-contribution mark; say it in 'acknowledgements' if it matters"
 
@@ -39,7 +52,9 @@ class People:
     affiliations: list[dict[str, str]] = field(default_factory=list)
     """Affiliations in order of definition, each with an id."""
     problems: list[Problem] = field(default_factory=list)
-    """Fields left out, one per field name, at its first occurrence."""
+    """Fields left out, one per field name, at its first occurrence; each role left out, at its node."""
+    role_problems: list[Problem] = field(default_factory=list)
+    """The problems (also in `problems`) of roles: metadata.py reports them itself, as errors."""
 
 
 class _Book:
@@ -174,6 +189,12 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
         flag(n) for n in (values.get("corresponding"), values.get("correspondence"), attributes.get("corresponding"))
     ):
         author["corresponding"] = True
+    roles = read_roles(values.get("roles", values.get("role")), name)
+    if roles.roles:
+        author["roles"] = [{"role": r.name, "degree": r.degree} if r.degree else r.name for r in roles.roles]
+    left_out = [replace(p, message=f"{p.message}; left out") for p in roles.unknown + roles.invalid]
+    book.people.problems += left_out
+    book.people.role_problems += left_out
     for key, key_node, value in entries(node):
         if key == "attributes":
             for attribute, attribute_node, setting in entries(values["attributes"]):

@@ -31,9 +31,10 @@ from conftest import MINIMAL_BIB, png
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from paperbuild.authors import AFFILIATION_KEYS, AUTHOR_KEYS
 from paperbuild.cli import main
 from paperbuild.diagnostics import CODES, Diagnostic, Severity
-from paperbuild.metadata import AFFILIATION_KEYS, AUTHOR_KEYS, KNOWN_KEYS
+from paperbuild.metadata import KNOWN_KEYS
 
 pytestmark = pytest.mark.slow
 

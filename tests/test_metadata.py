@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from paperbuild.authors import orcid_is_valid
 from paperbuild.diagnostics import Severity
-from paperbuild.metadata import Affiliation, Author, Metadata, orcid_is_valid, read_metadata
+from paperbuild.metadata import Affiliation, Author, Metadata, read_metadata
 
 PATH = "manuscript/metadata.yaml"
 
