@@ -176,7 +176,7 @@ def expected(paper: Paper) -> Expected:
     places = [part for place in paper.affiliations.values() for part in (SPACE, place, SPACE)]  # Markdown too
     collector.add([paper.title, SPACE, paper.subtitle, SPACE, *names, *places])
     collector.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
-    collector.add([paper.acknowledgements, paper.funding])
+    collector.add([paper.acknowledgements, paper.funding, paper.contributions])
     collector.flush()
     return Expected(collector.tokens, collector.formulas, metadata_from)
 

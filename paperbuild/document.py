@@ -1,9 +1,10 @@
 """Split the parsed manuscript into the parts of a paper, numbered once, for every renderer to lay out.
 
 Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body
-(images embedded as data: URIs), back matter (acknowledgements, funding) and the reference list, each as Pandoc AST
-pieces. A heading of the author's own that titles the reference list ("# References" as the last heading, or
-just before a `{#refs}` div) is left out: every renderer prints the list under its own heading, once.
+(images embedded as data: URIs), back matter (acknowledgements, funding, the authors' CRediT contributions
+statement) and the reference list, each as Pandoc AST pieces. A heading of the author's own that titles the
+reference list ("# References" as the last heading, or just before a `{#refs}` div) is left out: every renderer
+prints the list under its own heading, once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.figure_sizes import sized_figures
 from paperbuild.manuscript import Manuscript
 from paperbuild.metadata import Metadata
-from paperbuild.pandoc_ast import Node, is_reference_list, meta_blocks, meta_inlines, split_reference_list, stringify
+from paperbuild.pandoc_ast import (
+    Node,
+    copy_tree,
+    is_reference_list,
+    meta_blocks,
+    meta_inlines,
+    para,
+    split_reference_list,
+    stringify,
+    text,
+)
 from paperbuild.project import Project
 from paperbuild.resources import embed_images
+from paperbuild.words import words_for
 
 REFERENCE_HEADINGS = frozenset(
     {
@@ -69,6 +81,9 @@ class Paper:
     """Acknowledgements blocks."""
     funding: list[Node]
     """Funding statement blocks."""
+    contributions: list[Node]
+    """The authors' contributions in CRediT's form, one paragraph: "**Ada Lovelace:** Conceptualization, Software
+    (lead). **Bo Li:** Validation."; [] when no author has roles (and under review)."""
     references: list[Node]
     """The reference list produced by citeproc (entries as Divs); [] when nothing is cited."""
     targets: dict[str, Target]
@@ -97,6 +112,20 @@ def without_references_heading(blocks: list[Node]) -> list[Node]:
     return blocks
 
 
+def contributions(metadata: Metadata, names: list[list[Node]]) -> list[Node]:
+    """The contributions statement as journals print it: each author with roles, in byline order, the name (its
+    footnote left out: the byline has it) in bold, then the roles in the order given, with their degree."""
+    labels = words_for(metadata.lang).labels
+    inlines: list[Node] = []
+    for author, name in zip(metadata.authors, names, strict=False):
+        if author.roles:
+            shown = copy_tree([node for node in name if node["t"] != "Note"])
+            inlines += [{"t": "Space"}] if inlines else []
+            inlines.append({"t": "Strong", "c": [*shown, *text(labels["colon"])]})
+            inlines += text(labels["space"] + ", ".join(role.printed for role in author.roles) + ".")
+    return [para(inlines)] if inlines else []
+
+
 def assemble(manuscript: Manuscript, project: Project) -> Paper:
     """Cut the AST into the paper's parts, embed its images, size its figures to the text width (unless they give
     a width), and number the body's sections."""
@@ -108,13 +137,14 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     body, references = split_reference_list(sized_figures(embed_images(blocks, project)))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
+    authors = [meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else []
     return Paper(
         metadata=metadata,
         title=meta_inlines(meta.get("title")),
         subtitle=meta_inlines(meta.get("subtitle")),
         abstract=meta_blocks(meta.get("abstract")),
         keywords=[meta_inlines(k) for k in keywords["c"]] if keywords["t"] == "MetaList" else [],
-        authors=[meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else [],
+        authors=authors,
         affiliations={
             affiliation.id: meta_inlines(line)
             for affiliation, line in zip(
@@ -124,6 +154,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         body=body,
         acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
         funding=meta_blocks(meta.get("funding")) if metadata.funding else [],
+        contributions=contributions(metadata, authors),
         references=references,
         targets=targets,
         api_version=manuscript.ast["pandoc-api-version"],

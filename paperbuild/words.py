@@ -23,12 +23,12 @@ class Words:
     last_joiner: str
     """Between the last two numbers of a group: " and "."""
     labels: dict[str, str]
-    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, references, figures and tables
-    (the headings of those a style moves after the references), placeholder (the line left where one was: "[{}
-    about here]", the {} taking "Figure 1"), corresponding (the corresponding author's line), anonymous (the byline
-    of a paper under double-blind review), backlink (what a screen reader says for a reference's link back to the
-    text); and the punctuation around them: colon (ends an inline label), space (after that colon), separator
-    (between keywords)."""
+    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, contributions (the authors'
+    CRediT roles), references, figures and tables (the headings of those a style moves after the references),
+    placeholder (the line left where one was: "[{} about here]", the {} taking "Figure 1"), corresponding (the
+    corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
+    screen reader says for a reference's link back to the text); and the punctuation around them: colon (ends an
+    inline label), space (after that colon), separator (between keywords)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -43,6 +43,7 @@ ENGLISH = Words(
         "keywords": "Keywords",
         "acknowledgements": "Acknowledgements",
         "funding": "Funding",
+        "contributions": "Author contributions",
         "references": "References",
         "figures": "Figures",
         "tables": "Tables",
@@ -65,6 +66,7 @@ CHINESE = Words(
         "keywords": "关键词",
         "acknowledgements": "致谢",
         "funding": "基金项目",
+        "contributions": "作者贡献",
         "references": "参考文献",
         "figures": "附图",
         "tables": "附表",

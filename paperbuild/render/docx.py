@@ -301,12 +301,14 @@ def front_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
 
 
 def back_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
-    """Acknowledgements, funding and the reference list, each under an unnumbered heading labelled with `words`;
-    then the figures and tables the style puts after them (they carry their own headings)."""
+    """Acknowledgements, funding, the authors' contributions and the reference list, each under an unnumbered
+    heading labelled with `words`; then the figures and tables the style puts after them (they carry their own
+    headings)."""
     blocks: list[Node] = []
     for part, content in (
         ("acknowledgements", paper.acknowledgements),
         ("funding", paper.funding),
+        ("contributions", paper.contributions),
         ("references", paper.references),
     ):
         if content:

@@ -81,6 +81,7 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
         "abstract": paper.abstract,
         "acknowledgements": paper.acknowledgements,
         "funding": paper.funding,
+        "contributions": paper.contributions,
         "references": references,
         "floats": paper.floats,
     }
@@ -144,10 +145,8 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "keywords": [pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
         "date": meta.date,
         "title_text": stringify(paper.title),
-        **{
-            name: pieces[name]
-            for name in ("title", "subtitle", "abstract", "body", "acknowledgements", "funding", "references", "floats")
-        },
+        **{name: pieces[name] for name in ("title", "subtitle", "abstract", "body", "references", "floats")},
+        **{name: pieces[name] for name in ("acknowledgements", "funding", "contributions")},
     }
     try:
         html = env.get_template(TEMPLATE).render(context)
