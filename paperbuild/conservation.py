@@ -24,7 +24,7 @@ from typing import Any
 
 from paperbuild.crossref import NUMBER_CLASS
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.document import Paper
+from paperbuild.document import PUNCTUATION_CLASS, Paper
 from paperbuild.formulas import math_text
 from paperbuild.markers import blank_code
 from paperbuild.pandoc_ast import BLOCKS, QUOTES
@@ -142,6 +142,8 @@ class _Collector:
             self.tokens += math_tokens(content[1])
         elif kind in ("RawInline", "RawBlock"):  # markup, not text; but a <br> or a block element parts words
             self.text.append("" if INLINE_TAG.fullmatch(content[1].strip()) else " ")
+        elif kind == "Span" and PUNCTUATION_CLASS in content[0][1]:
+            stack.append(SPACE)  # the pipeline's punctuation parts the manuscript's words and is not theirs
         elif kind in ("Cite", "Image") or (kind == "Span" and GENERATED & set(content[0][1])):
             return  # citeproc's and crossref's words; an image's description is not shown
         elif kind == "Quoted":

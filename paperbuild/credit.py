@@ -64,11 +64,6 @@ class Role:
     degree: str = ""
     """Degree of contribution: "lead", "equal" or "supporting"; "" when not given."""
 
-    @property
-    def printed(self) -> str:
-        """The role as the contributions statement prints it: "Software", "Software (lead)"."""
-        return f"{self.name} ({self.degree})" if self.degree else self.name
-
 
 @dataclass
 class Roles:

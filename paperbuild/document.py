@@ -23,6 +23,7 @@ from paperbuild.pandoc_ast import (
     meta_blocks,
     meta_inlines,
     para,
+    span,
     split_reference_list,
     stringify,
     text,
@@ -54,6 +55,9 @@ REFERENCE_HEADINGS = frozenset(
     }
 )
 """What authors title their reference list with (casefolded), in the languages papers are commonly written in."""
+PUNCTUATION_CLASS = "generated-punctuation"
+"""Class of the Spans holding punctuation the pipeline writes between the manuscript's words (the contributions
+statement's colons, commas, parentheses): the conservation check counts the words, not these."""
 
 
 @dataclass(frozen=True)
@@ -114,16 +118,26 @@ def without_references_heading(blocks: list[Node]) -> list[Node]:
 
 def contributions(metadata: Metadata, names: list[list[Node]]) -> list[Node]:
     """The contributions statement as journals print it: each author with roles, in byline order, the name (its
-    footnote left out: the byline has it) in bold, then the roles in the order given, with their degree."""
+    footnote left out: the byline has it) in bold, then the roles in the order given, a degree in parentheses."""
     labels = words_for(metadata.lang).labels
     inlines: list[Node] = []
     for author, name in zip(metadata.authors, names, strict=False):
-        if author.roles:
-            shown = copy_tree([node for node in name if node["t"] != "Note"])
-            inlines += [{"t": "Space"}] if inlines else []
-            inlines.append({"t": "Strong", "c": [*shown, *text(labels["colon"])]})
-            inlines += text(labels["space"] + ", ".join(role.printed for role in author.roles) + ".")
+        if not author.roles:
+            continue
+        shown = copy_tree([node for node in name if node["t"] != "Note"])
+        inlines += [{"t": "Space"}] if inlines else []
+        inlines += [{"t": "Strong", "c": [*shown, _punctuation(labels["colon"])]}, *text(labels["space"])]
+        for index, role in enumerate(author.roles):
+            inlines += [_punctuation(","), {"t": "Space"}] if index else []
+            inlines += text(role.name)
+            if role.degree:
+                inlines += [{"t": "Space"}, _punctuation("("), *text(role.degree), _punctuation(")")]
+        inlines.append(_punctuation("."))
     return [para(inlines)] if inlines else []
+
+
+def _punctuation(chars: str) -> Node:
+    return span(text(chars), [PUNCTUATION_CLASS])
 
 
 def assemble(manuscript: Manuscript, project: Project) -> Paper:
