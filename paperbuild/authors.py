@@ -72,8 +72,9 @@ def read_people(
     values: dict[str, Any] = {}
     if _foreign_schema(author_node, affiliations_node):
         people = map_authors(author_node, affiliations_node)
+        roles = {id(role) for role in people.role_problems}
         for found in people.problems:
-            if not any(found is role for role in people.role_problems):
+            if id(found) not in roles:
                 reader.diagnostics.append(
                     Diagnostic(
                         reader.path, found.line, found.col, Severity.WARNING, "metadata", found.message, found.hint
@@ -186,11 +187,11 @@ def _read_roles(reader: MetadataReader, fields: dict[str, yaml.Node], name: str)
 
 def _report_roles(reader: MetadataReader, found: Roles) -> None:
     """An `unknown-role` error for each role that is not CRediT's, a `metadata` error for a bad degree or form."""
-    for problem in found.unknown + found.invalid:
-        code = "unknown-role" if problem in found.unknown else "metadata"
-        reader.diagnostics.append(
-            Diagnostic(reader.path, problem.line, problem.col, Severity.ERROR, code, problem.message, problem.hint)
-        )
+    for code, problems in (("unknown-role", found.unknown), ("metadata", found.invalid)):
+        for problem in problems:
+            reader.diagnostics.append(
+                Diagnostic(reader.path, problem.line, problem.col, Severity.ERROR, code, problem.message, problem.hint)
+            )
 
 
 def _read_affiliation(reader: MetadataReader, node: yaml.Node) -> Affiliation:

@@ -47,6 +47,8 @@ ALIASES = {
 """Quarto's short names of roles (quarto.org/docs/authoring/front-matter.html#roles)."""
 DEGREES = ("lead", "equal", "supporting")
 """CRediT's degrees of contribution, as JATS4R writes them in `degree-contribution`."""
+MAX_ROLES = 2 * len(ROLES)
+"""Items of one author's `roles` read at most: room for each role and a mistake in each, not a flood of errors."""
 ROLE_KEYS = ("role", "credit")
 """Keys naming the role in a mapping: paperbuild's `role`, pandoc's `credit`."""
 ROLE_LIST = ", ".join(ROLES.values())
@@ -103,16 +105,22 @@ def role_hint(written: str) -> str:
 def read_roles(node: yaml.Node | None, owner: str) -> Roles:
     """The CRediT roles an author's `roles` value names; `owner` is the author's name, for the messages."""
     found = Roles()
-    for item in items(node):
+    written = items(node)
+    if len(written) > MAX_ROLES:
+        hint = f"CRediT has {len(ROLES)} roles; give each once"
+        found.invalid.append(
+            problem(written[MAX_ROLES], f"'{owner}' has {len(written)} roles; the first {MAX_ROLES} are read", hint)
+        )
+    for item in written[:MAX_ROLES]:
         role_node, degree_node = _parts(item, found, owner)
         if role_node is None:
             continue
-        written = text(role_node)
-        degree = _degree(degree_node, written, owner, found)
-        role = credit_role(written, degree)
+        name = text(role_node)
+        role = credit_role(name, _degree(degree_node, name, owner, found))
         if role is None:
-            message = f"role '{written}' of '{owner}' is not a CRediT role"
-            found.unknown.append(problem(role_node, message, role_hint(written)))
+            found.unknown.append(
+                problem(role_node, f"role '{name}' of '{owner}' is not a CRediT role", role_hint(name))
+            )
         elif any(role.name == seen.name for seen in found.roles):
             hint = "give each role once"
             found.invalid.append(problem(role_node, f"role '{role.name}' of '{owner}' is given twice", hint))

@@ -218,3 +218,14 @@ def test_a_quarto_paper_with_roles_imports_and_builds_with_the_statement(
         "Author contributions Name1 Surname: Conceptualization, Investigation (lead). Name7 Surname: Writing – "
         "review & editing."
     )
+
+
+def test_a_flood_of_roles_is_read_up_to_a_cap() -> None:
+    text = "title: T\nauthors:\n  - name: Ada\n    roles: [" + ", ".join(["software"] + ["xq"] * 9999) + "]\n"
+    metadata, diagnostics = read_metadata(text, PATH)
+    assert metadata.authors[0].roles == (role("software", "Software"),)
+    assert [d.code for d in diagnostics].count("unknown-role") == 27
+    assert diagnostics[-1].format() == (
+        "manuscript/metadata.yaml:4:131: error[metadata]: 'Ada' has 10000 roles; the first 28 are read; CRediT has "
+        "14 roles; give each once"
+    )
