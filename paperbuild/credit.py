@@ -6,7 +6,8 @@ of each role that is not CRediT's or is written wrong. A role may be written as 
 hyphen, en dash or colon for the dash and "and" or "&" ("writing - review and editing"), as its slug
 (`writing-review-editing`), in British spelling, or by Quarto's aliases (`analysis`, `funding`, `editing`,
 `writing`); with a degree as `{role: software, degree: lead}`, pandoc's `{credit: software, degree: Lead}` or
-Quarto's `{software: lead}`. Pure: no files, no printing.
+Quarto's `{software: lead}`; Manubot's `{Software: true}` names a role, `{Software: false}` none. Pure: no files, no
+printing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from paperbuild.yaml_nodes import Problem, empty, entries, items, problem, text
+from paperbuild.yaml_nodes import Problem, empty, entries, flag, items, problem, text
 
 CREDIT_URL = "https://credit.niso.org/contributor-roles/{}/"
 ROLES = {
@@ -53,6 +54,7 @@ ROLE_KEYS = ("role", "credit")
 """Keys naming the role in a mapping: paperbuild's `role`, pandoc's `credit`."""
 ROLE_LIST = ", ".join(ROLES.values())
 PUNCTUATION = re.compile(r"[\W_]+")
+BOOL = "tag:yaml.org,2002:bool"
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def _parts(item: yaml.Node, found: Roles, owner: str) -> tuple[yaml.Node | None,
     keys = [key for key, _, _ in pairs]
     if isinstance(item, yaml.MappingNode) and len(pairs) == 1 and keys[0] not in (*ROLE_KEYS, "degree"):
         key, key_node, value = pairs[0]
-        return key_node, (None if empty(value) else value)  # Quarto: {investigation: lead}, or {investigation: true}
+        if value.tag == BOOL:  # Manubot: {Data curation: true}; {Formal analysis: false} says the author did not
+            return (key_node if flag(value) else None), None
+        return key_node, (None if empty(value) else value)  # Quarto: {investigation: lead}
     if isinstance(item, yaml.MappingNode) and any(key in ROLE_KEYS for key in keys):
         values = {key: value for key, _, value in pairs}
         for key, key_node, _ in pairs:
@@ -155,7 +159,7 @@ def _parts(item: yaml.Node, found: Roles, owner: str) -> tuple[yaml.Node | None,
 
 def _degree(node: yaml.Node | None, role: str, owner: str, found: Roles) -> str:
     """The degree of contribution a node gives ("" when none or when wrong, reported)."""
-    if node is None or empty(node) or node.tag == "tag:yaml.org,2002:bool":  # Quarto: {investigation: true}
+    if node is None or empty(node):
         return ""
     degree = text(node).casefold()
     if degree in DEGREES:

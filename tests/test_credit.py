@@ -48,7 +48,7 @@ def roles_of(text: str) -> list[tuple[Role, ...]]:
 def test_roles_are_read_as_credit_spells_them_as_slugs_and_in_quartos_and_pandocs_forms() -> None:
     as_credit = 'roles: ["Writing – Review & Editing", Formal analysis, "writing - original draft", Visualisation]'
     slugs = "roles: [writing-review-editing, formal-analysis, writing-original-draft, visualization]"
-    quarto = "role: [{editing: lead}, analysis, {writing: supporting}, {visualization: true}]"
+    quarto = "role: [{editing: lead}, analysis, {writing: supporting}, {Methodology: false}, {visualization: true}]"
     pandoc = "roles: [{credit: writing-review-editing, degree: Lead}, {role: formal analysis}, writing, visualization]"
     for spelling, (first, third) in {
         as_credit: ("", ""),
