@@ -3,8 +3,8 @@
 Takes a .qmd file or a Quarto project folder; gives a layout Plan. The article is `manuscript: article:` of
 `_quarto.yml`, else `index.qmd`, else the folder's one .qmd; the book chapters of `book: chapters:` become chapters
 in their order. Metadata of `_quarto.yml` is overridden by the article's front matter. Quarto's author schema
-(`author`/`affiliations` with refs) is mapped by authors.py. Executable code cells (```` ```{python} ````) are kept
-as code and reported: paperbuild does not run them.
+(`author`/`affiliations` with refs, CRediT `roles` with their degree) is mapped by author_schemas.py. Executable
+code cells (```` ```{python} ````) are kept as code and reported: paperbuild does not run them.
 """
 
 from __future__ import annotations
