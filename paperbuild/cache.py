@@ -115,6 +115,8 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
     profile = project.root / PROFILE_FILE  # the journal profile's checks decide whether a build may go on
     if os.path.lexists(profile):
         common.append(("journal", _contents(profile, (project.root,), METADATA)))
+    if project.journal is not None:  # the shipped profile it names or extends
+        common += [(f"journal:{name}", data) for name, data in project.journal.shipped]
     common.append(("paperbuild", __version__.encode()))
     style_files = [
         (name, _contents(path, project.style.roots, STYLE_FILE))

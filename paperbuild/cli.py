@@ -98,6 +98,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--style", default=None, metavar="NAME", help="house style folder under styles/")
     parser.add_argument("--csl", default=None, metavar="NAME|PATH", help="citation style (CSL name or .csl file)")
     parser.add_argument(
+        "--journal", default=None, metavar="NAME", help="journal profile shipped with paperbuild, e.g. plos-one"
+    )
+    parser.add_argument(
         "--format", choices=("text", "json"), default="text", dest="output_format", help="how to print diagnostics"
     )
     parser.add_argument(
@@ -200,6 +203,7 @@ def _run(args: argparse.Namespace) -> int:
         out_dir=args.out,
         style=args.style,
         csl=args.csl,
+        journal=args.journal,
         pdf_standard=args.pdf_standard,
         on_stage=_print_stage if live else None,
     )

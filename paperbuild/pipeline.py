@@ -52,6 +52,8 @@ class Options:
     """House style overriding metadata's `style`."""
     csl: str | None = None
     """Citation style overriding metadata's `csl`."""
+    journal: str | None = None
+    """Shipped journal profile overriding metadata's `journal:` (`--journal`)."""
     pdf_standard: str = "pdf/ua-1"
     """PDF variant WeasyPrint writes: tagged PDF/UA-1 by default, or an archival one such as pdf/a-3b."""
     on_stage: Callable[[str, float], None] | None = field(default=None, compare=False)
@@ -112,7 +114,9 @@ def read(root: Path, options: Options, result: BuildResult) -> Project:
     from paperbuild.project import load_project
 
     with result.timed("read"):
-        project, found = load_project(root, out_dir=options.out_dir, style=options.style, csl=options.csl)
+        project, found = load_project(
+            root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
+        )
     result.diagnostics += found
     return project
 

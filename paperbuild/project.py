@@ -15,13 +15,14 @@ from paperbuild import csl as csl_styles
 from paperbuild import safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError, UsageError
+from paperbuild.journal_profiles import PROFILE_FILE as PROFILE_FILE
+from paperbuild.journal_profiles import Profile, Setting, load_profile
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.output import output_folder
 from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, CHAPTERS_IN_ALL, METADATA, Limit, Refused
 from paperbuild.style import Style, load_style
 from paperbuild.yaml_nodes import FRONT_MATTER
 
-PROFILE_FILE = "journal.yaml"  # the journal profile, beside manuscript/ (checks/journal.py reads it)
 CHAPTER_NAME = re.compile(r"^(\d{2,})[-._][^/]+\.md$")
 """`NN-slug.md`, `NN.slug.md` (Manubot) or `NN_slug.md`: two or more digits, a separator, a slug."""
 MARKDOWN_LIKE = re.compile(r"\.(md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
@@ -61,6 +62,8 @@ class Project:
     """The CSL file in use; None means pandoc's default (Chicago author-date)."""
     manuscript_files: tuple[Path, ...] = ()
     """Every file under manuscript/ (a bounded walk that follows no link to a folder), for the build cache."""
+    journal: Profile | None = None
+    """The journal profile in use (its rules, style and CSL), None when the project names none."""
 
     @property
     def metadata_file(self) -> str:
@@ -174,9 +177,17 @@ def find_chapters(manuscript: Path, root: Path) -> tuple[list[Path], list[Diagno
 
 
 def load_project(
-    root: Path, *, out_dir: Path | None = None, style: str | None = None, csl: str | None = None
+    root: Path,
+    *,
+    out_dir: Path | None = None,
+    style: str | None = None,
+    csl: str | None = None,
+    journal: str | None = None,
 ) -> tuple[Project, list[Diagnostic]]:
-    """Gather and decode everything under `root`; raise InputError only when there is no paper to speak of."""
+    """Gather and decode everything under `root`; raise InputError only when there is no paper to speak of.
+
+    The style and the CSL are the command line's (`style`, `csl`), else metadata's, else the journal profile's
+    (`journal` names a shipped one, over metadata's `journal:`), else the default style and pandoc's CSL."""
     root = root.resolve()
     manuscript = root / "manuscript"
     if not manuscript.is_dir():
@@ -227,24 +238,24 @@ def load_project(
         if text is not None:
             bib_files.append(SourceFile(path, relative(path, root), text))
 
-    try:
-        house_style = load_style(root, style or metadata.style)
-    except InputError as exc:
-        if style:  # named on the command line: wrong usage (exit 2)
-            raise UsageError(f"--style: {exc}") from exc
-        diagnostics.append(
-            Diagnostic(meta_rel, metadata.lines.get("style", 0), 0, Severity.ERROR, "metadata", str(exc))
-        )
-        house_style = load_style(root, "default")  # so that every other check still runs
+    profile, profile_diags = load_profile(root, meta_text or "", meta_rel, journal)
+    diagnostics += profile_diags
+    settings = profile.settings if profile else {}
+    house_style = _house_style(root, style, metadata, meta_rel, settings.get("style"), diagnostics)
     diagnostics += [refused.diagnostic(relative(refused.path, root)) for refused in house_style.refused]
     diagnostics += house_style.problems
-    csl_value = csl or metadata.csl
     csl_file = None
-    if csl_value:
-        csl_file, csl_diag = csl_styles.resolve(csl_value, root, meta_rel, metadata.lines.get("csl", 0))
-        if csl and csl_diag:  # named on the command line: wrong usage, not a fault of metadata.yaml
+    if csl:
+        csl_file, csl_diag = csl_styles.resolve(csl, root, meta_rel, 0)
+        if csl_diag:  # named on the command line: wrong usage, not a fault of metadata.yaml
             problem = csl_diag[0]
             raise UsageError(f"--csl: {problem.message}" + (f"; {problem.hint}" if problem.hint else ""))
+    elif metadata.csl:
+        csl_file, csl_diag = csl_styles.resolve(metadata.csl, root, meta_rel, metadata.lines.get("csl", 0))
+        diagnostics += csl_diag
+    elif "csl" in settings:
+        chosen = settings["csl"]
+        csl_file, csl_diag = csl_styles.resolve(chosen.value, root, chosen.path, chosen.line)
         diagnostics += csl_diag
     project = Project(
         root=root,
@@ -256,5 +267,33 @@ def load_project(
         style=house_style,
         csl_file=csl_file,
         manuscript_files=tuple(manuscript_files),
+        journal=profile,
     )
     return project, diagnostics
+
+
+def _house_style(
+    root: Path,
+    style: str | None,
+    metadata: Metadata,
+    meta_rel: str,
+    chosen: Setting | None,
+    diagnostics: list[Diagnostic],
+) -> Style:
+    """The style the command line names, else metadata's `style:`, else the journal profile's, else the default;
+    the default, and an error where the name is written, when it cannot be found."""
+    if style:
+        try:
+            return load_style(root, style)
+        except InputError as exc:  # named on the command line: wrong usage (exit 2)
+            raise UsageError(f"--style: {exc}") from exc
+    if "style" in metadata.lines or metadata.style != "default" or chosen is None:
+        where = Setting(metadata.style, meta_rel, metadata.lines.get("style", 0))
+        code = "metadata"
+    else:
+        where, code = chosen, "journal-profile"
+    try:
+        return load_style(root, where.value)
+    except InputError as exc:
+        diagnostics.append(Diagnostic(where.path, where.line, 0, Severity.ERROR, code, str(exc)))
+        return load_style(root, "default")  # so that every other check still runs

@@ -90,7 +90,7 @@ def test_the_list_of_codes_is_pinned() -> None:
     assert set(CODES) - set(checks.CHECKS) == {
         "leftover-marker", "lost-text", "refused-resource", "missing-glyph", "raw-tex", "raw-html", "bib-syntax",
         "duplicate-bib-key", "missing-field", "invalid-field", "metadata", "yaml-syntax", "encoding", "skipped-file",
-        "duplicate-chapter", "csl", "style", "not-imported", "unfetched-citation", "unknown-role",
+        "duplicate-chapter", "csl", "style", "journal-profile", "not-imported", "unfetched-citation", "unknown-role",
         "input-limit", "unknown-entry-type",
     }  # fmt: skip
 

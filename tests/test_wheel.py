@@ -49,6 +49,8 @@ def test_an_installed_wheel_builds_a_paper_with_the_styles_it_ships(tmp_path: Pa
     assert styles == shipped_styles()  # all of them, and nothing else
     modules = {str(path.relative_to(REPO)) for path in (REPO / "paperbuild").rglob("*.py")}
     assert modules - set(names) == set()  # every subpackage is listed in pyproject.toml
+    journals = {str(path.relative_to(REPO)) for path in (REPO / "paperbuild" / "journals").glob("*.yaml")}
+    assert journals and journals - set(names) == set()  # every journal profile, as `journal: NAME` finds them
 
     site = tmp_path / "site"
     subprocess.run(

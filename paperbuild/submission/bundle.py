@@ -99,7 +99,9 @@ def _make(root: Path, options: Options, target: Path, review: bool) -> Bundle:
     result = run_build(root, FORMATS, options)
     if not result.ok:
         return Bundle(result)
-    project, _ = load_project(root, out_dir=options.out_dir, style=options.style, csl=options.csl)
+    project, _ = load_project(
+        root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
+    )
     parsed = manuscript.parse(project, citeproc=False)
     entries = [Entry(OUTPUT_NAMES[fmt], (project.out_dir / OUTPUT_NAMES[fmt]).read_bytes()) for fmt in FORMATS]
     entries += [Entry(name, path.read_bytes()) for name, path in figure_files(parsed.ast, project)]
