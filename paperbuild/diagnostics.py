@@ -62,9 +62,10 @@ CODES: dict[str, str] = {
     "duplicate-chapter": "two chapters have the same number",
     "csl": "the citation style cannot be found",
     "style": "style.yaml gives a setting a bad value (figures: bottom, anonymous: maybe, an unknown label)",
-    # the journal profile (checks/journal.py): each breach has the severity the profile gives it
-    "journal-profile": "journal.yaml (or metadata's journal:) cannot be read, or has an unknown key or a bad value",
-    "abstract-words": "the abstract has more words than the journal allows",
+    # the journal profile (journal_profiles.py, checks/journal.py): each breach has the severity the profile gives it
+    "journal-profile": "a journal profile cannot be read, names an unknown journal, or has an unknown key or a bad "
+    "value",
+    "abstract-words": "the abstract has fewer or more words than the journal asks for",
     "body-words": "the body has more words than the journal allows",
     "keyword-count": "fewer or more keywords than the journal asks for",
     "reference-count": "more references than the journal allows",
