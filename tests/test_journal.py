@@ -71,7 +71,7 @@ BREACHES = {
     "keywords-min": (
         "keywords: {min: 3}",
         "manuscript/metadata.yaml:6: error[keyword-count]: metadata.yaml lists 2 keywords; the journal asks for at "
-        "least 3; add 1 more",
+        "least 3; add 1 more keyword",
         "keywords: {min: 2, max: 2}",
     ),
     "keywords-max": (

@@ -150,7 +150,7 @@ def breach(name: str) -> tuple[dict[str, object], str]:
         "springer-nature": (
             {"words": 100},
             "manuscript/metadata.yaml:8: error[abstract-words]: the abstract has 100 words; Springer Nature journal "
-            "asks for at least 150; add 50 more",
+            "asks for at least 150; add 50 more words",
         ),
         "mdpi": (
             {"words": 210},
@@ -160,12 +160,12 @@ def breach(name: str) -> tuple[dict[str, object], str]:
         "ieee-transactions": (
             {"words": 149},
             "manuscript/metadata.yaml:8: error[abstract-words]: the abstract has 149 words; IEEE Transactions asks "
-            "for at least 150; add 1 more",
+            "for at least 150; add 1 more word",
         ),
         "chinese-journal": (
             {"keywords": ["潮汐", "验潮站"]},
             "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 2 keywords; Chinese journal "
-            "(GB/T 7713.2-2022, GB/T 7714-2015) asks for at least 3; add 1 more",
+            "(GB/T 7713.2-2022, GB/T 7714-2015) asks for at least 3; add 1 more keyword",
         ),
     }[name]
 
@@ -192,7 +192,7 @@ def test_the_command_line_journal_overrides_metadata(tmp_path: Path, capsys: pyt
     found = [d.format() for d in run_check(root, Options(journal="ieee-transactions")).diagnostics]
     assert found == [
         "manuscript/metadata.yaml:8: error[abstract-words]: the abstract has 149 words; IEEE Transactions asks "
-        "for at least 150; add 1 more"
+        "for at least 150; add 1 more word"
     ]
     assert main(["html", "--project", str(paper(tmp_path / "ieee", "elsevier")), "--journal", "ieee-transactions"]) == 0
     assert MARKS["ieee-transactions"][0] in html_text(tmp_path / "ieee")
@@ -258,3 +258,22 @@ def test_a_changed_shipped_profile_makes_an_up_to_date_build_check_again(
     capsys.readouterr()
     assert main(["html", "--project", str(root), "--quiet"]) == 1
     assert "the abstract has 180 words; IEEE Transactions allows at most 170" in capsys.readouterr().err
+
+
+def test_a_missing_abstract_is_shown_in_metadata_with_the_key_to_add(tmp_path: Path) -> None:
+    text = meta("ieee-transactions").replace(f"abstract: {abstract(180)}\n", "")
+    assert check_lines(paper(tmp_path, "ieee-transactions", text=text)) == [
+        "manuscript/metadata.yaml: error[abstract-words]: the abstract has 0 words; IEEE Transactions asks for at "
+        "least 150; add 'abstract: ...' to metadata.yaml"
+    ]
+
+
+def test_a_journal_name_is_never_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = tmp_path / "paperbuild" / "journals"
+    shutil.copytree(SHIPPED_DIR, shipped)
+    monkeypatch.setattr(journal_profiles, "SHIPPED_DIR", shipped)
+    (tmp_path / "secret.yaml").write_text("name: Secret\nabstract-words: 1\n", encoding="utf-8")
+    root = paper(tmp_path / "paper", "../../secret")
+    assert [line.split(";")[0] for line in check_lines(root)] == [
+        "manuscript/metadata.yaml:10: error[journal-profile]: unknown journal profile '../../secret'"
+    ]

@@ -30,6 +30,8 @@ LIMITS = {  # rule -> (code, what the count says: one, several)
     "figures": ("figure-count", ("the paper has {} figure", "the paper has {} figures")),
     "tables": ("table-count", ("the paper has {} table", "the paper has {} tables")),
 }
+METADATA_KEYS = {"abstract-words": "abstract", "keywords": "keywords"}
+"""The rules that count a metadata key, and the key."""
 AUTHOR_ITEMS = {"orcid": ("ORCID iD", "orcid: 0000-0002-1825-0097"), "email": ("e-mail address", "email: ...")}
 
 
@@ -73,7 +75,7 @@ def _limit_check(rule_name: str) -> Any:
             hint = _hint(rule_name, facts.stats, value - rule.maximum)
         elif rule.minimum is not None and value < rule.minimum:
             message = f"{what.format(value)}; {journal} asks for at least {rule.minimum}"
-            hint = f"add {rule.minimum - value} more"
+            hint = _shortfall(rule_name, rule.minimum - value, value)
         else:
             return []
         path, line = _where(rule_name, rule, ctx)
@@ -113,12 +115,19 @@ def _hint(rule_name: str, stats: Stats, excess: int) -> str:
     return f"merge or remove {_plural(excess, kind)}, or move them to the supplementary material"
 
 
+def _shortfall(rule_name: str, missing: int, value: int) -> str:
+    if value == 0 and rule_name in METADATA_KEYS:
+        return f"add '{METADATA_KEYS[rule_name]}: ...' to metadata.yaml"
+    return f"add {_plural(missing, 'more word' if rule_name == 'abstract-words' else 'more keyword')}"
+
+
 def _where(rule_name: str, rule: Rule, ctx: CheckContext) -> tuple[str, int]:
-    """Where a breach is shown: the metadata key it concerns, else the profile's rule."""
+    """Where a breach is shown: the metadata key it concerns (metadata.yaml when the key is missing), else the
+    profile's rule."""
     metadata = ctx.project.metadata
-    key = {"abstract-words": "abstract", "keywords": "keywords"}.get(rule_name)
-    if key and key in metadata.lines:
-        return ctx.project.metadata_file, metadata.lines[key]
+    key = METADATA_KEYS.get(rule_name)
+    if key:
+        return ctx.project.metadata_file, metadata.lines.get(key, 0)
     return rule.path, rule.line
 
 
