@@ -277,3 +277,13 @@ def test_a_journal_name_is_never_a_path(tmp_path: Path, monkeypatch: pytest.Monk
     assert [line.split(";")[0] for line in check_lines(root)] == [
         "manuscript/metadata.yaml:10: error[journal-profile]: unknown journal profile '../../secret'"
     ]
+
+
+def test_a_project_profile_extends_the_journal_metadata_names(tmp_path: Path) -> None:
+    root = paper(tmp_path, "mdpi")
+    (root / "journal.yaml").write_text("name: Tides (MDPI)\nkeywords: {max: 4}\n", encoding="utf-8")
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 5 keywords; Tides (MDPI) allows at "
+        "most 4; remove 1 keyword"
+    ]
+    assert load_project(root)[0].csl_file == collection_dir() / "multidisciplinary-digital-publishing-institute.csl"
