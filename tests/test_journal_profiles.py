@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, check_lines, make_project
+from conftest import REPO, check_lines, make_project, png
 
 from paperbuild import journal_profiles
 from paperbuild.cli import main
@@ -57,14 +57,16 @@ SECTIONS = {  # the headings each profile asks for beyond an introduction and co
 
 
 def chapter(sections: list[str]) -> str:
-    body = "# Introduction\n\nGauges drift [@okafor2015].\n\n"
+    # @fig first in its paragraph: GB/T 7714's CSL (zh) drops the space before every citation, "as @fig:x" too
+    body = "# Introduction\n\nGauges drift [@okafor2015].\n\n@fig:gauge shows one.\n\n"
+    body += "![A tide gauge.](figures/gauge.png){#fig:gauge}\n\n"
     body += "".join(f"# {title}\n\nText of {title.lower()}.\n\n" for title in sections)
     return body + "# Conclusions\n\nThey do.\n"
 
 
 def paper(root: Path, journal: str, *, sections: list[str] | None = None, **meta_args: object) -> Path:
     text = meta_args.pop("text", None) or meta(journal, **meta_args)  # type: ignore[arg-type]
-    return make_project(
+    make_project(
         root,
         {
             "manuscript/metadata.yaml": str(text),
@@ -72,6 +74,9 @@ def paper(root: Path, journal: str, *, sections: list[str] | None = None, **meta
             "bibliography/refs.bib": OKAFOR,
         },
     )
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / "gauge.png").write_bytes(png(2400, 2))  # 300 ppi across any style's text
+    return root
 
 
 def line_of(name: str, text: str) -> int:
@@ -110,12 +115,18 @@ README_PROFILES = README[README.index("## Submitting to a journal") :]
 
 
 MARKS = {  # what a reader sees of the profile's citation style: the citation in the text, the reference's start
-    "plos-one": ("Gauges drift [1].", "1. Okafor C. Reading tide gauges."),
-    "elsevier": ("Gauges drift (Okafor, 2015).", "Okafor, C., 2015. Reading tide gauges."),
-    "springer-nature": ("Gauges drift (Okafor 2015).", "Okafor C (2015) Reading tide gauges."),
-    "mdpi": ("Gauges drift [1].", "1. Okafor, C. Reading Tide Gauges."),
-    "ieee-transactions": ("Gauges drift [1].", "[1] C. Okafor, “Reading tide gauges,”"),
-    "chinese-journal": ("Gauges drift[1].", "[1] OKAFOR C. Reading tide gauges[J]."),
+    "plos-one": ("Gauges drift [1]", "1. Okafor C. Reading tide gauges."),
+    "elsevier": ("Gauges drift (Okafor, 2015)", "Okafor, C., 2015. Reading tide gauges."),
+    "springer-nature": ("Gauges drift (Okafor 2015)", "Okafor C (2015) Reading tide gauges."),
+    "mdpi": ("Gauges drift [1]", "1. Okafor, C. Reading Tide Gauges."),
+    "ieee-transactions": ("Gauges drift [1]", "[1] C. Okafor, “Reading tide gauges,”"),
+    "chinese-journal": ("Gauges drift[1]", "[1] OKAFOR C. Reading tide gauges[J]."),
+}
+STYLE_MARKS = {  # and of its house style: the figure moved to the end, IEEE's "Index Terms"
+    "plos-one": "[Figure 1 about here]",
+    "elsevier": "[Figure 1 about here]",
+    "springer-nature": "[Figure 1 about here]",
+    "ieee-transactions": "Index Terms—tides",
 }
 
 
@@ -130,6 +141,7 @@ def test_each_profile_builds_in_its_citation_style_with_no_diagnostic(
     cited, reference = MARKS[name]
     assert cited in text
     assert reference in text
+    assert STYLE_MARKS.get(name, "Keywords: tides") in text  # MDPI and the Chinese journal: the default style
 
 
 def breach(name: str) -> tuple[dict[str, object], str]:
@@ -287,3 +299,19 @@ def test_a_project_profile_extends_the_journal_metadata_names(tmp_path: Path) ->
         "most 4; remove 1 keyword"
     ]
     assert load_project(root)[0].csl_file == collection_dir() / "multidisciplinary-digital-publishing-institute.csl"
+
+
+def test_authors_roles_give_the_author_contributions_section_unless_the_style_hides_authors(tmp_path: Path) -> None:
+    text = meta("plos-one").replace("    corresponding: true\n", "    corresponding: true\n    roles: [software]\n")
+    root = paper(
+        tmp_path, "plos-one", sections=[s for s in SECTIONS["plos-one"] if s != "Author contributions"], text=text
+    )
+    assert check_lines(root) == []
+    plos = SHIPPED_DIR / "plos-one.yaml"
+    found = [d.format() for d in run_check(root, Options(style="review")).diagnostics]
+    assert found == [
+        f"{plos}:{line_of('plos-one', '- Author contributions')}: error[required-section]: no section 'Author "
+        "contributions'; PLOS ONE requires it; add a heading '# Author contributions' to a chapter",
+        f"{plos}:{line_of('plos-one', '- Funding')}: error[required-section]: no section 'Funding' or 'Financial "
+        "disclosure'; PLOS ONE requires it; add a heading '# Funding' to a chapter",
+    ]

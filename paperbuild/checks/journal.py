@@ -20,7 +20,7 @@ from paperbuild.journal_profiles import METADATA_ITEMS, Profile, Rule
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import stringify
 from paperbuild.stats import Stats, count
-from paperbuild.words import ENGLISH, words_for
+from paperbuild.words import ENGLISH
 
 LIMITS = {  # rule -> (code, what the count says: one, several)
     "abstract-words": ("abstract-words", ("the abstract has {} word", "the abstract has {} words")),
@@ -139,19 +139,33 @@ def _normalize(title: str) -> str:
     return " ".join(title.casefold().replace("&", "and").split()).strip(" .:")
 
 
+def _printed_sections(ctx: CheckContext) -> set[str]:
+    """The headings of the sections the build writes from metadata (acknowledgements, funding, the authors'
+    contributions from their CRediT roles), as the style prints them and in English; none under an anonymous style,
+    which prints none of them."""
+    metadata = ctx.project.metadata
+    if ctx.project.style.anonymous:
+        return set()
+    printed = {
+        "acknowledgements": bool(metadata.acknowledgements),
+        "funding": bool(metadata.funding),
+        "contributions": any(author.roles for author in metadata.authors),
+    }
+    labels = (ENGLISH.labels, ctx.project.style.words(metadata.lang).labels)
+    return {_normalize(words[part]) for part, shown in printed.items() if shown for words in labels}
+
+
 @check("required-section")
 def required_section(ctx: CheckContext) -> list[Diagnostic]:
     """A section the profile requires that no heading names (`A | B` accepts either, case does not matter); a
-    section the build writes from metadata (`funding:` prints "Funding") counts as a heading."""
+    section the build writes from metadata (`funding:` prints "Funding", authors' `roles` "Author contributions")
+    counts as a heading."""
     facts = _facts(ctx)
     rule = facts.profile.rules.get("required-sections") if facts.profile else None
     if rule is None or facts.profile is None:
         return []
     headings = {_normalize(stringify(node["c"][2])) for node in ctx.manuscript.ast["blocks"] if node["t"] == "Header"}
-    metadata = ctx.project.metadata
-    for part in ("acknowledgements", "funding"):
-        if getattr(metadata, part):
-            headings |= {_normalize(words.labels[part]) for words in (ENGLISH, words_for(metadata.lang))}
+    headings |= _printed_sections(ctx)
     out = []
     for item, line in rule.items:
         choices = [choice.strip() for choice in item.split("|") if choice.strip()]
