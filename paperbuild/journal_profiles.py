@@ -301,10 +301,14 @@ def _own_profile(
     for key, value in meta.value if isinstance(meta, yaml.MappingNode) else []:
         if key.value != "journal":
             continue
-        if isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str" and value.value.strip():
-            named = Setting(value.value.strip(), metadata_path, value.start_mark.line + 1)
-        else:
+        line = value.start_mark.line + 1
+        if isinstance(value, yaml.MappingNode):
             found.append((value, metadata_path))
+        elif isinstance(value, yaml.ScalarNode) and value.tag == "tag:yaml.org,2002:str" and value.value.strip():
+            named = Setting(value.value.strip(), metadata_path, line)
+        else:
+            message, hint = "'journal' must name a journal profile or hold its rules", "e.g. 'journal: plos-one'"
+            diagnostics.append(Diagnostic(metadata_path, line, 0, Severity.ERROR, "journal-profile", message, hint))
     if len(found) > 1:
         node, where = found[1]
         message = f"the journal profile is given twice: in {PROFILE_FILE} and here; {PROFILE_FILE} is used"

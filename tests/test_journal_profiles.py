@@ -315,3 +315,10 @@ def test_authors_roles_give_the_author_contributions_section_unless_the_style_hi
         f"{plos}:{line_of('plos-one', '- Funding')}: error[required-section]: no section 'Funding' or 'Financial "
         "disclosure'; PLOS ONE requires it; add a heading '# Funding' to a chapter",
     ]
+
+
+def test_a_journal_that_is_neither_a_name_nor_rules(tmp_path: Path) -> None:
+    assert check_lines(paper(tmp_path, "[plos-one]")) == [
+        "manuscript/metadata.yaml:10: error[journal-profile]: 'journal' must name a journal profile or hold its "
+        "rules; e.g. 'journal: plos-one'"
+    ]
