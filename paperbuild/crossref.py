@@ -1,10 +1,12 @@
 """Number sections, figures, tables and equations in a manuscript AST, and resolve the references to them.
 
 Takes the body blocks (Pandoc JSON); gives the blocks with numbers in headings (`5.1.`), captions (`Figure 1.`,
-`Table 1.`) and equations (`(1)`), each `@fig:x`-style citation replaced by a link reading "Figure 1", and the
-map from label to target. Numbers are computed here once, so every output prints the same ones. Sections are
-numbered from the paper's top heading level (a paper whose top headings are `##`, as Manubot's are, numbers 1, 2, …);
-a figure or table with neither caption nor label is not numbered; `[-@fig:x]` prints the number alone.
+`Table 1.`) and equations (`(1)`), each `@fig:x`-style citation replaced by a link reading "Figure 1" (a no-break
+space between word and number, so no line ends between them), and the map from label to target. Numbers are
+computed here once, so every output prints the same ones; tables get their numeric columns marked on the way
+(tables.py). Sections are numbered from the paper's top heading level (a paper whose top headings are `##`, as
+Manubot's are, numbers 1, 2, …); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
+prints the number alone.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperbuild.pandoc_ast import Node, span, text, walk
+from paperbuild.tables import numeric_columns
 from paperbuild.words import ENGLISH, Words, words_for
 
 NUMBER_CLASS = "header-section-number"
 EQUATION_LABEL = re.compile(r"^\{#(eq[:-][^}\s]+)\}$")  # {#eq:x}, or Quarto's {#eq-x}
+NBSP = "\u00a0"
+"""Between a reference's word and its number ("Figure 1", "Eqs. (1)–(3)", "第 2 节"): a line never parts them."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ class _Numberer:
             elif kind == "Figure":
                 block = self.captioned(block, "fig")
             elif kind == "Table":
-                block = self.captioned(block, "tbl")
+                block = self.captioned(numeric_columns(block), "tbl")
             elif kind in ("Para", "Plain"):
                 block = {"t": kind, "c": self.equations(block["c"])}
             elif kind in ("Div", "BlockQuote"):
@@ -153,7 +158,8 @@ def reference_inlines(found: list[tuple[str, Target]], words: Words, bare: bool 
     kind = found[0][1].kind
     if len(found) == 1:
         identifier, target = found[0]
-        return [_link(text(target.number if bare else words.single[kind].format(target.number)), identifier)]
+        shown = target.number if bare else words.single[kind].format(target.number).replace(" ", NBSP)
+        return [_link(text(shown), identifier)]
     ordered = sorted(found, key=lambda item: [int(n) for n in re.findall(r"\d+", item[1].number)])
     parts: list[list[Node]] = []
     for run in _runs(ordered):
@@ -168,14 +174,8 @@ def reference_inlines(found: list[tuple[str, Target]], words: Words, bare: bool 
             joiner = words.last_joiner if index == len(parts) - 1 else words.joiner
             numbers += text(joiner) if joiner.strip() else [{"t": "Str", "c": joiner}]
         numbers += part
-    before, _, after = ("", "{}", "") if bare else words.several[kind].partition("{}")
-    return [
-        *text(before.rstrip()),
-        *([{"t": "Space"}] if before.endswith(" ") else []),
-        *numbers,
-        *([{"t": "Space"}] if after.startswith(" ") else []),
-        *text(after.lstrip()),
-    ]
+    before, _, after = ("", "{}", "") if bare else words.several[kind].replace(" ", NBSP).partition("{}")
+    return [*([{"t": "Str", "c": before}] if before else []), *numbers, *([{"t": "Str", "c": after}] if after else [])]
 
 
 def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> None:

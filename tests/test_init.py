@@ -54,7 +54,7 @@ def test_init_writes_a_project_that_checks_clean_and_builds(tmp_path: Path, caps
     ]
     html = (root / "build" / "paper.html").read_text(encoding="utf-8")
     assert "Title of the Paper" in html
-    assert "Section 2" in html and "Table 1" in html  # the placeholders show cross-references at work
+    assert "Section&nbsp;2" in html and "Table&nbsp;1" in html  # the placeholders show cross-references at work
 
 
 def test_the_new_project_has_its_one_entry_cited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,7 +57,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_tex_reads_as_its_meaning_in_the_html(built: Path) -> None:
     page = parse_html(built / "paper.html")
     links = {a.get("href"): "".join(a.itertext()) for a in page.iter("a") if "cross-reference" in a.get("class", "")}
-    assert links == {"#fig:gauge": "Figure 1", "#sec:results": "1", "#eq:x": "(1)", "#energy": "Eq. (2)"}
+    assert links == {"#fig:gauge": "Figure\u00a01", "#sec:results": "1", "#eq:x": "(1)", "#energy": "Eq.\u00a0(2)"}
     equation = next(s for s in page.iter("span") if s.get("id") == "eq:x")
     assert equation.get("class") == "equation"
     assert [m.tag for m in equation] == ["math", "span"] and "".join(equation[1].itertext()) == "(1)"

@@ -169,7 +169,8 @@ class _Fielder:
         """A cross-reference link: its words as text, its number as a REF field to the target's bookmark."""
         label = link["c"][2][0].removeprefix("#")
         target = self.targets.get(label)
-        parts = _split(stringify(link["c"][1]), target.number) if target else None
+        shown = "".join(n["c"] if n["t"] == "Str" else " " for n in link["c"][1])  # keeps crossref's no-break space
+        parts = _split(shown, target.number) if target else None
         if target is None or parts is None or label not in self.bookmarked:
             return [link]
         ref = field_xml(f"REF {self.names[label]} \\h \\* MERGEFORMAT", target.number, properties)

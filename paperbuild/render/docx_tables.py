@@ -1,4 +1,4 @@
-"""Tables of pandoc's DOCX -> the same tables with their number in the alt text and room after them.
+"""Tables of pandoc's DOCX -> the same tables with their number in the alt text, room after them, widths to fit.
 
 Takes a part of the document (word/document.xml, word/footnotes.xml) as pandoc wrote it; gives it back with, for each
 table that has a caption,
@@ -10,6 +10,11 @@ table that has a caption,
 and for each table, the paragraph right after it set off by 12 pt of space before it (Word has no space after a
 table, and a table style cannot give one). A paragraph whose style sets off on its own (headings, captions) or that
 carries properties of its own (lists) is left alone.
+
+A table whose columns pandoc made equal (the author gave no widths: pipe tables with short rows) gets column widths
+from its content instead, as the HTML and the PDF lay it out: the text width shared in proportion to each column's
+longest cell (cut at LONG_CELL characters), and never less than its longest word. The rules (booktabs: above, under
+the header, below) and the repeated header row come from the reference document's table style and from pandoc.
 """
 
 from __future__ import annotations
@@ -31,6 +36,16 @@ AFTER_TABLE = re.compile(
 """A table's end and the paragraph after it when that paragraph has a style and no other property."""
 SETS_OFF = re.compile(r"Heading\d|.*Caption|Title|Subtitle|DisplayEquation|CaptionedFigure|Figure")
 """Styles with space before of their own."""
+TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+ROW = re.compile(r"<w:tr\b.*?</w:tr>", re.DOTALL)
+CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
+GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"\s*/>')
+LONG_CELL = 60
+"""Characters of a cell's text that count for its column's width: past a line's worth, text wraps anyway."""
+CHARACTER = 110
+"""Twips an average character of table text takes (5.5 pt)."""
+CELL_MARGINS = 216
+"""Twips of a cell's left and right margins (the table style's 108 each)."""
 
 
 def _caption_before(xml: str, table_start: int) -> str | None:
@@ -47,6 +62,39 @@ def _caption_before(xml: str, table_start: int) -> str | None:
     if f'<w:pStyle w:val="{TABLE_CAPTION_STYLE}"' not in paragraph:
         return None
     return html.unescape("".join(TEXT.findall(paragraph))).strip()
+
+
+def _grid_widths(table: str, grid: list[int]) -> list[int] | None:
+    """Column widths (twips, adding up to the grid's) from the content of `table`; None when a row does not have
+    one cell a column (spans) or the table holds another."""
+    longest = [1] * len(grid)
+    word = [1] * len(grid)
+    for row in ROW.findall(table):
+        cells = CELL.findall(row)
+        if len(cells) != len(grid):
+            return None
+        for column, cell in enumerate(cells):
+            cell_text = html.unescape("".join(TEXT.findall(cell)))
+            longest[column] = max(longest[column], min(len(cell_text), LONG_CELL))
+            word[column] = max(word[column], *(len(w) for w in cell_text.split()), 1)
+    total = sum(grid)
+    widths = [max(total * n / sum(longest), w * CHARACTER + CELL_MARGINS) for n, w in zip(longest, word, strict=True)]
+    return [round(total * w / sum(widths)) for w in widths]
+
+
+def _content_widths(xml: str) -> str:
+    def fitted(match: re.Match[str]) -> str:
+        table = match.group(0)
+        grid = [int(w) for w in GRID_COL.findall(table)]
+        if len(set(grid)) != 1 or len(grid) < 2 or "<w:tbl>" in table[1:] or 'w:type="auto"' not in table:
+            return table
+        widths = _grid_widths(table, grid)
+        if widths is None:
+            return table
+        columns = iter(widths)
+        return GRID_COL.sub(lambda _: f'<w:gridCol w:w="{next(columns)}" />', table)
+
+    return TABLE.sub(fitted, xml)
 
 
 def _alt_texts(xml: str) -> str:
@@ -74,4 +122,4 @@ def described_tables(xml: bytes) -> bytes:
     text = xml.decode("utf-8")
     if "<w:tbl>" not in text:
         return xml
-    return _space_after(_alt_texts(text)).encode("utf-8")
+    return _space_after(_alt_texts(_content_widths(text))).encode("utf-8")
