@@ -294,7 +294,6 @@ def _render(
     the HTML page and the PDF."""
     from paperbuild.document import assemble
     from paperbuild.figure_placement import place_floats
-    from paperbuild.formulas import math_nodes
     from paperbuild.render import RenderJob, get_renderer
 
     project = context.project
@@ -308,12 +307,12 @@ def _render(
 
     futures: dict[str, Future[Output]] = {}
     if "html" in formats or "pdf" in formats:
-        from paperbuild.render.html import html_pieces
+        from paperbuild.render.html import html_pieces, needs_print_pieces
 
         with result.timed("html pieces"):
             job.html_pieces = html_pieces(job.paper)
-            if "pdf" in formats and math_nodes(job.paper.body):
-                job.print_pieces = html_pieces(job.paper, math_as_images=True)
+            if "pdf" in formats and needs_print_pieces(job.paper):
+                job.print_pieces = html_pieces(job.paper, for_print=True)
         futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
         if "pdf" in formats:  # checked while the PDF is typeset; characters no font has stop the build
             from paperbuild.glyphs import missing_glyphs

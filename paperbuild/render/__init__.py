@@ -50,7 +50,8 @@ class RenderJob:
     html_pieces: dict[str, Markup] = field(default_factory=dict)
     """The paper's pieces as HTML (one pandoc run), shared by the HTML and PDF renderers."""
     print_pieces: dict[str, Markup] = field(default_factory=dict)
-    """The same pieces with formulas as SVG images, for the PDF; empty when the paper has no formula."""
+    """The same pieces with formulas as SVG images and notes where they are called, for the PDF; empty when the
+    paper has neither formula nor footnote."""
 
 
 def renderer(fmt: str) -> Callable[[Renderer], Renderer]:

@@ -21,11 +21,12 @@ from markupsafe import Markup
 from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.errors import InputError
-from paperbuild.formulas import as_images
+from paperbuild.formulas import as_images, math_nodes
 from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
+from paperbuild.render.page_notes import has_notes, notes_at_page_foot
 from paperbuild.sanitize import ACTIVE_URL, clean_html
 from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE
 from paperbuild.words import words_for
@@ -70,9 +71,10 @@ def link_back(body: list[Node], references: list[Node], label: str) -> tuple[lis
     return body, references
 
 
-def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Markup]:
-    """Every AST piece of the paper as HTML, by name, from one pandoc run; formulas as MathML, or for the PDF
-    (WeasyPrint has no MathML layout) as SVG images."""
+def html_pieces(paper: Paper, *, for_print: bool = False) -> dict[str, Markup]:
+    """Every AST piece of the paper as HTML, by name, from one pandoc run; formulas as MathML and notes as endnotes,
+    or for the PDF formulas as SVG images (WeasyPrint has no MathML layout) and notes where they are called, for
+    the print CSS to set at the foot of their page (page_notes.py)."""
     token = secrets.token_hex(16)
     body, references = link_back(paper.body, paper.references, words_for(paper.metadata.lang).labels["backlink"])
     pieces: dict[str, list[Node]] = {
@@ -93,13 +95,24 @@ def html_pieces(paper: Paper, *, math_as_images: bool = False) -> dict[str, Mark
     pieces["body"] = body  # last: pandoc appends the footnotes after it
     blocks: list[Node] = []
     for name, content in pieces.items():
-        blocks += [raw_block("html", f"<!--{token}:{name}-->"), *(as_images(content) if math_as_images else content)]
+        blocks += [raw_block("html", f"<!--{token}:{name}-->"), *(print_blocks(content) if for_print else content)]
     html = pandoc.run_json(PANDOC_HTML, paper.document(blocks)).decode()
     result: dict[str, Markup] = {}
     for chunk in html.split(f"<!--{token}:")[1:]:
         name, _, fragment = chunk.partition("-->")
         result[name] = Markup(clean_html(fragment.strip()))
     return result
+
+
+def print_blocks(blocks: list[Node]) -> list[Node]:
+    """A copy of `blocks` as the PDF sets them: formulas as images, notes at the foot of their page."""
+    return list(notes_at_page_foot(as_images(blocks)))
+
+
+def needs_print_pieces(paper: Paper) -> bool:
+    """Whether the PDF's pieces differ from the HTML page's: the paper holds a formula or a footnote."""
+    parts = [paper.title, paper.authors, paper.affiliations, paper.abstract, paper.body, paper.acknowledgements]
+    return bool(math_nodes([*parts, paper.funding])) or has_notes([*parts, paper.funding])
 
 
 def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool, font_css: str = "") -> str:

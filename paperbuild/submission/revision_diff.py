@@ -17,7 +17,6 @@ from pathlib import Path
 
 from paperbuild.document import Paper, assemble
 from paperbuild.errors import InputError
-from paperbuild.formulas import math_nodes
 from paperbuild.output import OTHER_OUTPUTS, locked, write_all, write_atomic
 from paperbuild.pandoc_ast import Node, div, para, plain, stringify, text
 from paperbuild.pipeline import BuildResult, Options, gather, read
@@ -154,11 +153,11 @@ def _with_css(html: str) -> str:
 
 def render(paper: Paper, project: Project, result: BuildResult) -> tuple[bytes, bytes]:
     """The HTML page (CSS inlined) and the PDF of the marked paper."""
-    from paperbuild.render.html import html_pieces, page
+    from paperbuild.render.html import html_pieces, needs_print_pieces, page
 
     with result.timed("html pieces"):
         pieces = html_pieces(paper)
-        print_pieces = html_pieces(paper, math_as_images=True) if math_nodes(paper.body) else pieces
+        print_pieces = html_pieces(paper, for_print=True) if needs_print_pieces(paper) else pieces
     html = _with_css(page(paper, pieces, project, inline_css=True))
     with result.timed("diff pdf"):
         pdf = _pdf(_with_css(page(paper, print_pieces, project, inline_css=False)), project)
