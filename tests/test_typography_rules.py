@@ -231,3 +231,26 @@ def test_docx_table_columns_are_as_wide_as_their_content(tmp_path: Path) -> None
         document = archive.read("word/document.xml").decode("utf-8")
     site, remark, rise = (int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', document))
     assert remark > 2 * site > 2 * rise, (site, remark, rise)
+
+
+def test_numeric_columns_are_found_by_their_cells() -> None:
+    from paperbuild.tables import numeric_columns
+
+    def cell(value: str) -> list[object]:
+        return [["", [], []], {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": [{"t": "Str", "c": value}]}]]
+
+    numbers = ["1,234,567", "\u22120.52", "12.5%", "3.1\u00b10.2", "(0.03)", "<0.001", "1.2e-3", "0.05**", "\u2014"]
+    words = ["Brest", "12", "n/a", "2019-05-01", "1.2", "x", "4", "5", "6"]
+    widths = [{"t": "ColWidth", "c": 0.5}, {"t": "ColWidth", "c": 0.5}]
+    specs = [[{"t": "AlignDefault"}, width] for width in widths]
+    rows = [[["", [], []], [cell(n), cell(w)]] for n, w in zip(numbers, words, strict=True)]
+    table = {
+        "t": "Table",
+        "c": [["", [], []], [None, []], specs, [["", [], []], []], [[["", [], []], 0, [], rows]], [["", [], []], []]],
+    }
+    marked = numeric_columns(table)["c"]
+    assert [spec[0]["t"] for spec in marked[2]] == ["AlignRight", "AlignDefault"]
+    assert [spec[1]["t"] for spec in marked[2]] == ["ColWidthDefault", "ColWidthDefault"]  # equal widths: none given
+    body = marked[4][0][3]
+    assert {tuple(row[1][0][0][1]) for row in body} == {("numeric",)}
+    assert {tuple(row[1][1][0][1]) for row in body} == {()}
