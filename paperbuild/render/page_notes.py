@@ -4,8 +4,9 @@ Takes AST blocks or inlines (a piece of the paper); gives a copy in which each f
 of class "footnote" standing where it is called, holding the note's text: WeasyPrint sets an element of
 `float: footnote` at the foot of the page its call falls on, numbers it (`counter(footnote)`) and prints the call
 and the marker. pandoc's HTML would instead gather the notes at the end of the page, as endnotes, which is what
-the screen page keeps. A note's paragraphs become lines of the Span (a line break between two), its lists, quotes
-and code their text, so that every word of the note is printed.
+the screen page keeps. A note's first paragraph is the Span's text, each further paragraph a Span of its own within
+it (class "footnote-paragraph"), and so is each item of a list, each line of code: every word of the note is
+printed.
 """
 
 from __future__ import annotations
@@ -16,12 +17,16 @@ from paperbuild.pandoc_ast import Node, copy_tree, span, walk
 
 FOOTNOTE_CLASS = "footnote"
 """The class of a note's Span; the print CSS gives it `float: footnote`."""
+PARAGRAPH_CLASS = "footnote-paragraph"
+"""The class of the Span holding a note's second paragraph, and each after it; the print CSS makes it a block (the
+first paragraph stays inline, after the note's number)."""
 INLINE_CONTAINERS = frozenset({"Para", "Plain", "Header"})
 """Blocks whose content is inlines."""
 
 
 def _note_inlines(blocks: list[Node]) -> list[Node]:
-    """A note's blocks as inlines: each paragraph, list item or code block a line of its own."""
+    """A note's blocks as inlines: the first paragraph, then each other paragraph, list item or code block in a Span
+    of its own."""
     lines: list[list[Node]] = []
 
     def visit(block: Node) -> None:
@@ -36,7 +41,7 @@ def _note_inlines(blocks: list[Node]) -> list[Node]:
         elif kind == "RawBlock":
             lines.append([{"t": "RawInline", "c": content}])
         elif kind in ("BulletList", "OrderedList"):
-            for item in content[-1]:
+            for item in content[-1] if kind == "OrderedList" else content:
                 for child in item:
                     visit(child)
         elif kind == "DefinitionList":
@@ -52,10 +57,8 @@ def _note_inlines(blocks: list[Node]) -> list[Node]:
 
     for block in blocks:
         visit(block)
-    inlines: list[Node] = []
-    for line in [line for line in lines if line]:
-        inlines += [{"t": "LineBreak"}, *line] if inlines else line
-    return inlines
+    first, *rest = [line for line in lines if line] or [[]]
+    return [*first, *(span(line, [PARAGRAPH_CLASS]) for line in rest)]
 
 
 def notes_at_page_foot(value: Any) -> Any:
