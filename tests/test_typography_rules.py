@@ -5,6 +5,7 @@ its pixels, the HTML and the DOCX XML."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -71,6 +72,19 @@ def test_a_footnote_prints_at_the_foot_of_the_page_that_calls_it(tmp_path: Path)
     assert note.page == call.page, f"the note is on page {note.page}, its call on page {call.page}"
     body = [w for w in words if w.page == call.page and w.text in FILLER.split()]
     assert note.y_min > max(w.y_max for w in body), "the note is not below the page's text"
+
+
+def test_a_note_of_paragraphs_and_a_list_prints_whole_at_the_page_foot(tmp_path: Path) -> None:
+    chapter = (
+        "# Gauges\n\nOne short paragraph.[^long]\n\n"
+        "[^long]: Quayside first.\n\n    Harbourmaster second.\n\n    - Listitem one\n    - Listitem two\n"
+    )
+    words = pdf_words(build(tmp_path, chapter, "pdf") / "paper.pdf")
+    body = next(w for w in words if w.text.startswith("paragraph."))
+    lines = [next(w for w in words if w.text == t) for t in ("Quayside", "Harbourmaster", "Listitem", "two")]
+    assert all(w.page == 1 for w in lines)
+    assert lines[0].y_min > body.y_max + 400, "the note is not at the foot of the page (A4 is 842pt tall)"
+    assert all(a.y_min < b.y_min for a, b in itertools.pairwise(lines)), "the note's lines are out of order"
 
 
 # -------------------------------------------------------------------------------------------------------- tables
