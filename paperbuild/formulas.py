@@ -21,6 +21,9 @@ TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math im
 MATHML_TEXT = re.compile(r">([^<]+)<")
 SIZED_DELIMITER = re.compile(r"(?P<open><mo\b[^<>]*\bminsize=[^<>]*>)(?P<command>\\(?:[A-Za-z]+|[{}|]))</mo>")
 TAG = "\\tag"
+ROWS = "\\\\"
+"""What separates the rows of a formula (aligned, cases, matrices): `\\`."""
+MULTILINE_CLASS = "multiline"
 UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
 TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
 """The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
@@ -129,8 +132,12 @@ def math_nodes(value: object) -> list[Node]:
 
 def as_images(blocks: list[Node]) -> list[Node]:
     """A copy of `blocks` in which each Math node is an `<img>` of its SVG (formulas that fail stay as they are;
-    the checks have reported them)."""
+    the checks have reported them), and each numbered equation of several rows has the class "multiline" (the print
+    CSS centres its number on it, as TeX does, where a one-line formula has it on its baseline)."""
     result = copy_tree(blocks)
+    for span in walk(result):
+        if span["t"] == "Span" and "equation" in span["c"][0][1] and any(ROWS in m["c"][1] for m in math_nodes(span)):
+            span["c"][0][1].append(MULTILINE_CLASS)
     for node in math_nodes(result):
         kind, tex = node["c"]
         display = kind["t"] == "DisplayMath"
