@@ -95,7 +95,8 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 
 def docx_paragraphs(path: Path) -> list[str]:
-    return [p.text for p in docx.Document(str(path)).paragraphs]
+    """Each paragraph's text, no-break spaces ("Figure 1") read as spaces."""
+    return [p.text.replace("\u00a0", " ") for p in docx.Document(str(path)).paragraphs]
 
 
 def html_order(root: Path) -> list[str]:
@@ -140,7 +141,7 @@ def test_end_puts_the_figures_after_the_references_in_the_html(at_the_end: Path)
     assert order.index(".body") < order.index("#tbl:traffic") < order.index(".references")
     tree = parse_html(page)
     links = {"".join(a.itertext()): a.get("href") for a in tree.iter("a") if "cross-reference" in a.get("class", "")}
-    assert links == {"Figure 1": "#fig:map", "Figure 2": "#fig:chart", "Table 1": "#tbl:traffic"}
+    assert links == {"Figure\u00a01": "#fig:map", "Figure\u00a02": "#fig:chart", "Table\u00a01": "#tbl:traffic"}
     captions = [normalize("".join(c.itertext())) for c in tree.iter("figcaption")]
     assert captions == [MAP_CAPTION, CHART_CAPTION]
     placeholders = [normalize("".join(d.itertext())) for d in tree.iter("div") if d.get("class") == "float-placeholder"]
