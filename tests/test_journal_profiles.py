@@ -3,6 +3,7 @@ its citation style and enforces its rules; a project's journal.yaml extends one;
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -87,7 +88,7 @@ def line_of(name: str, text: str) -> int:
 
 def html_text(root: Path) -> str:
     page = (root / "build" / "paper.html").read_text(encoding="utf-8")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page)))  # "Figure&nbsp;1" reads "Figure 1"
 
 
 def test_six_profiles_are_shipped() -> None:
