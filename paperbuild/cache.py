@@ -31,16 +31,18 @@ from paperbuild.style import PRINT_CSS, REFERENCE_DOC, SETTINGS_FILE
 CACHE_VERSION = 1
 # Which files of a style folder each format reads: the DOCX its reference document and its settings (anonymous,
 # where figures go); the HTML page its template, the screen stylesheet, the settings and the fonts it embeds; the
-# PDF is that page plus print.css.
+# PDF is that page plus print.css; the JATS only the settings (a review style leaves the authors out).
 STYLE_FILES_OF: dict[str, Callable[[str], bool]] = {
     "docx": lambda rel: rel in (REFERENCE_DOC, SETTINGS_FILE),
     "html": lambda rel: rel not in (REFERENCE_DOC, PRINT_CSS),
     "pdf": lambda rel: rel != REFERENCE_DOC,
+    "jats": lambda rel: rel == SETTINGS_FILE,
 }
 TOOLS_OF = {
     "docx": ("pypandoc-binary",),
     "html": ("pypandoc-binary", "jinja2", "uharfbuzz"),
     "pdf": ("pypandoc-binary", "jinja2", "weasyprint"),
+    "jats": ("pypandoc-binary", "lxml"),
 }
 
 

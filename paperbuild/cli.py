@@ -27,10 +27,30 @@ from paperbuild.limits import memory_cap
 if TYPE_CHECKING:
     from paperbuild.pipeline import BuildResult, Options
 
-COMMANDS = ("all", "pdf", "html", "docx", "check", "watch", "clean", "stats", "bundle", "diff", "init", "import")
+COMMANDS = (
+    "all",
+    "pdf",
+    "html",
+    "docx",
+    "jats",
+    "check",
+    "watch",
+    "clean",
+    "stats",
+    "bundle",
+    "diff",
+    "init",
+    "import",
+)
 TAKES_ARGUMENT = {"diff": "REV", "init": "DIR", "import": "SRC"}
 PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
-FORMATS_OF = {"all": ("html", "pdf", "docx"), "pdf": ("pdf",), "html": ("html",), "docx": ("docx",)}
+FORMATS_OF = {
+    "all": ("html", "pdf", "docx"),
+    "pdf": ("pdf",),
+    "html": ("html",),
+    "docx": ("docx",),
+    "jats": ("jats",),
+}
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """Control characters (C0, DEL, C1): in a file name, a commit subject or a message they could move the cursor, clear
 the screen or retitle the terminal, so every line printed shows them as escapes."""

@@ -1,10 +1,11 @@
 """Prove that nothing of the manuscript was lost on the way to an output: every word and symbol reaches the reader.
 
-Takes the assembled Paper, the project's sources and each rendered output (the HTML page, the DOCX file, the text
-WeasyPrint laid out on the PDF's pages); gives a `lost-text` error at the source line of each word or symbol of the
-manuscript (body, headings, captions, table cells, footnotes, math, title, abstract, keywords, authors, back
-matter) that an output does not show. Texts are compared as multisets of normalized tokens (NFKC, casefolded,
-hyphenation undone): an output may add words (numbers, labels, running heads, the references), never lose one.
+Takes the assembled Paper, the project's sources and each rendered output (the HTML page, the DOCX file, the JATS
+XML, the text WeasyPrint laid out on the PDF's pages); gives a `lost-text` error at the source line of each word or
+symbol of the manuscript (body, headings, captions, table cells, footnotes, math, title, abstract, keywords,
+authors, back matter) that an output does not show. Texts are compared as multisets of normalized tokens (NFKC,
+casefolded, hyphenation undone): an output may add words (numbers, labels, running heads, the references), never
+lose one.
 Math is compared by the letters and digits it shows, one a token (OMML keeps operators and delimiters in
 attributes). Everything is one pass over each text; only a failure looks back into the sources.
 """
@@ -50,6 +51,14 @@ INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 TAG = re.compile(r"<[^>]*>")
+HIDDEN_JATS = re.compile(r"<(tex-math|alt-text|element-citation)\b.*?</\1\s*>", re.DOTALL)
+"""What a JATS reader is not shown as the text (the TeX behind a formula), or what repeats it (a figure's alt text,
+a reference's structured copy), which would hide a word lost from the text itself."""
+MATH_JATS = re.compile(r"<mml:math\b.*?</mml:math\s*>", re.DOTALL)
+INLINE_JATS = re.compile(
+    r"</?(?:italic|bold|sup|sub|sc|monospace|underline|strike|overline|roman|sans-serif|xref|named-content|"
+    r"styled-content|ext-link|uri|email|abbrev|inline-formula)\b[^>]*>"
+)
 DOCX_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<m:t(?:\s[^>]*)?>([^<]*)</m:t>|<w:(?:br|tab|cr)\b|</w:p>")
 DOCX_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 HYPHENS = ("\u2010", "\u00ad")
@@ -188,6 +197,13 @@ def html_tokens(page: str) -> list[str]:
     page = HIDDEN_HTML.sub(" ", page)
     page = MATH_HTML.sub(lambda m: _spaced_math(html.unescape(TAG.sub(" ", m.group(0)))), page)
     return output_words(html.unescape(TAG.sub(" ", INLINE_TAG.sub("", page))))
+
+
+def jats_tokens(xml: str) -> list[str]:
+    """The tokens of a JATS article's text: its elements' text, formulas by their MathML's characters."""
+    xml = HIDDEN_JATS.sub(" ", xml)
+    xml = MATH_JATS.sub(lambda m: _spaced_math(html.unescape(TAG.sub(" ", m.group(0)))), xml)
+    return output_words(html.unescape(TAG.sub(" ", INLINE_JATS.sub("", xml))))
 
 
 def docx_tokens(data: bytes) -> list[str]:
@@ -361,4 +377,6 @@ def output_tokens(fmt: str, data: bytes, text: str) -> list[str]:
         return html_tokens(data.decode("utf-8"))
     if fmt == "docx":
         return docx_tokens(data)
+    if fmt == "jats":
+        return jats_tokens(data.decode("utf-8"))
     return pdf_tokens(text)

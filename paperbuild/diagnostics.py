@@ -37,7 +37,7 @@ CODES: dict[str, str] = {
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
-    "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML or DOCX)",
+    "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML, DOCX or JATS)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
     # figures as authors bring them (checks/figures.py)
@@ -47,6 +47,9 @@ CODES: dict[str, str] = {
     # raw TeX and HTML in the chapters (rawtex.py)
     "raw-tex": "raw TeX that cannot be converted (error), or a layout command dropped (note)",
     "raw-html": "raw HTML the DOCX cannot carry, which pandoc would drop from it (warning)",
+    # what the JATS XML cannot carry (render/jats.py)
+    "jats-omitted": "something JATS cannot carry (a date that is no calendar date, a link to nothing) is left out "
+    "of paper.xml (warning)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",

@@ -97,6 +97,8 @@ class Paper:
     floats: list[Node] = field(default_factory=list)
     """Figures and tables the style puts after the references (figure_placement.py), under their headings; []
     when they stay in the body."""
+    image_sources: dict[str, str] = field(default_factory=dict)
+    """Each embedded image's `data:` URI -> the file it was read from, as the chapter names it (for the JATS)."""
 
     def document(self, blocks: list[Node], meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """A Pandoc JSON document holding `blocks` (and `meta`), for a writer run."""
@@ -148,7 +150,8 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     if project.style.anonymous:  # double-blind review: nothing that names the authors
         metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
     blocks = without_references_heading(manuscript.ast["blocks"])
-    body, references = split_reference_list(sized_figures(embed_images(blocks, project)))
+    sources: dict[str, str] = {}
+    body, references = split_reference_list(sized_figures(embed_images(blocks, project, sources)))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     authors = [meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else []
@@ -172,4 +175,5 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         references=references,
         targets=targets,
         api_version=manuscript.ast["pandoc-api-version"],
+        image_sources=sources,
     )

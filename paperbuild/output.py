@@ -121,7 +121,7 @@ def locked(out_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx"}
+OUTPUT_NAMES = {"html": "paper.html", "pdf": "paper.pdf", "docx": "paper.docx", "jats": "paper.xml"}
 FORMATS = tuple(OUTPUT_NAMES)  # the output formats, in the order they are reported
 OTHER_OUTPUTS = {
     "bundle": "paper-submission.zip",

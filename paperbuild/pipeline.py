@@ -62,7 +62,7 @@ class Options:
     def render_settings(self) -> dict[str, str]:
         """Format -> the options (and environment) that change its output, for the cache key."""
         epoch = f"SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH', '')}"  # dates inside PDF and DOCX
-        return {"html": epoch, "pdf": f"pdf-standard={self.pdf_standard};{epoch}", "docx": epoch}
+        return {"html": epoch, "pdf": f"pdf-standard={self.pdf_standard};{epoch}", "docx": epoch, "jats": ""}
 
 
 @dataclass
@@ -238,6 +238,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     if rendered and result.ok:
         with result.timed("conservation"):
             result.diagnostics += _lost_text(project, rendered, paths, result)
+    result.diagnostics += [d for output in rendered.values() for d in output.diagnostics]
     style_folder = relative(project.style.folder, project.root)
     result.diagnostics += [
         Diagnostic(style_folder, 0, 0, Severity.WARNING, "refused-resource", message)
@@ -328,4 +329,6 @@ def _render(
         if pdf_worker is not None and "pdf" in formats:
             pdf_worker.wait_until_ready(READY_WAIT_SECONDS)
         futures["docx"] = pool.submit(render, "docx")
+    if "jats" in formats:
+        futures["jats"] = pool.submit(render, "jats")
     return {fmt: futures[fmt].result() for fmt in FORMATS if fmt in futures}

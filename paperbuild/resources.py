@@ -108,8 +108,9 @@ def image_targets(nodes: Iterable[Node]) -> list[str]:
     return targets
 
 
-def embed_images(blocks: list[Node], project: Project) -> list[Node]:
-    """A copy of `blocks` in which each acceptable local image is a `data:` URI (checks have refused the rest)."""
+def embed_images(blocks: list[Node], project: Project, sources: dict[str, str] | None = None) -> list[Node]:
+    """A copy of `blocks` in which each acceptable local image is a `data:` URI (checks have refused the rest);
+    `sources`, when given, is filled with the file each `data:` URI was read from, as the chapter names it."""
     embedded = copy_tree(blocks)
     cache: dict[str, str] = {}
     for node in walk(embedded):
@@ -127,5 +128,7 @@ def embed_images(blocks: list[Node], project: Project) -> list[Node]:
                 mime, data = "image/svg+xml", convert(data, resolved.path.suffix.lower(), project.out_dir).svg
             data = safe_svg_bytes(data, target) if mime == "image/svg+xml" else data  # svg_safety.py
             cache[target] = f"data:{mime};base64,{base64.b64encode(data).decode()}"
+            if sources is not None:
+                sources.setdefault(cache[target], target)
         node["c"][2][0] = cache[target]
     return embedded

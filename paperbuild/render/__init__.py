@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # types only: the PDF worker process imports this package and should start fast
     from markupsafe import Markup
 
+    from paperbuild.diagnostics import Diagnostic
     from paperbuild.document import Paper
     from paperbuild.project import Project
     from paperbuild.render.pdf_worker import PdfWorker
@@ -33,6 +34,8 @@ class Output:
     """The text a reader sees in it, for the checks on what resolved (leftover markers)."""
     refused: list[str] = field(default_factory=list)
     """Resources the renderer refused or could not load (the PDF's stylesheets and fonts), for warnings."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """What the format cannot carry, located in the sources (the JATS's publication date)."""
 
 
 @dataclass

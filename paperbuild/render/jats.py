@@ -1,0 +1,265 @@
+"""Write the paper as JATS XML: the Archiving and Interchange tag set 1.2 with MathML 3, for production systems.
+
+Takes a RenderJob; gives paper.xml's bytes and its text. One pandoc run, its JATS writer with element citations,
+writes the body, the title block, the authors with their affiliations, the abstract and keywords, and a reference
+list of structured `element-citation`s from the CSL-JSON of the listed entries (pandoc's reading of the same .bib
+files its citeproc read). The pieces the writer has no place for travel in marked divs; jats_tree.py then moves
+them where JATS wants them and adds what the writer leaves out: the numbers as labels, the kind of every
+cross-reference, each reference's formatted citation beside its structured one, the acknowledgements, the
+funding, the running head. Figures name their files as the chapters do. What JATS cannot carry (a publication
+date that is no calendar date) is a warning at its line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import Any
+
+from pybtex.database import Person
+from pybtex.exceptions import PybtexError
+
+from paperbuild import pandoc
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.document import Paper
+from paperbuild.metadata import ORCID, Author
+from paperbuild.pandoc_ast import REFS_ID, Node, copy_tree, div, stringify, walk
+from paperbuild.project import Project
+from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.jats_tree import CARRIERS, FORMATTED, complete, jats_bytes, parse, visible_text
+
+CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]{2,}")
+"""A name written in Chinese, Japanese or Korean characters, family name first and no space: 张伟."""
+DATE_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y", "%B %d, %Y", "%d %B %Y", "%B %Y")
+"""The forms of metadata's `date` read as a calendar date (ISO 8601 first)."""
+FUNDING_WORDS = re.compile(r"\bfund|\bgrant|\bsupported by|资助|基金", re.IGNORECASE)
+"""What marks a paragraph of the acknowledgements as the statement of the paper's funding."""
+
+
+def _meta(value: Any) -> Node:
+    """A value of plain JSON (CSL-JSON, strings, lists, mappings) as pandoc metadata; text stays literal."""
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {str(key): _meta(item) for key, item in value.items()}}
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [_meta(item) for item in value]}
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    return {"t": "MetaString", "c": str(value)}
+
+
+def name_parts(name: str) -> tuple[str, str, str]:
+    """(surname, given names, name style) of a name as printed: a name in CJK characters is family name first
+    ("eastern"); any other is read as BibTeX reads one ("Jane van Doe", "Doe, Jane"); ("", "", "") when it
+    cannot be split (then the JATS gives it as a string-name)."""
+    plain = name.strip()
+    if CJK_NAME.fullmatch(plain):
+        return plain[0], plain[1:], "eastern"
+    try:
+        person = Person(plain)
+    except PybtexError:
+        return "", "", ""
+    surname = " ".join([*person.prelast_names, *person.last_names])
+    given = " ".join([*person.first_names, *person.middle_names])
+    return (surname, given, "western") if surname else ("", "", "")
+
+
+def orcid_url(orcid: str) -> str:
+    """An ORCID iD in the URL form JATS4R asks for: https://orcid.org/0000-0002-1825-0097."""
+    match = ORCID.match(orcid.strip())
+    return f"https://orcid.org/{match.group(1)}" if match else orcid.strip()
+
+
+def publication_date(text: str) -> dict[str, str] | None:
+    """metadata's `date` as JATS pub-date parts, or None when it is no calendar date."""
+    for form in DATE_FORMATS:
+        try:
+            moment = datetime.datetime.strptime(text.strip(), form)
+        except ValueError:
+            continue
+        parts = {"year": f"{moment.year:04d}"}
+        if "%m" in form or "%B" in form:
+            parts["month"] = f"{moment.month:02d}"
+        if "%d" in form:
+            parts["day"] = f"{moment.day:02d}"
+        parts["iso-8601"] = "-".join(parts[key] for key in ("year", "month", "day") if key in parts)
+        return parts
+    return None
+
+
+def _author(author: Author, plain: str, marks: dict[str, int], number: int) -> dict[str, Any]:
+    """The template variables of one author (pandoc's JATS template names them)."""
+    surname, given, _ = name_parts(plain)  # a group ("the Lorem Consortium") or a single name: as written
+    fields: dict[str, Any] = {"surname": surname, "given-names": given} if surname and given else {"name": plain}
+    if author.orcid:
+        fields["orcid"] = orcid_url(author.orcid)
+    if author.email:
+        fields["email"] = author.email
+    affiliations = [str(marks[a]) for a in author.affiliations if a in marks]
+    if affiliations:
+        fields["affiliation"] = affiliations
+    if author.corresponding and author.email:
+        fields["cor-id"] = str(number)
+    return fields
+
+
+def front_meta(paper: Paper, plain_names: list[str]) -> dict[str, Node]:
+    """The metadata pandoc's JATS template fills the front matter from: title, authors, affiliations, the
+    corresponding authors' notes, date, abstract and keywords."""
+    meta = paper.metadata
+    marks = meta.affiliation_marks()
+    authors = [
+        _author(author, name, marks, number)
+        for number, (author, name) in enumerate(zip(meta.authors, plain_names, strict=False), 1)
+    ]
+    affiliations = [
+        {"id": str(marks[a.id]), "name": a.name, "department": a.department, "city": a.city, "country": a.country}
+        for a in sorted((a for a in meta.affiliations if a.id in marks), key=lambda a: marks[a.id])
+    ]
+    values: dict[str, Any] = {"author": [{k: v for k, v in a.items() if v} for a in authors]}
+    values["affiliation"] = [{k: v for k, v in a.items() if v} for a in affiliations]
+    corresponding = [{"id": a["cor-id"], "email": a["email"]} for a in authors if "cor-id" in a]
+    if corresponding:
+        values["article"] = {"author-notes": {"corresp": corresponding}}
+    date = publication_date(meta.date) if meta.date else None
+    if date:
+        values["date"] = date
+    fields = {key: _meta(value) for key, value in values.items() if value}
+    fields["title"] = {"t": "MetaInlines", "c": paper.title}
+    if paper.subtitle:
+        fields["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
+    if paper.abstract:
+        fields["abstract"] = {"t": "MetaBlocks", "c": paper.abstract}
+    if paper.keywords:
+        fields["tags"] = {"t": "MetaList", "c": [{"t": "MetaInlines", "c": k} for k in paper.keywords]}
+    return fields
+
+
+def reference_keys(paper: Paper) -> list[str]:
+    """The keys of the reference list's entries, in its order (citeproc's: citation order in a numeric style)."""
+    ids = [node["c"][0][0] for node in walk(paper.references) if node["t"] == "Div"]
+    return [identifier.removeprefix("ref-") for identifier in ids if identifier.startswith("ref-")]
+
+
+def csl_items(project: Project, keys: list[str]) -> list[dict[str, Any]]:
+    """The CSL-JSON of the entries `keys` names, in that order: pandoc's reading of the project's .bib files as
+    BibLaTeX, which is how its citeproc reads a .bib file."""
+    if not keys:
+        return []
+    text = "\n".join(bib.text for bib in project.bib_files)
+    items = json.loads(pandoc.run(["-f", "biblatex", "-t", "csljson", "--sandbox"], text.encode("utf-8")))
+    by_key = {str(item.get("id")): item for item in items if isinstance(item, dict)}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+def _nocite(keys: list[str]) -> Node:
+    """Every listed key as a citation in `nocite`: the writer lists an entry only when it is cited."""
+    cites = [
+        {
+            "t": "Cite",
+            "c": [
+                [
+                    {
+                        "citationId": key,
+                        "citationPrefix": [],
+                        "citationSuffix": [],
+                        "citationMode": {"t": "NormalCitation"},
+                        "citationNoteNum": 0,
+                        "citationHash": 0,
+                    }
+                ],
+                [{"t": "Str", "c": f"@{key}"}],
+            ],
+        }
+        for key in keys
+    ]
+    return {"t": "MetaInlines", "c": cites}
+
+
+def funding_blocks(paper: Paper) -> list[Node]:
+    """The funding statement: metadata's `funding`, else the paragraphs of the acknowledgements that name a fund
+    or a grant (where papers commonly state it)."""
+    if paper.funding:
+        return paper.funding
+    return [block for block in paper.acknowledgements if FUNDING_WORDS.search(stringify(block))]
+
+
+def _notes(pieces: list[list[Node]]) -> list[Node]:
+    """The footnotes written in author names and affiliations, each as a div of its blocks."""
+    return [div(node["c"]) for piece in pieces for node in walk(piece) if node["t"] == "Note"]
+
+
+def carried_blocks(paper: Paper) -> list[Node]:
+    """The body, the reference list for the writer to fill, and the pieces JATS places elsewhere, each in a div
+    jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes."""
+    body = copy_tree(paper.body)
+    for node in walk(body):  # figures name their files, as the chapters do, not the bytes embedded for the HTML
+        if node["t"] == "Image" and node["c"][2][0] in paper.image_sources:
+            node["c"][2][0] = paper.image_sources[node["c"][2][0]]
+    formatted = [entry for block in copy_tree(paper.references) for entry in block["c"][1]]  # citeproc's entries
+    for node in walk(formatted):
+        if node["t"] == "Div" and node["c"][0][0]:
+            node["c"][0] = [FORMATTED + node["c"][0][0], [], []]
+    notes = _notes([*paper.authors, *paper.affiliations.values()])
+    pieces = {"formatted": formatted, "ack": paper.acknowledgements, "funding": funding_blocks(paper), "notes": notes}
+    carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]
+    return [*body, div([], REFS_ID), *carriers]
+
+
+def _date_problem(project: Project) -> list[Diagnostic]:
+    meta = project.metadata
+    if not meta.date or publication_date(meta.date) is not None:
+        return []
+    return [
+        Diagnostic(
+            project.metadata_file,
+            meta.lines.get("date", 0),
+            1,
+            Severity.WARNING,
+            "jats-omitted",
+            f"'date: {meta.date}' is not a calendar date, so paper.xml has no publication date",
+            "write it as 2024-05-17 (or 2024-05, or 2024); the other outputs print it as written",
+        )
+    ]
+
+
+def _link_problems(project: Project, targets: list[str]) -> list[Diagnostic]:
+    """A warning at each link to `#x` (the first written for each x) where no element of the paper has the id x:
+    JATS has no link to nowhere, so the words stay and the link goes."""
+    found = []
+    for target in dict.fromkeys(targets):
+        written = [(source, source.text.find(f"(#{target})")) for source in project.chapters]
+        source, offset = next(((s, o) for s, o in written if o >= 0), (None, -1))
+        line, col = LineIndex(source.text).position(offset + 1) if source else (0, 0)
+        found.append(
+            Diagnostic(
+                source.rel if source else project.metadata_file,
+                line,
+                col,
+                Severity.WARNING,
+                "jats-omitted",
+                f"the link to '#{target}' leads to no heading, figure, table or equation of the paper, so paper.xml "
+                "keeps its words without the link",
+                f"label what it points at '{{#{target}}}', or link to an existing label",
+            )
+        )
+    return found
+
+
+@renderer("jats")
+def render_jats(job: RenderJob) -> Output:
+    """The JATS XML output file."""
+    paper, project = job.paper, job.project
+    plain_names = [stringify([node for node in name if node["t"] != "Note"]) for name in paper.authors]
+    keys = reference_keys(paper)
+    meta = front_meta(paper, plain_names)
+    items = csl_items(project, keys)
+    if items:
+        meta["references"] = _meta(items)
+        meta["nocite"] = _nocite([str(item["id"]) for item in items])
+    args = ["-t", "jats_archiving+element_citations", "-s", "--sandbox", "--wrap", "none"]
+    written = pandoc.run_json(args, paper.document(carried_blocks(paper), meta))
+    root = parse(written)
+    dangling = complete(root, paper, [name_parts(name)[2] for name in plain_names])
+    problems = _date_problem(project) + _link_problems(project, dangling)
+    return Output(jats_bytes(root), visible_text(root), diagnostics=problems)

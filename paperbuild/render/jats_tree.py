@@ -1,0 +1,314 @@
+"""Complete the JATS pandoc writes into what a journal's production system reads (JATS4R's recommendations).
+
+Takes the XML tree of pandoc's JATS (jats.py) and the Paper; changes the tree in place: the numbers crossref.py
+printed become `label`s of their `sec`, `fig`, `table-wrap` and `disp-formula` (which take the ids their
+cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
+`element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
+list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
+funding, notes on authors) move to `back/ack`, `funding-group` and `author-notes`. Gives the bytes under the
+DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the text a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from paperbuild.document import Paper
+from paperbuild.words import words_for
+
+DOCTYPE = (
+    '<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD with MathML3 v1.2 '
+    '20190208//EN" "JATS-archivearticle1-mathml3.dtd">'
+)
+CARRIERS = {
+    "formatted": "paperbuild-formatted-references",
+    "ack": "paperbuild-acknowledgements",
+    "funding": "paperbuild-funding",
+    "notes": "paperbuild-author-notes",
+}
+"""Ids of the divs that carry pieces through pandoc's writer to their place."""
+FORMATTED = "paperbuild-formatted-"
+"""What the id of each formatted reference starts with, before the reference's own id."""
+REF_TYPES = {"sec": "sec", "fig": "fig", "table-wrap": "table", "disp-formula": "disp-formula", "ref": "bibr"}
+REF_TYPES |= {"fn": "fn", "aff": "aff", "corresp": "corresp"}
+"""The `ref-type` of an xref, by the element it points at."""
+AWARD_ID = re.compile(
+    r"(?:\bNos?\.|\bnumbers?|\bgrants?(?: no\.?)?|\bawards?|编号|项目号)\s*[:：]?\s*([A-Z]{0,10}[-\d][\w/.-]*\w)",
+    re.IGNORECASE,
+)
+"""A grant number as funding statements give it: "(No. LJKMR2022046)", "grant 62173012", "Grant No. ABC-123"."""
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def parse(data: bytes) -> Any:
+    """pandoc's JATS as an lxml tree: no DTD loaded, no entity expanded, nothing fetched."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    return etree.fromstring(data, parser)
+
+
+def jats_bytes(root: Any) -> bytes:
+    """The document's bytes, under the DOCTYPE of the DTD it is valid against."""
+    return bytes(etree.tostring(root, encoding="utf-8", xml_declaration=True, doctype=DOCTYPE))
+
+
+def visible_text(root: Any) -> str:
+    """The text a reader of the article sees: everything but the TeX behind each formula."""
+    return " ".join(
+        text for element in root.iter() if element.tag != "tex-math" for text in (element.text, element.tail) if text
+    )
+
+
+def _remove(element: Any, keep_children: bool = False) -> None:
+    """Take `element` out of the tree; its tail stays in place, and, with `keep_children`, its text and children
+    take its place."""
+    parent, before = element.getparent(), element.getprevious()
+    _append_after(parent, before, element.text or "" if keep_children else "")
+    children = list(element) if keep_children else []
+    for child in children:
+        element.addprevious(child)
+    _append_after(parent, children[-1] if children else before, element.tail or "")
+    parent.remove(element)
+
+
+def _append_after(parent: Any, before: Any, text: str) -> None:
+    """Add `text` after `before` (a child of `parent`), or at the start of `parent`'s content when None."""
+    if before is not None:
+        before.tail = (before.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _lead_label(container: Any, content_type: str) -> str:
+    """Take the first `named-content` of `content_type` out of `container` (a title or a caption); its text, less
+    the closing full stop; "" when there is none. The space after it goes too."""
+    found = next(iter(container.iterfind(f".//named-content[@content-type='{content_type}']")), None)
+    if found is None:
+        return ""
+    label = _text(found).rstrip(".")
+    parent, before = found.getparent(), found.getprevious()
+    found.tail = (found.tail or "").lstrip()
+    _remove(found)
+    if before is None and parent.text is not None:
+        parent.text = parent.text.lstrip()
+    return label
+
+
+def _label(text: str) -> Any:
+    element = etree.Element("label")
+    element.text = text
+    return element
+
+
+def _number_sections(root: Any) -> None:
+    for title in root.iterfind(".//sec/title"):
+        label = _lead_label(title, "header-section-number")
+        if label:
+            title.addprevious(_label(label))
+
+
+def _number_floats(root: Any) -> None:
+    """Figures and tables: "Figure 1." leaves the caption for the label; a table's id moves to its table-wrap."""
+    for wrapper in [*root.iter("fig"), *root.iter("table-wrap")]:
+        caption = wrapper.find("caption")
+        label = _lead_label(caption, "caption-label") if caption is not None else ""
+        if caption is not None and not _text(caption) and not len(caption.xpath(".//*[not(self::p)]")):
+            wrapper.remove(caption)
+        if label:
+            wrapper.insert(0, _label(label))
+        table = wrapper.find("table")
+        if wrapper.tag == "table-wrap" and table is not None and table.get("id"):
+            wrapper.set("id", table.attrib.pop("id"))
+
+
+def _number_equations(root: Any) -> None:
+    """A numbered equation (a named-content of the formula and its number) becomes its disp-formula, carrying
+    the label and the id."""
+    for holder in list(root.iterfind(".//named-content[@content-type='equation']")):
+        formula = holder.find(".//disp-formula")
+        if formula is None:
+            continue
+        number = holder.find(".//named-content[@content-type='equation-number']")
+        if number is not None:
+            formula.insert(0, _label(_text(number)))
+        if holder.get("id"):
+            formula.set("id", holder.get("id"))
+        formula.tail = holder.tail
+        holder.addprevious(formula)
+        holder.getparent().remove(holder)
+
+
+def _cross_references(root: Any) -> list[str]:
+    """Groups of cross-references lose their wrapper; every xref says what it points at. An xref to nothing (a link
+    to `#x` where no element has the id x) keeps its words but is no link: the targets of those, in order."""
+    for group in list(root.iterfind(".//named-content[@content-type='cross-reference-group']")):
+        _remove(group, keep_children=True)
+    kinds = {element.get("id"): element.tag for element in root.iter() if element.get("id")}
+    dangling = []
+    for xref in list(root.iter("xref")):
+        rid = xref.get("rid", "")
+        if rid not in kinds:
+            dangling.append(rid)
+            _remove(xref, keep_children=True)
+            continue
+        kind = REF_TYPES.get(kinds[rid])
+        if kind and not xref.get("ref-type"):
+            xref.set("ref-type", kind)
+    return dangling
+
+
+def _carrier(root: Any, identifier: str) -> Any:
+    """The element pandoc made of a carrier div, taken out of the body; None when jats.py sent none."""
+    found = next(iter(root.xpath("//*[@id=$id]", id=identifier)), None)
+    if found is not None:
+        found.getparent().remove(found)
+    return found
+
+
+def _append_text(target: Any, text: str) -> None:
+    """Add `text` at the end of `target`'s content."""
+    if len(target):
+        target[-1].tail = (target[-1].tail or "") + text
+    else:
+        target.text = (target.text or "") + text
+
+
+def _join_paragraphs(target: Any, paragraphs: list[Any]) -> None:
+    """Move the content of `paragraphs` into `target` (an element of inline content), a space between them."""
+    for index, paragraph in enumerate(paragraphs):
+        _append_text(target, (" " if index else "") + (paragraph.text or ""))
+        target.extend(list(paragraph))
+
+
+def _mixed_citation(entry: Any) -> tuple[str, Any]:
+    """The label ("[1]", or "") and the mixed-citation of one formatted reference (the paragraphs citeproc wrote)."""
+    citation = etree.Element("mixed-citation")
+    label = ""
+    paragraphs = list(entry.iter("p"))
+    for paragraph in paragraphs:
+        margin = paragraph.find("named-content[@content-type='csl-left-margin']")
+        if margin is not None:
+            label = label or _text(margin)
+            _remove(margin)
+        for inline in paragraph.findall("named-content[@content-type='csl-right-inline']"):
+            _remove(inline, keep_children=True)
+        paragraph.text = (paragraph.text or "").lstrip()
+    _join_paragraphs(citation, paragraphs)
+    return label, citation
+
+
+def _references(root: Any, paper: Paper) -> None:
+    """Each ref: label, then its element-citation and mixed-citation in citation-alternatives; in the order the
+    reference list prints them, under its heading in the paper's language."""
+    formatted = _carrier(root, CARRIERS["formatted"])
+    ref_list = root.find("back/ref-list")
+    if formatted is None:
+        return
+    if ref_list is None:
+        ref_list = etree.SubElement(root.find("back"), "ref-list")
+    for title in ref_list.findall("title"):
+        ref_list.remove(title)
+    title = etree.Element("title")
+    title.text = words_for(paper.metadata.lang).labels["references"]
+    ref_list.insert(0, title)
+    structured = {ref.get("id"): ref for ref in ref_list.findall("ref")}
+    for ref in structured.values():
+        ref_list.remove(ref)
+    for entry in formatted.iterfind(".//*[@id]"):
+        identifier = entry.get("id").removeprefix(FORMATTED)
+        if identifier == entry.get("id"):
+            continue
+        ref = structured.pop(identifier, None)
+        if ref is None:
+            ref = etree.Element("ref", id=identifier)
+        label, mixed = _mixed_citation(entry)
+        element_citation = ref.find("element-citation")
+        if element_citation is not None:
+            alternatives = etree.SubElement(ref, "citation-alternatives")
+            alternatives.extend([element_citation, mixed])
+        else:
+            ref.append(mixed)
+        if label:
+            ref.insert(0, _label(label))
+        ref_list.append(ref)
+    ref_list.extend(structured.values())
+
+
+def _back_matter(root: Any, paper: Paper) -> None:
+    """Acknowledgements as `ack`, first in `back`."""
+    ack = _carrier(root, CARRIERS["ack"])
+    if ack is None:
+        return
+    ack.tag = "ack"
+    ack.attrib.clear()
+    title = etree.Element("title")
+    title.text = words_for(paper.metadata.lang).labels["acknowledgements"]
+    ack.insert(0, title)
+    root.find("back").insert(0, ack)
+
+
+def _funding(root: Any) -> None:
+    """The funding statement, with the grant numbers it gives as award-ids, as the article's funding-group."""
+    carrier = _carrier(root, CARRIERS["funding"])
+    if carrier is None:
+        return
+    group = etree.Element("funding-group")
+    awards = dict.fromkeys(AWARD_ID.findall(_text(carrier)))
+    for award in awards:
+        award_group = etree.SubElement(group, "award-group")
+        etree.SubElement(award_group, "award-id").text = award
+    _join_paragraphs(etree.SubElement(group, "funding-statement"), list(carrier.iter("p")))
+    root.find("front/article-meta").append(group)
+
+
+def _author_notes(root: Any) -> None:
+    """Footnotes written in names or affiliations, as fn in the article's author-notes."""
+    carrier = _carrier(root, CARRIERS["notes"])
+    if carrier is None:
+        return
+    meta = root.find("front/article-meta")
+    notes = meta.find("author-notes")
+    if notes is None:
+        notes = etree.Element("author-notes")
+        anchor = (meta.findall("contrib-group") + meta.findall("aff"))[-1:] or meta.findall("title-group")
+        anchor[-1].addnext(notes)
+    for note in carrier:
+        note.tag = "fn"
+        note.attrib.clear()
+        notes.append(note)
+
+
+def _front(root: Any, paper: Paper, name_styles: list[str]) -> None:
+    """The running head, the paper's language, name styles; empty elements the template leaves go."""
+    meta = root.find("front/article-meta")
+    root.set(XML_LANG, paper.metadata.lang)
+    title_group = meta.find("title-group")
+    if paper.metadata.short_title and title_group is not None:
+        etree.SubElement(title_group, "alt-title", {"alt-title-type": "running-head"}).text = paper.metadata.short_title
+    for contrib, style in zip(meta.iterfind("contrib-group/contrib"), name_styles, strict=False):
+        name = contrib.find("name")
+        if name is not None and style:
+            name.set("name-style", style)
+    for element in meta.xpath("contrib-group/contrib/name/given-names | permissions"):
+        if not len(element) and not (element.text or "").strip():
+            element.getparent().remove(element)
+
+
+def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
+    """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
+    are left as words."""
+    _front(root, paper, name_styles)
+    _number_sections(root)
+    _number_floats(root)
+    _number_equations(root)
+    _references(root, paper)
+    _back_matter(root, paper)
+    _funding(root)
+    _author_notes(root)
+    return _cross_references(root)
