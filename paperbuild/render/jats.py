@@ -23,7 +23,7 @@ from pybtex.exceptions import PybtexError
 from paperbuild import pandoc
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.document import Paper
-from paperbuild.metadata import ORCID, Author
+from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import REFS_ID, Node, copy_tree, div, stringify, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
@@ -33,6 +33,8 @@ CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3
 """A name written in Chinese, Japanese or Korean characters, family name first and no space: 张伟."""
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y", "%B %d, %Y", "%d %B %Y", "%B %Y")
 """The forms of metadata's `date` read as a calendar date (ISO 8601 first)."""
+ORCID_ID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+"""An ORCID iD within what metadata gives (metadata.py checked its form and check digit)."""
 FUNDING_WORDS = re.compile(r"\bfund|\bgrant|\bsupported by|资助|基金", re.IGNORECASE)
 """What marks a paragraph of the acknowledgements as the statement of the paper's funding."""
 
@@ -66,8 +68,8 @@ def name_parts(name: str) -> tuple[str, str, str]:
 
 def orcid_url(orcid: str) -> str:
     """An ORCID iD in the URL form JATS4R asks for: https://orcid.org/0000-0002-1825-0097."""
-    match = ORCID.match(orcid.strip())
-    return f"https://orcid.org/{match.group(1)}" if match else orcid.strip()
+    match = ORCID_ID.search(orcid)
+    return f"https://orcid.org/{match.group(0)}" if match else orcid.strip()
 
 
 def publication_date(text: str) -> dict[str, str] | None:

@@ -285,8 +285,14 @@ def _author_notes(root: Any) -> None:
 
 
 def _front(root: Any, paper: Paper, name_styles: list[str]) -> None:
-    """The running head, the paper's language, name styles; empty elements the template leaves go."""
+    """The running head, the paper's language, name styles, ORCID iDs as not authenticated (nobody signed in to
+    ORCID); empty elements the template leaves go, and the journal's metadata, which is the journal's to give."""
+    journal = root.find("front/journal-meta")
+    if journal is not None and not "".join(journal.itertext()).strip():
+        journal.getparent().remove(journal)
     meta = root.find("front/article-meta")
+    for orcid in meta.iterfind("contrib-group/contrib/contrib-id[@contrib-id-type='orcid']"):
+        orcid.set("authenticated", "false")
     root.set(XML_LANG, paper.metadata.lang)
     title_group = meta.find("title-group")
     if paper.metadata.short_title and title_group is not None:
