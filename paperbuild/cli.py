@@ -45,7 +45,7 @@ COMMANDS = (
 TAKES_ARGUMENT = {"diff": "REV", "init": "DIR", "import": "SRC"}
 PDF_STANDARDS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u")
 FORMATS_OF = {
-    "all": ("html", "pdf", "docx"),
+    "all": ("html", "pdf", "docx", "jats"),
     "pdf": ("pdf",),
     "html": ("html",),
     "docx": ("docx",),
@@ -94,7 +94,7 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser of `python build.py` and `paperbuild`."""
     parser = _Parser(prog="paperbuild", description="Build a paper from Markdown chapters and BibTeX.")
     parser.add_argument(
-        "command", nargs="?", default="all", choices=COMMANDS, help="what to do (default: all = html, pdf and docx)"
+        "command", nargs="?", default="all", choices=COMMANDS, help="what to do (default: all = html, pdf, docx and jats)"
     )
     parser.add_argument(
         "argument",

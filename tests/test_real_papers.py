@@ -1,7 +1,7 @@
 """Issue #16: papers written for other tools build with every word out and only their true problems.
 
 The fixtures of tests/fixtures/import/ (a JOSS paper, a Manubot manuscript, the Quarto PLOS template, a pandoc
-thesis: public examples, see their NOTICE files) are imported by `paperbuild import` and built in all three formats.
+thesis: public examples, see their NOTICE files) are imported by `paperbuild import` and built in every format.
 Each build reports exactly the paper's own problems; once the author fixes those (fetches the references Manubot
 looked up online, writes the chapters the thesis extract leaves out), it exits 0, and what a reader sees in the
 HTML, the DOCX and the PDF holds the title, the first author and the body, and no TeX, `$`, `[@`, `^[` or `{#`.
@@ -97,6 +97,14 @@ def undefined(line: int, col: int, key: str) -> str:
     )
 
 
+def appendix_link(col: int, number: int, slug: str) -> str:
+    """The JATS's warning on a link of the thesis to an appendix the extract leaves out (render/jats.py)."""
+    return (
+        f"manuscript/09-chapter_1.md:40:{col}: warning[jats-omitted]: the link to '#appendix-{number}-{slug}' leads "
+        "to no heading, figure, table or equation of the paper, so paper.xml keeps its words without the link"
+    )
+
+
 THESIS_NOTES = [
     layout_note("03-summary.md", 7, "\\pagenumbering{roman}"),
     layout_note("03-summary.md", 8, "\\setcounter{page}{1}"),
@@ -178,7 +186,12 @@ PAPERS = {
             *THESIS_NOTES[6:],
         ],
         written_chapters,
-        THESIS_NOTES,
+        [
+            *THESIS_NOTES[:6],
+            appendix_link(585, 1, "some-extra-stuff"),
+            appendix_link(725, 2, "some-more-extra-stuff"),
+            *THESIS_NOTES[6:],
+        ],
         (
             "This is the title of the thesis",
             "Firstname Surname",
