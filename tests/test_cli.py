@@ -292,7 +292,7 @@ def test_no_subcommand_means_all(tiny: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert diagnostic_lines(proc.stderr) == []
     build = tiny / "build"
-    assert outputs(build) == ["paper.docx", "paper.html", "paper.pdf"]
+    assert outputs(build) == ["paper.docx", "paper.html", "paper.pdf", "paper.xml"]
     assert leftovers(build) == []
     assert "A Small Paper" in (build / "paper.html").read_text(encoding="utf-8")
     assert "A Small Paper" in normalize(pdf_text(build / "paper.pdf"))

@@ -81,8 +81,8 @@ def test_the_fixtures_lose_nothing(fixture: str, tmp_path: Path) -> None:
 
 
 def test_the_paper_loses_nothing(paper_build: Path) -> None:
-    # paper_build ran every check, conservation included, and wrote the three outputs
-    assert sorted(p.name for p in paper_build.glob("paper.*")) == ["paper.docx", "paper.html", "paper.pdf"]
+    # paper_build ran every check, conservation included, and wrote the four outputs
+    assert sorted(p.name for p in paper_build.glob("paper.*")) == ["paper.docx", "paper.html", "paper.pdf", "paper.xml"]
 
 
 def test_pdf_text_joins_what_line_and_page_ends_break() -> None:

@@ -88,9 +88,9 @@ def test_fixture_uses_the_packaged_styles() -> None:
     assert not (FIXTURE / "build").exists()
 
 
-def test_build_writes_three_outputs(built: Path) -> None:
+def test_build_writes_four_outputs(built: Path) -> None:
     visible = sorted(p.name for p in built.iterdir() if not p.name.startswith("."))  # a hidden cache may sit there
-    assert visible == ["paper.docx", "paper.html", "paper.pdf"]  # what is in them: the tests below
+    assert visible == ["paper.docx", "paper.html", "paper.pdf", "paper.xml"]  # what is in them: the tests below
 
 
 # ------------------------------------------------------------------------------------------------------ HTML
@@ -332,6 +332,6 @@ def test_build_py_writes_into_the_projects_build_folder(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     outputs = sorted(p.name for p in (project / "build").iterdir() if not p.name.startswith("."))
-    assert outputs == ["paper.docx", "paper.html", "paper.pdf"]
+    assert outputs == ["paper.docx", "paper.html", "paper.pdf", "paper.xml"]
     assert TITLE in (project / "build" / "paper.html").read_text(encoding="utf-8")
     assert TITLE in normalize(pdf_text(project / "build" / "paper.pdf"))
