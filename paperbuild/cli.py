@@ -94,7 +94,11 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser of `python build.py` and `paperbuild`."""
     parser = _Parser(prog="paperbuild", description="Build a paper from Markdown chapters and BibTeX.")
     parser.add_argument(
-        "command", nargs="?", default="all", choices=COMMANDS, help="what to do (default: all = html, pdf, docx and jats)"
+        "command",
+        nargs="?",
+        default="all",
+        choices=COMMANDS,
+        help="what to do (default: all = html, pdf, docx and jats)",
     )
     parser.add_argument(
         "argument",

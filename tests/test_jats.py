@@ -380,3 +380,35 @@ def test_names_split_into_surname_and_given_names() -> None:
     assert name_parts("Doe, Jane") == ("Doe", "Jane", "western")
     assert name_parts("Todd C. Pataky") == ("Pataky", "Todd C.", "western")
     assert name_parts("张伟") == ("张", "伟", "eastern")
+
+
+# ------------------------------------------------------------------------------------------- hostile input
+
+
+def test_raw_jats_cannot_inject_markup_and_is_a_warning(tmp_path: Path, dtd: Any) -> None:
+    chapter = (
+        '# A\n\n```{=jats}\n<ext-link xlink:href="javascript:alert(1)">x</ext-link>\n```\n\n'
+        "Inline `<b>`{=jats} and `</b>`{=xml} raw.\n\nMath $a ]]> b < c$ ends no CDATA.\n"
+    )
+    root = make_project(tmp_path, {"manuscript/01-a.md": chapter})
+    path, diagnostics = build_jats(root)
+    assert diagnostics == [
+        "manuscript/01-a.md:3:4: warning[jats-omitted]: raw jats ('{=jats}') is left out of paper.xml, which is made "
+        "from the Markdown alone; write it in Markdown; a journal's own markup is the journal's to add",
+        "manuscript/01-a.md:7:31: warning[jats-omitted]: raw xml ('{=xml}') is left out of paper.xml, which is made "
+        "from the Markdown alone; write it in Markdown; a journal's own markup is the journal's to add",
+    ]
+    article = read_jats(path, dtd)
+    assert article.find(".//ext-link") is None and article.find(".//b") is None
+    assert text(article.find("body/sec/p")) == "Inline and raw."
+    assert text(article.find(".//inline-formula//tex-math")) == "a ] ]> b < c"  # the same TeX
+
+
+def test_control_characters_are_a_lost_text_error_not_a_crash(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"manuscript/01-a.md": "# A\n\nA bell\x07rings.\n"})
+    result = run_build(root, ["jats"], Options())
+    assert [d.format() for d in result.diagnostics] == [
+        "manuscript/01-a.md:3:3: error[lost-text]: 'bell', '\x07', 'rings' written here are missing from "
+        "build/paper.xml; a writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
+    ]
+    assert result.written == {}

@@ -35,6 +35,8 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y-%m", "%Y", "%B %d, %Y", "%d %B %Y", "%B %Y")
 """The forms of metadata's `date` read as a calendar date (ISO 8601 first)."""
 ORCID_ID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 """An ORCID iD within what metadata gives (metadata.py checked its form and check digit)."""
+RAW_JATS = ("jats", "jats_archiving", "jats_publishing", "jats_articleauthoring", "xml")
+"""Raw formats pandoc's JATS writer would copy into the XML as written."""
 FUNDING_WORDS = re.compile(r"\bfund|\bgrant|\bsupported by|资助|基金", re.IGNORECASE)
 """What marks a paragraph of the acknowledgements as the statement of the paper's funding."""
 
@@ -205,7 +207,44 @@ def carried_blocks(paper: Paper) -> list[Node]:
     notes = _notes([*paper.authors, *paper.affiliations.values()])
     pieces = {"formatted": formatted, "ack": paper.acknowledgements, "funding": funding_blocks(paper), "notes": notes}
     carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]
-    return [*body, div([], REFS_ID), *carriers]
+    return [*body, *([div([], REFS_ID)] if paper.references else []), *carriers]
+
+
+def writable(document: dict[str, Any]) -> list[str]:
+    """Make `document` safe for the writer, in place: every raw block and inline emptied, as the JATS is made from
+    the Markdown alone (the writer drops raw HTML and TeX, and would copy raw JATS or XML as written, unchecked,
+    well-formed or not); a formula's `]]>` spaced to `] ]>` (the same TeX), which would end the CDATA section the
+    writer puts the TeX in. Gives the raw formats emptied that were meant for the JATS, each once."""
+    meant = []
+    for node in walk(document):
+        if node["t"] == "Math":
+            node["c"][1] = node["c"][1].replace("]]>", "] ]>")
+        elif node["t"] in ("RawInline", "RawBlock"):
+            if node["c"][0] in RAW_JATS:
+                meant.append(node["c"][0])
+            node["t"], node["c"] = ("Str", "") if node["t"] == "RawInline" else ("Plain", [])
+    return list(dict.fromkeys(meant))
+
+
+def _raw_problems(project: Project, formats: list[str]) -> list[Diagnostic]:
+    """A warning at the first raw block or inline of each format meant for the JATS."""
+    found = []
+    for fmt in formats:
+        written = [(source, source.text.find(f"{{={fmt}}}")) for source in project.chapters]
+        source, offset = next(((s, o) for s, o in written if o >= 0), (None, -1))
+        line, col = LineIndex(source.text).position(offset) if source else (0, 0)
+        found.append(
+            Diagnostic(
+                source.rel if source else project.metadata_file,
+                line,
+                col,
+                Severity.WARNING,
+                "jats-omitted",
+                f"raw {fmt} ('{{={fmt}}}') is left out of paper.xml, which is made from the Markdown alone",
+                "write it in Markdown; a journal's own markup is the journal's to add",
+            )
+        )
+    return found
 
 
 def _date_problem(project: Project) -> list[Diagnostic]:
@@ -260,8 +299,9 @@ def render_jats(job: RenderJob) -> Output:
         meta["references"] = _meta(items)
         meta["nocite"] = _nocite([str(item["id"]) for item in items])
     args = ["-t", "jats_archiving+element_citations", "-s", "--sandbox", "--wrap", "none"]
-    written = pandoc.run_json(args, paper.document(carried_blocks(paper), meta))
-    root = parse(written)
+    document = copy_tree(paper.document(carried_blocks(paper), meta))  # the paper's pieces are the others' too
+    raw = writable(document)
+    root = parse(pandoc.run_json(args, document))
     dangling = complete(root, paper, [name_parts(name)[2] for name in plain_names])
-    problems = _date_problem(project) + _link_problems(project, dangling)
+    problems = _date_problem(project) + _link_problems(project, dangling) + _raw_problems(project, raw)
     return Output(jats_bytes(root), visible_text(root), diagnostics=problems)

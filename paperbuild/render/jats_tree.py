@@ -41,12 +41,16 @@ AWARD_ID = re.compile(
 )
 """A grant number as funding statements give it: "(No. LJKMR2022046)", "grant 62173012", "Grant No. ABC-123"."""
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+"""UTF-8 of the characters XML 1.0 does not allow (no byte of a longer UTF-8 sequence is below 0x80)."""
 
 
 def parse(data: bytes) -> Any:
-    """pandoc's JATS as an lxml tree: no DTD loaded, no entity expanded, nothing fetched."""
+    """pandoc's JATS as an lxml tree: no DTD loaded, no entity expanded, nothing fetched. Characters XML 1.0 has
+    no place for (C0 controls other than tab and line ends, U+FFFE, U+FFFF), which pandoc copies from the text,
+    go: the conservation check reports them lost at their line, as it does for the DOCX."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
-    return etree.fromstring(data, parser)
+    return etree.fromstring(NOT_XML.sub(b"", data), parser)
 
 
 def jats_bytes(root: Any) -> bytes:
@@ -306,10 +310,20 @@ def _front(root: Any, paper: Paper, name_styles: list[str]) -> None:
             element.getparent().remove(element)
 
 
+def _empty_paragraphs(root: Any) -> None:
+    """Paragraphs left empty (where raw blocks were: jats.py) go from sections and boxes that hold more."""
+    for paragraph in list(root.iterfind(".//p")):
+        parent = paragraph.getparent()
+        empty = not len(paragraph) and not (paragraph.text or "").strip() and not paragraph.attrib
+        if empty and parent.tag in ("sec", "body", "boxed-text", "ack") and len(parent) > 1:
+            _remove(paragraph)
+
+
 def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
     are left as words."""
     _front(root, paper, name_styles)
+    _empty_paragraphs(root)
     _number_sections(root)
     _number_floats(root)
     _number_equations(root)
