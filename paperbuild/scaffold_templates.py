@@ -105,7 +105,7 @@ Written in Markdown (`manuscript/`) with BibTeX references (`bibliography/`), bu
 
 ```sh
 python build.py check     # every check, nothing rendered
-python build.py           # build/paper.pdf, build/paper.html, build/paper.docx
+python build.py           # build/paper.pdf, build/paper.html, build/paper.docx, build/paper.xml (JATS)
 python build.py stats     # word counts, references, figures, tables, pages
 python build.py bundle    # build/paper-submission.zip for the journal
 ```

@@ -51,6 +51,7 @@ def test_init_writes_a_project_that_checks_clean_and_builds(tmp_path: Path, caps
         "paper.docx",
         "paper.html",
         "paper.pdf",
+        "paper.xml",
     ]
     html = (root / "build" / "paper.html").read_text(encoding="utf-8")
     assert "Title of the Paper" in html
