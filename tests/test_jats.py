@@ -412,3 +412,35 @@ def test_control_characters_are_a_lost_text_error_not_a_crash(tmp_path: Path) ->
         "build/paper.xml; a writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
     ]
     assert result.written == {}
+
+
+def test_notes_of_the_title_and_an_affiliation_are_author_notes_and_the_abstract_keeps_its_own(
+    tmp_path: Path, dtd: Any
+) -> None:
+    meta = (
+        'title: "A title^[Title note words.]"\nauthors:\n  - name: Ada Lovelace\n    affiliations: [a]\n'
+        'affiliations:\n  - id: a\n    name: "Analytical Society^[Affiliation note words.]"\n'
+        'abstract: "An abstract^[Abstract note words.] here."\n'
+    )
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": "# A\n\nText.\n"})
+    path, diagnostics = build_jats(root)
+    assert diagnostics == []
+    article = read_jats(path, dtd)
+    meta_element = article.find("front/article-meta")
+    assert text(meta_element.find("title-group/article-title")) == "A title"
+    assert text(meta_element.find("contrib-group/aff/institution-wrap")) == "Analytical Society"
+    assert [text(fn) for fn in meta_element.iterfind("author-notes/fn")] == [
+        "Title note words.",
+        "Affiliation note words.",
+    ]
+    abstract_note = meta_element.find("abstract/p/xref[@ref-type='fn']")
+    assert text(article.xpath("//fn[@id=$id]", id=abstract_note.get("rid"))[0].find("p")) == "Abstract note words."
+
+
+def test_the_review_style_jats_names_no_author(tmp_path: Path, dtd: Any) -> None:
+    result = run_build(REPO, ["jats"], Options(out_dir=tmp_path / "out", style="review"))
+    assert result.ok
+    article = read_jats(result.written["jats"], dtd)
+    xml = etree.tostring(article, encoding="unicode")
+    assert article.find("front/article-meta/contrib-group") is None
+    assert "Yuan" not in xml and "Dalian" not in xml and article.find("back/ack") is None

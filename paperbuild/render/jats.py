@@ -91,6 +91,23 @@ def publication_date(text: str) -> dict[str, str] | None:
     return None
 
 
+def without_notes(text: str) -> str:
+    """Markdown text less its inline footnotes (`^[...]`): an affiliation's fields, whose notes the JATS carries
+    as author notes."""
+    kept: list[str] = []
+    depth = index = 0
+    while index < len(text):
+        if depth == 0 and text.startswith("^[", index):
+            depth, index = 1, index + 2
+        elif depth == 0:
+            kept.append(text[index])
+            index += 1
+        else:
+            depth += {"[": 1, "]": -1}.get(text[index], 0)
+            index += 2 if text[index] == "\\" else 1
+    return " ".join("".join(kept).split())
+
+
 def _author(author: Author, plain: str, marks: dict[str, int], number: int) -> dict[str, Any]:
     """The template variables of one author (pandoc's JATS template names them)."""
     surname, given, _ = name_parts(plain)  # a group ("the Lorem Consortium") or a single name: as written
@@ -117,7 +134,8 @@ def front_meta(paper: Paper, plain_names: list[str]) -> dict[str, Node]:
         for number, (author, name) in enumerate(zip(meta.authors, plain_names, strict=False), 1)
     ]
     affiliations = [
-        {"id": str(marks[a.id]), "name": a.name, "department": a.department, "city": a.city, "country": a.country}
+        {"id": str(marks[a.id])}
+        | {key: without_notes(getattr(a, key)) for key in ("name", "department", "city", "country")}
         for a in sorted((a for a in meta.affiliations if a.id in marks), key=lambda a: marks[a.id])
     ]
     values: dict[str, Any] = {"author": [{k: v for k, v in a.items() if v} for a in authors]}
@@ -129,9 +147,9 @@ def front_meta(paper: Paper, plain_names: list[str]) -> dict[str, Node]:
     if date:
         values["date"] = date
     fields = {key: _meta(value) for key, value in values.items() if value}
-    fields["title"] = {"t": "MetaInlines", "c": paper.title}
+    fields["title"] = {"t": "MetaInlines", "c": _unnoted(paper.title)}
     if paper.subtitle:
-        fields["subtitle"] = {"t": "MetaInlines", "c": paper.subtitle}
+        fields["subtitle"] = {"t": "MetaInlines", "c": _unnoted(paper.subtitle)}
     if paper.abstract:
         fields["abstract"] = {"t": "MetaBlocks", "c": paper.abstract}
     if paper.keywords:
@@ -188,8 +206,14 @@ def funding_blocks(paper: Paper) -> list[Node]:
     return [block for block in paper.acknowledgements if FUNDING_WORDS.search(stringify(block))]
 
 
+def _unnoted(inlines: list[Node]) -> list[Node]:
+    """Inlines less their footnotes (the writer numbers a note in the title apart from the one it lists): a note
+    of the title goes to the author notes."""
+    return [node for node in inlines if node["t"] != "Note"]
+
+
 def _notes(pieces: list[list[Node]]) -> list[Node]:
-    """The footnotes written in author names and affiliations, each as a div of its blocks."""
+    """The footnotes written in the title, author names and affiliations, each as a div of its blocks."""
     return [div(node["c"]) for piece in pieces for node in walk(piece) if node["t"] == "Note"]
 
 
@@ -204,7 +228,7 @@ def carried_blocks(paper: Paper) -> list[Node]:
     for node in walk(formatted):
         if node["t"] == "Div" and node["c"][0][0]:
             node["c"][0] = [FORMATTED + node["c"][0][0], [], []]
-    notes = _notes([*paper.authors, *paper.affiliations.values()])
+    notes = _notes([paper.title, paper.subtitle, *paper.authors, *paper.affiliations.values()])
     pieces = {"formatted": formatted, "ack": paper.acknowledgements, "funding": funding_blocks(paper), "notes": notes}
     carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]
     return [*body, *([div([], REFS_ID)] if paper.references else []), *carriers]

@@ -159,7 +159,7 @@ def _cross_references(root: Any) -> list[str]:
         rid = xref.get("rid", "")
         if rid not in kinds:
             dangling.append(rid)
-            _remove(xref, keep_children=True)
+            _remove(xref, keep_children=xref.get("ref-type") != "fn")  # a note's number, with no note: nothing
             continue
         kind = REF_TYPES.get(kinds[rid])
         if kind and not xref.get("ref-type"):
