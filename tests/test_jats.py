@@ -444,3 +444,19 @@ def test_the_review_style_jats_names_no_author(tmp_path: Path, dtd: Any) -> None
     xml = etree.tostring(article, encoding="unicode")
     assert article.find("front/article-meta/contrib-group") is None
     assert "Yuan" not in xml and "Dalian" not in xml and article.find("back/ack") is None
+
+
+def test_figures_and_tables_a_style_moves_to_the_end_are_the_floats_group(tmp_path: Path, dtd: Any) -> None:
+    root = shutil.copytree(FIXTURES / "crossref-paper", tmp_path / "paper")
+    result = run_build(root, ["jats"], Options(style="manuscript-tables-end"))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    article = read_jats(result.written["jats"], dtd)
+    assert [(e.tag, text(e.find("label"))) for e in article.find("floats-group")] == [
+        ("table-wrap", "Table 1"),
+        ("table-wrap", "Table 2"),
+        ("table-wrap", "Table 3"),
+        ("fig", "Figure 1"),
+        ("fig", "Figure 2"),
+    ]
+    assert article.find("body").find(".//fig") is None and article.find("body").find(".//table-wrap") is None
+    assert_links_resolve(article)

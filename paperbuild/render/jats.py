@@ -217,11 +217,25 @@ def _notes(pieces: list[list[Node]]) -> list[Node]:
     return [div(node["c"]) for piece in pieces for node in walk(piece) if node["t"] == "Note"]
 
 
+def _figures_and_tables(blocks: list[Node]) -> list[Node]:
+    """The figures and tables among `blocks` and in their divs (where a style moved them: not the headings and
+    page breaks around them)."""
+    found = []
+    for block in blocks:
+        if block["t"] in ("Figure", "Table"):
+            found.append(block)
+        elif block["t"] == "Div":
+            found += _figures_and_tables(block["c"][1])
+    return found
+
+
 def carried_blocks(paper: Paper) -> list[Node]:
     """The body, the reference list for the writer to fill, and the pieces JATS places elsewhere, each in a div
-    jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes."""
+    jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes, and the
+    figures and tables a style moved after the references."""
     body = copy_tree(paper.body)
-    for node in walk(body):  # figures name their files, as the chapters do, not the bytes embedded for the HTML
+    floats = copy_tree(_figures_and_tables(paper.floats))
+    for node in walk([body, floats]):  # figures name their files, as the chapters do, not the bytes embedded
         if node["t"] == "Image" and node["c"][2][0] in paper.image_sources:
             node["c"][2][0] = paper.image_sources[node["c"][2][0]]
     formatted = [entry for block in copy_tree(paper.references) for entry in block["c"][1]]  # citeproc's entries
@@ -229,7 +243,13 @@ def carried_blocks(paper: Paper) -> list[Node]:
         if node["t"] == "Div" and node["c"][0][0]:
             node["c"][0] = [FORMATTED + node["c"][0][0], [], []]
     notes = _notes([paper.title, paper.subtitle, *paper.authors, *paper.affiliations.values()])
-    pieces = {"formatted": formatted, "ack": paper.acknowledgements, "funding": funding_blocks(paper), "notes": notes}
+    pieces = {
+        "formatted": formatted,
+        "ack": paper.acknowledgements,
+        "funding": funding_blocks(paper),
+        "notes": notes,
+        "floats": floats,
+    }
     carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]
     return [*body, *([div([], REFS_ID)] if paper.references else []), *carriers]
 

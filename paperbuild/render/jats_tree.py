@@ -5,7 +5,8 @@ printed become `label`s of their `sec`, `fig`, `table-wrap` and `disp-formula` (
 cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
 `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
 list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
-funding, notes on authors) move to `back/ack`, `funding-group` and `author-notes`. Gives the bytes under the
+funding, notes on authors, figures and tables moved to the end) move to `back/ack`, `funding-group`,
+`author-notes` and `floats-group`. Gives the bytes under the
 DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the text a reader sees.
 """
 
@@ -28,6 +29,7 @@ CARRIERS = {
     "ack": "paperbuild-acknowledgements",
     "funding": "paperbuild-funding",
     "notes": "paperbuild-author-notes",
+    "floats": "paperbuild-floats",
 }
 """Ids of the divs that carry pieces through pandoc's writer to their place."""
 FORMATTED = "paperbuild-formatted-"
@@ -288,6 +290,15 @@ def _author_notes(root: Any) -> None:
         notes.append(note)
 
 
+def _floats_group(root: Any) -> None:
+    """Figures and tables the style moved after the references, in the article's floats-group."""
+    carrier = _carrier(root, CARRIERS["floats"])
+    if carrier is not None:
+        group = etree.Element("floats-group")
+        group.extend(element for element in carrier if element.tag in ("fig", "table-wrap"))
+        root.append(group)
+
+
 def _front(root: Any, paper: Paper, name_styles: list[str]) -> None:
     """The running head, the paper's language, name styles, ORCID iDs as not authenticated (nobody signed in to
     ORCID); empty elements the template leaves go, and the journal's metadata, which is the journal's to give."""
@@ -323,6 +334,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
     are left as words."""
     _front(root, paper, name_styles)
+    _floats_group(root)
     _empty_paragraphs(root)
     _number_sections(root)
     _number_floats(root)
