@@ -460,3 +460,47 @@ def test_figures_and_tables_a_style_moves_to_the_end_are_the_floats_group(tmp_pa
     ]
     assert article.find("body").find(".//fig") is None and article.find("body").find(".//table-wrap") is None
     assert_links_resolve(article)
+
+
+def test_credit_roles_are_role_elements_as_jats4r_tags_them_and_the_statement_an_author_note(
+    tmp_path: Path, dtd: Any
+) -> None:
+    meta = (
+        "title: T\nauthors:\n  - name: Ada Lovelace\n"
+        "    roles: [conceptualization, {role: software, degree: lead}, writing - original draft]\n"
+        "  - name: Charles Babbage\n    roles: [funding acquisition]\n"
+    )
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": "# A\n\nText.\n"})
+    path, diagnostics = build_jats(root)
+    assert diagnostics == []
+    meta_element = read_jats(path, dtd).find("front/article-meta")
+    ada, charles = meta_element.findall("contrib-group/contrib")
+    assert [dict(role.attrib) | {"text": text(role)} for role in ada.iterfind("role")] == [
+        {
+            "vocab": "credit",
+            "vocab-identifier": "https://credit.niso.org/",
+            "vocab-term-identifier": "https://credit.niso.org/contributor-roles/conceptualization/",
+            "vocab-term": "Conceptualization",
+            "text": "Conceptualization",
+        },
+        {
+            "vocab": "credit",
+            "degree-contribution": "lead",
+            "vocab-identifier": "https://credit.niso.org/",
+            "vocab-term-identifier": "https://credit.niso.org/contributor-roles/software/",
+            "vocab-term": "Software",
+            "text": "Software",
+        },
+        {
+            "vocab": "credit",
+            "vocab-identifier": "https://credit.niso.org/",
+            "vocab-term-identifier": "https://credit.niso.org/contributor-roles/writing-original-draft/",
+            "vocab-term": "Writing – original draft",
+            "text": "Writing – original draft",
+        },
+    ]
+    assert [role.get("vocab-term") for role in charles.iterfind("role")] == ["Funding acquisition"]
+    assert [text(fn) for fn in meta_element.iterfind("author-notes/fn[@fn-type='con']")] == [
+        "Ada Lovelace: Conceptualization, Software (lead), Writing – original draft. "
+        "Charles Babbage: Funding acquisition."
+    ]

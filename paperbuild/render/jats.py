@@ -6,7 +6,8 @@ list of structured `element-citation`s from the CSL-JSON of the listed entries (
 files its citeproc read). The pieces the writer has no place for travel in marked divs; jats_tree.py then moves
 them where JATS wants them and adds what the writer leaves out: the numbers as labels, the kind of every
 cross-reference, each reference's formatted citation beside its structured one, the acknowledgements, the
-funding, the running head. Figures name their files as the chapters do. What JATS cannot carry (a publication
+funding, the contributions, the running head. Authors' CRediT roles are `role`s as JATS4R tags them. Figures
+name their files as the chapters do. What JATS cannot carry (a publication
 date that is no calendar date) is a warning at its line.
 """
 
@@ -121,6 +122,11 @@ def _author(author: Author, plain: str, marks: dict[str, int], number: int) -> d
         fields["affiliation"] = affiliations
     if author.corresponding and author.email:
         fields["cor-id"] = str(number)
+    fields["roles"] = [  # JATS4R's CRediT: vocab, its identifier, the term and the term's identifier, the degree
+        {"credit": role.url.rstrip("/").rsplit("/", 1)[-1], "credit-name": role.name}
+        | ({"degree": role.degree} if role.degree else {})
+        for role in author.roles
+    ]
     return fields
 
 
@@ -138,7 +144,7 @@ def front_meta(paper: Paper, plain_names: list[str]) -> dict[str, Node]:
         | {key: without_notes(getattr(a, key)) for key in ("name", "department", "city", "country")}
         for a in sorted((a for a in meta.affiliations if a.id in marks), key=lambda a: marks[a.id])
     ]
-    values: dict[str, Any] = {"author": [{k: v for k, v in a.items() if v} for a in authors]}
+    values: dict[str, Any] = {"author": [{k: v for k, v in a.items() if v} for a in authors]}  # "" is unset
     values["affiliation"] = [{k: v for k, v in a.items() if v} for a in affiliations]
     corresponding = [{"id": a["cor-id"], "email": a["email"]} for a in authors if "cor-id" in a]
     if corresponding:
@@ -231,8 +237,8 @@ def _figures_and_tables(blocks: list[Node]) -> list[Node]:
 
 def carried_blocks(paper: Paper) -> list[Node]:
     """The body, the reference list for the writer to fill, and the pieces JATS places elsewhere, each in a div
-    jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes, and the
-    figures and tables a style moved after the references."""
+    jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes, the
+    contributions statement, and the figures and tables a style moved after the references."""
     body = copy_tree(paper.body)
     floats = copy_tree(_figures_and_tables(paper.floats))
     for node in walk([body, floats]):  # figures name their files, as the chapters do, not the bytes embedded
@@ -248,6 +254,7 @@ def carried_blocks(paper: Paper) -> list[Node]:
         "ack": paper.acknowledgements,
         "funding": funding_blocks(paper),
         "notes": notes,
+        "contributions": paper.contributions,
         "floats": floats,
     }
     carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]

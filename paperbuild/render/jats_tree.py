@@ -5,8 +5,8 @@ printed become `label`s of their `sec`, `fig`, `table-wrap` and `disp-formula` (
 cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
 `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
 list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
-funding, notes on authors, figures and tables moved to the end) move to `back/ack`, `funding-group`,
-`author-notes` and `floats-group`. Gives the bytes under the
+funding, notes on authors, the contributions statement, figures and tables moved to the end) move to
+`back/ack`, `funding-group`, `author-notes` and `floats-group`. Gives the bytes under the
 DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the text a reader sees.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from paperbuild.document import Paper
+from paperbuild.document import PUNCTUATION_CLASS, Paper
 from paperbuild.words import words_for
 
 DOCTYPE = (
@@ -29,6 +29,7 @@ CARRIERS = {
     "ack": "paperbuild-acknowledgements",
     "funding": "paperbuild-funding",
     "notes": "paperbuild-author-notes",
+    "contributions": "paperbuild-contributions",
     "floats": "paperbuild-floats",
 }
 """Ids of the divs that carry pieces through pandoc's writer to their place."""
@@ -151,10 +152,12 @@ def _number_equations(root: Any) -> None:
 
 
 def _cross_references(root: Any) -> list[str]:
-    """Groups of cross-references lose their wrapper; every xref says what it points at. An xref to nothing (a link
+    """Groups of cross-references (and the pipeline's punctuation) lose their wrapper; every xref says what it
+    points at. An xref to nothing (a link
     to `#x` where no element has the id x) keeps its words but is no link: the targets of those, in order."""
-    for group in list(root.iterfind(".//named-content[@content-type='cross-reference-group']")):
-        _remove(group, keep_children=True)
+    for wrapper in ("cross-reference-group", PUNCTUATION_CLASS):
+        for group in list(root.iterfind(f".//named-content[@content-type='{wrapper}']")):
+            _remove(group, keep_children=True)
     kinds = {element.get("id"): element.tag for element in root.iter() if element.get("id")}
     dangling = []
     for xref in list(root.iter("xref")):
@@ -163,9 +166,9 @@ def _cross_references(root: Any) -> list[str]:
             dangling.append(rid)
             _remove(xref, keep_children=xref.get("ref-type") != "fn")  # a note's number, with no note: nothing
             continue
-        kind = REF_TYPES.get(kinds[rid])
-        if kind and not xref.get("ref-type"):
-            xref.set("ref-type", kind)
+        ref_type = REF_TYPES.get(kinds[rid])
+        if ref_type and not xref.get("ref-type"):
+            xref.set("ref-type", ref_type)
     return dangling
 
 
@@ -274,20 +277,29 @@ def _funding(root: Any) -> None:
 
 
 def _author_notes(root: Any) -> None:
-    """Footnotes written in names or affiliations, as fn in the article's author-notes."""
+    """Footnotes written in the title, names or affiliations, each an fn of the article's author-notes, and the
+    contributions statement, an fn of type "con" (JATS4R)."""
     carrier = _carrier(root, CARRIERS["notes"])
-    if carrier is None:
+    notes = list(carrier) if carrier is not None else []
+    contributions = _carrier(root, CARRIERS["contributions"])
+    if contributions is not None:
+        contributions.set("fn-type", "con")
+        notes.append(contributions)
+    if not notes:
         return
     meta = root.find("front/article-meta")
-    notes = meta.find("author-notes")
-    if notes is None:
-        notes = etree.Element("author-notes")
+    author_notes = meta.find("author-notes")
+    if author_notes is None:
+        author_notes = etree.Element("author-notes")
         anchor = (meta.findall("contrib-group") + meta.findall("aff"))[-1:] or meta.findall("title-group")
-        anchor[-1].addnext(notes)
-    for note in carrier:
+        anchor[-1].addnext(author_notes)
+    for note in notes:
+        kind = note.get("fn-type")
         note.tag = "fn"
         note.attrib.clear()
-        notes.append(note)
+        if kind:
+            note.set("fn-type", kind)
+        author_notes.append(note)
 
 
 def _floats_group(root: Any) -> None:
