@@ -238,16 +238,14 @@ def _figures_and_tables(blocks: list[Node]) -> list[Node]:
 def carried_blocks(paper: Paper) -> list[Node]:
     """The body, the reference list for the writer to fill, and the pieces JATS places elsewhere, each in a div
     jats_tree.py finds by its id: the formatted references, acknowledgements, funding, author notes, the
-    contributions statement, and the figures and tables a style moved after the references."""
-    body = copy_tree(paper.body)
-    floats = copy_tree(_figures_and_tables(paper.floats))
-    for node in walk([body, floats]):  # figures name their files, as the chapters do, not the bytes embedded
-        if node["t"] == "Image" and node["c"][2][0] in paper.image_sources:
-            node["c"][2][0] = paper.image_sources[node["c"][2][0]]
-    formatted = [entry for block in copy_tree(paper.references) for entry in block["c"][1]]  # citeproc's entries
-    for node in walk(formatted):
-        if node["t"] == "Div" and node["c"][0][0]:
-            node["c"][0] = [FORMATTED + node["c"][0][0], [], []]
+    contributions statement, and the figures and tables a style moved after the references. The paper's own
+    nodes, not copies: render_jats copies the whole document once, and `writable` edits the copy."""
+    formatted = [  # citeproc's entries, under ids of their own
+        {"t": "Div", "c": [[FORMATTED + entry["c"][0][0], [], []], entry["c"][1]]}
+        for block in paper.references
+        for entry in block["c"][1]
+        if entry["t"] == "Div" and entry["c"][0][0]
+    ]
     notes = _notes([paper.title, paper.subtitle, *paper.authors, *paper.affiliations.values()])
     pieces = {
         "formatted": formatted,
@@ -255,25 +253,29 @@ def carried_blocks(paper: Paper) -> list[Node]:
         "funding": funding_blocks(paper),
         "notes": notes,
         "contributions": paper.contributions,
-        "floats": floats,
+        "floats": _figures_and_tables(paper.floats),
     }
     carriers = [div(blocks, CARRIERS[part]) for part, blocks in pieces.items() if blocks]
-    return [*body, *([div([], REFS_ID)] if paper.references else []), *carriers]
+    return [*paper.body, *([div([], REFS_ID)] if paper.references else []), *carriers]
 
 
-def writable(document: dict[str, Any]) -> list[str]:
-    """Make `document` safe for the writer, in place: every raw block and inline emptied, as the JATS is made from
-    the Markdown alone (the writer drops raw HTML and TeX, and would copy raw JATS or XML as written, unchecked,
-    well-formed or not); a formula's `]]>` spaced to `] ]>` (the same TeX), which would end the CDATA section the
-    writer puts the TeX in. Gives the raw formats emptied that were meant for the JATS, each once."""
+def writable(document: dict[str, Any], image_sources: dict[str, str]) -> list[str]:
+    """Make `document` ready for the writer, in place: figures name their files, as the chapters do, not the bytes
+    embedded for the HTML; every raw block and inline is emptied, as the JATS is made from the Markdown alone (the
+    writer drops raw HTML and TeX, and would copy raw JATS or XML as written, unchecked, well-formed or not); a
+    formula's `]]>` is spaced to `] ]>` (the same TeX), which would end the CDATA section the writer puts the TeX
+    in. Gives the raw formats emptied that were meant for the JATS, each once."""
     meant = []
     for node in walk(document):
-        if node["t"] == "Math":
+        kind = node["t"]
+        if kind == "Image" and node["c"][2][0] in image_sources:
+            node["c"][2][0] = image_sources[node["c"][2][0]]
+        elif kind == "Math":
             node["c"][1] = node["c"][1].replace("]]>", "] ]>")
-        elif node["t"] in ("RawInline", "RawBlock"):
+        elif kind in ("RawInline", "RawBlock"):
             if node["c"][0] in RAW_JATS:
                 meant.append(node["c"][0])
-            node["t"], node["c"] = ("Str", "") if node["t"] == "RawInline" else ("Plain", [])
+            node["t"], node["c"] = ("Str", "") if kind == "RawInline" else ("Plain", [])
     return list(dict.fromkeys(meant))
 
 
@@ -351,7 +353,7 @@ def render_jats(job: RenderJob) -> Output:
         meta["nocite"] = _nocite([str(item["id"]) for item in items])
     args = ["-t", "jats_archiving+element_citations", "-s", "--sandbox", "--wrap", "none"]
     document = copy_tree(paper.document(carried_blocks(paper), meta))  # the paper's pieces are the others' too
-    raw = writable(document)
+    raw = writable(document, paper.image_sources)
     root = parse(pandoc.run_json(args, document))
     dangling = complete(root, paper, [name_parts(name)[2] for name in plain_names])
     problems = _date_problem(project) + _link_problems(project, dangling) + _raw_problems(project, raw)
