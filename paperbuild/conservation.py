@@ -174,13 +174,25 @@ class _Collector:
             stack.append(content)
 
 
+def _unheaded(blocks: list[Any]) -> list[Any]:
+    """The figures and tables a style moved to the end, without the "Figures" and "Tables" headings
+    figure_placement.py put over them: the pipeline's words, not the manuscript's (the JATS has none)."""
+    kept: list[Any] = []
+    for block in blocks:
+        if block["t"] == "Div":
+            kept += _unheaded(block["c"][1])
+        elif block["t"] != "Header":
+            kept.append(block)
+    return kept
+
+
 def expected(paper: Paper) -> Expected:
     """What the reader must find: the body (written in the chapters), and the title block, abstract, keywords and
     back matter (written in metadata.yaml). One multiset: a word lost from the body is lost even when the title
     has it too."""
     collector = _Collector()
     collector.add(paper.body)
-    collector.add(paper.floats)
+    collector.add(_unheaded(paper.floats))
     collector.flush()
     metadata_from = len(collector.tokens)
     names = [part for name in paper.authors for part in (SPACE, name, SPACE)]  # Markdown: a name may hold a note
