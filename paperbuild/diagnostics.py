@@ -48,8 +48,8 @@ CODES: dict[str, str] = {
     "raw-tex": "raw TeX that cannot be converted (error), or a layout command dropped (note)",
     "raw-html": "raw HTML the DOCX cannot carry, which pandoc would drop from it (warning)",
     # what the JATS XML cannot carry (render/jats.py)
-    "jats-omitted": "something JATS cannot carry (a date that is no calendar date, a link to nothing) is left out "
-    "of paper.xml (warning)",
+    "jats-omitted": "something JATS cannot carry (a date that is no calendar date, a link to nothing, raw JATS) is "
+    "left out of paper.xml (warning)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",

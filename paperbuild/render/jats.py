@@ -7,8 +7,8 @@ files its citeproc read). The pieces the writer has no place for travel in marke
 them where JATS wants them and adds what the writer leaves out: the numbers as labels, the kind of every
 cross-reference, each reference's formatted citation beside its structured one, the acknowledgements, the
 funding, the contributions, the running head. Authors' CRediT roles are `role`s as JATS4R tags them. Figures
-name their files as the chapters do. What JATS cannot carry (a publication
-date that is no calendar date) is a warning at its line.
+name their files as the chapters do. What JATS cannot carry (a publication date that is no calendar date, a link
+to no element, raw JATS or XML) is a warning at its line. One pandoc run more turns the .bib files into CSL-JSON.
 """
 
 from __future__ import annotations
