@@ -10,7 +10,9 @@ VML, an external relationship other than a safe hyperlink), whether it came from
 from the style's reference document, stops the build; the document's creator is set to the plain author names, each
 SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-convert (pandoc's own fallback misses
 images given as data: URIs), tables get their number in their alt text and space after them (docx_tables.py), and
-a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise).
+a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise), and
+footnotes are numbered through the paper, the title block's first (a reference document's per-page numbering
+stays).
 """
 
 from __future__ import annotations
@@ -73,6 +75,10 @@ AFTER_LINE_NUMBERING = re.compile(
 )
 """What follows w:lnNumType in a w:sectPr (ECMA-376's CT_SectPr sequence, which Word holds to)."""
 CONTINUOUS_NUMBERING = '<w:lnNumType w:countBy="1" w:restart="continuous" />'
+FOOTNOTE_RESTART = re.compile(r'(<w:footnotePr\b(?:(?!</w:footnotePr>).)*?<w:numRestart\s+w:val=")eachSect"', re.DOTALL)
+"""Footnote numbers restarting at each section, as pandoc's and the shipped reference documents have them: Word
+numbers the paper's one section through, but LibreOffice restarts at every chapter heading, so the title's note and
+the first chapter's both read "1"."""
 PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width figure at about 250 dpi)
 RSVG_TIMEOUT = 60  # seconds for one picture
 
@@ -126,7 +132,8 @@ def line_numbering(xml: str, numbered: bool) -> str:
 
 
 def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
-    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks and the lines `numbered` or not;
+    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks, the lines `numbered` or not and the
+    footnotes numbered through the paper;
     entries keep pandoc's order and dates, and new ones take the first entry's date, so the same input still gives
     the same bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
@@ -144,6 +151,9 @@ def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
         if part in parts:
             parts[part] = described_tables(parts[part])
     parts["word/document.xml"] = line_numbering(parts["word/document.xml"].decode("utf-8"), numbered).encode("utf-8")
+    for part in ("word/document.xml", "word/settings.xml"):
+        if part in parts:
+            parts[part] = FOOTNOTE_RESTART.sub(r'\1continuous"', parts[part].decode("utf-8")).encode("utf-8")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in infos:

@@ -1,0 +1,63 @@
+"""Small defects seen by readers: the DOCX's footnote numbers, the title's note in running heads and document titles;
+and the manuscript read once when citeproc fails."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pypdf
+import pytest
+from conftest import make_project, normalize
+from test_docx_style import converted_by_libreoffice
+
+from paperbuild.cli import main
+
+NOTED_META = """\
+title: A Small *Paper^[Funded by X.]*
+authors:
+  - name: Ada Lovelace^[Now at Y.]
+"""
+FILLER = " ".join(["The analysis engine weaves algebraical patterns as the loom weaves flowers."] * 8)
+CHAPTERS = {
+    "manuscript/01-intro.md": "# Intro\n\nSome text.[^a]\n\n[^a]: A body note.\n",
+    "manuscript/02-more.md": "# More\n\n" + "\n\n".join([FILLER] * 8) + "\n\nMore text.[^b]\n\n[^b]: A later note.\n",
+}
+TITLE = "A Small Paper"
+NOTES = ["Funded by X.", "Now at Y.", "A body note.", "A later note."]
+"""The footnotes in document order: the title's, the author's, then the chapters'."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-page paper whose title and author carry footnotes, built in every format; its output folder."""
+    root = make_project(tmp_path_factory.mktemp("noted"), {"manuscript/metadata.yaml": NOTED_META, **CHAPTERS})
+    assert main(["all", "--project", str(root), "--quiet"]) == 0
+    return root / "build"
+
+
+def docx_part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def test_docx_footnotes_number_through_the_paper_from_the_title(built: Path, tmp_path: Path) -> None:
+    docx = built / "paper.docx"
+    document, footnotes = docx_part(docx, "word/document.xml"), docx_part(docx, "word/footnotes.xml")
+    texts = {
+        int(number): "".join(re.findall(r"<w:t\b[^>]*>([^<]*)</w:t>", body)).strip()
+        for number, body in re.findall(r'<w:footnote w:id="(\d+)">(.*?)</w:footnote>', footnotes, re.DOTALL)
+    }
+    called = [texts[int(number)] for number in re.findall(r'<w:footnoteReference w:id="(\d+)"', document)]
+    assert called == NOTES
+    restarts = re.findall(r'<w:numRestart w:val="(\w+)"', document + docx_part(docx, "word/settings.xml"))
+    assert set(restarts) <= {"continuous"}, "Word numbers the notes 1, 2, 3, 4 only if no section restarts them"
+    seen = normalize(pdf_reader(converted_by_libreoffice(docx, tmp_path)))
+    assert "Some text.3" in seen and "More text.4" in seen, seen
+    for number, note in enumerate(NOTES, start=1):
+        assert f"{number} {note}" in seen, f"LibreOffice does not print note {number} as '{number} {note}': {seen}"
+
+
+def pdf_reader(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
