@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import make_project, normalize
+from conftest import make_project, normalize, parse_html
 from test_docx_style import converted_by_libreoffice
+from test_paper_outputs import pdf_pages
 
 from paperbuild.cli import main
 
@@ -61,3 +62,17 @@ def test_docx_footnotes_number_through_the_paper_from_the_title(built: Path, tmp
 
 def pdf_reader(path: Path) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def test_running_head_is_the_title_without_its_note(built: Path) -> None:
+    pages = pdf_pages(built / "paper.pdf")
+    assert len(pages) >= 2, "the paper must run onto a page with a running head"
+    heads = [page.strip().splitlines()[0].strip() for page in pages[1:]]
+    assert heads == [TITLE] * len(heads)
+
+
+def test_document_titles_are_the_title_without_its_note(built: Path) -> None:
+    [title] = parse_html(built / "paper.html").iter("title")
+    assert title.text == TITLE
+    assert pypdf.PdfReader(built / "paper.pdf").metadata.title == TITLE
+    assert re.findall(r"<dc:title>(.*?)</dc:title>", docx_part(built / "paper.docx", "docProps/core.xml")) == [TITLE]

@@ -22,7 +22,7 @@ from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.errors import InputError
 from paperbuild.formulas import as_images, math_nodes
-from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, walk
+from paperbuild.pandoc_ast import Node, copy_tree, lists_holding, plain, raw_block, stringify, text, walk
 from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
@@ -115,6 +115,15 @@ def needs_print_pieces(paper: Paper) -> bool:
     return bool(math_nodes([*parts, paper.funding])) or has_notes([*parts, paper.funding])
 
 
+def text_without_notes(inlines: list[Node]) -> str:
+    """The text of `inlines` without their footnotes, wherever they are nested: a title as the running head, the
+    page's <title> and so the PDF's document title give it."""
+    shown = copy_tree(inlines)
+    for holder in lists_holding({"meta": {}, "blocks": shown}, lambda node: node["t"] == "Note"):
+        holder[:] = [node for node in holder if not (isinstance(node, dict) and node.get("t") == "Note")]
+    return stringify(shown)
+
+
 def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool, font_css: str = "") -> str:
     """The HTML page of the paper in the given style: with the style's CSS inlined (a standalone file), or linked
     by file URL (for WeasyPrint, so the print CSS cascades as the page's own and its fonts resolve); `font_css`:
@@ -122,6 +131,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
     meta = paper.metadata
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
+    title = text_without_notes(paper.title)
     authors = [
         AuthorView(
             stringify([n for n in name if n["t"] != "Note"]),
@@ -152,12 +162,12 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "print_stylesheets": [path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         "lang": meta.lang,
         "labels": project.style.words(meta.lang).labels,
-        "short_title": meta.short_title or meta.title,
+        "short_title": meta.short_title or title,
         "authors": authors,
         "affiliations": affiliations,
         "keywords": [pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
         "date": meta.date,
-        "title_text": stringify(paper.title),
+        "title_text": title,
         **{name: pieces[name] for name in ("title", "subtitle", "abstract", "body", "references", "floats")},
         **{name: pieces[name] for name in ("acknowledgements", "funding", "contributions")},
     }
