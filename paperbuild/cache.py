@@ -86,8 +86,8 @@ def _contents(path: Path, roots: tuple[Path, ...], limit: safe_paths.Limit) -> b
 def _manuscript_parts(project: Project) -> list[tuple[str, bytes]]:
     """The files of manuscript/ beside the chapters: the bytes of those a chapter or the metadata names (figures),
     the size and time of change of the others (a figure named in a way `named_paths` misses still counts)."""
-    named = named_paths(source.text for source in (*project.chapters, project.metadata_source))
-    read = {source.path for source in (*project.chapters, project.metadata_source)}
+    named = named_paths(source.text for source in project.sources)
+    read = {source.path for source in project.sources}
     parts = []
     for path in project.manuscript_files:
         if path in read:
@@ -109,7 +109,7 @@ def input_keys(project: Project, formats: tuple[str, ...], settings: dict[str, s
     name, CSL, the style files it reads, the options in `settings` that concern it, the tool versions and
     paperbuild's own version."""
     common: list[tuple[str, bytes]] = [
-        (f"src:{s.rel}", s.text.encode()) for s in (*project.chapters, project.metadata_source, *project.bib_files)
+        (f"src:{s.rel}", s.text.encode()) for s in (*project.sources, *project.bib_files)
     ]
     common += _manuscript_parts(project)
     if project.csl_file is not None:

@@ -141,7 +141,7 @@ def missing_glyphs(text: str, project: Project) -> list[Diagnostic]:
         return []
     # Without fc-list the system's fonts are unknown: a warning, since Pango may still find a font.
     severity = Severity.ERROR if system_coverage() is not None else Severity.WARNING
-    sources: list[SourceFile] = [*project.chapters, project.metadata_source, *project.bib_files]
+    sources: list[SourceFile] = [*project.sources, *project.bib_files]
     found: set[str] = set()
     diagnostics = []
     for source in sources:

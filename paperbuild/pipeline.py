@@ -123,24 +123,14 @@ def read(root: Path, options: Options, result: BuildResult) -> Project:
 
 def gather(project: Project, result: BuildResult) -> CheckContext:
     """Parse the bibliography and the chapters and run every check; diagnostics go to `result`."""
-    from paperbuild import checks, manuscript, rawtex
+    from paperbuild import checks
     from paperbuild.bibliography import read_bibliography, validate_entries
-    from paperbuild.pandoc import PandocFailed
 
     with result.timed("bibliography"):
         bibliography, bib_found = read_bibliography(project.bib_files)
         result.diagnostics += bib_found + validate_entries(bibliography)
     with result.timed("parse"):
-        try:
-            parsed = _parse(project, result)
-        except PandocFailed as failure:  # a .bib or CSL file pandoc's citeproc cannot read
-            problem = manuscript.citeproc_problem(failure, project)
-            if problem is None:
-                raise
-            result.diagnostics.append(problem)
-            parsed = manuscript.parse(project, citeproc=False)
-            found = rawtex.convert(parsed.ast, [*project.chapters, project.metadata_source])
-            result.diagnostics += [d for d in found if d not in result.diagnostics]  # when it ran before citeproc
+        parsed = _parse(project, result)
     with result.timed("check"):
         context = checks.CheckContext(project, bibliography, parsed)
         result.diagnostics += list(parsed.problems) or checks.run_checks(context)  # none on a paper left unread
@@ -160,26 +150,43 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
 def _parse(project: Project, result: BuildResult) -> Manuscript:
     """The manuscript with its raw TeX converted and its citations rendered: by citeproc, or, when the citations
     are the ones the last build of this output folder rendered, as citeproc rendered them then (see citations.py).
-    Citations written in TeX (`\\cite`) exist only once the TeX is converted: citeproc runs after that then."""
+    Citations written in TeX (`\\cite`) exist only once the TeX is converted: citeproc runs after that then.
+    A .bib or CSL file citeproc cannot read is an error at its place, and the manuscript is read without citations,
+    once: a parse made before citeproc ran is kept."""
     from paperbuild import citations, manuscript, rawtex
+    from paperbuild.pandoc import PandocFailed
 
-    sources = [*project.chapters, project.metadata_source]
+    sources = list(project.sources)
 
     def converted(parsed: Manuscript) -> Manuscript:
         result.diagnostics.extend(rawtex.convert(parsed.ast, sources))
         return parsed
 
+    def citeproc_failed(failure: PandocFailed) -> None:
+        problem = manuscript.citeproc_problem(failure, project)
+        if problem is None:
+            raise failure
+        result.diagnostics.append(problem)
+
     if not result.ok:  # a broken bibliography: the checks still need the AST
         return converted(manuscript.parse(project, citeproc=False))
     previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
     if previous is None and not rawtex.late_citations(sources):
-        parsed = converted(manuscript.parse(project))
+        try:
+            parsed = converted(manuscript.parse(project))
+        except PandocFailed as failure:  # nothing was read: read it again without citeproc
+            citeproc_failed(failure)
+            return converted(manuscript.parse(project, citeproc=False))
     else:
         parsed = converted(manuscript.parse(project, citeproc=False))
         if citations.reuse(parsed.ast, project, previous):
             result.details.append("citations: the same as the last build's, citeproc not run")
             return parsed
-        parsed = manuscript.add_citations(parsed, project)
+        try:
+            parsed = manuscript.add_citations(parsed, project)
+        except PandocFailed as failure:
+            citeproc_failed(failure)
+            return parsed
     result.citeproc_ran = True
     result.citations = citations.extract(parsed.ast, project)
     return parsed

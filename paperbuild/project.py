@@ -66,6 +66,11 @@ class Project:
     """The journal profile in use (its rules, style and CSL), None when the project names none."""
 
     @property
+    def sources(self) -> tuple[SourceFile, ...]:
+        """The chapters, then metadata.yaml: the files that hold the paper's text and its markers."""
+        return (*self.chapters, self.metadata_source)
+
+    @property
     def metadata_file(self) -> str:
         """metadata.yaml's path relative to the project, as diagnostics print it."""
         return self.metadata_source.rel

@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
-from conftest import make_project, normalize, parse_html
+from conftest import MINIMAL_BIB, check_lines, make_project, normalize, parse_html
 from test_docx_style import converted_by_libreoffice
 from test_paper_outputs import pdf_pages
 
+from paperbuild import manuscript
 from paperbuild.cli import main
+from paperbuild.project import Project
 
 NOTED_META = """\
 title: A Small *Paper^[Funded by X.]*
@@ -76,3 +79,29 @@ def test_document_titles_are_the_title_without_its_note(built: Path) -> None:
     assert title.text == TITLE
     assert pypdf.PdfReader(built / "paper.pdf").metadata.title == TITLE
     assert re.findall(r"<dc:title>(.*?)</dc:title>", docx_part(built / "paper.docx", "docProps/core.xml")) == [TITLE]
+
+
+def test_a_broken_csl_reads_the_manuscript_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Citations in TeX are turned into citations before citeproc runs on the parsed manuscript; when citeproc
+    then fails on the CSL file, that parse is checked, not a second one."""
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/metadata.yaml": "title: A Small Paper\ncsl: bad.csl\n",
+            "bad.csl": "<style>not a style</style>\n",
+            "bibliography/references.bib": MINIMAL_BIB,
+            "manuscript/01-intro.md": "# Intro\n\nAs \\cite{knuth1984} shows.\n",
+        },
+    )
+    parses: list[dict[str, Any]] = []
+    real_parse = manuscript.parse
+
+    def counted(project: Project, **options: Any) -> manuscript.Manuscript:
+        parses.append(options)
+        return real_parse(project, **options)
+
+    monkeypatch.setattr(manuscript, "parse", counted)
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:2: error[csl]: 'bad.csl' is not a usable CSL style: No citation element present"
+    ]
+    assert parses == [{"citeproc": False}]

@@ -31,7 +31,7 @@ def _error_at(ctx: CheckContext, needle: str, code: str, message: str, hint: str
     after `before` (a link's "]("). pandoc percent-encodes some URLs, so the decoded form is looked for too; and
     where the source escapes punctuation with a backslash (Markdown's `\\\\host`, YAML's `\\"`), a pattern that
     allows those backslashes finds it."""
-    sources = (*ctx.project.chapters, ctx.project.metadata_source)
+    sources = ctx.project.sources
     forms = list(dict.fromkeys((needle, unquote(needle))))
     for form in [before + form for form in forms if before] + forms:
         for source in sources:

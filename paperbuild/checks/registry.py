@@ -53,7 +53,7 @@ class CheckContext:
         """Markers of the chapters and of metadata.yaml (whose abstract may cite), in Markdown and in TeX
         (`\\label`, `\\ref`), keeping only the `@key`s that pandoc parsed as citations, so e-mail addresses and code
         never count; a Manubot tag cites the key it names, and its definition line is no marker."""
-        sources = (*self.project.chapters, self.project.metadata_source)
+        sources = self.project.sources
         found = find_tags(sources).retarget(
             marker for source in sources for marker in sorted(scan(source) + scan_markers(source), key=_place)
         )
@@ -77,7 +77,7 @@ class CheckContext:
     @cached_property
     def sources(self) -> dict[str, SourceFile]:
         """The files markers are found in (the chapters and metadata.yaml), by their path in diagnostics."""
-        return {source.rel: source for source in (*self.project.chapters, self.project.metadata_source)}
+        return {source.rel: source for source in self.project.sources}
 
     @cached_property
     def images(self) -> dict[str, Resolved]:
