@@ -136,6 +136,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--review", action="store_true", help="bundle: anonymised, with the review style, for double-blind review"
     )
+    parser.add_argument("--meca", action="store_true", help="bundle: a MECA package (manifest.xml) for journals")
     parser.add_argument("--port", type=_port, default=8000, help="watch: port of the preview server (0: any free one)")
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     parser.add_argument("--verbose", action="store_true", help="also say what was read and written")
@@ -200,7 +201,7 @@ def _watch(root: Path, options: Options, args: argparse.Namespace) -> int:
 
 
 def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """The combinations argparse cannot express: which commands take the positional argument and --review."""
+    """The combinations argparse cannot express: which commands take the positional argument, --review and --meca."""
     usage = parser.format_usage().strip()
     wanted = TAKES_ARGUMENT.get(args.command)
     if wanted and args.argument is None:
@@ -210,8 +211,9 @@ def _check_usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
         raise UsageError(f"{args.command} takes no argument (got '{args.argument}')\n{usage}")
     if args.command != "import" and args.into is not None:
         raise UsageError(f"{args.command} takes one argument at most (got '{args.into}')\n{usage}")
-    if args.review and args.command != "bundle":
-        raise UsageError(f"--review is an option of bundle only\n{usage}")
+    for flag in ("review", "meca"):
+        if getattr(args, flag) and args.command != "bundle":
+            raise UsageError(f"--{flag} is an option of bundle only\n{usage}")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -298,8 +300,9 @@ def _stats(root: Path, options: Options, args: argparse.Namespace) -> int:
 
 def _bundle(root: Path, options: Options, args: argparse.Namespace) -> int:
     from paperbuild.submission.bundle import make_bundle
+    from paperbuild.submission.meca import make_meca
 
-    bundle = make_bundle(root, options, review=args.review)
+    bundle = (make_meca if args.meca else make_bundle)(root, options, review=args.review)
     _report(bundle.result, args)
     if bundle.path is not None and not args.quiet and args.output_format == "text":
         size = sum(len(entry.data) for entry in bundle.entries)

@@ -126,10 +126,13 @@ FORMATS = tuple(OUTPUT_NAMES)  # the output formats, in the order they are repor
 OTHER_OUTPUTS = {
     "bundle": "paper-submission.zip",
     "review bundle": "paper-review-submission.zip",
+    "meca": "paper-meca.zip",
+    "review meca": "paper-review-meca.zip",
     "diff html": "paper-diff.html",
     "diff pdf": "paper-diff.pdf",
 }
-"""What the submission commands write: `bundle` (submission/bundle.py) and `diff` (submission/revision_diff.py)."""
+"""What the submission commands write: `bundle` (submission/bundle.py), `bundle --meca` (submission/meca.py) and
+`diff` (submission/revision_diff.py)."""
 CACHE_FILE = ".paperbuild-cache.json"
 CITATIONS_FILE = ".paperbuild-citations.json"
 LOCK_FILE = ".paperbuild.lock"

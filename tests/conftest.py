@@ -7,6 +7,7 @@ import struct
 import subprocess
 import textwrap
 import xml.etree.ElementTree as ET
+import zipfile
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -67,6 +68,25 @@ def pdf_text(path: Path) -> str:
     """The PDF's text as poppler's pdftotext extracts it, in reading order. `-layout` keeps a word's own hyphen at
     a line end (the default mode silently drops it, turning "high-quality" into "highquality")."""
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def zip_texts(path: Path, scratch: Path) -> dict[str, str]:
+    """Each file of a submission zip as text a reader finds in it: the PDF's through pdftotext, the DOCX's XML parts,
+    every other file decoded. `scratch` is a folder for the PDF and DOCX taken out."""
+    seen = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            if name == "paper.pdf":
+                (scratch / "taken-out.pdf").write_bytes(data)
+                seen[name] = pdf_text(scratch / "taken-out.pdf")
+            elif name == "paper.docx":
+                (scratch / "taken-out.docx").write_bytes(data)
+                with zipfile.ZipFile(scratch / "taken-out.docx") as docx:
+                    seen[name] = "".join(docx.read(part).decode("utf-8", "replace") for part in docx.namelist())
+            else:
+                seen[name] = data.decode("utf-8", "replace")
+    return seen
 
 
 @pytest.fixture(scope="session")

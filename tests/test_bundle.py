@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, MINIMAL_BIB, make_project, pdf_text
+from conftest import FIXTURES, MINIMAL_BIB, make_project, zip_texts
 
 from paperbuild.cli import main
 
@@ -123,22 +123,11 @@ def test_a_review_bundle_is_anonymous(counted: Path, tmp_path: Path) -> None:
     assert not (counted / "build" / "paper.pdf").exists(), "the review outputs are built aside"
     with zipfile.ZipFile(path) as archive:
         assert archive.namelist() == FILES
-        seen = {}
-        for name in archive.namelist():
-            data = archive.read(name)
-            if name == "paper.pdf":
-                (tmp_path / "review.pdf").write_bytes(data)
-                seen[name] = pdf_text(tmp_path / "review.pdf")
-            elif name == "paper.docx":
-                (tmp_path / "review.docx").write_bytes(data)
-                with zipfile.ZipFile(tmp_path / "review.docx") as docx:
-                    seen[name] = "".join(docx.read(part).decode("utf-8", "replace") for part in docx.namelist())
-            else:
-                seen[name] = data.decode("utf-8", "replace")
-        for name, text in seen.items():
-            for person in NAMES:
-                assert person not in text, f"{person!r} appears in {name}"
-        metadata = seen["source/manuscript/metadata.yaml"]
+    seen = zip_texts(path, tmp_path)
+    for name, text in seen.items():
+        for person in NAMES:
+            assert person not in text, f"{person!r} appears in {name}"
+    metadata = seen["source/manuscript/metadata.yaml"]
     assert metadata.startswith("title: A Paper With Known Counts\nkeywords: [counting, words, fixtures]\n")
     assert "A Paper With Known Counts" in seen["paper.html"]
     assert "git commit: withheld (review bundle)" in seen["MANIFEST"]

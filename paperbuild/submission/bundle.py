@@ -7,7 +7,8 @@ svg_safety makes them (what the outputs embed), and a file whose name could esca
 into, or forge a MANIFEST line, stops the bundle. A review bundle is built
 with the `review` style (anonymous) in a scratch folder, and its metadata.yaml loses the authors, affiliations,
 acknowledgements and funding. The zip is reproducible: a fixed order of entries, fixed permissions, and the time of
-SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST.
+SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST. `pack` does all of this for any `Packing`: meca.py
+packs the same files with a MECA manifest.xml instead of the MANIFEST.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -81,36 +83,92 @@ class Bundle:
     """The zip's files in order, MANIFEST last."""
 
 
+@dataclass(frozen=True)
+class FigureFile:
+    """One image of the paper as the zip holds it."""
+
+    name: str
+    """Path inside the zip: `figures/figure-2a.png`, `figures/image-1.png`."""
+    path: Path
+    """The image file in the project."""
+    label: str
+    """What the paper calls it, with the letter of its part: "Figure 2", "Figure 2b", "图 2"; "Image 1 (outside
+    the numbered figures)" for an image outside numbered figures."""
+    number: str
+    """The figure's number as printed ("2"); "" for an image outside numbered figures."""
+    caption: str
+    """The caption as printed, label included ("Figure 2. Ice thickness ..."); "" outside figures."""
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What `pack` gathered, for a `Packing` to describe."""
+
+    project: Project
+    """The project as built (for review: with the anonymous style)."""
+    figures: list[FigureFile]
+    """The paper's images, in the zip under `figures/`."""
+    review: bool
+    """Whether the zip is for double-blind review."""
+    timestamp: int
+    """The zip's time (seconds since the epoch)."""
+    out_dir: Path
+    """The output folder the zip is written to."""
+
+
+@dataclass(frozen=True)
+class Packing:
+    """A kind of submission zip: which outputs it holds, its names, and the files it adds to describe the rest."""
+
+    formats: tuple[str, ...]
+    """The outputs built and packed, in this order, first in the zip."""
+    name: str
+    """The zip's name in the output folder."""
+    review_name: str
+    """The zip's name when it is for double-blind review."""
+    describe: Callable[[Gathered, list[Entry]], list[Entry]]
+    """The zip's entries in order, given the gathered ones: these plus a manifest of them."""
+
+
 def make_bundle(root: Path, options: Options, *, review: bool = False) -> Bundle:
     """Build the outputs, gather the sources and figures, and write the zip into the output folder."""
+    return pack(root, options, BUNDLE, review=review)
+
+
+def pack(root: Path, options: Options, packing: Packing, *, review: bool) -> Bundle:
+    """Build `packing`'s outputs, gather them with the figures and sources, and write its zip into the output
+    folder; for review, anonymised, with the review style, built in a scratch folder."""
     root = root.resolve()
     out_dir = output_folder(root, options.out_dir)
     if not review:
-        return _make(root, options, out_dir / BUNDLE_NAME, review=False)
+        return _make(root, options, packing, out_dir / packing.name, review=False)
     style = options.style or REVIEW_STYLE
     project, _ = load_project(root, style=style)
     if not project.style.anonymous:
         raise UsageError(f"--review needs an anonymous style, and '{style}' is not one (style.yaml: anonymous: true)")
     with tempfile.TemporaryDirectory(prefix="paperbuild-review-") as scratch:
-        return _make(root, replace(options, style=style, out_dir=Path(scratch)), out_dir / REVIEW_BUNDLE_NAME, True)
+        scratch_options = replace(options, style=style, out_dir=Path(scratch))
+        return _make(root, scratch_options, packing, out_dir / packing.review_name, review=True)
 
 
-def _make(root: Path, options: Options, target: Path, review: bool) -> Bundle:
-    result = run_build(root, FORMATS, options)
+def _make(root: Path, options: Options, packing: Packing, target: Path, *, review: bool) -> Bundle:
+    result = run_build(root, packing.formats, options)
     if not result.ok:
         return Bundle(result)
     project, _ = load_project(
         root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
     )
     parsed = manuscript.parse(project, citeproc=False)
-    entries = [Entry(OUTPUT_NAMES[fmt], (project.out_dir / OUTPUT_NAMES[fmt]).read_bytes()) for fmt in FORMATS]
-    entries += [Entry(name, path.read_bytes()) for name, path in figure_files(parsed.ast, project)]
+    figures = figure_files(parsed.ast, project)
+    outputs = [OUTPUT_NAMES[fmt] for fmt in packing.formats]
+    entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
+    entries += [Entry(figure.name, figure.path.read_bytes()) for figure in figures]
     entries += [Entry(f"source/{rel}", data) for rel, data in sorted(source_files(project, parsed.ast, review).items())]
     entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
-    timestamp = created()
-    entries.append(Entry(MANIFEST, manifest(entries, project, review, timestamp, target.parent).encode()))
+    gathered = Gathered(project, figures, review, created(), target.parent)
+    entries = packing.describe(gathered, entries)
     with locked(target.parent):
-        write_atomic(target, zip_bytes(entries, timestamp))
+        write_atomic(target, zip_bytes(entries, gathered.timestamp))
     return Bundle(result, target, entries)
 
 
@@ -127,31 +185,36 @@ def name_problem(name: str) -> str:
     return next((problem for pattern, problem in UNSAFE_NAME if pattern.search(name)), "")
 
 
-def figure_files(ast: dict[str, Any], project: Project) -> list[tuple[str, Path]]:
-    """Each image of the paper as (name in the zip, file): `figures/figure-2.png` after the figure's number
-    (`figure-2a.png`, `figure-2b.png` when a figure holds several), `figures/image-1.png` for images outside
-    numbered figures."""
+def figure_files(ast: dict[str, Any], project: Project) -> list[FigureFile]:
+    """Each image of the paper: `figures/figure-2.png` after the figure's number (`figure-2a.png`, `figure-2b.png`
+    when a figure holds several), `figures/image-1.png` for images outside numbered figures."""
     body, _ = numbered_body(ast, project.metadata.lang)
-    named: dict[Path, str] = {}
+    named: dict[Path, FigureFile] = {}
     for figure in (n for n in walk(body) if n["t"] == "Figure"):
-        number = _figure_number(figure)
-        if not number:
+        printed = _figure_label(figure)
+        found = re.search(r"\d+", printed)
+        if not found:
             continue
+        number = found.group(0)
+        caption = " ".join(stringify(figure["c"][1][1]).split())
         paths = _paths([n for n in walk(figure) if n["t"] == "Image"], project)
         for index, path in enumerate(paths):
             letter = string.ascii_lowercase[index] if len(paths) > 1 and index < 26 else ""
-            named.setdefault(path, f"figures/figure-{number}{letter}{path.suffix.lower()}")
+            label = f"{printed}{letter}"
+            name = f"figures/figure-{number}{letter}{path.suffix.lower()}"
+            named.setdefault(path, FigureFile(name, path, label, number, caption))
     others = [p for p in _paths([n for n in walk(body) if n["t"] == "Image"], project) if p not in named]
     for index, path in enumerate(others, start=1):
-        named[path] = f"figures/image-{index}{path.suffix.lower()}"
-    return [(name, path) for path, name in named.items()]
+        label = f"Image {index} (outside the numbered figures)"
+        named[path] = FigureFile(f"figures/image-{index}{path.suffix.lower()}", path, label, "", "")
+    return list(named.values())
 
 
-def _figure_number(figure: Node) -> str:
+def _figure_label(figure: Node) -> str:
+    """The figure's label as its caption prints it ("Figure 2", "图 2"); "" when it has none."""
     for node in walk(figure["c"][1]):
         if node["t"] == "Span" and "caption-label" in node["c"][0][1]:
-            found = re.search(r"\d+", stringify(node))
-            return found.group(0) if found else ""
+            return stringify(node).strip().rstrip(".:：")
     return ""
 
 
@@ -247,6 +310,15 @@ def manifest(entries: list[Entry], project: Project, review: bool, timestamp: in
         *(f"{entry.name}\t{len(entry.data)}\t{entry.sha256}" for entry in entries),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _with_manifest(gathered: Gathered, entries: list[Entry]) -> list[Entry]:
+    text = manifest(entries, gathered.project, gathered.review, gathered.timestamp, gathered.out_dir)
+    return [*entries, Entry(MANIFEST, text.encode())]
+
+
+BUNDLE = Packing(FORMATS, BUNDLE_NAME, REVIEW_BUNDLE_NAME, _with_manifest)
+"""The submission bundle: PDF, DOCX and HTML, figures, sources, and the MANIFEST last."""
 
 
 def zip_bytes(entries: list[Entry], timestamp: int) -> bytes:

@@ -1,0 +1,208 @@
+"""`bundle --meca`: a MECA package (NISO RP-30) whose manifest.xml is valid against the MECA manifest DTD and lists
+every file of the zip once, with its item type and media type; reproducible; a file name cannot forge an item; the
+review package names no author."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, MINIMAL_BIB, REPO, make_project, png, zip_texts
+from lxml import etree
+
+from paperbuild.cli import main
+from paperbuild.output import OUTPUT_NAMES
+
+DTD = etree.DTD(str(FIXTURES / "meca" / "manifest-1.0.dtd"))
+NS = {"m": "https://manuscriptexchange.org/schema/manifest"}
+HREF = "{http://www.w3.org/1999/xlink}href"
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+RENDITIONS = [
+    ("paper.pdf", "manuscript", "application/pdf"),
+    ("paper.docx", "manuscript", DOCX),
+    ("paper.html", "manuscript", "text/html"),
+]
+if "jats" in OUTPUT_NAMES:
+    RENDITIONS.insert(0, ("paper.xml", "article-metadata", "application/xml"))
+NAMED_META = """\
+title: A Paper With Known Counts
+authors:
+  - name: Ada Lovelace
+    affiliations: [engine]
+    email: ada@example.org
+    orcid: 0000-0002-1825-0097
+affiliations:
+  - id: engine
+    name: Analytical Engine Society
+acknowledgements: |
+  We thank Charles Babbage for the engine.
+funding: |
+  Paid for by the Difference Fund.
+csl: apa
+"""
+NAMES = ("Lovelace", "ada@example.org", "0000-0002-1825-0097", "Analytical Engine Society", "Babbage", "Difference")
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One item of manifest.xml, as a reader of the package sees it."""
+
+    href: str
+    item_type: str
+    media_type: str
+    description: str
+    metadata: dict[str, str]
+
+
+@pytest.fixture(autouse=True)
+def epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def manifest(archive: zipfile.ZipFile) -> list[Listed]:
+    """manifest.xml read back, after checking it against the MECA manifest DTD."""
+    root = etree.fromstring(archive.read("manifest.xml"), PARSER)
+    assert DTD.validate(root), DTD.error_log.filter_from_errors()
+    assert root.get("manifest-version") == "2.0"
+    found = []
+    for item in root.iterfind("m:item", NS):
+        instance = item.find("m:instance", NS)
+        assert instance is not None
+        metadata = {m.get("metadata-name"): m.text or "" for m in item.iterfind("m:item-metadata/m:metadata", NS)}
+        description = item.findtext("m:item-description", "", NS)
+        kinds = (item.get("item-type"), instance.get("media-type"))
+        found.append(Listed(instance.get(HREF), *kinds, description, metadata))
+    return found
+
+
+def read_package(path: Path) -> tuple[list[str], list[Listed]]:
+    """The zip's file names and its manifest's items, checked to match one to one."""
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        listed = manifest(archive)
+    assert names[0] == "manifest.xml", "manifest.xml is in the root, first"
+    hrefs = [item.href for item in listed]
+    assert sorted(hrefs) == sorted(names[1:]), "every file listed once, every listed file there"
+    assert len(set(hrefs)) == len(hrefs)
+    return names, listed
+
+
+def test_the_package_lists_every_file_once_with_its_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(shutil.copytree(FIXTURES / "crossref-paper", tmp_path / "paper"))
+    assert main(["bundle", "--meca", "--project", str(root)]) == 0
+    path = root / "build" / "paper-meca.zip"
+    assert f"wrote {path} ({len(RENDITIONS) + 10} files, " in capsys.readouterr().err
+    _, listed = read_package(path)
+    assert [(i.href, i.item_type, i.media_type) for i in listed] == [
+        *RENDITIONS,
+        ("figures/figure-1.svg", "figure", "image/svg+xml"),
+        ("figures/figure-2.png", "figure", "image/png"),
+        ("source/bibliography/refs.bib", "article-source", "application/x-bibtex"),
+        ("source/manuscript/01-introduction.md", "article-source", "text/markdown"),
+        ("source/manuscript/02-methods.md", "article-source", "text/markdown"),
+        ("source/manuscript/03-results.md", "article-source", "text/markdown"),
+        ("source/manuscript/figures/profile.png", "article-source", "image/png"),
+        ("source/manuscript/figures/valleys.svg", "article-source", "image/svg+xml"),
+        ("source/manuscript/metadata.yaml", "article-source", "application/yaml"),
+    ]
+    figure = next(item for item in listed if item.href == "figures/figure-2.png")
+    assert figure.description == "Figure 2"
+    assert figure.metadata == {
+        "Figure Number": "2",
+        "Caption": "Figure 2. Ice thickness along the central flow line of the largest glacier.",
+    }
+    sources = {item.href: item.description for item in listed if item.item_type == "article-source"}
+    assert sources["source/manuscript/02-methods.md"] == "Source of the paper: chapter (Pandoc Markdown), " + (
+        "manuscript/02-methods.md"
+    )
+    with zipfile.ZipFile(path) as archive:
+        for name in ("paper.pdf", "paper.docx", "paper.html"):
+            assert archive.read(name) == (root / "build" / name).read_bytes()
+        profile = (root / "manuscript" / "figures" / "profile.png").read_bytes()
+        assert archive.read("figures/figure-2.png") == profile
+    assert main(["clean", "--project", str(root), "--quiet"]) == 0
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("paper", ["repository", "joss"])
+def test_real_papers_give_a_valid_package(paper: str, tmp_path: Path) -> None:
+    if paper == "repository":
+        root, out = REPO, tmp_path / "out"
+    else:
+        root = tmp_path / "joss"
+        assert main(["import", str(FIXTURES / "import" / "joss"), str(root), "--quiet"]) == 0
+        out = root / "build"
+    assert main(["bundle", "--meca", "--project", str(root), "--out", str(out), "--quiet"]) == 0
+    names, listed = read_package(out / "paper-meca.zip")
+    assert [(i.href, i.item_type, i.media_type) for i in listed[: len(RENDITIONS)]] == RENDITIONS
+    types = {item.href: item.item_type for item in listed}
+    assert {types[name] for name in names if name.startswith("figures/")} <= {"figure"}
+    assert {types[name] for name in names if name.startswith("source/")} == {"article-source"}
+    if paper == "joss":
+        assert types["figures/figure-1.png"] == "figure"
+
+
+def test_two_runs_give_the_same_bytes(tmp_path: Path) -> None:
+    packages = []
+    for name in ("first", "second-copy"):
+        root = Path(shutil.copytree(FIXTURES / "counted-paper", tmp_path / name))
+        assert main(["bundle", "--meca", "--project", str(root), "--quiet"]) == 0
+        packages.append((root / "build" / "paper-meca.zip").read_bytes())
+    assert packages[0] == packages[1]
+    with zipfile.ZipFile(tmp_path / "first" / "build" / "paper-meca.zip") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        assert {info.external_attr >> 16 for info in archive.infolist()} == {0o100644}
+
+
+def test_a_hostile_file_name_or_caption_cannot_forge_an_item(tmp_path: Path) -> None:
+    name = 'p" item-type="article-metadata&.png'
+    caption = 'Ice & "snow" at 5 < 6 km.'
+    chapter = f"# Intro\n\nAs @fig:evil shows [@knuth1984].\n\n![{caption}](<figures/{name}>){{#fig:evil}}\n"
+    root = make_project(tmp_path, {"manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB})
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / name).write_bytes(png(2000, 1000))
+    assert main(["bundle", "--meca", "--project", str(root), "--quiet"]) == 0
+    names, listed = read_package(root / "build" / "paper-meca.zip")
+    assert f"source/manuscript/figures/{name}" in names
+    hostile = [item for item in listed if item.href == f"source/manuscript/figures/{name}"]
+    assert [(item.item_type, item.media_type) for item in hostile] == [("article-source", "image/png")]
+    assert [item.href for item in listed if item.item_type == "article-metadata"] == [
+        href for href, kind, _ in RENDITIONS if kind == "article-metadata"
+    ]
+    figure = next(item for item in listed if item.item_type == "figure")
+    printed = "Figure 1. Ice & \u201csnow\u201d at 5 < 6 km."  # pandoc's typographic quotes
+    assert figure.metadata == {"Figure Number": "1", "Caption": printed}
+
+
+def test_the_review_package_names_no_author(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(FIXTURES / "counted-paper", tmp_path / "paper"))
+    (root / "manuscript" / "metadata.yaml").write_text(NAMED_META, encoding="utf-8")
+    assert main(["bundle", "--meca", "--review", "--project", str(root), "--quiet"]) == 0
+    path = root / "build" / "paper-review-meca.zip"
+    assert not (root / "build" / "paper.pdf").exists(), "the review outputs are built aside"
+    _, listed = read_package(path)
+    assert [(i.href, i.item_type) for i in listed[: len(RENDITIONS)]] == [(h, t) for h, t, _ in RENDITIONS]
+    seen = zip_texts(path, tmp_path)
+    for name, text in seen.items():
+        for person in NAMES:
+            assert person not in text, f"{person!r} appears in {name}"
+    assert "Anonymous author(s)" in seen["paper.html"]
+    metadata = next(item for item in listed if item.href == "source/manuscript/metadata.yaml")
+    assert metadata.description == "Source of the paper: metadata (YAML), without the authors, manuscript/metadata.yaml"
+
+
+def test_meca_is_an_option_of_bundle_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pdf", "--meca", "--project", str(FIXTURES / "counted-paper")]) == 2
+    assert "--meca is an option of bundle only" in capsys.readouterr().err
+
+
+def test_the_dtd_refuses_a_manifest_that_breaks_it() -> None:
+    """The validation above can fail: an item without an instance, or an unknown element, is refused."""
+    head = '<manifest manifest-version="2.0" xmlns="https://manuscriptexchange.org/schema/manifest">'
+    for body in ("<item item-type='figure'/>", "<item><instance/></item>", "<file href='x'/>"):
+        assert not DTD.validate(etree.fromstring(f"{head}{body}</manifest>", PARSER))
