@@ -59,7 +59,7 @@ def digest(parts: list[tuple[str, bytes]]) -> str:
     """One hash of named parts (their order does not matter)."""
     hasher = hashlib.sha256()
     for name, data in sorted(parts):
-        hasher.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        hasher.update(name.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(data).digest())  # any file name
     return hasher.hexdigest()
 
 

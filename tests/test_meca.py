@@ -4,6 +4,7 @@ review package names no author."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -206,3 +207,23 @@ def test_the_dtd_refuses_a_manifest_that_breaks_it() -> None:
     head = '<manifest manifest-version="2.0" xmlns="https://manuscriptexchange.org/schema/manifest">'
     for body in ("<item item-type='figure'/>", "<item><instance/></item>", "<file href='x'/>"):
         assert not DTD.validate(etree.fromstring(f"{head}{body}</manifest>", PARSER))
+
+
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [(b"\xff\xfe.css", ["bundle"]), ("\ufffe.css".encode(), ["bundle", "--meca"])],
+    ids=["not-utf-8", "not-xml"],
+)
+def test_a_file_name_no_zip_or_manifest_can_carry_stops_the_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: bytes, command: list[str]
+) -> None:
+    files = {"manuscript/01-a.md": "# A\n\nText [@knuth1984].\n", "bibliography/refs.bib": MINIMAL_BIB}
+    root = make_project(tmp_path, {**files, "styles/house/style.yaml": "extends: default\n"})
+    (root / "styles" / "house" / os.fsdecode(name)).write_bytes(b"x")
+    assert main([*command, "--project", str(root), "--style", "house", "--quiet"]) == 1
+    shown = repr("source/styles/house/" + os.fsdecode(name))
+    assert capsys.readouterr().err == (
+        f"paperbuild: error: cannot put {shown} in the bundle: its name holds bytes that are not UTF-8 text, or "
+        "U+FFFE or U+FFFF, which no zip entry or XML manifest can name; rename the file\n"
+    )
+    assert not list((root / "build").glob("*.zip"))

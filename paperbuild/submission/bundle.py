@@ -176,6 +176,10 @@ UNSAFE_NAME = (
     (re.compile(r"[\x00-\x1f\x7f]"), "holds a control character, which would forge a line of the MANIFEST"),
     (re.compile(r"\\"), "holds a backslash, which unzip tools on Windows read as a folder separator"),
     (re.compile(r"^/|^[A-Za-z]:|(?:^|/)\.{0,2}(?:/|$)"), "is absolute or has an empty, '.' or '..' part"),
+    (
+        re.compile("[\ud800-\udfff\ufffe\uffff]"),
+        "holds bytes that are not UTF-8 text, or U+FFFE or U+FFFF, which no zip entry or XML manifest can name",
+    ),
 )
 
 

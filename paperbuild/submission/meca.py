@@ -14,7 +14,6 @@ follows the MECA manifest DTD (v1.0, `manifest-version` 2.0), which the tests va
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -70,10 +69,6 @@ MEDIA_TYPES = {
 """Media types by file extension, fixed here (not the machine's mime.types) so every machine writes the same
 manifest; anything else is application/octet-stream."""
 
-NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""Characters XML 1.0 cannot hold, dropped from captions."""
-
-
 @dataclass(frozen=True)
 class Item:
     """One `item` of manifest.xml: a file of the package."""
@@ -109,8 +104,7 @@ def items(gathered: Gathered, entries: list[Entry]) -> list[Item]:
             found.append(Item(*renditions[entry.name], entry.name))
         elif entry.name in figures:
             figure = figures[entry.name]
-            caption = NOT_XML.sub("", figure.caption)
-            metadata = (("Figure Number", figure.number), ("Caption", caption)) if figure.number else ()
+            metadata = (("Figure Number", figure.number), ("Caption", figure.caption)) if figure.number else ()
             found.append(Item("figure", figure.label, entry.name, metadata))
         else:
             rel = entry.name.removeprefix("source/")
