@@ -45,6 +45,8 @@ funding: |
   Paid for by the Difference Fund.
 csl: apa
 """
+SHORT = {"manuscript/01-a.md": "# A\n\nText [@knuth1984].\n", "bibliography/refs.bib": MINIMAL_BIB}
+"""A paper of one sentence."""
 NAMES = ("Lovelace", "ada@example.org", "0000-0002-1825-0097", "Analytical Engine Society", "Babbage", "Difference")
 
 
@@ -95,14 +97,19 @@ def read_package(path: Path) -> tuple[list[str], list[Listed]]:
 
 def test_the_package_lists_every_file_once_with_its_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = Path(shutil.copytree(FIXTURES / "crossref-paper", tmp_path / "paper"))
+    (root / "supplementary" / "code").mkdir(parents=True)
+    (root / "supplementary" / "stations.csv").write_text("station,ice\nA1,12\n", encoding="utf-8")
+    (root / "supplementary" / "code" / "fit.py").write_text("print('fit')\n", encoding="utf-8")
     assert main(["bundle", "--meca", "--project", str(root)]) == 0
     path = root / "build" / "paper-meca.zip"
-    assert f"wrote {path} ({len(RENDITIONS) + 10} files, " in capsys.readouterr().err
+    assert f"wrote {path} ({len(RENDITIONS) + 12} files, " in capsys.readouterr().err
     _, listed = read_package(path)
     assert [(i.href, i.item_type, i.media_type) for i in listed] == [
         *RENDITIONS,
         ("figures/figure-1.svg", "figure", "image/svg+xml"),
         ("figures/figure-2.png", "figure", "image/png"),
+        ("supplementary/code/fit.py", "supplementary-material", "text/x-python"),
+        ("supplementary/stations.csv", "supplementary-material", "text/csv"),
         ("source/bibliography/refs.bib", "article-source", "application/x-bibtex"),
         ("source/manuscript/01-introduction.md", "article-source", "text/markdown"),
         ("source/manuscript/02-methods.md", "article-source", "text/markdown"),
@@ -126,6 +133,7 @@ def test_the_package_lists_every_file_once_with_its_type(tmp_path: Path, capsys:
             assert archive.read(name) == (root / "build" / name).read_bytes()
         profile = (root / "manuscript" / "figures" / "profile.png").read_bytes()
         assert archive.read("figures/figure-2.png") == profile
+        assert archive.read("supplementary/stations.csv") == b"station,ice\nA1,12\n"
     assert main(["clean", "--project", str(root), "--quiet"]) == 0
     assert not path.exists()
 
@@ -217,8 +225,7 @@ def test_the_dtd_refuses_a_manifest_that_breaks_it() -> None:
 def test_a_file_name_no_zip_or_manifest_can_carry_stops_the_package(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: bytes, command: list[str]
 ) -> None:
-    files = {"manuscript/01-a.md": "# A\n\nText [@knuth1984].\n", "bibliography/refs.bib": MINIMAL_BIB}
-    root = make_project(tmp_path, {**files, "styles/house/style.yaml": "extends: default\n"})
+    root = make_project(tmp_path, {**SHORT, "styles/house/style.yaml": "extends: default\n"})
     (root / "styles" / "house" / os.fsdecode(name)).write_bytes(b"x")
     assert main([*command, "--project", str(root), "--style", "house", "--quiet"]) == 1
     shown = repr("source/styles/house/" + os.fsdecode(name))
@@ -227,3 +234,45 @@ def test_a_file_name_no_zip_or_manifest_can_carry_stops_the_package(
         "U+FFFE or U+FFFF, which no zip entry or XML manifest can name; rename the file\n"
     )
     assert not list((root / "build").glob("*.zip"))
+
+
+def test_the_submission_bundle_carries_the_supplementary_material_too(tmp_path: Path) -> None:
+    root = make_project(tmp_path, SHORT)
+    (root / "supplementary").mkdir()
+    (root / "supplementary" / "table-s1.csv").write_bytes(b"a,b\n1,2\n")
+    assert main(["bundle", "--project", str(root), "--quiet"]) == 0
+    with zipfile.ZipFile(root / "build" / "paper-submission.zip") as archive:
+        assert archive.read("supplementary/table-s1.csv") == b"a,b\n1,2\n"
+        assert "\nsupplementary/table-s1.csv\t8\t" in archive.read("MANIFEST").decode()
+
+
+@pytest.mark.parametrize("attack", ["link-out", "large", "too-much"])
+def test_supplementary_material_is_read_as_the_project_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, attack: str
+) -> None:
+    """Inside the project, regular files, 100 MB each and 200 MB in all (here scaled down to fail fast)."""
+    root = make_project(tmp_path / "paper", SHORT)
+    folder = root / "supplementary"
+    folder.mkdir()
+    if attack == "link-out":
+        (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+        (folder / "data.txt").symlink_to(tmp_path / "secret.txt")
+        expected = f"supplementary/data.txt: 'data.txt' is a link to {tmp_path / 'secret.txt'}, outside the project"
+    elif attack == "large":
+        with (folder / "huge.bin").open("wb") as sparse:
+            sparse.truncate(100_000_001)  # sparse: nothing is written, and nothing must be read
+        expected = (
+            "supplementary/huge.bin: 'huge.bin' is 100,000,001 bytes; paperbuild reads at most 100,000,000 bytes of "
+            "a supplementary file"
+        )
+    else:
+        monkeypatch.setattr("paperbuild.submission.bundle.SUPPLEMENTARY_IN_ALL", 1000)
+        for index in range(3):
+            (folder / f"part-{index}.csv").write_bytes(b"x" * 400)
+        expected = (
+            "supplementary/ holds more than 1,000 bytes; deposit large data in a repository (Zenodo, Dryad, a "
+            "university archive) and cite it from the paper"
+        )
+    assert main(["bundle", "--meca", "--project", str(root), "--quiet"]) == 1
+    assert capsys.readouterr().err == f"paperbuild: error: {expected}\n"
+    assert not (root / "build" / "paper-meca.zip").exists()

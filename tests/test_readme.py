@@ -134,7 +134,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         yaml_safe,
     )
     from paperbuild.render import pdf_worker
-    from paperbuild.submission import gitrev
+    from paperbuild.submission import bundle, gitrev
 
     gib = 1024**3
     assert limits_table() == {
@@ -157,7 +157,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
             f"{figure_formats.TIMEOUT} s, {figure_formats.MEMORY_LIMIT // 1024**2} MiB of memory, "
             f"{figure_formats.MAX_OUTPUT_BYTES:,} bytes written"
         ),
-        "folders below `manuscript/` or a style's folder": (
+        "folders below `manuscript/`, `supplementary/` or a style's folder": (
             f"{safe_paths.MAX_DEPTH} levels, {safe_paths.MAX_ENTRIES:,} files and folders"
         ),
         "YAML lists and mappings inside each other": str(yaml_safe.MAX_DEPTH),
@@ -173,5 +173,8 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
         "a file read from git (`diff`)": (
             f"{gitrev.MAX_FILE_BYTES:,} bytes, {gitrev.MAX_TOTAL_BYTES:,} in all, "
             f"{gitrev.TIMEOUT_SECONDS} s per git run"
+        ),
+        "a file of `supplementary/` (`bundle`)": (
+            f"{bundle.SUPPLEMENTARY_FILE.max_bytes:,} bytes, {bundle.SUPPLEMENTARY_IN_ALL:,} in all"
         ),
     }

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from paperbuild import __version__, manuscript, pandoc
+from paperbuild import __version__, manuscript, pandoc, safe_paths
 from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
@@ -163,6 +163,7 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     outputs = [OUTPUT_NAMES[fmt] for fmt in packing.formats]
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
     entries += [Entry(figure.name, figure.path.read_bytes()) for figure in figures]
+    entries += [Entry(f"{SUPPLEMENTARY}/{rel}", data) for rel, data in supplementary_files(project.root).items()]
     entries += [Entry(f"source/{rel}", data) for rel, data in sorted(source_files(project, parsed.ast, review).items())]
     entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
     gathered = Gathered(project, figures, review, created(), target.parent)
@@ -229,6 +230,38 @@ def _paths(images: list[Node], project: Project) -> list[Path]:
         if path is not None:
             found.setdefault(path)
     return list(found)
+
+
+SUPPLEMENTARY = "supplementary"
+"""The project's folder of supplementary material (data, code, extra tables): packed as it is, never built."""
+SUPPLEMENTARY_FILE = safe_paths.Limit("a supplementary file", 100_000_000)
+SUPPLEMENTARY_IN_ALL = 200_000_000
+"""200 MB: the zip is made in memory; a larger data set belongs in a repository the paper cites."""
+
+
+def supplementary_files(root: Path) -> dict[str, bytes]:
+    """The files under the project's supplementary/, by path relative to it, in sorted order: read through the path
+    policy (inside the project, regular files), 100 MB each and 200 MB in all at most."""
+    folder = root / SUPPLEMENTARY
+    if not folder.is_dir():
+        return {}
+    paths, refused = safe_paths.walk(folder)
+    if refused is not None:
+        raise InputError(f"{relative(refused.path, root)}: {refused.message}; {refused.hint}")
+    files: dict[str, bytes] = {}
+    total = 0
+    for path in paths:
+        data = safe_paths.read(path, [root], SUPPLEMENTARY_FILE)
+        if isinstance(data, safe_paths.Refused):
+            raise InputError(f"{relative(path, root)}: {data.message}")
+        total += len(data)
+        if total > SUPPLEMENTARY_IN_ALL:
+            raise InputError(
+                f"{SUPPLEMENTARY}/ holds more than {SUPPLEMENTARY_IN_ALL:,} bytes; deposit large data in a repository "
+                "(Zenodo, Dryad, a university archive) and cite it from the paper"
+            )
+        files[relative(path, folder)] = data
+    return files
 
 
 def source_files(project: Project, ast: dict[str, Any], review: bool) -> dict[str, bytes]:

@@ -7,9 +7,10 @@ Takes the project folder, the options and whether the package is for double-blin
 names that could escape the unpacked folder refused, the review built anonymised, the zip reproducible); in place of
 the MANIFEST, `manifest.xml` comes first, in the zip's root, with one `item` per file: its `item-type`
 (`article-metadata` for the JATS, `manuscript` for the PDF, DOCX and HTML, `figure` with its number and caption,
-`article-source` for what the paper is built from), an `item-description` and the `instance`'s media type and
-path. The manifest is written by an XML serializer, so a file name or caption cannot add or change an item, and it
-follows the MECA manifest DTD (v1.0, `manifest-version` 2.0), which the tests validate it against.
+`supplementary-material` for the files of supplementary/, `article-source` for what the paper is built from), an
+`item-description` and the `instance`'s media type and path. The manifest is written by an XML serializer, so a
+file name or caption cannot add or change an item, and it follows the MECA manifest DTD (v1.0, `manifest-version`
+2.0), which the tests validate it against.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES
 from paperbuild.pipeline import Options
 from paperbuild.project import PROFILE_FILE, relative
-from paperbuild.submission.bundle import FORMATS, Bundle, Entry, Gathered, Packing, pack
+from paperbuild.submission.bundle import FORMATS, SUPPLEMENTARY, Bundle, Entry, Gathered, Packing, pack
 
 MANIFEST = "manifest.xml"
 MANIFEST_NAMESPACE = "https://manuscriptexchange.org/schema/manifest"
@@ -53,6 +54,14 @@ MEDIA_TYPES = {
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
     ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".json": "application/json",
+    ".py": "text/x-python",
+    ".ipynb": "application/x-ipynb+json",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
+    ".mp4": "video/mp4",
     ".eps": "application/postscript",
     ".md": "text/markdown",
     ".bib": "application/x-bibtex",
@@ -74,7 +83,8 @@ class Item:
     """One `item` of manifest.xml: a file of the package."""
 
     item_type: str
-    """What the file is, in MECA's words: `article-metadata`, `manuscript`, `figure`, `article-source`."""
+    """What the file is, in MECA's words: `article-metadata`, `manuscript`, `figure`, `supplementary-material`,
+    `article-source`."""
     description: str
     """`item-description`: what the file is, for a person."""
     href: str
@@ -106,6 +116,8 @@ def items(gathered: Gathered, entries: list[Entry]) -> list[Item]:
             figure = figures[entry.name]
             metadata = (("Figure Number", figure.number), ("Caption", figure.caption)) if figure.number else ()
             found.append(Item("figure", figure.label, entry.name, metadata))
+        elif entry.name.startswith(f"{SUPPLEMENTARY}/"):
+            found.append(Item("supplementary-material", f"Supplementary material: {entry.name}", entry.name))
         else:
             rel = entry.name.removeprefix("source/")
             what = sources.get(rel, "house style file")
