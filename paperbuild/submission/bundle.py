@@ -1,14 +1,16 @@
-"""Pack a submission: the PDF, DOCX and HTML, the sources, each figure as a file of its own, and a MANIFEST, in one zip.
+"""Pack a submission: the PDF, DOCX and HTML, each figure as a file of its own, the supplementary material, the
+sources, and a MANIFEST, in one zip.
 
 Takes the project folder, the options and whether the bundle is for double-blind review; gives a `Bundle`: the
-build's result and the zip's entries, written to `build/paper-submission.zip` (`paper-review-submission.zip`).
-The outputs come from `run_build`, so the checks run first and an error stops the bundle. SVG files go in as
-svg_safety makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked
-into, or forge a MANIFEST line, stops the bundle. A review bundle is built
-with the `review` style (anonymous) in a scratch folder, and its metadata.yaml loses the authors, affiliations,
-acknowledgements and funding. The zip is reproducible: a fixed order of entries, fixed permissions, and the time of
-SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST. `pack` does all of this for any `Packing`: meca.py
-packs the same files with a MECA manifest.xml instead of the MANIFEST.
+build's result and the zip's entries, written to `build/paper-submission.zip` (`paper-review-submission.zip`). The
+outputs come from `run_build`, so the checks run first and an error stops the bundle. SVG files go in as svg_safety
+makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked into, or
+forge a MANIFEST line, stops the bundle; so does supplementary/ holding a file the path policy refuses, or more than
+the zip may hold. A review bundle is built with the `review` style (anonymous) in a scratch folder, and its
+metadata.yaml loses the authors, affiliations, acknowledgements and funding. The zip is reproducible: a fixed order
+of entries, fixed permissions, and the time of SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST.
+`pack` does all of this for any `Packing`: meca.py packs the same files with a MECA manifest.xml instead of the
+MANIFEST.
 """
 
 from __future__ import annotations
