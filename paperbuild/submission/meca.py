@@ -53,15 +53,6 @@ MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".tif": "image/tiff",
     ".tiff": "image/tiff",
-    ".txt": "text/plain",
-    ".csv": "text/csv",
-    ".tsv": "text/tab-separated-values",
-    ".json": "application/json",
-    ".py": "text/x-python",
-    ".ipynb": "application/x-ipynb+json",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".zip": "application/zip",
-    ".mp4": "video/mp4",
     ".eps": "application/postscript",
     ".md": "text/markdown",
     ".bib": "application/x-bibtex",
@@ -74,9 +65,20 @@ MEDIA_TYPES = {
     ".otf": "font/otf",
     ".woff": "font/woff",
     ".woff2": "font/woff2",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".json": "application/json",
+    ".py": "text/x-python",
+    ".ipynb": "application/x-ipynb+json",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
+    ".mp4": "video/mp4",
 }
 """Media types by file extension, fixed here (not the machine's mime.types) so every machine writes the same
-manifest; anything else is application/octet-stream."""
+manifest; anything else is application/octet-stream. The outputs, figures and sources first, then what
+supplementary material often is."""
+
 
 @dataclass(frozen=True)
 class Item:
@@ -161,4 +163,5 @@ def _with_manifest_xml(gathered: Gathered, entries: list[Entry]) -> list[Entry]:
 
 
 MECA = Packing(MECA_FORMATS, OTHER_OUTPUTS["meca"], OTHER_OUTPUTS["review meca"], _with_manifest_xml)
-"""The MECA package: manifest.xml first, then the JATS, PDF, DOCX and HTML, the figures and the sources."""
+"""The MECA package: manifest.xml first, then the JATS, PDF, DOCX and HTML, the figures, the supplementary material
+and the sources."""
