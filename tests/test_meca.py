@@ -15,7 +15,6 @@ from conftest import FIXTURES, MINIMAL_BIB, REPO, make_project, png, zip_texts
 from lxml import etree
 
 from paperbuild.cli import main
-from paperbuild.output import OUTPUT_NAMES
 
 DTD = etree.DTD(str(FIXTURES / "meca" / "manifest-1.0.dtd"))
 NS = {"m": "https://manuscriptexchange.org/schema/manifest"}
@@ -23,12 +22,12 @@ HREF = "{http://www.w3.org/1999/xlink}href"
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RENDITIONS = [
+    ("paper.xml", "article-metadata", "application/xml"),
     ("paper.pdf", "manuscript", "application/pdf"),
     ("paper.docx", "manuscript", DOCX),
     ("paper.html", "manuscript", "text/html"),
 ]
-if "jats" in OUTPUT_NAMES:
-    RENDITIONS.insert(0, ("paper.xml", "article-metadata", "application/xml"))
+JATS_DTD = etree.DTD(str(FIXTURES / "jats-dtd" / "archiving-1.2-mathml3" / "JATS-archivearticle1-mathml3.dtd"))
 NAMED_META = """\
 title: A Paper With Known Counts
 authors:
@@ -83,15 +82,20 @@ def manifest(archive: zipfile.ZipFile) -> list[Listed]:
 
 
 def read_package(path: Path) -> tuple[list[str], list[Listed]]:
-    """The zip's file names and its manifest's items, checked to match one to one."""
+    """The zip's file names and its manifest's items, checked to match one to one, and its JATS checked to be valid
+    and to name each figure by the file the package holds it in."""
     with zipfile.ZipFile(path) as archive:
         assert archive.testzip() is None
         names = archive.namelist()
         listed = manifest(archive)
+        jats = etree.fromstring(archive.read("paper.xml"), PARSER)
     assert names[0] == "manifest.xml", "manifest.xml is in the root, first"
     hrefs = [item.href for item in listed]
     assert sorted(hrefs) == sorted(names[1:]), "every file listed once, every listed file there"
     assert len(set(hrefs)) == len(hrefs)
+    assert JATS_DTD.validate(jats), JATS_DTD.error_log.filter_from_errors()
+    graphics = [graphic.get(HREF) for graphic in jats.iter("graphic", "inline-graphic")]
+    assert graphics == [item.href for item in listed if item.item_type == "figure"]
     return names, listed
 
 

@@ -8,9 +8,9 @@ names that could escape the unpacked folder refused, the review built anonymised
 the MANIFEST, `manifest.xml` comes first, in the zip's root, with one `item` per file: its `item-type`
 (`article-metadata` for the JATS, `manuscript` for the PDF, DOCX and HTML, `figure` with its number and caption,
 `supplementary-material` for the files of supplementary/, `article-source` for what the paper is built from), an
-`item-description` and the `instance`'s media type and path. The manifest is written by an XML serializer, so a
-file name or caption cannot add or change an item, and it follows the MECA manifest DTD (v1.0, `manifest-version`
-2.0), which the tests validate it against.
+`item-description` and the `instance`'s media type and path. The JATS in the package names each figure's file as the
+package holds it. The manifest is written by an XML serializer, so a file name or caption cannot add or change an
+item, and it follows the MECA manifest DTD (v1.0, `manifest-version` 2.0), which the tests validate it against.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES
 from paperbuild.pipeline import Options
 from paperbuild.project import PROFILE_FILE, relative
+from paperbuild.render import jats_tree
+from paperbuild.resources import resolve
 from paperbuild.submission.bundle import FORMATS, SUPPLEMENTARY, Bundle, Entry, Gathered, Packing, pack
 
 MANIFEST = "manifest.xml"
@@ -29,8 +31,9 @@ MANIFEST_NAMESPACE = "https://manuscriptexchange.org/schema/manifest"
 XLINK_NAMESPACE = "http://www.w3.org/1999/xlink"
 MANIFEST_VERSION = "2.0"
 DOCTYPE = '<!DOCTYPE manifest PUBLIC "-//MECA//DTD Manifest v1.0//en" "https://meca.zip/manifest-1.0.dtd">'
-MECA_FORMATS = tuple(fmt for fmt in ("jats", *FORMATS) if fmt in OUTPUT_NAMES)
+MECA_FORMATS = ("jats", *FORMATS)
 """The outputs in the package, the JATS (article metadata) first."""
+HREF = "{http://www.w3.org/1999/xlink}href"
 
 RENDITIONS = {
     "jats": ("article-metadata", "The paper in JATS XML: metadata, text and references"),
@@ -158,7 +161,21 @@ def manifest_xml(found: list[Item]) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{body}\n'.encode()
 
 
+def packaged_jats(data: bytes, gathered: Gathered) -> bytes:
+    """The JATS with each graphic naming its file as the package holds it (`figures/figure-2.png`) instead of as the
+    chapters do (`figures/profile.png`), so that a reader of the package finds every figure beside the article."""
+    names = {figure.path: figure.name for figure in gathered.figures}
+    root = jats_tree.parse(data)
+    for graphic in root.iter("graphic", "inline-graphic"):
+        path = resolve(graphic.get(HREF, ""), gathered.project).path
+        if path in names:
+            graphic.set(HREF, names[path])
+    return jats_tree.jats_bytes(root)
+
+
 def _with_manifest_xml(gathered: Gathered, entries: list[Entry]) -> list[Entry]:
+    jats = OUTPUT_NAMES["jats"]
+    entries = [Entry(jats, packaged_jats(e.data, gathered)) if e.name == jats else e for e in entries]
     return [Entry(MANIFEST, manifest_xml(items(gathered, entries))), *entries]
 
 
