@@ -190,6 +190,9 @@ def test_a_hostile_file_name_or_caption_cannot_forge_an_item(tmp_path: Path) -> 
     figure = next(item for item in listed if item.item_type == "figure")
     printed = "Figure 1. Ice & \u201csnow\u201d at 5 < 6 km."  # pandoc's typographic quotes
     assert figure.metadata == {"Figure Number": "1", "Caption": printed}
+    with zipfile.ZipFile(root / "build" / "paper-meca.zip") as archive:
+        jats = etree.fromstring(archive.read("paper.xml"), PARSER)
+    assert [alt.text for alt in jats.iter("alt-text")] == [printed.removeprefix("Figure 1. ")]
 
 
 def test_the_review_package_names_no_author(tmp_path: Path) -> None:

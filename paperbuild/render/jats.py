@@ -17,6 +17,7 @@ import datetime
 import json
 import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from pybtex.database import Person
 from pybtex.exceptions import PybtexError
@@ -261,15 +262,18 @@ def carried_blocks(paper: Paper) -> list[Node]:
 
 def writable(document: dict[str, Any], image_sources: dict[str, str]) -> list[str]:
     """Make `document` ready for the writer, in place: figures name their files, as the chapters do, not the bytes
-    embedded for the HTML; every raw block and inline is emptied, as the JATS is made from the Markdown alone (the
-    writer drops raw HTML and TeX, and would copy raw JATS or XML as written, unchecked, well-formed or not); a
-    formula's `]]>` is spaced to `] ]>` (the same TeX), which would end the CDATA section the writer puts the TeX
-    in. Gives the raw formats emptied that were meant for the JATS, each once."""
+    embedded for the HTML; every raw block and inline is emptied, as the JATS is made from the Markdown alone
+    (the writer drops raw HTML and TeX, and would copy raw JATS or XML as written, unchecked, well-formed or
+    not); a formula's `]]>` is spaced to `] ]>` (the same TeX), which would end the CDATA section the writer puts
+    the TeX in; an image's description is escaped, which the writer copies into <alt-text> as it is. Gives the
+    raw formats emptied that were meant for the JATS, each once."""
     meant = []
     for node in walk(document):
         kind = node["t"]
-        if kind == "Image" and node["c"][2][0] in image_sources:
-            node["c"][2][0] = image_sources[node["c"][2][0]]
+        if kind == "Image":  # pandoc (3.9) copies an image's description into <alt-text> unescaped: "p < 0.05"
+            node["c"][1] = [{"t": "Str", "c": escape(stringify(node["c"][1]))}] if node["c"][1] else []
+            node["c"][0][2] = [[key, escape(value) if key == "alt" else value] for key, value in node["c"][0][2]]
+            node["c"][2][0] = image_sources.get(node["c"][2][0], node["c"][2][0])
         elif kind == "Math":
             node["c"][1] = node["c"][1].replace("]]>", "] ]>")
         elif kind in ("RawInline", "RawBlock"):
