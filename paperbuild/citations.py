@@ -25,7 +25,7 @@ from paperbuild import __version__, pandoc, safe_paths
 from paperbuild.cache import digest
 from paperbuild.csl import is_note_style, read_csl
 from paperbuild.manuscript import READER, citeproc_args, metadata_yaml
-from paperbuild.pandoc_ast import Node, copy_tree, is_reference_list, walk
+from paperbuild.pandoc_ast import Node, copy_tree, is_reference_list, lists_holding, walk
 from paperbuild.project import Project
 from paperbuild.safe_paths import BIBLIOGRAPHY, CACHE, Refused
 
@@ -138,6 +138,8 @@ def reuse(ast: dict[str, Any], project: Project, rendered: RenderedCitations | N
         return False
     for node, inlines in zip(cites, rendered.cites, strict=True):
         node["c"] = [node["c"][0], copy_tree(inlines)]
+    for inlines in lists_holding(ast, _superscript_cite):
+        inlines[:] = [n for i, n in enumerate(inlines) if not _space_before_superscript(inlines, i)]
     ast["meta"].update(copy_tree(rendered.meta))
     blocks = ast["blocks"]
     if rendered.references is not None:
@@ -145,3 +147,15 @@ def reuse(ast: dict[str, Any], project: Project, rendered: RenderedCitations | N
             blocks[-1]["c"][1][1].append("unnumbered")  # citeproc's rule: the heading over the list is not numbered
         blocks.append(copy_tree(rendered.references))
     return True
+
+
+def _superscript_cite(node: Node) -> bool:
+    """Whether `node` is a citation rendered as a superscript (GB/T 7714, Nature, Vancouver-superscript)."""
+    return node.get("t") == "Cite" and bool(node["c"][1]) and node["c"][1][0]["t"] == "Superscript"
+
+
+def _space_before_superscript(inlines: list[Node], index: int) -> bool:
+    """Whether `inlines[index]` is a space citeproc takes away: one right before a superscript citation (the
+    number then sits on the word, "shows[1]")."""
+    following = inlines[index + 1] if index + 1 < len(inlines) else {}
+    return inlines[index].get("t") in ("Space", "SoftBreak") and _superscript_cite(following)

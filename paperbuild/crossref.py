@@ -178,15 +178,20 @@ def reference_inlines(found: list[tuple[str, Target]], words: Words, bare: bool 
     return [*([{"t": "Str", "c": before}] if before else []), *numbers, *([{"t": "Str", "c": after}] if after else [])]
 
 
+def is_cross_reference(node: Node, targets: dict[str, Target]) -> bool:
+    """Whether `node` is a Cite this module resolves: every key a label of `targets`, all of one kind."""
+    if node["t"] != "Cite":
+        return False
+    kinds = {targets[c["citationId"]].kind if c["citationId"] in targets else "" for c in node["c"][0]}
+    return len(kinds) == 1 and "" not in kinds
+
+
 def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> None:
     """Replace, in place, every Cite whose keys are all known labels of one kind with linked words."""
     for node in walk(value):
-        if node["t"] != "Cite":
+        if not is_cross_reference(node, targets):
             continue
-        ids = [c["citationId"] for c in node["c"][0]]
-        found = [(i, targets[i]) for i in ids if i in targets]
-        if not found or len(found) != len(ids) or len({t.kind for _, t in found}) != 1:
-            continue
+        found = [(c["citationId"], targets[c["citationId"]]) for c in node["c"][0]]
         bare = all(c["citationMode"]["t"] == "SuppressAuthor" for c in node["c"][0])
         node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words, bare)]
 

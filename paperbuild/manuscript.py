@@ -1,9 +1,9 @@
-"""Parse the chapters once: one pandoc run turns metadata + chapters into a Pandoc AST with citations resolved.
+"""Parse the chapters once: one pandoc run turns metadata + chapters into a Pandoc AST, a second resolves citations.
 
-Takes a Project; gives a `Manuscript`: the Pandoc JSON AST (citeproc already applied with the project's .bib files
-and CSL style). Where a marker was written is found by scanning each chapter (markers.py), since pandoc keeps no
-source positions for Markdown. pandoc runs with `--sandbox`, so Markdown cannot make it read any file but the ones
-named here.
+Takes a Project; gives a `Manuscript`: the Pandoc JSON AST, then (`add_citations`) the same with citeproc applied
+with the project's .bib files and CSL style, cross-references kept out of its reach. Where a marker was written is
+found by scanning each chapter (markers.py), since pandoc keeps no source positions for Markdown. pandoc runs with
+`--sandbox`, so Markdown cannot make it read any file but the ones named here.
 
 Nesting is bounded, with an input-limit diagnostic instead of the AST: brackets nested more than MAX_BRACKET_DEPTH
 deep are refused before pandoc runs (its reader takes time exponential in their depth: 12 took a minute, 20 four
@@ -23,10 +23,11 @@ from typing import Any
 import yaml
 
 from paperbuild import pandoc
+from paperbuild.crossref import is_cross_reference, numbered_targets
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import blank_code
 from paperbuild.pandoc import PandocFailed
-from paperbuild.pandoc_ast import nests_deeper_than
+from paperbuild.pandoc_ast import Node, copy_tree, nests_deeper_than, walk
 from paperbuild.project import Project, SourceFile
 
 # A YAML block at the top of a chapter is metadata: project.py blanks it and metadata.py reads its keys. Pandoc
@@ -41,6 +42,8 @@ takes it four times as long."""
 MAX_TREE_DEPTH = 100
 """How deeply pandoc's JSON of the paper may nest (a 150,000-word book: 16; quotes or emphasis inside each other
 add two a level, lists three): WeasyPrint laid out 150 nested quotes no more."""
+HELD_CLASS = "paperbuild-held-cross-reference"
+"""A Span standing for a cross-reference while citeproc runs."""
 MARKDOWN_FIELDS = ("title", "subtitle", "abstract", "acknowledgements", "funding")
 """The metadata pandoc reads as Markdown."""
 
@@ -93,9 +96,8 @@ def citeproc_args(project: Project) -> list[str]:
     return args
 
 
-def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
-    """Run pandoc once on the merged text and return the AST, with citations and the reference list resolved
-    unless `citeproc` is false (when the bibliography is broken, the checks still need the AST)."""
+def parse(project: Project) -> Manuscript:
+    """Run pandoc once on the merged text and return the AST, citations not yet resolved (`add_citations`)."""
     too_deep = _bracket_problems(project)
     if too_deep:
         return _unread(too_deep)
@@ -104,19 +106,45 @@ def parse(project: Project, *, citeproc: bool = True) -> Manuscript:
         metadata_file = Path(scratch) / "metadata.yaml"
         metadata_file.write_text(metadata_yaml(project), encoding="utf-8")
         args = ["-f", READER, "-t", "json", "--sandbox", "--metadata-file", str(metadata_file)]
-        document = pandoc.run(args + (citeproc_args(project) if citeproc else []), text.encode())
+        document = pandoc.run(args, text.encode())
     if nests_deeper_than(document, MAX_TREE_DEPTH):
         return _unread([_deepest_line(project)])
     return Manuscript(ast=json.loads(document))
 
 
 def add_citations(parsed: Manuscript, project: Project) -> Manuscript:
-    """The AST of a parse without citeproc, with citations and the reference list resolved (the same AST as a
-    parse with citeproc, without reading the Markdown again)."""
+    """The AST of a parse, with citations and the reference list resolved by citeproc. Cross-references
+    (`@fig:x`, which pandoc reads as citations) are held out of its way: a superscript style such as GB/T 7714
+    takes the space before a citation away, and "as @fig:x shows" would print "asFigure 1 shows"."""
     if parsed.problems:
         return parsed
-    ast = json.loads(pandoc.run_json(["-t", "json", "--sandbox", *citeproc_args(project)], parsed.ast))
+    held = _hold_cross_references(parsed.ast["blocks"])
+    try:
+        ast = json.loads(pandoc.run_json(["-t", "json", "--sandbox", *citeproc_args(project)], parsed.ast))
+    finally:
+        _release(parsed.ast["blocks"], held)
+    _release(ast["blocks"], copy_tree(held))
     return Manuscript(ast=ast)
+
+
+def _hold_cross_references(blocks: list[Node]) -> list[Node]:
+    """Each cross-reference in `blocks` (a Cite crossref.py resolves) swapped, in place, for an empty Span that
+    citeproc passes by; the Cites, in the order of the index each Span carries."""
+    targets = numbered_targets(blocks)
+    held: list[Node] = []
+    for node in walk(blocks):
+        if is_cross_reference(node, targets):
+            held.append({"t": node["t"], "c": node["c"]})
+            node["t"], node["c"] = "Span", [["", [HELD_CLASS], [["held", str(len(held) - 1)]]], []]
+    return held
+
+
+def _release(blocks: list[Node], held: list[Node]) -> None:
+    """The Cites `_hold_cross_references` held back in their places again."""
+    for node in walk(blocks):
+        if node["t"] == "Span" and HELD_CLASS in node["c"][0][1]:
+            cite = held[int(dict(node["c"][0][2])["held"])]
+            node["t"], node["c"] = cite["t"], cite["c"]
 
 
 BRACKET = re.compile(r"\\.|[\[\]]|\n[ \t]*\n")

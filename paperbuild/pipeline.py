@@ -150,43 +150,29 @@ def gather(project: Project, result: BuildResult) -> CheckContext:
 def _parse(project: Project, result: BuildResult) -> Manuscript:
     """The manuscript with its raw TeX converted and its citations rendered: by citeproc, or, when the citations
     are the ones the last build of this output folder rendered, as citeproc rendered them then (see citations.py).
-    Citations written in TeX (`\\cite`) exist only once the TeX is converted: citeproc runs after that then.
-    A .bib or CSL file citeproc cannot read is an error at its place, and the manuscript is read without citations,
-    once: a parse made before citeproc ran is kept."""
+    Citeproc runs once the TeX is converted: citations written in TeX (`\\cite`) exist only then, and so do the
+    labels of TeX equations, whose cross-references citeproc must not see. A .bib or CSL file citeproc cannot read
+    is an error at its place, and the manuscript is kept without citations."""
     from paperbuild import citations, manuscript, rawtex
     from paperbuild.pandoc import PandocFailed
 
-    sources = list(project.sources)
-
-    def converted(parsed: Manuscript) -> Manuscript:
-        result.diagnostics.extend(rawtex.convert(parsed.ast, sources))
+    bibliography_broken = not result.ok  # then the checks still need the AST, without citations
+    parsed = manuscript.parse(project)
+    result.diagnostics.extend(rawtex.convert(parsed.ast, list(project.sources)))
+    if bibliography_broken:
         return parsed
-
-    def citeproc_failed(failure: PandocFailed) -> None:
+    previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
+    if citations.reuse(parsed.ast, project, previous):
+        result.details.append("citations: the same as the last build's, citeproc not run")
+        return parsed
+    try:
+        parsed = manuscript.add_citations(parsed, project)
+    except PandocFailed as failure:
         problem = manuscript.citeproc_problem(failure, project)
         if problem is None:
-            raise failure
+            raise
         result.diagnostics.append(problem)
-
-    if not result.ok:  # a broken bibliography: the checks still need the AST
-        return converted(manuscript.parse(project, citeproc=False))
-    previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
-    if previous is None and not rawtex.late_citations(sources):
-        try:
-            parsed = converted(manuscript.parse(project))
-        except PandocFailed as failure:  # nothing was read: read it again without citeproc
-            citeproc_failed(failure)
-            return converted(manuscript.parse(project, citeproc=False))
-    else:
-        parsed = converted(manuscript.parse(project, citeproc=False))
-        if citations.reuse(parsed.ast, project, previous):
-            result.details.append("citations: the same as the last build's, citeproc not run")
-            return parsed
-        try:
-            parsed = manuscript.add_citations(parsed, project)
-        except PandocFailed as failure:
-            citeproc_failed(failure)
-            return parsed
+        return parsed
     result.citeproc_ran = True
     result.citations = citations.extract(parsed.ast, project)
     return parsed
@@ -270,7 +256,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
         write_atomic(cache.path, cache.to_bytes())
         if result.citations is not None:
             write_atomic(project.out_dir / CITATIONS_FILE, result.citations.to_bytes())
-        elif result.citeproc_ran:  # else every later build would parse twice, to find it cannot reuse it
+        elif result.citeproc_ran:  # else every later build would hash the citations, to find it cannot reuse them
             (project.out_dir / CITATIONS_FILE).unlink(missing_ok=True)
     return result
 

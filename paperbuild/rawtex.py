@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from paperbuild import pandoc
@@ -34,7 +34,7 @@ from paperbuild.markers import Marker, blank_code
 from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, raw_block, walk
 from paperbuild.project import SourceFile
 from paperbuild.rawhtml import convert_html
-from paperbuild.tags import DEFINITION, find_tags, resolve_tags
+from paperbuild.tags import find_tags, resolve_tags
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
@@ -62,18 +62,11 @@ INNER = {"align": "aligned", "flalign": "aligned", "alignat": "aligned", "gather
 NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
 KINDS = ((1, "label"), (3, "crossref"), (4, "citation"))
 """Group of TEX_MARKER -> the kind of marker it finds."""
-CITE_COMMAND = re.compile(r"\\\w*cite\w*\b")
 CITATION = re.compile(r"\\(?:[Cc]ite[a-z]*|[a-z]*cite[a-z]*)\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^{}]*)\}")
 TEX_MARKER = re.compile(rf"{LABEL.pattern}|{REFERENCE.pattern}|{CITATION.pattern}")
 PAGE_BREAK_XML = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 LABEL_CLASS = "tex-label"
 """A Span standing for a `\\label` until it is moved onto the heading, figure or table it names."""
-
-
-def late_citations(sources: Iterable[SourceFile]) -> bool:
-    """Whether a source may cite in a way only the conversion makes citations of (`\\cite{...}` in TeX, a Manubot
-    tag): then citeproc must run after the conversion."""
-    return any(CITE_COMMAND.search(source.text) or DEFINITION.search(source.text) for source in sources)
 
 
 def scan_markers(source: SourceFile) -> list[Marker]:

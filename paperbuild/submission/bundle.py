@@ -160,7 +160,7 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     project, _ = load_project(
         root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
     )
-    parsed = manuscript.parse(project, citeproc=False)
+    parsed = manuscript.parse(project)
     figures = figure_files(parsed.ast, project)
     outputs = [OUTPUT_NAMES[fmt] for fmt in packing.formats]
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]

@@ -1,0 +1,89 @@
+"""Bugs found on real use: cross-references under a superscript citation style (GB/T 7714), the journal a bundle
+was made for, the two-column style's reading order and headings.
+
+Each test builds a tiny project with the real pandoc and WeasyPrint and reads what a reader gets: the PDF's text,
+the HTML page's, the DOCX's runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_project, normalize, pdf_text, png
+from test_real_papers import docx_text
+
+from paperbuild.pipeline import FORMATS, Options, run_build
+from paperbuild.render.html import page_text
+
+GB_T = "china-national-standard-gb-t-7714-2015-numeric"
+CROSS_REFERENCES = r"""# Introduction {#sec:intro}
+
+Tides rise as @fig:tide shows [@knuth1984]. Heights are in @tbl:heights, as @sec:intro says, from @eq:tide
+and @eq:tex.
+
+![The tide.](tide.png){#fig:tide}
+
+| A | B |
+|---|---|
+| 1 | 2 |
+
+: Heights. {#tbl:heights}
+
+$$h = a$$ {#eq:tide}
+
+\begin{equation}\label{eq:tex}
+h = b
+\end{equation}
+"""
+SENTENCE = "Tides rise as Figure 1 shows[1]. Heights are in Table 1, as Section 1 says, from Eq. (1) and Eq. (2)."
+
+
+def superscript_project(root: Path, chapter: str = CROSS_REFERENCES) -> Path:
+    make_project(
+        root,
+        {
+            "manuscript/metadata.yaml": f"title: Tides\nauthors:\n  - name: Ada Lovelace\ncsl: {GB_T}\n",
+            "manuscript/01-intro.md": chapter,
+            "bibliography/refs.bib": "@book{knuth1984,\n  author = {Knuth, Donald E.},\n  title = {The {TeXbook}},\n"
+            "  publisher = {Addison-Wesley},\n  year = {1984},\n}\n",
+        },
+    )
+    (root / "manuscript/tide.png").write_bytes(png(600, 300))
+    return root
+
+
+def built_texts(root: Path) -> dict[str, str]:
+    """`all` on `root`, which must succeed: each output's text as a reader sees it, whitespace collapsed."""
+    result = run_build(root, FORMATS, Options())
+    assert result.ok, [d.format() for d in result.diagnostics]
+    build = root / "build"
+    return {
+        "pdf": normalize(pdf_text(build / "paper.pdf")),
+        "html": normalize(page_text((build / "paper.html").read_text(encoding="utf-8"))),
+        "docx": normalize(docx_text(build / "paper.docx")),
+    }
+
+
+def test_cross_references_keep_their_space_under_a_superscript_citation_style(tmp_path: Path) -> None:
+    """GB/T 7714's superscript citation follows its word ("shows[1]", as the style asks); a cross-reference is no
+    citation and keeps the space before it, in every output, whether citeproc runs or its last output is reused."""
+    root = superscript_project(tmp_path)
+    for fmt, text in built_texts(root).items():
+        assert SENTENCE in text, fmt
+    chapter = root / "manuscript/01-intro.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Tides rise", "Tides often rise"), "utf-8")
+    for fmt, text in built_texts(root).items():  # the citations of the last build, reused
+        assert SENTENCE.replace("Tides rise", "Tides often rise") in text, fmt
+
+
+@pytest.mark.parametrize("citation", ["\\cite{knuth1984}", "[@knuth1984]"])
+def test_a_cross_reference_to_a_tex_equation_keeps_its_space(tmp_path: Path, citation: str) -> None:
+    """A TeX equation's label exists once the TeX is converted, and so does a `\\cite` citation: citeproc runs
+    after that, with the cross-reference held out of its way either way."""
+    chapter = (
+        f"# Tides\n\nIt follows from @eq:tex, as shown {citation}.\n\n"
+        "\\begin{equation}\\label{eq:tex}\nh = b\n\\end{equation}\n"
+    )
+    for fmt, text in built_texts(superscript_project(tmp_path, chapter)).items():
+        assert "It follows from Eq. (1), as shown[1]." in text, fmt
