@@ -13,7 +13,8 @@ import pytest
 from conftest import make_project, normalize, pdf_text, png
 from test_real_papers import docx_text
 
-from paperbuild.pipeline import FORMATS, Options, run_build
+from paperbuild.output import FORMATS
+from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
 
 GB_T = "china-national-standard-gb-t-7714-2015-numeric"
