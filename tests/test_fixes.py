@@ -7,12 +7,15 @@ the HTML page's, the DOCX's runs.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import make_project, normalize, pdf_text, png
+from test_journal_profiles import paper
 from test_real_papers import docx_text
 
+from paperbuild.cli import main
 from paperbuild.output import FORMATS
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
@@ -88,3 +91,31 @@ def test_a_cross_reference_to_a_tex_equation_keeps_its_space(tmp_path: Path, cit
     )
     for fmt, text in built_texts(superscript_project(tmp_path, chapter)).items():
         assert "It follows from Eq. (1), as shown[1]." in text, fmt
+
+
+def test_a_bundle_records_the_journal_chosen_on_the_command_line(tmp_path: Path) -> None:
+    """`bundle --journal ieee-transactions` on a paper whose metadata names no journal: the bundled metadata.yaml
+    names it, so the editor's build of the bundle's sources prints the journal's style (IEEE's two-column
+    "Abstract—", its [1] citations) and the journal's rules apply; the MANIFEST says so."""
+    root = paper(tmp_path / "paper", "ieee-transactions")
+    metadata = root / "manuscript/metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("journal: ieee-transactions\n", ""), "utf-8")
+    assert main(["bundle", "--project", str(root), "--journal", "ieee-transactions", "--quiet"]) == 0
+    rebuilt = tmp_path / "rebuilt"
+    with zipfile.ZipFile(root / "build" / "paper-submission.zip") as archive:
+        manifest = archive.read("MANIFEST").decode()
+        for name in archive.namelist():
+            if name.startswith("source/"):
+                (rebuilt / name.removeprefix("source/")).parent.mkdir(parents=True, exist_ok=True)
+                (rebuilt / name.removeprefix("source/")).write_bytes(archive.read(name))
+        bundled = normalize(pdf_text_of(archive.read("paper.pdf"), tmp_path / "bundled.pdf"))
+    assert "journal: ieee-transactions\n" in (rebuilt / "manuscript/metadata.yaml").read_text(encoding="utf-8")
+    assert main(["pdf", "--project", str(rebuilt), "--quiet"]) == 0
+    assert "Abstract—" in bundled
+    assert normalize(pdf_text(rebuilt / "build/paper.pdf")) == bundled
+    assert "\njournal: IEEE Transactions ('ieee-transactions' from --journal, set in source/manuscript/" in manifest
+
+
+def pdf_text_of(data: bytes, path: Path) -> str:
+    path.write_bytes(data)
+    return pdf_text(path)

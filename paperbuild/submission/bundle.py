@@ -116,6 +116,8 @@ class Gathered:
     """The zip's time (seconds since the epoch)."""
     out_dir: Path
     """The output folder the zip is written to."""
+    journal: str | None = None
+    """The journal profile --journal chose, which the bundled metadata.yaml names."""
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,15 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
     entries += [Entry(figure.name, figure.path.read_bytes()) for figure in figures]
     entries += [Entry(f"{SUPPLEMENTARY}/{rel}", data) for rel, data in supplementary_files(project.root).items()]
-    entries += [Entry(f"source/{rel}", data) for rel, data in sorted(source_files(project, parsed.ast, review).items())]
+    sources = source_files(project, parsed.ast, review)
+    chosen = {"journal": options.journal, "style": options.style, "csl": options.csl}
+    for key, value in ((k, v) for k, v in chosen.items() if v):  # the command line's choice, for who rebuilds
+        sources[project.metadata_file] = with_setting(sources[project.metadata_file].decode(), key, value).encode()
+        if key == "journal" and PROFILE_FILE in sources:  # the project's own rules extend the journal chosen
+            sources[PROFILE_FILE] = with_setting(sources[PROFILE_FILE].decode(), "extends", value).encode()
+    entries += [Entry(f"source/{rel}", data) for rel, data in sorted(sources.items())]
     entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
-    gathered = Gathered(project, figures, review, created(), target.parent)
+    gathered = Gathered(project, figures, review, created(), target.parent, options.journal)
     entries = packing.describe(gathered, entries)
     with locked(target.parent):
         write_atomic(target, zip_bytes(entries, gathered.timestamp))
@@ -287,19 +295,38 @@ def source_files(project: Project, ast: dict[str, Any], review: bool) -> dict[st
 def anonymised_metadata(text: str) -> str:
     """metadata.yaml's text without the keys that name the authors (authors, affiliations, acknowledgements,
     funding); every other line, comments included, as written."""
+    lines = text.splitlines(keepends=True)
+    dropped = {line for key in ANONYMISED_KEYS for line in _key_lines(text, key)}
+    return "".join(line for index, line in enumerate(lines) if index not in dropped)
+
+
+def with_setting(text: str, key: str, value: str) -> str:
+    """A YAML file's text with its top-level `key` set to `value` where it was (else at the end), every other line
+    as written; a mapping under `journal:` (the project's own rules) keeps them and `extends:` the journal."""
+    lines = _key_lines(text, key)
+    setting: object = value
+    if key == "journal" and lines:
+        data = yaml.load(text, Loader=BoundedLoader)
+        setting = {**data[key], "extends": value} if isinstance(data[key], dict) else value
+    written = yaml.safe_dump({key: setting}, allow_unicode=True, sort_keys=False)
+    kept = [line for index, line in enumerate(text.splitlines(keepends=True)) if index not in lines]
+    at = min(lines, default=len(kept))
+    if at == len(kept) and kept and not kept[-1].endswith("\n"):
+        kept[-1] += "\n"
+    return "".join(kept[:at]) + written + "".join(kept[at:])
+
+
+def _key_lines(text: str, key: str) -> range:
+    """The lines (0-based) a top-level key of a YAML mapping takes; none when it has none."""
     try:
         root = yaml.compose(text, Loader=BoundedLoader)
     except yaml.YAMLError as exc:
-        raise InputError(f"metadata.yaml cannot be anonymised: {exc}") from exc
-    if not isinstance(root, yaml.MappingNode):
-        return text
-    lines = text.splitlines(keepends=True)
-    dropped: set[int] = set()
-    for key_node, value_node in root.value:
-        if key_node.value in ANONYMISED_KEYS:
+        raise InputError(f"metadata.yaml cannot be bundled: {exc}") from exc
+    for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else []:
+        if key_node.value == key:
             end = value_node.end_mark.line + (1 if value_node.end_mark.column else 0)
-            dropped.update(range(key_node.start_mark.line, max(end, key_node.start_mark.line + 1)))
-    return "".join(line for index, line in enumerate(lines) if index not in dropped)
+            return range(key_node.start_mark.line, max(end, key_node.start_mark.line + 1))
+    return range(0)
 
 
 def created() -> int:
@@ -326,9 +353,12 @@ def tool_versions() -> list[str]:
     ]
 
 
-def manifest(entries: list[Entry], project: Project, review: bool, timestamp: int, out_dir: Path) -> str:
-    """The MANIFEST: what the bundle is, when and from which commit it was made, with which tools, and each file
-    with its size and SHA-256 (tab-separated, so `cut` and spreadsheets read it)."""
+def manifest(
+    entries: list[Entry], project: Project, review: bool, timestamp: int, out_dir: Path, journal: str | None = None
+) -> str:
+    """The MANIFEST: what the bundle is, when and from which commit it was made, its style and journal (`journal`:
+    the one --journal chose), with which tools, and each file with its size and SHA-256 (tab-separated, so `cut`
+    and spreadsheets read it)."""
     if review:
         commit = "withheld (review bundle)"
     else:
@@ -336,6 +366,7 @@ def manifest(entries: list[Entry], project: Project, review: bool, timestamp: in
         commit = "none (not in a git repository)" if found is None else found[0]
         if found is not None and found[1]:
             commit += " (with uncommitted changes)"
+    chosen = f" ('{journal}' from --journal, set in source/{project.metadata_file})" if journal else ""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
     lines = [
         f"paperbuild submission bundle{' for double-blind review' if review else ''}",
@@ -343,6 +374,7 @@ def manifest(entries: list[Entry], project: Project, review: bool, timestamp: in
         f"created: {stamp}",
         f"git commit: {commit}",
         f"style: {project.style.name}",
+        f"journal: {project.journal.name if project.journal else 'none'}{chosen}",
         f"tools: {'; '.join(tool_versions())}",
         "",
         "file\tsize\tsha256",
@@ -352,7 +384,7 @@ def manifest(entries: list[Entry], project: Project, review: bool, timestamp: in
 
 
 def _with_manifest(gathered: Gathered, entries: list[Entry]) -> list[Entry]:
-    text = manifest(entries, gathered.project, gathered.review, gathered.timestamp, gathered.out_dir)
+    text = manifest(entries, gathered.project, gathered.review, gathered.timestamp, gathered.out_dir, gathered.journal)
     return [*entries, Entry(MANIFEST, text.encode())]
 
 
