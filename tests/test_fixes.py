@@ -7,6 +7,8 @@ the HTML page's, the DOCX's runs.
 
 from __future__ import annotations
 
+import subprocess
+import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
@@ -119,3 +121,39 @@ def test_a_bundle_records_the_journal_chosen_on_the_command_line(tmp_path: Path)
 def pdf_text_of(data: bytes, path: Path) -> str:
     path.write_bytes(data)
     return pdf_text(path)
+
+
+HEADINGS = ["1. Introduction", "2. Conclusions", "Funding", "References"]
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def heading_lines(pdf: Path) -> list[tuple[str, int, float, float]]:
+    """Each line of the PDF (as `pdftotext -bbox-layout` finds them) that reads as one of HEADINGS in any case and
+    however split into words: (its text, page, left x, top y)."""
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    found = []
+    for number, page in enumerate(ET.fromstring(layout.stdout).iter(f"{XHTML}page"), 1):
+        for line in page.iter(f"{XHTML}line"):
+            words = " ".join(word.text or "" for word in line.iter(f"{XHTML}word"))
+            if _letters(words) in [_letters(h) for h in HEADINGS]:
+                found.append((words, number, float(line.get("xMin", 0)), float(line.get("yMin", 0))))
+    return found
+
+
+def _letters(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def test_two_columns_read_down_the_left_column_then_the_right_one(tmp_path: Path) -> None:
+    """A short two-column paper: the body and the back matter flow through one pair of columns, so the headings,
+    taken column by column from the top, come in the order they were written (as separate two-column boxes, the
+    left column read Introduction, Funding, References and the right one the figure and Conclusions); and each
+    heading's text, as extracted, is the word written, in IEEE's capitals (made-up small capitals extracted as
+    "IntroductIon")."""
+    root = paper(tmp_path, "ieee-transactions")
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    middle = 612 / 2  # US Letter's width in points
+    lines = sorted(heading_lines(root / "build/paper.pdf"), key=lambda line: (line[1], line[2] > middle, line[3]))
+    assert [_letters(text) for text, *_ in lines] == [_letters(heading) for heading in HEADINGS]
+    assert [line[2] > middle for line in lines] == [False, False, True, True]  # the back matter on the right
+    assert [text for text, *_ in lines] == [heading.upper() for heading in HEADINGS]
