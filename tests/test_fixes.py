@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import make_project, normalize, pdf_text, png
 from test_journal_profiles import paper
 from test_real_papers import docx_text
@@ -21,6 +22,7 @@ from paperbuild.cli import main
 from paperbuild.output import FORMATS
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
+from paperbuild.yaml_safe import BoundedLoader, TooDeep
 
 GB_T = "china-national-standard-gb-t-7714-2015-numeric"
 CROSS_REFERENCES = r"""# Introduction {#sec:intro}
@@ -157,3 +159,55 @@ def test_two_columns_read_down_the_left_column_then_the_right_one(tmp_path: Path
     assert [_letters(text) for text, *_ in lines] == [_letters(heading) for heading in HEADINGS]
     assert [line[2] > middle for line in lines] == [False, False, True, True]  # the back matter on the right
     assert [text for text, *_ in lines] == [heading.upper() for heading in HEADINGS]
+
+
+TRICKY_YAML = [
+    "title: T\nauthors:\n  - name: Ada   # a comment\n    affiliations: [a, b]\n",
+    "a: &x [1, {k: 'v'}]\nb: *x\nbase: &b {k: 1}\nd:\n  <<: *b\n  j: 2\n",
+    't: |\n  line\n  two\nf: >-\n  folded\n  text\nq: "x"\ndate: 2024-01-02\nn: ~\n',
+    "- ? complex key\n  : value\n- !!str 3\n",
+    "\ufeffa: 1\n",
+    "",
+]
+
+
+def node_shape(node: yaml.Node | None) -> object:
+    """A node as the readers of metadata.yaml see it: kind, tag, style, where it starts and ends, what it holds."""
+    if node is None:
+        return None
+    start, end = node.start_mark, node.end_mark
+    style = node.style if isinstance(node, yaml.ScalarNode) else node.flow_style
+    shape = (type(node).__name__, node.tag, style, start.line, start.column, end.line, end.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*shape, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*shape, [node_shape(item) for item in node.value])
+    return (*shape, [(node_shape(key), node_shape(value)) for key, value in node.value])
+
+
+def test_yaml_is_composed_by_libyaml_into_the_nodes_pyyaml_would_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 40,000-item list took PyYAML's Python parser 4 s: a text that nests no deeper than MAX_DEPTH is composed
+    by libyaml (the Python composer is never called), into the same nodes, at the same lines and columns, with the
+    same styles (a plain scalar's None: metadata reads a plain date as a date); a text too deep or broken is
+    reported as PyYAML reports it."""
+    python_nodes = [node_shape(yaml.compose(text, Loader=yaml.SafeLoader)) for text in TRICKY_YAML]
+    long_list = "keywords:\n" + "".join(f"  - keyword {i}\n" for i in range(40_000))
+
+    def refused(*args: object) -> None:
+        raise AssertionError("PyYAML's Python composer ran")
+
+    monkeypatch.setattr(yaml.composer.Composer, "compose_document", refused)
+    assert yaml.__with_libyaml__  # PyYAML's wheels and Debian's python3-yaml are built with it
+    assert [node_shape(yaml.compose(text, Loader=BoundedLoader)) for text in TRICKY_YAML] == python_nodes
+    last = yaml.compose(long_list, Loader=BoundedLoader).value[0][1].value[-1]
+    assert (last.value, last.start_mark.line, last.start_mark.column) == ("keyword 39999", 40_000, 4)
+
+    monkeypatch.undo()  # the C parser's events find nesting past MAX_DEPTH before libyaml composes by recursion;
+    # that error, and any other, comes from the Python parser as before: its words, its place
+    with pytest.raises(TooDeep) as deep:
+        yaml.compose("title: T\nkeywords: " + "[" * 60, Loader=BoundedLoader)
+    assert (deep.value.mark.line, deep.value.mark.column) == (1, 60)
+    with pytest.raises(yaml.MarkedYAMLError) as broken:
+        yaml.compose("title: T\nkeywords: [a, b\nabstract: x\n", Loader=BoundedLoader)
+    assert broken.value.problem == "expected ',' or ']', but got ':'"
+    assert broken.value.problem_mark is not None and broken.value.problem_mark.line == 2
