@@ -104,4 +104,4 @@ def test_a_broken_csl_reads_the_manuscript_once(tmp_path: Path, monkeypatch: pyt
     assert check_lines(root) == [
         "manuscript/metadata.yaml:2: error[csl]: 'bad.csl' is not a usable CSL style: No citation element present"
     ]
-    assert parses == [{"citeproc": False}]
+    assert parses == [{}]  # one parse, citeproc run on it
