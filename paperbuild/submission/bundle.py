@@ -309,10 +309,8 @@ def with_setting(text: str, key: str, value: str) -> str:
         data = yaml.load(text, Loader=BoundedLoader)
         setting = {**data[key], "extends": value} if isinstance(data[key], dict) else value
     written = yaml.safe_dump({key: setting}, allow_unicode=True, sort_keys=False)
-    kept = [line for index, line in enumerate(text.splitlines(keepends=True)) if index not in lines]
+    kept = [line for index, line in enumerate((text.rstrip("\n") + "\n").splitlines(True)) if index not in lines]
     at = min(lines, default=len(kept))
-    if at == len(kept) and kept and not kept[-1].endswith("\n"):
-        kept[-1] += "\n"
     return "".join(kept[:at]) + written + "".join(kept[at:])
 
 
