@@ -58,8 +58,7 @@ SECTIONS = {  # the headings each profile asks for beyond an introduction and co
 
 
 def chapter(sections: list[str]) -> str:
-    # @fig first in its paragraph: GB/T 7714's CSL (zh) drops the space before every citation, "as @fig:x" too
-    body = "# Introduction\n\nGauges drift [@okafor2015].\n\n@fig:gauge shows one.\n\n"
+    body = "# Introduction\n\nGauges drift [@okafor2015].\n\nAs @fig:gauge shows, one drifts.\n\n"
     body += "![A tide gauge.](figures/gauge.png){#fig:gauge}\n\n"
     body += "".join(f"# {title}\n\nText of {title.lower()}.\n\n" for title in sections)
     return body + "# Conclusions\n\nThey do.\n"
