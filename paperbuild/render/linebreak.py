@@ -1,19 +1,19 @@
 """Break the PDF's lines as a careful typesetter would: which words WeasyPrint may hyphenate, and a second look.
 
-Takes a function that lays the page out with WeasyPrint; gives the laid-out document, typeset again (at most
-`MAX_PASSES` times in all) until no more than `MAX_RUN` lines in a row end in a hyphen and no page ends in the middle
-of a hyphenated word. WeasyPrint breaks lines greedily, one at a time, so neither can be asked of it in CSS: each
-pass finds the words hyphenated at the third line of a run or at a page's last line, and the next pass is told never
-to hyphenate them. Throughout, only words written in lower-case letters are hyphenated (not proper nouns such as
-"Liaoning", acronyms, or pieces of URLs and code), and a bare `en` is hyphenated with US patterns (pyphen's `en`
-is British: "comprehens-ive"). The style's print CSS sets the rest: `hyphens`, `hyphenate-limit-chars`,
-`hyphenate-limit-zone`, and `hyphens: manual` for links.
-"""
+Takes a function that lays the page out with WeasyPrint's `HTML.render`; gives the laid-out document, its pages made
+again (at most `MAX_PASSES` layouts in all) until no more than `MAX_RUN` lines in a row end in a hyphen and no page
+ends in the middle of a hyphenated word. WeasyPrint breaks lines greedily, one at a time, so neither can be asked of
+it in CSS: each pass finds the words hyphenated at the third line of a run or at a page's last line, and the next
+pass is told never to hyphenate them. Only the pages where those words were hyphenated are made again, and the pages
+after them while their start moves: the second look costs a few pages, not the whole document. Throughout, only
+words written in lower-case letters are hyphenated (not proper nouns such as "Liaoning", acronyms, or pieces of URLs
+and code), and a bare `en` is hyphenated with US patterns (pyphen's `en` is British: "comprehens-ive"). The style's
+print CSS sets the rest: `hyphens`, `hyphenate-limit-chars`, `hyphenate-limit-zone`, and `hyphens: manual` for
+links."""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,10 +46,21 @@ class Policy:
 
     kept_whole: set[str] = field(default_factory=set)
     """Words (lower-cased) never to hyphenate: found hyphenated where a rule forbids it."""
+    refused: bool = False
+    """No word at all, while the line being broken may not end in a hyphen (the third of a run, a page's last)."""
 
     def may_hyphenate(self, word: str) -> bool:
-        """Words of lower-case letters only, and not kept whole."""
-        return word.isalpha() and word.islower() and word not in self.kept_whole
+        """Words of lower-case letters only, and not kept whole, unless the line may not be hyphenated."""
+        return not self.refused and word.isalpha() and word.islower() and word not in self.kept_whole
+
+    @contextlib.contextmanager
+    def refusing(self, refused: bool) -> Iterator[None]:
+        """Hyphenate nothing while inside, if `refused` (a nested paragraph's lines set their own)."""
+        outer, self.refused = self.refused, refused
+        try:
+            yield
+        finally:
+            self.refused = outer
 
 
 @contextlib.contextmanager
@@ -76,12 +87,8 @@ def hyphenation(policy: Policy) -> Iterator[None]:
         def language_fallback(tag: str) -> str | None:
             return pattern_language(tag)
 
-    original = line_break.pyphen
-    line_break.pyphen = StandIn
-    try:
+    with replaced(line_break, "pyphen", StandIn):
         yield
-    finally:
-        line_break.pyphen = original
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,15 @@ class Line:
         return self.hyphenated or bool(re.search(r"\w-$", self.last))
 
 
-def laid_out_lines(document: Any) -> list[Line]:
-    """The lines of the document's pages in order, running heads and page numbers left out."""
+def line_texts(line: Any) -> list[str]:
+    """The texts of a laid-out line box's text boxes, blank ones left out."""
+    from weasyprint.formatting_structure import boxes
+
+    return [box.text for box in line.descendants() if isinstance(box, boxes.TextBox) and box.text.strip()]
+
+
+def laid_out_lines(pages: list[Any]) -> list[Line]:
+    """The lines of the laid-out page boxes in order, running heads and page numbers left out."""
     from weasyprint.formatting_structure import boxes
 
     lines: list[Line] = []
@@ -123,15 +137,22 @@ def laid_out_lines(document: Any) -> list[Line]:
             groups += 1
         for child in children:
             if isinstance(child, boxes.LineBox):
-                texts = [b.text for b in child.descendants() if isinstance(b, boxes.TextBox) and b.text.strip()]
+                texts = line_texts(child)
                 if texts:
                     lines.append(Line(page, groups, texts[0], texts[-1]))
             else:
                 visit(child, page)
 
-    for number, page in enumerate(document.pages):
-        visit(page._page_box, number)
+    for number, page in enumerate(pages):
+        visit(page, number)
     return lines
+
+
+def hyphenated_word(lines: list[Line], index: int) -> str | None:
+    """The word (lower-cased) that line `index` hyphenates, joined with its end on the next line; None if none."""
+    start = LAST_WORD.search(lines[index].last.removesuffix(HYPHEN)) if lines[index].hyphenated else None
+    rest = FIRST_WORD.match(lines[index + 1].first) if start and index + 1 < len(lines) else None
+    return (start.group(1) + rest.group(1)).lower() if start and rest else None
 
 
 def misplaced_hyphenations(lines: list[Line]) -> set[str]:
@@ -147,25 +168,106 @@ def misplaced_hyphenations(lines: list[Line]) -> set[str]:
         at_page_end = index + 1 < len(lines) and lines[index + 1].page != line.page
         hyphenated = [i for i in run if lines[i].hyphenated]
         for i in ([index] if at_page_end and line.hyphenated else []) + (hyphenated[-1:] if len(run) > MAX_RUN else []):
-            start = LAST_WORD.search(lines[i].last.removesuffix(HYPHEN))
-            rest = FIRST_WORD.match(lines[i + 1].first) if i + 1 < len(lines) else None
-            if start and rest:
-                found.add((start.group(1) + rest.group(1)).lower())
+            word = hyphenated_word(lines, i)
+            if word:
+                found.add(word)
     return found
 
 
+@contextlib.contextmanager
+def replaced(module: Any, name: str, value: Any) -> Iterator[None]:
+    """`module.name` is `value` while inside."""
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
 def typeset_well(render: Callable[[], Any]) -> Any:
-    """The document `render` lays out, laid out again with the misplaced hyphenations' words kept whole, until
-    there are none or `MAX_PASSES` layouts were made."""
+    """The document `render` lays out (with WeasyPrint's `HTML.render`), its line breaking by `Policy`, and the
+    pages holding misplaced hyphenations made again with their words kept whole, until there are none or
+    `MAX_PASSES` layouts were made."""
+    import weasyprint.document
+
     policy = Policy()
-    for _ in range(MAX_PASSES - 1):
-        with hyphenation(policy):
-            document = render()
-        misplaced = misplaced_hyphenations(laid_out_lines(document)) - policy.kept_whole
-        if not misplaced:
-            return document
-        policy.kept_whole |= misplaced
-        del document
-        gc.collect()  # the PDF worker runs without automatic collection: free the discarded layout before the next
-    with hyphenation(policy):
+    with hyphenation(policy), replaced(weasyprint.document, "layout_document", _Relayout(policy).layout):
         return render()
+
+
+class _Relayout:
+    """WeasyPrint's `layout_document`, made again for as long as the layout breaks a rule: only the pages where
+    the words now kept whole were hyphenated are remade, from the state WeasyPrint kept of their start, and the
+    pages after them only while their start moved (WeasyPrint's own way of remaking a page whose counters changed;
+    the others keep their layout). The second look so costs a few pages instead of the whole document."""
+
+    def __init__(self, policy: Policy) -> None:
+        from weasyprint import layout
+        from weasyprint.layout import block
+
+        self.policy = policy
+        self.make_pages = layout.make_all_pages
+        self.line_boxes = block.iter_line_boxes
+        self.made: list[tuple[Any, list[Any], list[Any]]] = []
+        """Each page as `make_all_pages` gave it: the page box, its children and its root's, before WeasyPrint
+        added the margin boxes (layout_document replaces both lists, so the originals are kept here)."""
+        self.reuse = False
+
+    def make_all_pages(self, context: Any, root_box: Any, html: Any, pages: list[Any]) -> list[Any]:
+        if self.reuse and not pages:  # the first round of a remake: the pages made so far, as they were made
+            self.reuse = False
+            for page, children, root_children in self.made:
+                page.children, page.children[0].children = children, root_children
+            pages = [page for page, _, _ in self.made]
+        made = list(self.make_pages(context, root_box, html, pages))
+        self.made = [(page, page.children, page.children[0].children) for page in made]
+        return made
+
+    def iter_line_boxes(
+        self, context: Any, box: Any, position_y: float, bottom_space: float, *rest: Any
+    ) -> Iterator[tuple[Any, Any]]:
+        """WeasyPrint's lines of one block on one page, none hyphenated where the rules forbid it, as far as they
+        can be told before the line is made: after `MAX_RUN` lines ending in a hyphen, and where the line is the
+        last that fits on the page (the page's last line can still be another, a widow moved: the second look
+        mends that)."""
+        lines = self.line_boxes(context, box, position_y, bottom_space, *rest)
+        run, height = 0, None
+        while True:
+            last = height is not None and context.overflows_page(bottom_space, position_y + 2 * height)
+            with self.policy.refusing(run >= MAX_RUN or last):
+                made = next(lines, None)
+            if made is None:
+                return
+            yield made
+            texts = line_texts(made[0])
+            run = run + 1 if texts and Line(0, 0, texts[0], texts[-1]).ends_in_hyphen else 0
+            height, position_y = made[0].height, made[0].position_y + made[0].height
+
+    def layout(self, html: Any, root_box: Any, context: Any) -> list[Any]:
+        from collections import defaultdict
+
+        from weasyprint import layout
+        from weasyprint.layout import block
+
+        footnotes = list(context.footnotes)  # each layout takes the footnotes out of this list as it places them
+        with (
+            replaced(layout, "make_all_pages", self.make_all_pages),
+            replaced(block, "iter_line_boxes", self.iter_line_boxes),
+        ):
+            pages = list(layout.layout_document(html, root_box, context))
+            for _ in range(MAX_PASSES - 1):
+                lines = laid_out_lines(pages)
+                misplaced = misplaced_hyphenations(lines) - self.policy.kept_whole
+                if not misplaced:
+                    break
+                self.policy.kept_whole |= misplaced
+                for index, line in enumerate(lines):
+                    if hyphenated_word(lines, index) in self.policy.kept_whole:
+                        context.page_maker[line.page][-1]["content_changed"] = True
+                context.footnotes = footnotes.copy()
+                context.string_set = defaultdict(lambda: defaultdict(list))  # layout_document collects them anew
+                self.reuse = True
+                with replaced(layout, "initialize_page_maker", lambda context, root_box: None):
+                    pages = list(layout.layout_document(html, root_box, context))
+        return pages
