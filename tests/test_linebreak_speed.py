@@ -1,15 +1,21 @@
-"""The PDF's second look at its line breaks (render/linebreak.py) costs a few pages, not a second layout, and lays
-the pages out as a second layout would (issue #17 follow-up)."""
+"""What the build no longer does twice (issue #17 follow-up): the PDF's second look at its line breaks
+(render/linebreak.py) remakes the pages it mends, not the document, and lays them out as a whole layout would; the
+HTML page is made once, and its fonts packed as WOFF without fontTools parsing their tables."""
 
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import make_project
 
-from paperbuild.render import linebreak
+from paperbuild.cli import main
+from paperbuild.render import html_fonts, linebreak
 from paperbuild.render.pdf_worker import layout_text
+from paperbuild.style import PACKAGED_STYLES
 
 pytestmark = pytest.mark.slow  # lays pages out with WeasyPrint
 
@@ -70,3 +76,34 @@ def test_the_second_look_makes_only_the_pages_it_mends_and_lays_them_out_as_a_wh
     document = linebreak.typeset_well(lambda: weasyprint.HTML(string=html).render())
     assert layout_text(document) == layout_text(expected)
     assert pages < made <= pages + pages // 2  # a whole second layout made each page twice
+
+
+def test_the_html_page_is_made_once_and_its_faces_are_woff_with_the_subsets_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont
+
+    from paperbuild.render import html
+
+    made = []
+    page = html.page
+    monkeypatch.setattr(html, "page", lambda *args, **kwargs: made.append(1) or page(*args, **kwargs))
+    make_project(tmp_path, {"manuscript/01-text.md": "China’s ports, *in italics* and **bold**.\n"})
+    assert main(["html", "--project", str(tmp_path), "--quiet"]) == 0
+    assert len(made) == 1  # the characters are read from the page, the fonts put in where a token stood
+    page_html = (tmp_path / "build" / "paper.html").read_text(encoding="utf-8")
+    faces = re.findall(r"src: url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\) format\(\"woff\"\)", page_html)
+    assert len(faces) == 4 and not re.search(r"/\*[0-9a-f]{32}\*/", page_html)  # no token left
+
+    subset_input = hb.SubsetInput()
+    for code in map(ord, "China’s ports"):
+        subset_input.unicode_set.add(code)
+    regular = (PACKAGED_STYLES / "default" / "fonts" / "NotoSerif-Regular.ttf").read_bytes()
+    sfnt = bytes(hb.subset(hb.Face(regular), subset_input).blob.data)
+    with TTFont(io.BytesIO(html_fonts.woff(sfnt)), checkChecksums=2) as packed, TTFont(io.BytesIO(sfnt)) as plain:
+        assert packed.flavor == "woff" and sorted(packed.keys()) == sorted(plain.keys())
+        assert all(packed.reader[tag] == plain.reader[tag] for tag in sorted(plain.reader.keys()))
+        assert packed.getBestCmap() == plain.getBestCmap() and "’" in map(chr, packed.getBestCmap())

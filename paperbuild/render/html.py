@@ -263,9 +263,9 @@ def page_text(html: str) -> str:
 
 @renderer("html")
 def render_html(job: RenderJob) -> Output:
-    """The HTML output file, with the style's fonts cut down to the characters of its page."""
-    html = page(job.paper, job.html_pieces, job.project, inline_css=True)
-    fonts = font_faces(job.project.style.folders, html)
-    if fonts:
-        html = page(job.paper, job.html_pieces, job.project, inline_css=True, font_css=fonts)
+    """The HTML output file, with the style's fonts cut down to the characters of its page (the page is made once,
+    with a token where the @font-face rules go, which it holds nowhere else)."""
+    token = f"/*{secrets.token_hex(16)}*/"
+    html = page(job.paper, job.html_pieces, job.project, inline_css=True, font_css=token)
+    html = html.replace(token, font_faces(job.project.style.folders, html), 1)
     return Output(html.encode("utf-8"), page_text(html))
