@@ -45,6 +45,10 @@ line-end comma or hyphen in a LaTeX line stick out by up to 2 pt."""
 BODY_LINE_SHARE = 0.6
 """A body line is at least this share of the text block wide: running text, not a table cell or a short last line."""
 CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|表|图)\s*\d+")
+LOOSE = 1.5
+"""A justified line is loose when its mean word space is wider than this many normal spaces."""
+JUSTIFIED_TOLERANCE = 1.0
+"""Points short of the text block's right edge a line may end and still count as justified (not a last line)."""
 URL = re.compile(r"(?:https?://|www\.|doi\.org/|10\.\d{4,}/)[^\s<>\]\)]+")
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -278,6 +282,13 @@ class Line:
     y_min: float
     y_max: float
     word_right: list[float]
+    word_left: list[float]
+
+    @property
+    def gaps(self) -> list[float]:
+        """The space between each two words, as a share of the line's height (its font size, give or take)."""
+        height = self.y_max - self.y_min
+        return [(left - right) / height for right, left in zip(self.word_right, self.word_left[1:], strict=False)]
 
     @property
     def text(self) -> str:
@@ -301,7 +312,8 @@ def read_lines(pdf: Path) -> tuple[list[Line], list[float]]:
                     continue
                 box = [float(line.get(k, "0")) for k in ("xMin", "xMax", "yMin", "yMax")]
                 right = [float(w.get("xMax", "0")) for w in words]
-                lines.append(Line(page_number, block_number, [w.text or "" for w in words], *box, right))
+                left = [float(w.get("xMin", "0")) for w in words]
+                lines.append(Line(page_number, block_number, [w.text or "" for w in words], *box, right, left))
     return lines, widths
 
 
@@ -319,6 +331,8 @@ class Figures:
     parted_captions: int
     page_end_hyphens: int
     stranded_headings: int
+    loose_share: float
+    widest_space: float
 
 
 def furniture(lines: list[Line]) -> set[int]:
@@ -408,6 +422,7 @@ def measure(pdf: Path, project: Path) -> Figures:
             if is_caption(line) and line.text.startswith(("Table", "表")):
                 parted += all(other.block == line.block for other in on_page if other.y_min > line.y_min)
         parted += is_caption(first) and first.text.startswith(("Fig", "图")) and first.y_min - top < 30
+    _normal, loose, widest = spacing(kept, body, edges, widths)
     return Figures(
         pages=len(widths),
         body_lines=len(body),
@@ -419,7 +434,36 @@ def measure(pdf: Path, project: Path) -> Figures:
         parted_captions=parted,
         page_end_hyphens=page_end,
         stranded_headings=stranded,
+        loose_share=loose,
+        widest_space=widest,
     )
+
+
+def spacing(
+    kept: list[Line], body: list[Line], edges: dict[float, tuple[float, float]], widths: list[float]
+) -> tuple[float, float, float]:
+    """The normal word space (as a share of the line height), the share of justified body lines whose mean word
+    space is more than LOOSE normal spaces, and the widest mean word space of a justified line in normal spaces.
+
+    The normal space is read from the PDF itself, whichever the font: the median space between the words of the lines
+    set ragged, which start at the text block's left edge and end short of its right one (a paragraph's last line);
+    a justified line is a body line of three words or more that reaches the right edge."""
+    left = {w: edge for w, (edge, _) in edges.items()}
+    right = {w: edge for w, (_, edge) in edges.items()}
+    ragged = [
+        gap
+        for ln in kept
+        if len(ln.words) > 2
+        and abs(ln.x_min - left[widths[ln.page]]) < JUSTIFIED_TOLERANCE
+        and ln.x_max < right[widths[ln.page]] - 10 * JUSTIFIED_TOLERANCE
+        for gap in ln.gaps
+    ]
+    justified = [ln for ln in body if len(ln.words) > 2 and ln.x_max >= right[widths[ln.page]] - JUSTIFIED_TOLERANCE]
+    if not ragged or not justified:
+        return 0.0, 0.0, 0.0
+    normal = statistics.median(ragged)
+    spaces = [statistics.mean(ln.gaps) / normal for ln in justified]
+    return normal, sum(space > LOOSE for space in spaces) / len(justified), max(spaces)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -429,14 +473,15 @@ def table(rows: list[tuple[str, str, Figures]]) -> str:
     """The Markdown table of every paper and typesetter."""
     head = (
         "| paper | typesetter | pages | body lines | chars/line | hyphenated | longest run | overfull words "
-        "| URL hyphens | parted captions | page-end hyphens | headings at page foot |"
+        "| URL hyphens | parted captions | page-end hyphens | headings at page foot | loose lines | widest space |"
     )
-    lines = [head, "|" + "---|" * 2 + "---:|" * 10]
+    lines = [head, "|" + "---|" * 2 + "---:|" * 12]
     for paper, setter, f in rows:
         lines.append(
             f"| {paper} | {setter} | {f.pages} | {f.body_lines} | {f.chars_per_line:.0f} | "
             f"{100 * f.hyphenated_share:.1f} % | {f.longest_run} | {f.overfull_words} | {f.url_hyphens} | "
-            f"{f.parted_captions} | {f.page_end_hyphens} | {f.stranded_headings} |"
+            f"{f.parted_captions} | {f.page_end_hyphens} | {f.stranded_headings} | {100 * f.loose_share:.1f} % | "
+            f"{f.widest_space:.2f} |"
         )
     return "\n".join(lines)
 
