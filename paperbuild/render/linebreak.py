@@ -7,9 +7,9 @@ it in CSS: each pass finds the words hyphenated at the third line of a run or at
 pass is told never to hyphenate them. Only the pages where those words were hyphenated are made again, and the pages
 after them while their start moves: the second look costs a few pages, not the whole document. Throughout, only
 words written in lower-case letters are hyphenated (not proper nouns such as "Liaoning", acronyms, or pieces of URLs
-and code), and a bare `en` is hyphenated with US patterns (pyphen's `en` is British: "comprehens-ive"). The style's
-print CSS sets the rest: `hyphens`, `hyphenate-limit-chars`, `hyphenate-limit-zone`, and `hyphens: manual` for
-links."""
+and code), and a bare `en` is hyphenated with US patterns (pyphen's `en` is British: "comprehens-ive"); justified
+lines are made by render/justify.py (spaces that shrink, a hyphen where a line would be loose). The style's print
+CSS sets the rest: `hyphens`, `hyphenate-limit-chars`, `hyphenate-limit-zone`, and `hyphens: manual` for links."""
 
 from __future__ import annotations
 
@@ -19,26 +19,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperbuild.render.justify import HYPHEN, LineMaker, line_texts, replaced
+
 MAX_RUN = 2
 """The most lines in a row that may end in a hyphen."""
-MIN_SPACE = 2 / 3
-"""The narrowest a justified line's word spaces may be, in spaces of its font (TeX's are two thirds)."""
-LOOSE = 1.6
-"""A justified line whose word spaces would be wider than this many spaces of its font is made again, its next word
-hyphenated, and kept so if that spaces it better."""
-HYPHEN_COST = 1.2
-"""What a hyphen at a line end costs, counted as the share of a space its word spaces are off the font's: a line
-whose spaces are 2.5 spaces wide is hyphenated if that brings them under 1.3. Measured on this repository's paper,
-bench/typography.py: 0.6 gives 16 % hyphenated lines and 28 % loose ones, 1.0 gives 12 % and 33 %, 1.2 gives 9.5 %
-and 36 % (the #17 target is at most 10 % hyphenated); shrinking spaces alone (no line made again) 7.4 % and 43 %."""
-AVERAGE_WORD = 12
-"""A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
 MAX_PASSES = 3
 """Layouts at most: the first, and two more with the words that broke a rule kept whole."""
 PATTERNS = {"en": "en_US"}
 """Pattern sets for tags that name no region, where pyphen's own choice is not the usual one."""
-HYPHEN = "\u2010"
-"""The hyphen WeasyPrint adds at a line end (its default `hyphenate-character`)."""
 LAST_WORD = re.compile(r"(\w+)$")
 FIRST_WORD = re.compile(r"^(\w+)")
 
@@ -149,13 +137,6 @@ class Line:
         return self.hyphenated or bool(re.search(r"\w-$", self.last))
 
 
-def line_texts(line: Any) -> list[str]:
-    """The texts of a laid-out line box's text boxes, blank ones left out."""
-    from weasyprint.formatting_structure import boxes
-
-    return [box.text for box in line.descendants() if isinstance(box, boxes.TextBox) and box.text.strip()]
-
-
 def laid_out_lines(pages: list[Any]) -> list[Line]:
     """The lines of the laid-out page boxes in order, running heads and page numbers left out."""
     from weasyprint.formatting_structure import boxes
@@ -209,17 +190,6 @@ def misplaced_hyphenations(lines: list[Line]) -> set[str]:
     return found
 
 
-@contextlib.contextmanager
-def replaced(module: Any, name: str, value: Any) -> Iterator[None]:
-    """`module.name` is `value` while inside."""
-    original = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        setattr(module, name, original)
-
-
 def typeset_well(render: Callable[[], Any], policy: Policy | None = None) -> Any:
     """The document `render` lays out (with WeasyPrint's `HTML.render`), its line breaking by `Policy`, and the
     pages holding misplaced hyphenations made again with their words kept whole, until there are none or
@@ -239,15 +209,10 @@ class _Relayout:
 
     def __init__(self, policy: Policy) -> None:
         from weasyprint import layout
-        from weasyprint.layout import inline
 
         self.policy = policy
         self.make_pages = layout.make_all_pages
-        self.inline = inline
-        self.last = False
-        """Whether the line WeasyPrint just made is the last of its paragraph (told to `unjustified`)."""
-        self.spaces: dict[tuple[Any, ...], float] = {}
-        """The width of a space, by font."""
+        self.lines = LineMaker(policy)
         self.made: list[tuple[Any, list[Any], list[Any]]] = []
         """Each page as `make_all_pages` gave it: the page box, its children and its root's, before WeasyPrint
         added the margin boxes (layout_document replaces both lists, so the originals are kept here)."""
@@ -263,137 +228,6 @@ class _Relayout:
         self.made = [(page, page.children, page.children[0].children) for page in made]
         return made
 
-    def iter_line_boxes(
-        self,
-        context: Any,
-        box: Any,
-        position_y: float,
-        bottom_space: float,
-        skip_stack: Any,
-        containing_block: Any,
-        *rest: Any,
-    ) -> Iterator[tuple[Any, Any]]:
-        """WeasyPrint's `iter_line_boxes` (the lines of one block on one page), each line made by `next_line`."""
-        from weasyprint.layout.inline import handle_leader
-        from weasyprint.layout.percent import resolve_one_percentage, resolve_percentages
-
-        resolve_percentages(box, containing_block)
-        if skip_stack is None:
-            resolve_one_percentage(box, "text_indent", containing_block.width)
-        else:
-            box.text_indent = 0
-        first_letter_style, first_line_style = rest[-2:]
-        spaces = None
-        while True:
-            line, resume_at, spaces = self.next_line(
-                spaces, context, box, position_y, bottom_space, skip_stack, containing_block,
-                *rest[:-2], first_letter_style, first_line_style,
-            )  # fmt: skip
-            first_line_style = None
-            if line is None:
-                return
-            handle_leader(context, line, containing_block)
-            position_y = line.position_y + line.height
-            yield line, resume_at
-            if resume_at is None:
-                return
-            skip_stack, box.text_indent, first_letter_style = resume_at, 0, None
-
-    def next_line(self, spaces: int | None, context: Any, box: Any, *args: Any) -> tuple[Any, Any, int | None]:
-        """The next line of a block, its resume point, and its word spaces (None when it is not justified here).
-
-        A justified line is made as a typesetter would: its word spaces may shrink down to `MIN_SPACE` of their
-        width, so the line is filled to the block's width and a little more (as many spaces wider as the line
-        before had), then justified to the block's width here; and a line whose spaces would stretch past
-        `LOOSE` is made again with its next word hyphenated (wherever the style's hyphenation zone would not try
-        it), kept if that spaces it better."""
-        from weasyprint.layout.inline import count_expandable_spaces, get_next_linebox, justify_line
-
-        block = args[3]  # position_y, bottom_space, skip_stack, containing_block, absolute_boxes, fixed_boxes...
-        style = box.style
-        if not (
-            style["text_align_all"] == "justify"
-            and style["text_align_last"] in ("auto", "start", "left")
-            and style["direction"] == "ltr"
-            and style["white_space"] == "normal"
-            and not context.excluded_shapes
-        ):
-            line, resume_at = get_next_linebox(context, box, *args)
-            return line, resume_at, None
-        width, space = block.width, self.space_width(style, context)
-        state = self.state(context, args)
-
-        def attempt(slack: float, hurried: bool = False) -> tuple[Any, Any, bool, int, float]:
-            """The line made `slack` wider than the block, unjustified: it, its resume point, whether it is the
-            last of its paragraph, its word spaces, and their width over the font's."""
-            self.restore(context, args, state)
-            block.width = width + slack
-            try:
-                with replaced(self.inline, "text_align", self.unjustified), self.policy.breaking(slack, hurried):
-                    line, resume_at = get_next_linebox(context, box, *args)
-            finally:
-                block.width = width
-            count = count_expandable_spaces(line) if line is not None else 0
-            ratio = 1 + (width - line.width) / (count * space) if count else 1.0
-            return line, resume_at, self.last or line is None, count, ratio
-
-        shrink = (1 - MIN_SPACE) * space * (spaces or width / (AVERAGE_WORD * space))
-        line, resume_at, last, count, ratio = attempt(shrink)
-        if line is not None and line.width > width + 0.01 and (not count or ratio < MIN_SPACE):
-            line, resume_at, last, count, ratio = attempt(0)  # fewer spaces than the line before: no room
-        if not last and ratio > LOOSE and self.state(context, args) == state:
-            again = attempt(shrink, hurried=True)
-            if (
-                not again[2]
-                and again[4] >= MIN_SPACE
-                and self.cost(again) < self.cost((line, resume_at, last, count, ratio))
-            ):
-                line, resume_at, last, count, ratio = again
-            else:  # the first line stands: made again, as making the second undid what placing it did
-                line, resume_at, last, count, ratio = attempt(shrink)
-        if line is not None and count and (not last or line.width > width):
-            justify_line(context, line, width - line.width)
-        return line, resume_at, count or None
-
-    def cost(self, made: tuple[Any, Any, bool, int, float]) -> float:
-        """How far a line's spaces are from the font's, and a hyphen's price."""
-        texts = line_texts(made[0]) if made[0] is not None else []
-        return abs(made[4] - 1) + (HYPHEN_COST if texts and texts[-1].endswith(HYPHEN) else 0)
-
-    def unjustified(self, context: Any, line: Any, available_width: float, last: bool) -> float:
-        """WeasyPrint's `text_align` for a line `next_line` justifies itself: notes whether it is the last."""
-        self.last = last
-        return 0.0
-
-    @staticmethod
-    def state(context: Any, args: tuple[Any, ...]) -> tuple[int, ...]:
-        """How many absolute, fixed and footnote boxes making lines has placed (making a line again is safe while
-        the first making placed none)."""
-        absolute_boxes, fixed_boxes = args[4], args[5]
-        return (
-            len(absolute_boxes), len(fixed_boxes), len(context.current_page_footnotes),
-            len(context.reported_footnotes), len(context.footnotes),
-        )  # fmt: skip
-
-    @staticmethod
-    def restore(context: Any, args: tuple[Any, ...], state: tuple[int, ...]) -> None:
-        """Take back the absolute and fixed boxes a line made since `state` (footnotes: see `state`)."""
-        del args[4][state[0] :], args[5][state[1] :]
-
-    def space_width(self, style: Any, context: Any) -> float:
-        """The width of a word space in the style's font."""
-        from weasyprint.text.line_break import create_layout, line_size
-
-        key = (str(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"])
-        if key not in self.spaces:
-            widths = []
-            for text in ("x x", "xx"):
-                layout = create_layout(text, style, context, None, 0)
-                widths.append(line_size(layout.get_first_line()[0], style)[0])
-                layout.deactivate()
-            self.spaces[key] = max(widths[0] - widths[1], 0.01)
-        return self.spaces[key]
-
     def layout(self, html: Any, root_box: Any, context: Any) -> list[Any]:
         from collections import defaultdict
 
@@ -403,7 +237,7 @@ class _Relayout:
         footnotes = list(context.footnotes)  # each layout takes the footnotes out of this list as it places them
         with (
             replaced(layout, "make_all_pages", self.make_all_pages),
-            replaced(block, "iter_line_boxes", self.iter_line_boxes),
+            replaced(block, "iter_line_boxes", self.lines.iter_line_boxes),
         ):
             pages = list(layout.layout_document(html, root_box, context))
             for _ in range(MAX_PASSES - 1):
