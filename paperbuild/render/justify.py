@@ -151,15 +151,15 @@ class LineMaker:
             shrink = 0  # fewer spaces than the line before, or none (Chinese): no room to shrink
             line, resume_at, last, count, ratio = attempt(shrink)
         if not last and ratio > LOOSE:
+            first, placed = (line, resume_at, last, count, ratio), self.state(context, args) != state
             again = attempt(shrink, hurried=True)
-            if (
-                not again[2]
-                and again[4] >= MIN_SPACE
-                and self.cost(again) < self.cost((line, resume_at, last, count, ratio))
-            ):
+            if not again[2] and again[4] >= MIN_SPACE and self.cost(again) < self.cost(first):
                 line, resume_at, last, count, ratio = again
-            else:  # the first line stands: made again, as making the second undid what placing it did
+            elif placed:  # the first line stands, made again: making the second took back what it placed
                 line, resume_at, last, count, ratio = attempt(shrink)
+            else:
+                self.restore(context, args, state)
+                line, resume_at, last, count, ratio = first
         if line is not None and count and (not last or line.width > width):
             justify_line(context, line, width - line.width)
         return line, resume_at, count
