@@ -1,15 +1,11 @@
-"""Make a justified line of the PDF as a typesetter would: spaces that shrink as well as stretch, and a hyphen
-where the line would be loose without it.
+"""Make a justified line of the PDF as a typesetter would: word spaces that shrink as well as stretch.
 
 Takes WeasyPrint's arguments for the lines of one block on one page (it stands in for `iter_line_boxes`, under
-render/linebreak.py) and a policy that tells WeasyPrint's line breaker how wide the line being made is and whether
-to hyphenate its next word wherever it can; gives the lines. WeasyPrint fills a line with what fits its width and
-stretches the spaces of the rest, so a line is as loose as the word after it is long: here a justified line is
-filled up to `MIN_SPACE` of its spaces' width past the block, then justified to the block (its spaces shrink or
-stretch), and a line whose spaces would stretch past `LOOSE` is made again with its next word hyphenated, kept if
-that spaces it better by more than a hyphen costs (`HYPHEN_COST`). Other lines (centred, ragged, right to left,
-around floats) are WeasyPrint's own.
-"""
+render/linebreak.py) and a policy through which it tells WeasyPrint's line breaker how much wider than its block the
+line being made is; gives the lines. WeasyPrint fills a line with what fits its width and stretches the spaces of the
+rest, so a line is as loose as the word after it is long: here a justified line is filled up to `MIN_SPACE` of its
+spaces' width past the block, then justified to the block (its spaces shrink or stretch), as TeX's spaces do. Other
+lines (centred, ragged, right to left, around floats) are WeasyPrint's own."""
 
 from __future__ import annotations
 
@@ -17,33 +13,21 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-MIN_SPACE = 2 / 3
-"""The narrowest a justified line's word spaces may be, in spaces of its font (TeX's are two thirds)."""
-LOOSE = 1.6
-"""A justified line whose word spaces would be wider than this many spaces of its font is made again, its next word
-hyphenated, and kept so if that spaces it better."""
-HYPHEN_COST = 1.2
-"""What a hyphen at a line end costs, counted as the share of a space its word spaces are off the font's: a line
-whose spaces are 2.5 spaces wide is hyphenated if that brings them under 1.3. Measured on this repository's paper,
-bench/typography.py: 0.6 gives 16 % hyphenated lines and 28 % loose ones, 1.0 gives 12 % and 33 %, 1.2 gives 9.5 %
-and 36 % (the #17 target is at most 10 % hyphenated); shrinking spaces alone (no line made again) 7.4 % and 43 %."""
+MIN_SPACE = 0.75
+"""The narrowest a justified line's word spaces may be, in spaces of its font (TeX's go to two thirds). Measured
+with bench/typography.py, loose lines / hyphenated lines: this repository's paper 44 % / 7.4 % (WeasyPrint alone: 55
+% / 7.9 %), the `figures` paper 24 % / 4.7 % (42 % / 8.5 %). Two thirds: 41 % / 7.1 % and 21 % / 3.8 %, but 10.4 % of
+tests/test_typography.py's prose of long words hyphenated (at most 10 %). Making a loose line again with its next word
+hyphenated where that spaces it better gave 36 % / 9.2 % and 18 % / 4.7 % at the price of a third more lines made
+(0.1-0.15 s of this paper's 1.1 s), and 8.8 % hyphenated lines in `urls` against 4.3 %: not done."""
 AVERAGE_WORD = 12
 """A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
-HYPHEN = "\u2010"
-"""The hyphen WeasyPrint adds at a line end (its default `hyphenate-character`)."""
 
 
 class Breaking(Protocol):
     """What the line maker tells WeasyPrint's line breaker (render/linebreak.py's Policy)."""
 
-    def breaking(self, slack: float, hurried: bool = False) -> contextlib.AbstractContextManager[None]: ...
-
-
-def line_texts(line: Any) -> list[str]:
-    """The texts of a laid-out line box's text boxes, blank ones left out."""
-    from weasyprint.formatting_structure import boxes
-
-    return [box.text for box in line.descendants() if isinstance(box, boxes.TextBox) and box.text.strip()]
+    def breaking(self, slack: float) -> contextlib.AbstractContextManager[None]: ...
 
 
 @contextlib.contextmanager
@@ -112,9 +96,7 @@ class LineMaker:
 
         A justified line is made as a typesetter would: its word spaces may shrink down to `MIN_SPACE` of their
         width, so the line is filled to the block's width and a little more (as many spaces wider as the line
-        before had), then justified to the block's width here; and a line whose spaces would stretch past
-        `LOOSE` is made again with its next word hyphenated (wherever the style's hyphenation zone would not try
-        it), kept if that spaces it better."""
+        before had), then justified to the block's width here."""
         from weasyprint.layout.inline import count_expandable_spaces, get_next_linebox, justify_line
 
         block = args[3]  # position_y, bottom_space, skip_stack, containing_block, absolute_boxes, fixed_boxes...
@@ -131,13 +113,13 @@ class LineMaker:
         width, space = block.width, self.space_width(style, context)
         state = self.state(context, args)
 
-        def attempt(slack: float, hurried: bool = False) -> tuple[Any, Any, bool, int, float]:
+        def attempt(slack: float) -> tuple[Any, Any, bool, int, float]:
             """The line made `slack` wider than the block, unjustified: it, its resume point, whether it is the
             last of its paragraph, its word spaces, and their width over the font's."""
             self.restore(context, args, state)
             block.width = width + slack
             try:
-                with replaced(self.inline, "text_align", self.unjustified), self.policy.breaking(slack, hurried):
+                with replaced(self.inline, "text_align", self.unjustified), self.policy.breaking(slack):
                     line, resume_at = get_next_linebox(context, box, *args)
             finally:
                 block.width = width
@@ -148,26 +130,11 @@ class LineMaker:
         shrink = (1 - MIN_SPACE) * space * (width / (AVERAGE_WORD * space) if spaces is None else spaces)
         line, resume_at, last, count, ratio = attempt(shrink)
         if line is not None and line.width > width + 0.01 and (not count or ratio < MIN_SPACE):
-            shrink = 0  # fewer spaces than the line before, or none (Chinese): no room to shrink
-            line, resume_at, last, count, ratio = attempt(shrink)
-        if not last and ratio > LOOSE:
-            first, placed = (line, resume_at, last, count, ratio), self.state(context, args) != state
-            again = attempt(shrink, hurried=True)
-            if not again[2] and again[4] >= MIN_SPACE and self.cost(again) < self.cost(first):
-                line, resume_at, last, count, ratio = again
-            elif placed:  # the first line stands, made again: making the second took back what it placed
-                line, resume_at, last, count, ratio = attempt(shrink)
-            else:
-                self.restore(context, args, state)
-                line, resume_at, last, count, ratio = first
+            # fewer spaces than the line before, or none (Chinese): no room to shrink
+            line, resume_at, last, count, ratio = attempt(0)
         if line is not None and count and (not last or line.width > width):
             justify_line(context, line, width - line.width)
         return line, resume_at, count
-
-    def cost(self, made: tuple[Any, Any, bool, int, float]) -> float:
-        """How far a line's spaces are from the font's, and a hyphen's price."""
-        texts = line_texts(made[0]) if made[0] is not None else []
-        return abs(made[4] - 1) + (HYPHEN_COST if texts and texts[-1].endswith(HYPHEN) else 0)
 
     def unjustified(self, context: Any, line: Any, available_width: float, last: bool) -> float:
         """WeasyPrint's `text_align` for a line `next_line` justifies itself: notes whether it is the last."""

@@ -8,7 +8,7 @@ pass is told never to hyphenate them. Only the pages where those words were hyph
 after them while their start moves: the second look costs a few pages, not the whole document. Throughout, only
 words written in lower-case letters are hyphenated (not proper nouns such as "Liaoning", acronyms, or pieces of URLs
 and code), and a bare `en` is hyphenated with US patterns (pyphen's `en` is British: "comprehens-ive"); justified
-lines are made by render/justify.py (spaces that shrink, a hyphen where a line would be loose). The style's print
+lines are made by render/justify.py (word spaces that shrink as well as stretch). The style's print
 CSS sets the rest: `hyphens`, `hyphenate-limit-chars`, `hyphenate-limit-zone`, and `hyphens: manual` for links."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperbuild.render.justify import HYPHEN, LineMaker, line_texts, replaced
+from paperbuild.render.justify import LineMaker, replaced
 
 MAX_RUN = 2
 """The most lines in a row that may end in a hyphen."""
@@ -27,6 +27,9 @@ MAX_PASSES = 3
 """Layouts at most: the first, and two more with the words that broke a rule kept whole."""
 PATTERNS = {"en": "en_US"}
 """Pattern sets for tags that name no region, where pyphen's own choice is not the usual one."""
+HYPHEN = "\u2010"
+"""The hyphen WeasyPrint adds at a line end (its default `hyphenate-character`)."""
+
 LAST_WORD = re.compile(r"(\w+)$")
 FIRST_WORD = re.compile(r"^(\w+)")
 
@@ -51,21 +54,18 @@ class Policy:
         """Words of lower-case letters only, and not kept whole."""
         return word.isalpha() and word.islower() and word not in self.kept_whole
 
-    hurried: bool = False
-    """Whether the line being broken is to hyphenate its next word wherever it can, the style's hyphenation zone
-    set aside: it would be loose otherwise."""
     slack: float = 0.0
     """How much wider than its block the line being broken is made (its spaces may shrink by that much): added
     to the style's hyphenation zone, which counts the room left on the line."""
 
     @contextlib.contextmanager
-    def breaking(self, slack: float, hurried: bool = False) -> Iterator[None]:
-        """While inside, the line being broken is `slack` wider than its block, and `hurried` or not."""
-        self.slack, self.hurried = slack, hurried
+    def breaking(self, slack: float) -> Iterator[None]:
+        """While inside, the line being broken is `slack` wider than its block."""
+        self.slack = slack
         try:
             yield
         finally:
-            self.slack, self.hurried = 0.0, False
+            self.slack = 0.0
 
 
 @contextlib.contextmanager
@@ -97,20 +97,21 @@ def hyphenation(policy: Policy) -> Iterator[None]:
 
     split_first_line = inline.split_first_line
 
-    def split_hurried(text: str, style: Any, context: Any, max_width: float | None, *args: Any, **kwargs: Any) -> Any:
-        """WeasyPrint's `split_first_line`, with the hyphenation zone widened by the policy's slack, or none while
-        it is hurried."""
-        if not (policy.hurried or policy.slack) or max_width is None:
+    def split_with_slack(
+        text: str, style: Any, context: Any, max_width: float | None, *args: Any, **kwargs: Any
+    ) -> Any:
+        """WeasyPrint's `split_first_line`, with the hyphenation zone widened by the policy's slack: the room a
+        line has left is counted to the block's edge, not past it."""
+        if not policy.slack or max_width is None:
             return split_first_line(text, style, context, max_width, *args, **kwargs)
         zone = style["hyphenate_limit_zone"]
-        room = 0.0 if policy.hurried else percentage(zone, style, max_width) + policy.slack
-        style["hyphenate_limit_zone"] = Dimension(room, "px")
+        style["hyphenate_limit_zone"] = Dimension(percentage(zone, style, max_width) + policy.slack, "px")
         try:
             return split_first_line(text, style, context, max_width, *args, **kwargs)
         finally:
             style["hyphenate_limit_zone"] = zone
 
-    with replaced(line_break, "pyphen", StandIn), replaced(inline, "split_first_line", split_hurried):
+    with replaced(line_break, "pyphen", StandIn), replaced(inline, "split_first_line", split_with_slack):
         yield
 
 
@@ -135,6 +136,13 @@ class Line:
     def ends_in_hyphen(self) -> bool:
         """It ends in a hyphen, added or the word's own ("high-" / "quality")."""
         return self.hyphenated or bool(re.search(r"\w-$", self.last))
+
+
+def line_texts(line: Any) -> list[str]:
+    """The texts of a laid-out line box's text boxes, blank ones left out."""
+    from weasyprint.formatting_structure import boxes
+
+    return [box.text for box in line.descendants() if isinstance(box, boxes.TextBox) and box.text.strip()]
 
 
 def laid_out_lines(pages: list[Any]) -> list[Line]:
