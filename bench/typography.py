@@ -246,7 +246,8 @@ def latex_pdf(project: Path, out: Path) -> Path:
         "author": {"t": "MetaList", "c": [{"t": "MetaString", "c": a.name} for a in paper.metadata.authors]},
         "lang": {"t": "MetaString", "c": "en-US" if lang == "en" else lang},
     }
-    document = paper.document([*front_matter(paper), *paper.body, *back_matter(paper)], meta)
+    labels = context.project.style.words(lang).labels
+    document = paper.document([*front_matter(paper, labels), *paper.body, *back_matter(paper, labels)], meta)
     out.mkdir(parents=True, exist_ok=True)
     engines = [["--pdf-engine=xelatex", "-V", "CJKmainfont=Noto Serif CJK SC"]] if lang.startswith("zh") else []
     engines = engines or [["--pdf-engine=pdflatex"], ["--pdf-engine=xelatex"]]  # a character pdfLaTeX cannot set
