@@ -1,9 +1,9 @@
 """Map the author schemas of JOSS, Quarto, Manubot and pandoc to paperbuild's `authors` and `affiliations`.
 
 Takes the composed YAML nodes of a source's author list and affiliation list (`yaml_nodes.compose`); gives plain
-data in paperbuild's schema (DESIGN.md §1) — authors `{name, affiliations: [id], email, orcid, corresponding,
-roles}`, affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each field that has
-no place there. Pure functions: no files, no printing. Schemas read:
+data in paperbuild's schema (DESIGN.md §1) — authors `{name, given, family, affiliations: [id], email, orcid,
+corresponding, roles}`, affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each
+field that has no place there. Pure functions: no files, no printing. Schemas read:
 
 - JOSS: `affiliation: "1, 2"` (or `1`) naming the `index` of `affiliations: [{name, index}]`;
 - Quarto: `author`/`authors` with `affiliations: [{ref: id}]`, inline `{id, name, department, city, ...}` or plain
@@ -151,6 +151,15 @@ def person_name(node: yaml.Node | None) -> str:
     return " ".join(parts[key] for key in order if parts.get(key))
 
 
+def name_parts(node: yaml.Node | None) -> dict[str, str]:
+    """`{given, family}` of a name given in parts (Quarto's and CSL's keys, or JATS's `given-names`, `surname`), the
+    family name with its particles ("van Doe"); {} for a name given as text or with no family name."""
+    parts = {key: text(value) for key, _, value in entries(node)} if isinstance(node, yaml.MappingNode) else {}
+    family = " ".join(parts[key] for key in ("non-dropping-particle", "family", "surname", "last") if parts.get(key))
+    given = " ".join(parts[key] for key in ("given", "given-names", "first", "dropping-particle") if parts.get(key))
+    return {"given": given, "family": family} if family and given else {}
+
+
 def map_authors(author_node: yaml.Node | None, affiliations_node: yaml.Node | None) -> People:
     """The authors and affiliations that `author`/`authors` and `affiliations` describe, in paperbuild's schema."""
     people = People()
@@ -177,7 +186,7 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
         return {"name": text(node)}
     values = {key: value for key, _, value in entries(node)}
     name = person_name(values.get("name"))
-    author: dict[str, object] = {"name": name}
+    author: dict[str, object] = {"name": name, **name_parts(values.get("name"))}
     refs = book.refs(values.get("affiliations", values.get("affiliation")))
     if refs:
         author["affiliations"] = refs

@@ -22,8 +22,11 @@ from paperbuild.metadata_reader import MetadataReader
 from paperbuild.yaml_nodes import items
 
 AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding", "roles", "role")
+NAME_KEYS = ("given", "family", "literal")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
 ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
+"""A character of Chinese, Japanese or Korean script, whose names are written family name first, with no space."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,15 @@ class Author:
     """Whether this author is the corresponding author."""
     roles: tuple[Role, ...] = ()
     """The author's CRediT contributor roles, in the order written (`roles`, alias `role`)."""
+    given: str = ""
+    """Given names, when the name is given in parts (`name: {given, family}`); "" when it is plain text."""
+    family: str = ""
+    """Family name, when the name is given in parts; "" when it is plain text (then the JATS splits it)."""
+
+    @property
+    def family_first(self) -> bool:
+        """Whether the printed name puts the family name first ("Yuan Yue"; JATS's name-style "eastern")."""
+        return bool(self.family and self.given) and self.name.lstrip().startswith(self.family)
 
 
 def read_people(
@@ -133,6 +145,8 @@ def _mapped_author(author: dict[str, object]) -> Author:
         orcid=str(author.get("orcid", "")),
         corresponding=bool(author.get("corresponding", False)),
         roles=tuple(role for role in map(_mapped_role, _as_list(author.get("roles"))) if role is not None),
+        given=str(author.get("given", "")),
+        family=str(author.get("family", "")),
     )
 
 
@@ -151,9 +165,11 @@ def _read_author(reader: MetadataReader, node: yaml.Node) -> Author:
         return Author(name=reader.string(node, "authors"))
     fields = reader.mapping(node, "authors", AUTHOR_KEYS)
     affs = fields.get("affiliations", fields.get("affiliation"))
-    name = reader.string(fields["name"], "name") if "name" in fields else ""
+    name, given, family = _read_name(reader, fields["name"]) if "name" in fields else ("", "", "")
     author = Author(
         name=name,
+        given=given,
+        family=family,
         affiliations=reader.strings(affs, "affiliations") if affs is not None else (),
         email=reader.string(fields["email"], "email") if "email" in fields else "",
         orcid=reader.string(fields["orcid"], "orcid") if "orcid" in fields else "",
@@ -176,6 +192,35 @@ def _read_author(reader: MetadataReader, node: yaml.Node) -> Author:
             Severity.WARNING,
         )
     return author
+
+
+def _read_name(reader: MetadataReader, node: yaml.Node) -> tuple[str, str, str]:
+    """(name as printed, given names, family name) of an author's `name`: text, printed as written, or CSL's parts
+    `{given, family, literal}`, printed as `literal` when given, else given names then family name (family name
+    first, without a space, in Chinese, Japanese or Korean script)."""
+    if not isinstance(node, yaml.MappingNode):
+        return reader.string(node, "name"), "", ""
+    parts = reader.mapping(node, "name", NAME_KEYS)
+    given, family, literal = (reader.string(parts[key], key).strip() if key in parts else "" for key in NAME_KEYS)
+    if not family and not literal:
+        reader.report(
+            node, "metadata", "a name given in parts has no 'family'", "add 'family: ...', or write the name as text"
+        )
+    elif literal and family and family not in literal:
+        reader.report(
+            parts["literal"],
+            "metadata",
+            f"the printed name '{literal}' does not hold the family name '{family}'",
+            "'literal' is the name as printed, with the 'given' and 'family' names in it",
+        )
+    return literal or printed_name(given, family), given, family
+
+
+def printed_name(given: str, family: str) -> str:
+    """A name given in parts as it is printed: "Jane Doe"; 张伟 (family name first, no space) in CJK script."""
+    if CJK.search(family + given):
+        return family + given
+    return " ".join(part for part in (given, family) if part)
 
 
 def _read_roles(reader: MetadataReader, fields: dict[str, yaml.Node], name: str) -> tuple[Role, ...]:

@@ -86,7 +86,7 @@ def test_this_paper_gives_valid_jats_that_a_production_editor_can_use(tmp_path: 
         "Liaoning in Northeast Asia Regional Cooperation"
     )
     contrib = meta.find("contrib-group/contrib[@contrib-type='author']")
-    assert text(contrib.find("name")) == "Yue Yuan"  # surname, then given names, as JATS orders them
+    assert text(contrib.find("name")) == "Yuan Yue"  # surname Yuan (name: {family: Yuan}), then given names
     aff = affiliation_of(meta, contrib.find("xref[@ref-type='aff']"))
     assert [text(i) for i in aff.iter("institution")] == ["City Institute", "Dalian University of Technology"]
     assert text(aff.find("city")) == "Dalian" and text(aff.find("country")) == "China"

@@ -70,6 +70,15 @@ def name_parts(name: str) -> tuple[str, str, str]:
     return (surname, given, "western") if surname else ("", "", "")
 
 
+def author_name_parts(author: Author, plain: str) -> tuple[str, str, str]:
+    """(surname, given names, name style) of an author: the parts metadata gives (`name: {given, family}`), in the
+    order the printed name puts them, else those of the name as printed (`name_parts`)."""
+    if author.family and author.given:
+        eastern = author.family_first or CJK_NAME.fullmatch(author.family + author.given)
+        return author.family, author.given, "eastern" if eastern else "western"
+    return name_parts(plain)
+
+
 def orcid_url(orcid: str) -> str:
     """An ORCID iD in the URL form JATS4R asks for: https://orcid.org/0000-0002-1825-0097."""
     match = ORCID_ID.search(orcid)
@@ -112,7 +121,7 @@ def without_notes(text: str) -> str:
 
 def _author(author: Author, plain: str, marks: dict[str, int], number: int) -> dict[str, Any]:
     """The template variables of one author (pandoc's JATS template names them)."""
-    surname, given, _ = name_parts(plain)  # a group ("the Lorem Consortium") or a single name: as written
+    surname, given, _ = author_name_parts(author, plain)  # a group ("the Lorem Consortium"), a single name: as written
     fields: dict[str, Any] = {"surname": surname, "given-names": given} if surname and given else {"name": plain}
     if author.orcid:
         fields["orcid"] = orcid_url(author.orcid)
@@ -359,6 +368,7 @@ def render_jats(job: RenderJob) -> Output:
     document = copy_tree(paper.document(carried_blocks(paper), meta))  # the paper's pieces are the others' too
     raw = writable(document, paper.image_sources)
     root = parse(pandoc.run_json(args, document))
-    dangling = complete(root, paper, [name_parts(name)[2] for name in plain_names])
+    styles = [author_name_parts(a, name)[2] for a, name in zip(paper.metadata.authors, plain_names, strict=False)]
+    dangling = complete(root, paper, styles)
     problems = _date_problem(project) + _link_problems(project, dangling) + _raw_problems(project, raw)
     return Output(jats_bytes(root), visible_text(root), diagnostics=problems)
