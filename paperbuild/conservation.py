@@ -25,7 +25,7 @@ from typing import Any
 
 from paperbuild.crossref import NUMBER_CLASS
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.document import PUNCTUATION_CLASS, Paper
+from paperbuild.document import GENERATED_CLASS, PUNCTUATION_CLASS, Paper
 from paperbuild.formulas import math_text
 from paperbuild.markers import blank_code
 from paperbuild.pandoc_ast import BLOCKS, QUOTES
@@ -34,8 +34,8 @@ from paperbuild.project import SourceFile
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|[^\w\s]|_")
 """A CJK character, a run of letters and digits, or any other visible character alone."""
-GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS})
-"""Classes of the Spans crossref.py adds: their words are the pipeline's, not the manuscript's."""
+GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS, GENERATED_CLASS})
+"""Classes of the Spans crossref.py and document.py add: their words are the pipeline's, not the manuscript's."""
 SPLIT = re.compile(r"\d+|[^\W\d_]+")
 MAX_REPORTED = 20
 """Missing tokens reported per output: enough to find the fault, not a flood when a whole chapter is gone."""
@@ -199,6 +199,7 @@ def expected(paper: Paper) -> Expected:
     places = [part for place in paper.affiliations.values() for part in (SPACE, place, SPACE)]  # Markdown too
     collector.add([paper.title, SPACE, paper.subtitle, SPACE, *names, *places])
     collector.add([paper.abstract, *(part for keyword in paper.keywords for part in (SPACE, keyword)), SPACE])
+    collector.add(paper.notices)
     collector.add([paper.acknowledgements, paper.funding, paper.contributions])
     collector.flush()
     return Expected(collector.tokens, collector.formulas, metadata_from)

@@ -1,10 +1,10 @@
 """Split the parsed manuscript into the parts of a paper, numbered once, for every renderer to lay out.
 
 Takes the Project and its Manuscript; gives a `Paper`: title block data, abstract, keywords, the numbered body
-(images embedded as data: URIs), back matter (acknowledgements, funding, the authors' CRediT contributions
-statement) and the reference list, each as Pandoc AST pieces. A heading of the author's own that titles the
-reference list ("# References" as the last heading, or just before a `{#refs}` div) is left out: every renderer
-prints the list under its own heading, once.
+(images embedded as data: URIs), the publication record (history dates, licence), back matter (acknowledgements,
+funding, the authors' CRediT contributions statement) and the reference list, each as Pandoc AST pieces. A heading
+of the author's own that titles the reference list ("# References" as the last heading, or just before a `{#refs}`
+div) is left out: every renderer prints the list under its own heading, once.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from paperbuild.pandoc_ast import (
 )
 from paperbuild.project import Project
 from paperbuild.resources import embed_images
-from paperbuild.words import words_for
+from paperbuild.words import printed_date, words_for
 
 REFERENCE_HEADINGS = frozenset(
     {
@@ -55,6 +55,9 @@ REFERENCE_HEADINGS = frozenset(
     }
 )
 """What authors title their reference list with (casefolded), in the languages papers are commonly written in."""
+GENERATED_CLASS = "generated-words"
+"""Class of the Spans holding words the pipeline prints from metadata's data (the history's "Received 5 January
+2026", a known licence's name): the conservation check does not look for them in the outputs."""
 PUNCTUATION_CLASS = "generated-punctuation"
 """Class of the Spans holding punctuation the pipeline writes between the manuscript's words (the contributions
 statement's colons, commas, parentheses): the conservation check counts the words, not these."""
@@ -85,6 +88,10 @@ class Paper:
     """Acknowledgements blocks."""
     funding: list[Node]
     """Funding statement blocks."""
+    notices: list[Node]
+    """The publication record printed under the keywords: the history's dates ("Received 5 January 2026; accepted
+    9 April 2026.") and the licence ("Licence: Creative Commons Attribution 4.0 International", linked), a
+    paragraph each; [] when metadata gives neither."""
     contributions: list[Node]
     """The authors' contributions in CRediT's form, one paragraph: "**Ada Lovelace:** Conceptualization, Software
     (lead). **Bo Li:** Validation."; [] when no author has roles (and under review)."""
@@ -138,6 +145,25 @@ def contributions(metadata: Metadata, names: list[list[Node]]) -> list[Node]:
     return [para(inlines)] if inlines else []
 
 
+def notices(metadata: Metadata) -> list[Node]:
+    """The paragraphs of `Paper.notices`: the history's dates in the language's words, the licence as a link (its
+    text the author's, or the known licence's name)."""
+    labels = words_for(metadata.lang).labels
+    blocks: list[Node] = []
+    if metadata.history:
+        events = [labels[event].format(printed_date(date, metadata.lang)) for event, date in metadata.history]
+        line = labels["separator"].join(events)
+        blocks.append(para([span(text(line[0].upper() + line[1:]), [GENERATED_CLASS]), _punctuation(".")]))
+    licence = metadata.license
+    if licence is not None:
+        shown = text(licence.text or licence.url)
+        words = [span(shown, [GENERATED_CLASS])] if licence.known else shown
+        label = span([{"t": "Strong", "c": text(labels["license"] + labels["colon"])}], [GENERATED_CLASS])
+        link = {"t": "Link", "c": [["", ["license"], []], words, [licence.url, ""]]}
+        blocks.append(para([label, *text(labels["space"]), link]))
+    return blocks
+
+
 def _punctuation(chars: str) -> Node:
     return span(text(chars), [PUNCTUATION_CLASS])
 
@@ -171,6 +197,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         body=body,
         acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
         funding=meta_blocks(meta.get("funding")) if metadata.funding else [],
+        notices=notices(metadata),
         contributions=contributions(metadata, authors),
         references=references,
         targets=targets,

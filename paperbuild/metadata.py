@@ -4,12 +4,14 @@ Takes the YAML text and its project-relative path, and the YAML blocks at the to
 `(Metadata, list[Diagnostic])`. A chapter's block sets the keys metadata.yaml leaves unset (metadata.yaml wins, then
 the earlier chapter, as pandoc's first source wins), with a warning at the chapter's line for a key set twice. The
 authors and affiliations are read by authors.py (in paperbuild's schema or JOSS's, Quarto's and Manubot's), the
-YAML tree is walked by metadata_reader.py: safe loader only, nested at most yaml_safe.MAX_DEPTH deep, line numbers
-from the composed node tree so every diagnostic points into its file.
+licence and history dates by publication.py, the YAML tree is walked by metadata_reader.py: safe loader only,
+nested at most yaml_safe.MAX_DEPTH deep, line numbers from the composed node tree so every diagnostic points into
+its file.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,7 @@ from paperbuild.authors import Author as Author
 from paperbuild.authors import read_people
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.metadata_reader import MetadataReader, compose_metadata
+from paperbuild.publication import License, read_history, read_license
 
 KNOWN_KEYS = (
     "title",
@@ -39,6 +42,8 @@ KNOWN_KEYS = (
     "style",
     "nocite",
     "journal",
+    "license",
+    "history",
 )
 TEXT_KEYS = (
     "title",
@@ -86,6 +91,10 @@ class Metadata:
     """House style folder under styles/."""
     nocite: tuple[str, ...] = field(default=())
     """Bibliography keys listed although never cited."""
+    license: License | None = None
+    """The licence the paper is published under, when given."""
+    history: tuple[tuple[str, datetime.date], ...] = ()
+    """The paper's history: (received, revised or accepted, its date), in that order."""
     lines: dict[str, int] = field(default_factory=dict, compare=False)
     """Line of each top-level key in metadata.yaml, for diagnostics that later stages raise."""
 
@@ -141,6 +150,10 @@ def _values(reader: MetadataReader, top: dict[str, yaml.Node]) -> dict[str, Any]
     for key in ("keywords", "nocite"):
         if key in top:
             values[key] = tuple(s.strip() for s in reader.strings(top[key], key))
+    if "license" in top:
+        values["license"] = read_license(reader, top["license"])
+    if "history" in top:
+        values["history"] = read_history(reader, top["history"])
     author_node = top.get("authors", top.get("author"))
     if author_node is not None or "affiliations" in top:
         values.update(read_people(reader, author_node, top.get("affiliations")))

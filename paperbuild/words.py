@@ -7,6 +7,7 @@ the HTML page, the PDF and the DOCX print. English unless the language is Chines
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 
@@ -27,8 +28,9 @@ class Words:
     CRediT roles), references, figures and tables (the headings of those a style moves after the references),
     placeholder (the line left where one was: "[{} about here]", the {} taking "Figure 1"), corresponding (the
     corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
-    screen reader says for a reference's link back to the text); and the punctuation around them: colon (ends an
-    inline label), space (after that colon), separator (between keywords)."""
+    screen reader says for a reference's link back to the text), received, revised and accepted (the history's
+    dates, the {} taking the date), license (the label of the licence's line); and the punctuation around them:
+    colon (ends an inline label), space (after that colon), separator (between keywords and history dates)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -51,6 +53,10 @@ ENGLISH = Words(
         "corresponding": "Corresponding author",
         "anonymous": "Anonymous author(s) — manuscript submitted for double-blind review",
         "backlink": "back to the text",
+        "received": "Received {}",
+        "revised": "revised {}",
+        "accepted": "accepted {}",
+        "license": "Licence",
         "colon": ":",
         "space": " ",
         "separator": "; ",
@@ -74,12 +80,39 @@ CHINESE = Words(
         "corresponding": "通讯作者",
         "anonymous": "匿名作者——双盲评审稿件",
         "backlink": "返回正文",
+        "received": "收稿日期：{}",
+        "revised": "修回日期：{}",
+        "accepted": "录用日期：{}",
+        "license": "许可协议",
         "colon": "：",
         "space": "",
         "separator": "；",
     },
     joiner="、",
 )
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def printed_date(date: datetime.date, lang: str) -> str:
+    """A date as journals of the language print it: "5 January 2026", 2026年1月5日."""
+    if words_for(lang) is CHINESE:
+        return f"{date.year}年{date.month}月{date.day}日"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 def words_for(lang: str) -> Words:

@@ -1,9 +1,13 @@
-"""Issue #18, JATS4R's authors: what metadata.yaml can now say that the JATS needs, and every format prints.
+"""Issue #18, JATS4R's authors and licences: what metadata.yaml can now say that the JATS needs, and every format
+prints.
 
 Name parts: `name: {given, family, literal}` (CSL's and Quarto's form) beside `name: "Text"`; the printed name is
 the author's (`literal`, else given then family name, family first in CJK script), the JATS's `surname` and
 `given-names` are the parts, `name-style="eastern"` when the printed name puts the family name first. Each case
-builds a tiny project with the real pandoc and validates the JATS against the vendored NISO DTD.
+builds a tiny project with the real pandoc and validates the JATS against the vendored NISO DTD. History dates
+(`history: {received, revised, accepted}`, ISO 8601) and the licence (`license: CC-BY-4.0` or `{url, text}`) print
+under the keywords in the PDF, HTML and DOCX ("Received 5 January 2026; accepted 9 April 2026.", "Licence: ...")
+and are the JATS's `history` and `permissions` with `ali:license_ref`.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
-from conftest import REPO, check_lines, make_project
+from conftest import REPO, check_lines, make_project, normalize, parse_html, pdf_text
 from lxml import etree
 from test_jats import build_jats, dtd, read_jats, text
 
+from paperbuild.conservation import html_tokens, jats_tokens, lost_text
 from paperbuild.pipeline import Options, run_build
+from paperbuild.project import load_project
 
 __all__ = ["dtd"]  # the DTD fixture, shared with test_jats.py
 
@@ -115,3 +122,102 @@ def test_quartos_name_parts_reach_the_jats(tmp_path: Path, dtd: Any) -> None:
     path, _ = build_jats(root)
     assert names_in_jats(read_jats(path, dtd)) == [("García Márquez", "Gabriel", "western")]  # not 'Márquez'
     assert etree.tostring(read_jats(path, dtd)).count(b"Analytical Society") == 1
+
+
+RECORD = """
+title: Published
+authors:
+  - name: Ada Lovelace
+keywords: [engines]
+history:
+  received: 2026-01-05
+  revised: 2026-03-02
+  accepted: "2026-04-09"
+license: {license}
+"""
+HISTORY = "Received 5 January 2026; revised 2 March 2026; accepted 9 April 2026."
+
+
+def test_history_and_a_known_licence_print_on_the_first_page_and_are_the_jats_permissions(
+    tmp_path: Path, dtd: Any
+) -> None:
+    meta = RECORD.replace("{license}", "cc-by-4.0")
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    result = run_build(root, ["html", "pdf", "docx", "jats"], Options())
+    assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+    licence = "Licence: Creative Commons Attribution 4.0 International"
+    section = parse_html(root / "build/paper.html").find(".//section[@class='notices']")
+    assert section is not None
+    assert [normalize("".join(p.itertext())) for p in section.iter("p")] == [HISTORY, licence]
+    assert [a.get("href") for a in section.iter("a")] == ["https://creativecommons.org/licenses/by/4.0/"]
+    first_page = normalize(pdf_text(root / "build/paper.pdf").split("\f")[0])
+    assert f"Keywords: engines {HISTORY} {licence} 1. Introduction" in first_page
+    paragraphs = [normalize(p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Keywords: engines") + 1 :][:2] == [HISTORY, licence]
+    meta_xml = read_jats(root / "build/paper.xml", dtd).find("front/article-meta")
+    dates = meta_xml.findall("history/date")
+    assert [(d.get("date-type"), d.get("iso-8601-date"), [p.text for p in d]) for d in dates] == [
+        ("received", "2026-01-05", ["05", "01", "2026"]),
+        ("revised", "2026-03-02", ["02", "03", "2026"]),
+        ("accepted", "2026-04-09", ["09", "04", "2026"]),
+    ]
+    ali = "{http://www.niso.org/schemas/ali/1.0/}license_ref"
+    licence_xml = meta_xml.find("permissions/license")
+    assert text(licence_xml.find(ali)) == "https://creativecommons.org/licenses/by/4.0/"
+    assert text(licence_xml.find("license-p")) == "Creative Commons Attribution 4.0 International"
+
+
+def test_a_licence_in_the_authors_words_is_counted_by_the_conservation_check(tmp_path: Path, dtd: Any) -> None:
+    meta = RECORD.replace("{license}", "{url: https://example.org/terms, text: Free to read and reuse.}")
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    result = run_build(root, ["html", "jats"], Options())
+    assert result.ok and result.diagnostics == [] and result.paper is not None
+    xml = result.written["jats"].read_text(encoding="utf-8")
+    assert text(read_jats(result.written["jats"], dtd).find("front/article-meta/permissions/license/license-p")) == (
+        "Free to read and reuse."
+    )
+    page = result.written["html"].read_text(encoding="utf-8")
+    assert "Licence: Free to read and reuse." in normalize("".join(parse_html(result.written["html"]).itertext()))
+    project, _ = load_project(root)
+    sources = [list(project.chapters), [project.metadata_source]]
+    dropped = {"build/paper.html": html_tokens(page.replace("reuse", "")), "build/paper.xml": jats_tokens(xml)}
+    assert [d.format() for d in lost_text(result.paper, sources, dropped)] == [
+        "manuscript/metadata.yaml:10:66: error[lost-text]: 'reuse' written here is missing from build/paper.html; a "
+        "writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
+    ]
+    assert lost_text(result.paper, sources, {"build/paper.xml": jats_tokens(xml.replace("1 2026", "1"))}) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "license: CC-BY-4",
+            "manuscript/metadata.yaml:2:10: error[metadata]: unknown licence 'CC-BY-4'; did you mean 'CC-BY-4.0'?;"
+            " or give '{url: ..., text: ...}'",
+        ),
+        (
+            "license: {text: Free}",
+            "manuscript/metadata.yaml:2:10: error[metadata]: a licence needs the 'url' of its text; url: https://...",
+        ),
+        (
+            "history: {received: 2026-02-30}",
+            "manuscript/metadata.yaml:2:21: error[metadata]: history 'received': '2026-02-30' is no date; write it"
+            " as 2026-01-05",
+        ),
+        (
+            "history: {recieved: 2026-01-05}",
+            "manuscript/metadata.yaml:2:11: warning[metadata]: unknown key 'recieved' in 'history'; did you mean"
+            " 'received'?",
+        ),
+        (
+            "licence: CC-BY-4.0",
+            "manuscript/metadata.yaml:2:1: warning[metadata]: unknown key 'licence' in 'metadata.yaml'; did you mean"
+            " 'license'?",
+        ),
+    ],
+)
+def test_a_wrong_licence_or_history_date_is_reported_at_its_line(tmp_path: Path, value: str, expected: str) -> None:
+    meta = f"title: T\n{value}\nauthors: [Ada Lovelace]\n"
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    assert check_lines(root) == [expected]

@@ -282,8 +282,8 @@ def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:
 
 
 def front_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
-    """Affiliations, abstract and keywords as custom-styled paragraphs, labelled with `words` (the paper's
-    language's, or its style's labels)."""
+    """Affiliations, abstract, keywords and the publication record (history, licence) as custom-styled
+    paragraphs, labelled with `words` (the paper's language's, or its style's labels)."""
     meta = paper.metadata
     marks = meta.affiliation_marks()
     show_marks = len(marks) > 1
@@ -307,6 +307,8 @@ def front_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
         for index, keyword in enumerate(paper.keywords):
             inlines += [*(text(words["separator"]) if index else []), *keyword]
         blocks.append(div([para(inlines)], pairs={"custom-style": "Keywords"}))
+    if paper.notices:
+        blocks.append(div(paper.notices, pairs={"custom-style": "Publication Notice"}))
     return blocks
 
 

@@ -81,6 +81,7 @@ def html_pieces(paper: Paper, *, for_print: bool = False) -> dict[str, Markup]:
         "title": [plain(paper.title)],
         "subtitle": [plain(paper.subtitle)],
         "abstract": paper.abstract,
+        "notices": paper.notices,
         "acknowledgements": paper.acknowledgements,
         "funding": paper.funding,
         "contributions": paper.contributions,
@@ -169,7 +170,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "date": meta.date,
         "title_text": title,
         **{name: pieces[name] for name in ("title", "subtitle", "abstract", "body", "references", "floats")},
-        **{name: pieces[name] for name in ("acknowledgements", "funding", "contributions")},
+        **{name: pieces[name] for name in ("notices", "acknowledgements", "funding", "contributions")},
     }
     try:
         html = env.get_template(TEMPLATE).render(context)

@@ -6,7 +6,8 @@ cross-references point at), every `xref` says what it points at (`ref-type`), ea
 `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
 list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
 funding, notes on authors, the contributions statement, figures and tables moved to the end) move to
-`back/ack`, `funding-group`, `author-notes` and `floats-group`. Gives the bytes under the
+`back/ack`, `funding-group`, `author-notes` and `floats-group`; metadata's history and licence become `history`
+and `permissions`. Gives the bytes under the
 DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the text a reader sees.
 """
 
@@ -44,6 +45,10 @@ AWARD_ID = re.compile(
 )
 """A grant number as funding statements give it: "(No. LJKMR2022046)", "grant 62173012", "Grant No. ABC-123"."""
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+ALI = "http://www.niso.org/schemas/ali/1.0/"
+"""NISO's Access and License Indicators, whose `license_ref` JATS4R asks for."""
+AFTER_PERMISSIONS = ("self-uri", "related-article", "related-object", "abstract", "trans-abstract", "kwd-group")
+"""What follows `history` and `permissions` in article-meta (the DTD's order); funding-group comes later still."""
 NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 """UTF-8 of the characters XML 1.0 does not allow (no byte of a longer UTF-8 sequence is below 0x80)."""
 
@@ -302,6 +307,35 @@ def _author_notes(root: Any) -> None:
         author_notes.append(note)
 
 
+def _publication(root: Any, paper: Paper) -> None:
+    """The history's dates (`date date-type` with `iso-8601-date`) and the licence as `permissions/license` with
+    its `ali:license_ref` and the printed words as `license-p` (JATS4R), where the DTD puts them."""
+    meta = root.find("front/article-meta")
+    elements = []
+    if paper.metadata.history:
+        history = etree.Element("history")
+        for event, date in paper.metadata.history:
+            element = etree.SubElement(history, "date", {"date-type": event, "iso-8601-date": date.isoformat()})
+            for part, value in (("day", f"{date.day:02d}"), ("month", f"{date.month:02d}"), ("year", str(date.year))):
+                etree.SubElement(element, part).text = value
+        elements.append(history)
+    licence = paper.metadata.license
+    if licence is not None:
+        permissions = etree.Element("permissions")
+        element = etree.SubElement(permissions, "license")
+        etree.SubElement(element, f"{{{ALI}}}license_ref").text = licence.url
+        etree.SubElement(element, "license-p").text = licence.text or licence.url
+        elements.append(permissions)
+    following = [child for child in meta if child.tag in AFTER_PERMISSIONS]
+    for element in elements:
+        if following:
+            following[0].addprevious(element)
+        else:
+            meta.append(element)
+    if licence is not None:
+        etree.cleanup_namespaces(root, top_nsmap={"ali": ALI})  # declared on article, where the DTD allows it
+
+
 def _floats_group(root: Any) -> None:
     """Figures and tables the style moved after the references, in the article's floats-group."""
     carrier = _carrier(root, CARRIERS["floats"])
@@ -346,6 +380,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
     are left as words."""
     _front(root, paper, name_styles)
+    _publication(root, paper)
     _floats_group(root)
     _empty_paragraphs(root)
     _number_sections(root)
