@@ -1,9 +1,10 @@
 """Map the author schemas of JOSS, Quarto, Manubot and pandoc to paperbuild's `authors` and `affiliations`.
 
 Takes the composed YAML nodes of a source's author list and affiliation list (`yaml_nodes.compose`); gives plain
-data in paperbuild's schema (DESIGN.md §1) — authors `{name, given, family, affiliations: [id], email, orcid,
-corresponding, roles}`, affiliations `{id, name, department, city, country}` — and a Problem, at its node, for each
-field that has no place there. Pure functions: no files, no printing. Schemas read:
+data in paperbuild's schema (DESIGN.md §1) — authors `{name (text, or {given, family, literal}), affiliations:
+[id], email, orcid, corresponding, equal-contributor, roles}`, affiliations `{id, name, department, city,
+country}` — and a Problem, at its node, for each field that has no place there. Pure functions: no files, no
+printing. Schemas read:
 
 - JOSS: `affiliation: "1, 2"` (or `1`) naming the `index` of `affiliations: [{name, index}]`;
 - Quarto: `author`/`authors` with `affiliations: [{ref: id}]`, inline `{id, name, department, city, ...}` or plain
@@ -35,12 +36,12 @@ AUTHOR_KEYS = (
     "affiliations",
     "roles",
     "role",
+    "equal-contributor",
 )
 AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
 INDEXES = re.compile(r"^\s*\d+(?:\s*,\s*\d+)*\s*$")
-AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid, corresponding and roles"
+AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid, corresponding, equal-contributor and roles"
 AFFILIATION_HINT = "paperbuild's affiliations have name, department, city and country"
-EQUAL_HINT = "paperbuild prints no equal-contribution mark; say it in 'acknowledgements' if it matters"
 
 
 @dataclass
@@ -186,7 +187,8 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
         return {"name": text(node)}
     values = {key: value for key, _, value in entries(node)}
     name = person_name(values.get("name"))
-    author: dict[str, object] = {"name": name, **name_parts(values.get("name"))}
+    parts = name_parts(values.get("name"))
+    author: dict[str, object] = {"name": {**parts, "literal": name} if parts else name}
     refs = book.refs(values.get("affiliations", values.get("affiliation")))
     if refs:
         author["affiliations"] = refs
@@ -198,6 +200,8 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
         flag(n) for n in (values.get("corresponding"), values.get("correspondence"), attributes.get("corresponding"))
     ):
         author["corresponding"] = True
+    if flag(values.get("equal-contributor")) or flag(attributes.get("equal-contributor")):
+        author["equal-contributor"] = True
     roles = read_roles(values.get("roles", values.get("role")), name)
     if roles.roles:
         author["roles"] = [{"role": r.name, "degree": r.degree} if r.degree else r.name for r in roles.roles]
@@ -207,12 +211,8 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
     for key, key_node, value in entries(node):
         if key == "attributes":
             for attribute, attribute_node, setting in entries(values["attributes"]):
-                if attribute != "corresponding" and not empty(setting):
-                    book.leave_out(attribute_node, f"author attribute '{attribute}'", name, _hint(attribute))
+                if attribute not in ("corresponding", "equal-contributor") and not empty(setting):
+                    book.leave_out(attribute_node, f"author attribute '{attribute}'", name, AUTHOR_HINT)
         elif key not in AUTHOR_KEYS and not empty(value):
-            book.leave_out(key_node, f"author field '{key}'", name, _hint(key))
+            book.leave_out(key_node, f"author field '{key}'", name, AUTHOR_HINT)
     return author
-
-
-def _hint(key: str) -> str:
-    return EQUAL_HINT if key.replace("_", "-").startswith("equal-contrib") else AUTHOR_HINT

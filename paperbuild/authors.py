@@ -21,7 +21,17 @@ from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata_reader import MetadataReader
 from paperbuild.yaml_nodes import items
 
-AUTHOR_KEYS = ("name", "affiliations", "affiliation", "email", "orcid", "corresponding", "roles", "role")
+AUTHOR_KEYS = (
+    "name",
+    "affiliations",
+    "affiliation",
+    "email",
+    "orcid",
+    "corresponding",
+    "equal-contributor",
+    "roles",
+    "role",
+)
 NAME_KEYS = ("given", "family", "literal")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
 ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
@@ -68,6 +78,8 @@ class Author:
     """The author's CRediT contributor roles, in the order written (`roles`, alias `role`)."""
     given: str = ""
     """Given names, when the name is given in parts (`name: {given, family}`); "" when it is plain text."""
+    equal_contributor: bool = False
+    """Whether the author contributed equally with the others so marked (`equal-contributor: true`, Quarto's key)."""
     family: str = ""
     """Family name, when the name is given in parts; "" when it is plain text (then the JATS splits it)."""
 
@@ -138,15 +150,18 @@ def _keys(node: yaml.Node) -> set[str]:
 def _mapped_author(author: dict[str, object]) -> Author:
     """An Author from author_schemas.py's plain data."""
     affiliations = author.get("affiliations", [])
+    name = author["name"]
+    parts = {key: str(value) for key, value in name.items()} if isinstance(name, dict) else {"literal": str(name)}
     return Author(
-        name=str(author["name"]),
+        name=parts["literal"],
         affiliations=tuple(str(a) for a in affiliations) if isinstance(affiliations, list) else (),
         email=str(author.get("email", "")),
         orcid=str(author.get("orcid", "")),
         corresponding=bool(author.get("corresponding", False)),
+        equal_contributor=bool(author.get("equal-contributor", False)),
         roles=tuple(role for role in map(_mapped_role, _as_list(author.get("roles"))) if role is not None),
-        given=str(author.get("given", "")),
-        family=str(author.get("family", "")),
+        given=parts.get("given", ""),
+        family=parts.get("family", ""),
     )
 
 
@@ -174,6 +189,9 @@ def _read_author(reader: MetadataReader, node: yaml.Node) -> Author:
         email=reader.string(fields["email"], "email") if "email" in fields else "",
         orcid=reader.string(fields["orcid"], "orcid") if "orcid" in fields else "",
         corresponding=reader.boolean(fields["corresponding"], "corresponding") if "corresponding" in fields else False,
+        equal_contributor=(
+            reader.boolean(fields["equal-contributor"], "equal-contributor") if "equal-contributor" in fields else False
+        ),
         roles=_read_roles(reader, fields, name),
     )
     if author.orcid and not orcid_is_valid(author.orcid):

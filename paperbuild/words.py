@@ -29,7 +29,8 @@ class Words:
     placeholder (the line left where one was: "[{} about here]", the {} taking "Figure 1"), corresponding (the
     corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
     screen reader says for a reference's link back to the text), received, revised and accepted (the history's
-    dates, the {} taking the date), license (the label of the licence's line); and the punctuation around them:
+    dates, the {} taking the date), license (the label of the licence's line), equal
+    (the note under the byline that explains the equal contributors' mark †); and the punctuation around them:
     colon (ends an inline label), space (after that colon), separator (between keywords and history dates)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
@@ -57,6 +58,7 @@ ENGLISH = Words(
         "revised": "revised {}",
         "accepted": "accepted {}",
         "license": "Licence",
+        "equal": "These authors contributed equally.",
         "colon": ":",
         "space": " ",
         "separator": "; ",
@@ -84,6 +86,7 @@ CHINESE = Words(
         "revised": "修回日期：{}",
         "accepted": "录用日期：{}",
         "license": "许可协议",
+        "equal": "同等贡献作者",
         "colon": "：",
         "space": "",
         "separator": "；",

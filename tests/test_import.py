@@ -115,7 +115,7 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
         *[
             f"content/metadata.yaml:{line}:5: warning[not-imported]: author field '{key}' (of {who}) has no place "
             "in paperbuild's metadata; left out; paperbuild's authors have name, affiliations, email, orcid, "
-            "corresponding and roles"
+            "corresponding, equal-contributor and roles"
             for line, key, who in (
                 (10, "github", "Daniel S. Himmelstein, Anthony Gitter"),
                 (12, "initials", "Daniel S. Himmelstein, Anthony Gitter"),
@@ -189,14 +189,14 @@ def test_a_quarto_article_maps_refs_and_equal_contributors(tmp_path: Path, capsy
     assert printed[:2] == [
         "template.qmd:3:1: warning[not-imported]: 'format' has no place in paperbuild's metadata; left out; how "
         "the outputs look is set by the house style (styles/) and paperbuild's options",
-        "template.qmd:17:5: warning[not-imported]: author field 'equal-contributor' (of Name1 Surname, Name2 "
-        "Surname) has no place in paperbuild's metadata; left out; paperbuild prints no equal-contribution mark; "
-        "say it in 'acknowledgements' if it matters",
+        "template.qmd:29:5: warning[not-imported]: author field 'current-address' (of Name3 Surname, Name6 "
+        "Surname) has no place in paperbuild's metadata; left out; paperbuild's authors have name, affiliations, "
+        "email, orcid, corresponding, equal-contributor and roles",
     ]
     meta = metadata(root)
     authors = meta["authors"]
     assert isinstance(authors, list)
-    assert authors[0] == {"name": "Name1 Surname", "affiliations": ["aff1", "aff2"]}
+    assert authors[0] == {"name": "Name1 Surname", "affiliations": ["aff1", "aff2"], "equal-contributor": True}
     assert authors[6] == {
         "name": "Name7 Surname",
         "affiliations": ["aff1", "aff2", "aff3"],
@@ -275,7 +275,7 @@ def test_a_quarto_project_reads_the_article_its_quarto_yml_names(
         "title": "A",
         "authors": [
             {
-                "name": "Ada Lovelace",
+                "name": {"given": "Ada", "family": "Lovelace", "literal": "Ada Lovelace"},
                 "affiliations": ["eng"],
                 "orcid": "https://orcid.org/0000-0002-1825-0097",
                 "corresponding": True,

@@ -19,10 +19,11 @@ from typing import Any
 
 import docx
 import pytest
-from conftest import REPO, check_lines, make_project, normalize, parse_html, pdf_text
+from conftest import FIXTURES, REPO, check_lines, make_project, normalize, parse_html, pdf_text
 from lxml import etree
 from test_jats import build_jats, dtd, read_jats, text
 
+from paperbuild.cli import main
 from paperbuild.conservation import html_tokens, jats_tokens, lost_text
 from paperbuild.pipeline import Options, run_build
 from paperbuild.project import load_project
@@ -221,3 +222,53 @@ def test_a_wrong_licence_or_history_date_is_reported_at_its_line(tmp_path: Path,
     meta = f"title: T\n{value}\nauthors: [Ada Lovelace]\n"
     root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
     assert check_lines(root) == [expected]
+
+
+EQUAL = """
+title: Two hands
+authors:
+  - name: Ada Lovelace
+    equal-contributor: true
+  - name: Charles Babbage
+    equal-contributor: true
+  - name: Mary Somerville
+"""
+
+
+def test_equal_contributors_are_marked_and_explained_in_every_format_and_the_jats(tmp_path: Path, dtd: Any) -> None:
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": EQUAL})
+    result = run_build(root, ["html", "pdf", "docx", "jats"], Options())
+    assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+    page = parse_html(root / "build/paper.html")
+    marks = [len(author.findall("sup[@class='equal-mark']")) for author in page.iterfind(".//span[@class='author']")]
+    assert marks == [1, 1, 0]
+    note = page.find(".//p[@class='equal-contribution']")
+    assert note is not None and normalize("".join(note.itertext())) == "†These authors contributed equally."
+    flow = normalize(pdf_text(root / "build/paper.pdf"))
+    assert "Ada Lovelace†, Charles Babbage†, Mary Somerville † These authors contributed equally." in flow
+    paragraphs = [normalize(p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
+    assert "†These authors contributed equally." in paragraphs
+    assert "Ada Lovelace† Charles Babbage† Mary Somerville" in " ".join(paragraphs)
+    meta = read_jats(root / "build/paper.xml", dtd).find("front/article-meta")
+    contribs = meta.findall("contrib-group/contrib")
+    assert [c.get("equal-contrib") for c in contribs] == ["yes", "yes", None]
+    assert [text(fn) for fn in meta.findall("author-notes/fn[@fn-type='equal']")] == [
+        "These authors contributed equally."
+    ]
+
+
+def test_equal_contributor_must_be_true_or_false(tmp_path: Path) -> None:
+    meta = "title: T\nauthors:\n  - name: Ada Lovelace\n    equal-contributor: yes please\n"
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:4:24: error[metadata]: 'equal-contributor' must be true or false"
+    ]
+
+
+def test_quartos_equal_contributors_are_imported_into_the_jats(tmp_path: Path, dtd: Any) -> None:
+    root = tmp_path / "imported"
+    assert main(["import", str(FIXTURES / "import" / "quarto" / "template.qmd"), str(root), "--quiet"]) == 0
+    path, _ = build_jats(root)
+    meta = read_jats(path, dtd).find("front/article-meta")
+    assert [c.get("equal-contrib") for c in meta.findall("contrib-group/contrib")][:3] == ["yes", "yes", None]
+    assert meta.find("author-notes/fn[@fn-type='equal']") is not None

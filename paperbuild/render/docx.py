@@ -84,12 +84,12 @@ RSVG_TIMEOUT = 60  # seconds for one picture
 
 
 def _byline(paper: Paper, author: Author, name: list[Node]) -> list[Node]:
-    """An author's name with superscript affiliation marks (when the paper has several affiliations), the
-    corresponding author's asterisk, its footnote if it has one (a footnote of the DOCX) and a link to the ORCID
-    record, as the HTML byline has them."""
+    """An author's name with superscript affiliation marks (when the paper has several affiliations), the corresponding
+    author's asterisk, an equal contributor's dagger, its footnote if it has one (a footnote of the DOCX) and a link
+    to the ORCID record, as the HTML byline has them."""
     marks = paper.metadata.affiliation_marks()
     numbers = [str(marks[a]) for a in author.affiliations if a in marks] if len(marks) > 1 else []
-    marked = ",".join(numbers) + ("*" if author.corresponding else "")
+    marked = ",".join(numbers) + ("*" if author.corresponding else "") + ("†" if author.equal_contributor else "")
     notes = [node for node in name if node["t"] == "Note"]  # after the marks, a comma between: "Jane Doe1,²"
     marked += "," if marked and notes else ""
     superscript: list[Node] = [{"t": "Superscript", "c": text(marked)}] if marked else []
@@ -298,6 +298,9 @@ def front_matter(paper: Paper, words: dict[str, str]) -> list[Node]:
             line = text(f"{words['corresponding']}{words['colon']}{words['space']}{plain_name(name)}{email}")
             star: list[Node] = [{"t": "Superscript", "c": text("*")}]
             blocks.append(div([para([*star, *line])], pairs={"custom-style": "Affiliation"}))
+    if any(author.equal_contributor for author in meta.authors):
+        dagger: list[Node] = [{"t": "Superscript", "c": text("†")}, *text(words["equal"])]
+        blocks.append(div([para(dagger)], pairs={"custom-style": "Affiliation"}))
     if paper.abstract:
         label = words["abstract"] + words["colon"]
         blocks.append(div(_labelled(label, paper.abstract, words["space"]), pairs={"custom-style": "Abstract"}))

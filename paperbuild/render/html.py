@@ -48,6 +48,8 @@ class AuthorView:
     email: str
     orcid: str
     corresponding: bool
+    equal: bool = False
+    """Whether the author contributed equally (marked †, explained under the byline)."""
 
 
 def link_back(body: list[Node], references: list[Node], label: str) -> tuple[list[Node], list[Node]]:
@@ -142,6 +144,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
             a.email,
             a.orcid,
             a.corresponding,
+            a.equal_contributor,
         )
         for i, (a, name) in enumerate(zip(meta.authors, paper.authors, strict=False))
     ]

@@ -132,6 +132,8 @@ def _author(author: Author, plain: str, marks: dict[str, int], number: int) -> d
         fields["affiliation"] = affiliations
     if author.corresponding and author.email:
         fields["cor-id"] = str(number)
+    if author.equal_contributor:
+        fields["equal-contrib"] = True
     fields["roles"] = [  # JATS4R's CRediT: vocab, its identifier, the term and the term's identifier, the degree
         {"credit": role.url.rstrip("/").rsplit("/", 1)[-1], "credit-name": role.name}
         | ({"degree": role.degree} if role.degree else {})

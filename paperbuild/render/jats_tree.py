@@ -281,11 +281,15 @@ def _funding(root: Any) -> None:
     root.find("front/article-meta").append(group)
 
 
-def _author_notes(root: Any) -> None:
-    """Footnotes written in the title, names or affiliations, each an fn of the article's author-notes, and the
-    contributions statement, an fn of type "con" (JATS4R)."""
+def _author_notes(root: Any, paper: Paper) -> None:
+    """Footnotes written in the title, names or affiliations, each an fn of the article's author-notes, the
+    contributions statement, an fn of type "con", and the note on equal contributors, of type "equal" (JATS4R)."""
     carrier = _carrier(root, CARRIERS["notes"])
     notes = list(carrier) if carrier is not None else []
+    if any(author.equal_contributor for author in paper.metadata.authors):
+        equal = etree.Element("fn", {"fn-type": "equal"})
+        etree.SubElement(equal, "p").text = words_for(paper.metadata.lang).labels["equal"]
+        notes.append(equal)
     contributions = _carrier(root, CARRIERS["contributions"])
     if contributions is not None:
         contributions.set("fn-type", "con")
@@ -389,5 +393,5 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     _references(root, paper)
     _back_matter(root, paper)
     _funding(root)
-    _author_notes(root)
+    _author_notes(root, paper)
     return _cross_references(root)
