@@ -34,8 +34,8 @@ from paperbuild.project import SourceFile
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|[^\w\s]|_")
 """A CJK character, a run of letters and digits, or any other visible character alone."""
-GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS, GENERATED_CLASS})
-"""Classes of the Spans crossref.py and document.py add: their words are the pipeline's, not the manuscript's."""
+GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS})
+"""Classes of the Spans crossref.py adds: their words are the pipeline's, not the manuscript's."""
 SPLIT = re.compile(r"\d+|[^\W\d_]+")
 MAX_REPORTED = 20
 """Missing tokens reported per output: enough to find the fault, not a flood when a whole chapter is gone."""
@@ -151,8 +151,8 @@ class _Collector:
             self.tokens += math_tokens(content[1])
         elif kind in ("RawInline", "RawBlock"):  # markup, not text; but a <br> or a block element parts words
             self.text.append("" if INLINE_TAG.fullmatch(content[1].strip()) else " ")
-        elif kind == "Span" and PUNCTUATION_CLASS in content[0][1]:
-            stack.append(SPACE)  # the pipeline's punctuation parts the manuscript's words and is not theirs
+        elif kind == "Span" and {PUNCTUATION_CLASS, GENERATED_CLASS} & set(content[0][1]):
+            stack.append(SPACE)  # the pipeline's punctuation and words part the manuscript's words and are not theirs
         elif kind in ("Cite", "Image") or (kind == "Span" and GENERATED & set(content[0][1])):
             return  # citeproc's and crossref's words; an image's description is not shown
         elif kind == "Quoted":

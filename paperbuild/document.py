@@ -164,6 +164,26 @@ def notices(metadata: Metadata) -> list[Node]:
     return blocks
 
 
+def funding_statement(metadata: Metadata) -> list[Node]:
+    """The funding statement printed from `funding`'s list of funders: "This work was supported by the National
+    Natural Science Foundation of China (grant 62173012); the Ministry of Education." — the funders' names and
+    grant numbers are the author's words, the rest the pipeline's."""
+    labels = words_for(metadata.lang).labels
+    before, after = labels["funded"].split("{}", 1)
+    grant_before, grant_after = labels["grant"].split("{}", 1)
+    inlines: list[Node] = [_generated(before)]
+    for index, funder in enumerate(metadata.funders):
+        inlines += [_generated(labels["separator"])] if index else []
+        inlines += text(funder.funder)
+        if funder.award:
+            inlines += [_generated(grant_before), *text(funder.award), _generated(grant_after)]
+    return [para([*inlines, _generated(after)])]
+
+
+def _generated(words: str) -> Node:
+    return span(text(words), [GENERATED_CLASS])
+
+
 def _punctuation(chars: str) -> Node:
     return span(text(chars), [PUNCTUATION_CLASS])
 
@@ -174,9 +194,10 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     meta = manuscript.ast["meta"]
     metadata = project.metadata
     if project.style.anonymous:  # double-blind review: nothing that names the authors
-        metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="")
+        metadata = replace(metadata, authors=(), affiliations=(), acknowledgements="", funding="", funders=())
     blocks = without_references_heading(manuscript.ast["blocks"])
     sources: dict[str, str] = {}
+    funding = meta_blocks(meta.get("funding")) if metadata.funding else []
     body, references = split_reference_list(sized_figures(embed_images(blocks, project, sources)))
     body, targets = number_and_resolve(body, metadata.lang)
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
@@ -196,7 +217,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         },
         body=body,
         acknowledgements=meta_blocks(meta.get("acknowledgements")) if metadata.acknowledgements else [],
-        funding=meta_blocks(meta.get("funding")) if metadata.funding else [],
+        funding=funding_statement(metadata) if metadata.funders else funding,
         notices=notices(metadata),
         contributions=contributions(metadata, authors),
         references=references,

@@ -23,7 +23,7 @@ from paperbuild.authors import Author as Author
 from paperbuild.authors import read_people
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.metadata_reader import MetadataReader, compose_metadata
-from paperbuild.publication import License, read_history, read_license
+from paperbuild.publication import Funder, License, read_funders, read_history, read_license
 
 KNOWN_KEYS = (
     "title",
@@ -81,6 +81,8 @@ class Metadata:
     """Acknowledgements (Markdown), printed before the references."""
     funding: str = ""
     """Funding statement (Markdown), printed before the references."""
+    funders: tuple[Funder, ...] = ()
+    """The funders `funding` lists instead of a statement (the statement is then printed from them)."""
     date: str = ""
     """Publication date as printed; nothing is printed when empty."""
     lang: str = "en"
@@ -144,8 +146,10 @@ def read_metadata(
 def _values(reader: MetadataReader, top: dict[str, yaml.Node]) -> dict[str, Any]:
     """The Metadata fields (by attribute name) that the top-level keys `top` set."""
     values: dict[str, Any] = {}
+    if isinstance(top.get("funding"), yaml.SequenceNode):
+        values["funders"] = read_funders(reader, top["funding"])
     for key in TEXT_KEYS:
-        if key in top:
+        if key in top and not (key == "funding" and "funders" in values):
             values[key.replace("-", "_")] = reader.string(top[key], key).strip()
     for key in ("keywords", "nocite"):
         if key in top:

@@ -1,14 +1,17 @@
-"""Read metadata.yaml's publication record: the `license` the paper is published under and its `history` dates.
+"""Read metadata.yaml's publication record: the `license`, the `history` dates and `funding` given as funders.
 
-Takes the composed nodes of the top-level `license` and `history` keys and a MetadataReader; gives a License (a
-known short name such as `CC-BY-4.0` mapped to its URL and name, or the author's own `{url, text}`) and the history
-as (event, date) pairs in the order received, revised, accepted; the reader holds a Diagnostic, at its line, for an
-unknown licence name (with the closest known one), a mapping without `url`, an event that is no ISO 8601 date.
+Takes the composed nodes of the top-level `license`, `history` and `funding` keys and a MetadataReader; gives a
+License (a known short name such as `CC-BY-4.0` mapped to its URL and name, or the author's own `{url, text}`), the
+history as (event, date) pairs in the order received, revised, accepted, and Funders (`funding: [{funder,
+funder-id, award}]`); the reader holds a Diagnostic, at its line, for an unknown licence name (with the closest
+known one), a mapping without `url`, an event that is no ISO 8601 date, a funder without a name, a funder id that
+is no Crossref Funder ID.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -30,6 +33,9 @@ KNOWN_LICENSES = {
 KNOWN_LICENSES["CC0-1.0"] = ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0 1.0 Universal")
 """SPDX identifier -> (the licence's URL, its name): the licences open-access journals publish under."""
 LICENSE_KEYS = ("url", "text")
+FUNDER_KEYS = ("funder", "funder-id", "award")
+FUNDER_ID = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)?(10\.13039/\w+)$")
+"""A Crossref Funder ID, a DOI under 10.13039 (https://doi.org/10.13039/501100001809 or the DOI alone)."""
 HISTORY_EVENTS = ("received", "revised", "accepted")
 """The history's events, in the order they happen and are printed (JATS's `date-type`s)."""
 
@@ -79,3 +85,34 @@ def read_history(reader: MetadataReader, node: yaml.Node) -> tuple[tuple[str, da
             shown = f"'{written}'" if written else "this"
             reader.report(value, "metadata", f"history '{event}': {shown} is no date", "write it as 2026-01-05")
     return tuple((event, dates[event]) for event in HISTORY_EVENTS if event in dates)
+
+
+@dataclass(frozen=True)
+class Funder:
+    """One funder of the work, and the grant it gave (JATS4R's award-group)."""
+
+    funder: str
+    """The funding institution's name, as printed."""
+    funder_id: str = ""
+    """Its Crossref Funder ID, a DOI: 10.13039/501100001809."""
+    award: str = ""
+    """The grant's number."""
+
+
+def read_funders(reader: MetadataReader, node: yaml.Node) -> tuple[Funder, ...]:
+    """The funders a `funding` list gives, each `{funder, funder-id, award}` (only `funder` required)."""
+    funders = []
+    for entry in reader.sequence(node, "funding"):
+        fields = reader.mapping(entry, "funding", FUNDER_KEYS)
+        funder, funder_id, award = (
+            reader.string(fields[key], key).strip() if key in fields else "" for key in FUNDER_KEYS
+        )
+        match = FUNDER_ID.match(funder_id)
+        if funder_id and match is None:
+            hint = "a Crossref Funder ID reads 10.13039/501100001809; find it at search.crossref.org/funding"
+            reader.report(fields["funder-id"], "metadata", f"funder id '{funder_id}' is no Crossref Funder ID", hint)
+        if not funder:
+            reader.report(entry, "metadata", "a funding entry has no 'funder'", "name it: 'funder: ...'")
+        else:
+            funders.append(Funder(funder, match.group(1) if match else "", award))
+    return tuple(funders)

@@ -24,14 +24,15 @@ class Words:
     last_joiner: str
     """Between the last two numbers of a group: " and "."""
     labels: dict[str, str]
-    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, contributions (the authors'
-    CRediT roles), references, figures and tables (the headings of those a style moves after the references),
-    placeholder (the line left where one was: "[{} about here]", the {} taking "Figure 1"), corresponding (the
-    corresponding author's line), anonymous (the byline of a paper under double-blind review), backlink (what a
-    screen reader says for a reference's link back to the text), received, revised and accepted (the history's
-    dates, the {} taking the date), license (the label of the licence's line), equal
-    (the note under the byline that explains the equal contributors' mark †); and the punctuation around them:
-    colon (ends an inline label), space (after that colon), separator (between keywords and history dates)."""
+    """Part -> its heading or label: abstract, keywords, acknowledgements, funding, contributions (the authors' CRediT
+    roles), references, figures and tables (the headings of those a style moves after the references), placeholder
+    (the line left where one was: "[{} about here]", the {} taking "Figure 1"), corresponding (the corresponding
+    author's line), anonymous (the byline of a paper under double-blind review), backlink (what a screen reader says
+    for a reference's link back to the text), received, revised and accepted (the history's dates, the {} taking the
+    date), license (the label of the licence's line), equal (the note under the byline that explains the equal
+    contributors' mark †), funded and grant (the funding statement printed from a list of funders, the {} taking the
+    funders, then a grant's number); and the punctuation around them: colon (ends an inline label), space (after that
+    colon), separator (between keywords and history dates)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
 
@@ -59,6 +60,8 @@ ENGLISH = Words(
         "accepted": "accepted {}",
         "license": "Licence",
         "equal": "These authors contributed equally.",
+        "funded": "This work was supported by {}.",
+        "grant": " (grant {})",
         "colon": ":",
         "space": " ",
         "separator": "; ",
@@ -87,6 +90,8 @@ CHINESE = Words(
         "accepted": "录用日期：{}",
         "license": "许可协议",
         "equal": "同等贡献作者",
+        "funded": "本研究受{}资助。",
+        "grant": "\uff08项目编号：{}\uff09",  # full-width parentheses
         "colon": "：",
         "space": "",
         "separator": "；",

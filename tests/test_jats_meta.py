@@ -272,3 +272,82 @@ def test_quartos_equal_contributors_are_imported_into_the_jats(tmp_path: Path, d
     meta = read_jats(path, dtd).find("front/article-meta")
     assert [c.get("equal-contrib") for c in meta.findall("contrib-group/contrib")][:3] == ["yes", "yes", None]
     assert meta.find("author-notes/fn[@fn-type='equal']") is not None
+
+
+FUNDED = """
+title: Funded
+authors: [Ada Lovelace]
+funding:
+  - funder: National Natural Science Foundation of China
+    funder-id: https://doi.org/10.13039/501100001809
+    award: "62173012"
+  - funder: Liaoning Provincial Department of Education
+"""
+STATEMENT = (
+    "This work was supported by National Natural Science Foundation of China (grant 62173012); Liaoning Provincial "
+    "Department of Education."
+)
+
+
+def test_funders_print_the_statement_and_are_the_jats_award_groups(tmp_path: Path, dtd: Any) -> None:
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": FUNDED})
+    result = run_build(root, ["html", "pdf", "docx", "jats"], Options())
+    assert result.ok and result.diagnostics == [], [d.format() for d in result.diagnostics]
+    section = parse_html(root / "build/paper.html").find(".//section[@class='funding back-matter']")
+    assert section is not None and normalize("".join(section.itertext())) == f"Funding {STATEMENT}"
+    assert f"Funding {STATEMENT}" in normalize(pdf_text(root / "build/paper.pdf"))
+    paragraphs = [normalize(p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
+    assert paragraphs[paragraphs.index("Funding") + 1] == STATEMENT
+    group = read_jats(root / "build/paper.xml", dtd).find("front/article-meta/funding-group")
+    awards = [
+        (
+            text(a.find("funding-source/institution-wrap/institution")),
+            [text(i) for i in a.iterfind("funding-source/institution-wrap/institution-id[@institution-id-type='doi']")],
+            [text(i) for i in a.iterfind("award-id")],
+        )
+        for a in group.iterfind("award-group")
+    ]
+    assert awards == [
+        ("National Natural Science Foundation of China", ["10.13039/501100001809"], ["62173012"]),
+        ("Liaoning Provincial Department of Education", [], []),
+    ]
+    assert text(group.find("funding-statement")) == STATEMENT
+
+
+def test_a_funder_name_lost_from_an_output_is_a_lost_text_error(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": FUNDED})
+    result = run_build(root, ["html"], Options())
+    assert result.ok and result.paper is not None
+    project, _ = load_project(root)
+    sources = [list(project.chapters), [project.metadata_source]]
+    page = result.written["html"].read_text(encoding="utf-8")
+    assert lost_text(result.paper, sources, {"build/paper.html": html_tokens(page)}) == []
+    dropped = {"build/paper.html": html_tokens(page.replace("62173012", ""))}
+    assert [d.format() for d in lost_text(result.paper, sources, dropped)] == [
+        "manuscript/metadata.yaml:7:13: error[lost-text]: '62173012' written here is missing from build/paper.html; a "
+        "writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "{funder: NSFC, funder-id: '501100001809'}",
+            "manuscript/metadata.yaml:3:31: error[metadata]: funder id '501100001809' is no Crossref Funder ID; a"
+            " Crossref Funder ID reads 10.13039/501100001809; find it at search.crossref.org/funding",
+        ),
+        (
+            "{award: '1'}",
+            "manuscript/metadata.yaml:3:5: error[metadata]: a funding entry has no 'funder'; name it: 'funder: ...'",
+        ),
+        (
+            "{funder: NSFC, awrd: '1'}",
+            "manuscript/metadata.yaml:3:20: warning[metadata]: unknown key 'awrd' in 'funding'; did you mean 'award'?",
+        ),
+    ],
+)
+def test_a_wrong_funder_is_reported_at_its_line(tmp_path: Path, entry: str, expected: str) -> None:
+    meta = f"title: T\nfunding:\n  - {entry}\nauthors: [Ada Lovelace]\n"
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    assert check_lines(root) == [expected]

@@ -6,9 +6,10 @@ cross-references point at), every `xref` says what it points at (`ref-type`), ea
 `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
 list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
 funding, notes on authors, the contributions statement, figures and tables moved to the end) move to
-`back/ack`, `funding-group`, `author-notes` and `floats-group`; metadata's history and licence become `history`
-and `permissions`. Gives the bytes under the
-DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the text a reader sees.
+`back/ack`, `funding-group` (an award-group for each funder metadata lists), `author-notes` (with the note on
+equal contributors) and `floats-group`; metadata's history and licence become `history` and `permissions`
+(jats_record.py). Gives the bytes under the DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and
+the text a reader sees.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from paperbuild.document import PUNCTUATION_CLASS, Paper
+from paperbuild.render.jats_record import publication_record
 from paperbuild.words import words_for
 
 DOCTYPE = (
@@ -45,10 +47,6 @@ AWARD_ID = re.compile(
 )
 """A grant number as funding statements give it: "(No. LJKMR2022046)", "grant 62173012", "Grant No. ABC-123"."""
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-ALI = "http://www.niso.org/schemas/ali/1.0/"
-"""NISO's Access and License Indicators, whose `license_ref` JATS4R asks for."""
-AFTER_PERMISSIONS = ("self-uri", "related-article", "related-object", "abstract", "trans-abstract", "kwd-group")
-"""What follows `history` and `permissions` in article-meta (the DTD's order); funding-group comes later still."""
 NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 """UTF-8 of the characters XML 1.0 does not allow (no byte of a longer UTF-8 sequence is below 0x80)."""
 
@@ -267,13 +265,23 @@ def _back_matter(root: Any, paper: Paper) -> None:
     root.find("back").insert(0, ack)
 
 
-def _funding(root: Any) -> None:
-    """The funding statement, with the grant numbers it gives as award-ids, as the article's funding-group."""
+def _funding(root: Any, paper: Paper) -> None:
+    """The funding statement as the article's funding-group: an award-group for each funder metadata lists (its
+    funding-source with the Crossref Funder ID, JATS4R's, and its award-id), else for each grant number the
+    statement gives."""
     carrier = _carrier(root, CARRIERS["funding"])
     if carrier is None:
         return
     group = etree.Element("funding-group")
-    awards = dict.fromkeys(AWARD_ID.findall(_text(carrier)))
+    for funder in paper.metadata.funders:
+        award_group = etree.SubElement(group, "award-group")
+        wrap = etree.SubElement(etree.SubElement(award_group, "funding-source"), "institution-wrap")
+        etree.SubElement(wrap, "institution").text = funder.funder
+        if funder.funder_id:
+            etree.SubElement(wrap, "institution-id", {"institution-id-type": "doi"}).text = funder.funder_id
+        if funder.award:
+            etree.SubElement(award_group, "award-id").text = funder.award
+    awards = dict.fromkeys(AWARD_ID.findall(_text(carrier))) if not paper.metadata.funders else {}
     for award in awards:
         award_group = etree.SubElement(group, "award-group")
         etree.SubElement(award_group, "award-id").text = award
@@ -309,35 +317,6 @@ def _author_notes(root: Any, paper: Paper) -> None:
         if kind:
             note.set("fn-type", kind)
         author_notes.append(note)
-
-
-def _publication(root: Any, paper: Paper) -> None:
-    """The history's dates (`date date-type` with `iso-8601-date`) and the licence as `permissions/license` with
-    its `ali:license_ref` and the printed words as `license-p` (JATS4R), where the DTD puts them."""
-    meta = root.find("front/article-meta")
-    elements = []
-    if paper.metadata.history:
-        history = etree.Element("history")
-        for event, date in paper.metadata.history:
-            element = etree.SubElement(history, "date", {"date-type": event, "iso-8601-date": date.isoformat()})
-            for part, value in (("day", f"{date.day:02d}"), ("month", f"{date.month:02d}"), ("year", str(date.year))):
-                etree.SubElement(element, part).text = value
-        elements.append(history)
-    licence = paper.metadata.license
-    if licence is not None:
-        permissions = etree.Element("permissions")
-        element = etree.SubElement(permissions, "license")
-        etree.SubElement(element, f"{{{ALI}}}license_ref").text = licence.url
-        etree.SubElement(element, "license-p").text = licence.text or licence.url
-        elements.append(permissions)
-    following = [child for child in meta if child.tag in AFTER_PERMISSIONS]
-    for element in elements:
-        if following:
-            following[0].addprevious(element)
-        else:
-            meta.append(element)
-    if licence is not None:
-        etree.cleanup_namespaces(root, top_nsmap={"ali": ALI})  # declared on article, where the DTD allows it
 
 
 def _floats_group(root: Any) -> None:
@@ -384,7 +363,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
     are left as words."""
     _front(root, paper, name_styles)
-    _publication(root, paper)
+    publication_record(root.find("front/article-meta"), paper.metadata)
     _floats_group(root)
     _empty_paragraphs(root)
     _number_sections(root)
@@ -392,6 +371,6 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     _number_equations(root)
     _references(root, paper)
     _back_matter(root, paper)
-    _funding(root)
+    _funding(root, paper)
     _author_notes(root, paper)
     return _cross_references(root)
