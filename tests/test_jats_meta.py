@@ -242,10 +242,10 @@ def test_equal_contributors_are_marked_and_explained_in_every_format_and_the_jat
     page = parse_html(root / "build/paper.html")
     marks = [len(author.findall("sup[@class='equal-mark']")) for author in page.iterfind(".//span[@class='author']")]
     assert marks == [1, 1, 0]
-    note = page.find(".//p[@class='equal-contribution']")
+    note = page.find(".//p[@class='correspondence equal-contribution']")  # set as the correspondence line
     assert note is not None and normalize("".join(note.itertext())) == "†These authors contributed equally."
     flow = normalize(pdf_text(root / "build/paper.pdf"))
-    assert "Ada Lovelace†, Charles Babbage†, Mary Somerville † These authors contributed equally." in flow
+    assert "Ada Lovelace†, Charles Babbage†, Mary Somerville †These authors contributed equally." in flow
     paragraphs = [normalize(p.text) for p in docx.Document(str(root / "build/paper.docx")).paragraphs]
     assert "†These authors contributed equally." in paragraphs
     assert "Ada Lovelace† Charles Babbage† Mary Somerville" in " ".join(paragraphs)
