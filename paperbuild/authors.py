@@ -33,7 +33,22 @@ AUTHOR_KEYS = (
     "role",
 )
 NAME_KEYS = ("given", "family", "literal")
-AFFILIATION_KEYS = ("id", "name", "department", "city", "country")
+AFFILIATION_KEYS = ("id", "name", "department", "city", "country", "country-code")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+"""An ISO 3166-1 alpha-2 country code: CN, US, GB."""
+COUNTRY_CODES = {
+    "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA", "china": "CN",
+    "p. r. china": "CN", "p.r. china": "CN", "people's republic of china": "CN", "pr china": "CN", "中国": "CN",
+    "denmark": "DK", "finland": "FI", "france": "FR", "germany": "DE", "hong kong": "HK", "india": "IN",
+    "ireland": "IE", "israel": "IL", "italy": "IT", "japan": "JP", "日本": "JP", "korea": "KR", "south korea": "KR",
+    "republic of korea": "KR", "mexico": "MX", "mongolia": "MN", "netherlands": "NL", "the netherlands": "NL",
+    "new zealand": "NZ", "norway": "NO", "poland": "PL", "portugal": "PT", "russia": "RU",
+    "russian federation": "RU", "singapore": "SG", "south africa": "ZA", "spain": "ES", "sweden": "SE",
+    "switzerland": "CH", "taiwan": "TW", "turkey": "TR", "türkiye": "TR", "united kingdom": "GB", "uk": "GB",
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a.": "US",
+}  # fmt: skip
+"""The ISO 3166-1 alpha-2 code of the countries affiliations most often name, by name as written (casefolded):
+JATS4R's `country="CN"` when an affiliation gives no `country-code`."""
 ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
 """A character of Chinese, Japanese or Korean script, whose names are written family name first, with no space."""
@@ -53,6 +68,14 @@ class Affiliation:
     """City."""
     country: str = ""
     """Country."""
+    country_code: str = ""
+    """ISO 3166-1 alpha-2 code of the country (`country-code`); "" when not given."""
+
+    @property
+    def iso_country(self) -> str:
+        """The country's ISO 3166-1 alpha-2 code: `country-code`, else the code of a country named in COUNTRY_CODES,
+        else ""."""
+        return self.country_code or COUNTRY_CODES.get(self.country.strip().casefold(), "")
 
     @property
     def text(self) -> str:
@@ -262,7 +285,13 @@ def _read_affiliation(reader: MetadataReader, node: yaml.Node) -> Affiliation:
     text = {key: reader.string(value, key) for key, value in fields.items() if key in AFFILIATION_KEYS}
     if not text.get("id"):
         reader.report(node, "metadata", "an affiliation has no 'id'", "give it one, e.g. 'id: uni1'")
-    return Affiliation(**{key: text.get(key, "") for key in AFFILIATION_KEYS})
+    code = text.pop("country-code", "").strip()
+    if code and not COUNTRY_CODE.fullmatch(code):
+        hint = "give the country's ISO 3166-1 alpha-2 code, two capital letters: CN, US, GB"
+        reader.report(fields["country-code"], "metadata", f"country-code '{code}' is no ISO 3166-1 code", hint)
+        code = ""
+    fields_read = {key: text.get(key, "") for key in AFFILIATION_KEYS if key != "country-code"}
+    return Affiliation(**fields_read, country_code=code)
 
 
 def _check_affiliation_ids(

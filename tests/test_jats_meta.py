@@ -351,3 +351,40 @@ def test_a_wrong_funder_is_reported_at_its_line(tmp_path: Path, entry: str, expe
     meta = f"title: T\nfunding:\n  - {entry}\nauthors: [Ada Lovelace]\n"
     root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
     assert check_lines(root) == [expected]
+
+
+def test_affiliations_countries_carry_their_iso_code_in_the_jats(tmp_path: Path, dtd: Any) -> None:
+    meta = """
+    title: Places
+    authors:
+      - name: Ada Lovelace
+        affiliations: [a, b, c]
+    affiliations:
+      - {id: a, name: Dalian University of Technology, country: China}
+      - {id: b, name: Seoul National University, country: Republic of Korea, country-code: KR}
+      - {id: c, name: Somewhere Institute, country: Atlantis}
+    """
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    path, diagnostics = build_jats(root)
+    assert diagnostics == []
+    countries = read_jats(path, dtd).findall("front/article-meta/contrib-group/aff/country")
+    assert [(text(c), c.get("country")) for c in countries] == [
+        ("China", "CN"),
+        ("Republic of Korea", "KR"),
+        ("Atlantis", None),  # no code known: none guessed
+    ]
+
+
+def test_this_papers_affiliation_is_in_cn(tmp_path: Path, dtd: Any) -> None:
+    path, _ = build_jats(REPO, tmp_path / "out")
+    assert read_jats(path, dtd).find("front/article-meta/contrib-group/aff/country").get("country") == "CN"
+
+
+def test_a_country_code_that_is_no_iso_code_is_an_error_at_its_line(tmp_path: Path) -> None:
+    meta = "title: T\nauthors:\n  - {name: A, affiliations: [a]}\naffiliations:\n"
+    meta += "  - {id: a, name: U, country-code: China}\n"
+    root = make_project(tmp_path, {**CHAPTER, "manuscript/metadata.yaml": meta})
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:5:36: error[metadata]: country-code 'China' is no ISO 3166-1 code; give the"
+        " country's ISO 3166-1 alpha-2 code, two capital letters: CN, US, GB"
+    ]

@@ -2,7 +2,7 @@
 
 Takes pandoc's article-meta element (jats_tree.py) and the Metadata; adds, in place, `history` (a `date` of each
 `date-type` with its `iso-8601-date`) and `permissions/license` with the licence's `ali:license_ref` and its
-printed words as `license-p`, as JATS4R recommends.
+printed words as `license-p`, and each affiliation's country code (`country="CN"`), as JATS4R recommends.
 """
 
 from __future__ import annotations
@@ -45,3 +45,13 @@ def publication_record(meta: Any, metadata: Metadata) -> None:
             meta.append(element)
     if licence is not None:  # the namespace declared on article, where the DTD allows it
         etree.cleanup_namespaces(meta.getroottree(), top_nsmap={"ali": ALI})
+
+
+def country_codes(meta: Any, metadata: Metadata) -> None:
+    """Each affiliation's `country` element given its ISO 3166-1 code (`country="CN"`), when it is known."""
+    marks = metadata.affiliation_marks()
+    for affiliation in metadata.affiliations:
+        code = affiliation.iso_country
+        country = meta.find(f".//aff[@id='aff-{marks.get(affiliation.id)}']/country")
+        if code and country is not None:
+            country.set("country", code)

@@ -20,7 +20,7 @@ from typing import Any
 from lxml import etree
 
 from paperbuild.document import PUNCTUATION_CLASS, Paper
-from paperbuild.render.jats_record import publication_record
+from paperbuild.render.jats_record import country_codes, publication_record
 from paperbuild.words import words_for
 
 DOCTYPE = (
@@ -364,6 +364,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     are left as words."""
     _front(root, paper, name_styles)
     publication_record(root.find("front/article-meta"), paper.metadata)
+    country_codes(root.find("front/article-meta"), paper.metadata)
     _floats_group(root)
     _empty_paragraphs(root)
     _number_sections(root)
