@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "math": "a TeX formula the math renderer cannot typeset",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",
+    "control-character": "a chapter or .bib file holds a character no output can carry (a vertical tab, U+FFFE)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML, DOCX or JATS)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",

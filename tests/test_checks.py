@@ -50,6 +50,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "math",
         "active-content",
         "unsafe-link",
+        "control-character",
         "leftover-marker",
         "lost-text",
         "refused-resource",

@@ -241,3 +241,21 @@ def unsafe_link(ctx: CheckContext) -> list[Diagnostic]:
                 hint = "link to an http(s) address, a DOI or a section of the paper"
                 out.append(_error_at(ctx, target, "unsafe-link", f"link to '{target}' {problem}", hint, before="]("))
     return out
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 has no place for (C0 controls but tab and line ends, U+FFFE, U+FFFF): the DOCX and the JATS
+cannot hold them, and HTML reads them as errors. metadata.yaml cannot hold them either (YAML refuses them)."""
+
+
+@check("control-character")
+def control_character(ctx: CheckContext) -> list[Diagnostic]:
+    """The first control character (a vertical tab, a form feed, U+FFFE) in each chapter and .bib file, at its
+    place: they come with text pasted from other programs and no output can carry them."""
+    out = []
+    for source in (*ctx.project.chapters, *ctx.project.bib_files):
+        found = NOT_XML.search(source.text)
+        if found:
+            message = f"a control character, U+{ord(found[0]):04X}, that no output can carry (the file's first)"
+            out.append(_error_in(source, found.start(), "control-character", message, "delete it, or type a space"))
+    return out
