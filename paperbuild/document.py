@@ -106,6 +106,8 @@ class Paper:
     when they stay in the body."""
     image_sources: dict[str, str] = field(default_factory=dict)
     """Each embedded image's `data:` URI -> the file it was read from, as the chapter names it (for the JATS)."""
+    short_title: list[Node] = field(default_factory=list)
+    """The running head's inlines (Markdown, as the title); [] when the metadata gives none."""
 
     def document(self, blocks: list[Node], meta: dict[str, Any] | None = None) -> dict[str, Any]:
         """A Pandoc JSON document holding `blocks` (and `meta`), for a writer run."""
@@ -224,4 +226,5 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
         targets=targets,
         api_version=manuscript.ast["pandoc-api-version"],
         image_sources=sources,
+        short_title=meta_inlines(meta.get("paperbuild-short-title")),
     )

@@ -44,7 +44,7 @@ MAX_TREE_DEPTH = 100
 add two a level, lists three): WeasyPrint laid out 150 nested quotes no more."""
 HELD_CLASS = "paperbuild-held-cross-reference"
 """A Span standing for a cross-reference while citeproc runs."""
-MARKDOWN_FIELDS = ("title", "subtitle", "abstract", "acknowledgements", "funding")
+MARKDOWN_FIELDS = ("title", "subtitle", "short-title", "abstract", "acknowledgements", "funding")
 """The metadata pandoc reads as Markdown."""
 
 
@@ -65,6 +65,7 @@ def metadata_yaml(project: Project) -> str:
     fields: dict[str, Any] = {
         "title": meta.title,
         "subtitle": meta.subtitle,
+        "paperbuild-short-title": meta.short_title,  # Markdown too: the running head may hold emphasis or a note
         "abstract": meta.abstract,
         "acknowledgements": meta.acknowledgements,
         "funding": meta.funding,
@@ -176,7 +177,7 @@ def _bracket_problems(project: Project) -> list[Diagnostic]:
             found.append((source.rel, *LineIndex(source.text).position(offset)))
     meta = project.metadata
     for key in MARKDOWN_FIELDS:
-        if _bracket_depth(getattr(meta, key)) is not None:
+        if _bracket_depth(getattr(meta, key.replace("-", "_"))) is not None:
             found.append((project.metadata_file, meta.lines.get(key, 0), 0))
     message = f"brackets nested more than {MAX_BRACKET_DEPTH} deep (links, spans, citations, footnotes)"
     hint = "pandoc takes time exponential in their depth; take some out, or escape them as \\["

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from paperbuild.cli import main
-from tests.conftest import check_lines, make_project
+from tests.conftest import check_lines, make_project, parse_html, pdf_text
 
 HINT = "delete it, or type a space"
 
@@ -34,3 +34,17 @@ def test_a_control_character_in_a_bib_file_is_an_error_at_its_place(tmp_path: Pa
         f"bibliography/references.bib:2:13: error[control-character]: a control character, U+000B, that no output "
         f"can carry (the file's first); {HINT}"
     ]
+
+
+def test_a_short_title_in_markdown_is_the_running_head_as_text(tmp_path: Path) -> None:
+    meta = 'title: "*Tides* of the North"\nshort-title: "*Tides* ^[Short.] and *ice*"\nauthors:\n  - name: Ada\n'
+    chapter = "# One\n\n" + "A sentence about the tides and the ice.\n\n" * 150
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter})
+    assert main(["html", "--project", str(root)]) == 0
+    heads = [p for p in parse_html(root / "build" / "paper.html").iter("p") if p.get("class") == "running-head"]
+    assert ["".join(p.itertext()) for p in heads] == ["Tides and ice"]
+    assert main(["pdf", "--project", str(root)]) == 0
+    pages = pdf_text(root / "build" / "paper.pdf").split("\f")
+    assert len(pages) > 2
+    assert all(page.lstrip().startswith("Tides and ice") for page in pages[1:] if page.strip()), pages[1][:200]
+    assert "*" not in pdf_text(root / "build" / "paper.pdf")

@@ -119,8 +119,8 @@ def needs_print_pieces(paper: Paper) -> bool:
 
 
 def text_without_notes(inlines: list[Node]) -> str:
-    """The text of `inlines` without their footnotes, wherever they are nested: a title as the running head, the
-    page's <title> and so the PDF's document title give it."""
+    """The text of `inlines` without their footnotes, wherever they are nested: the running head (the short title,
+    else the title), the page's <title> and so the PDF's document title give it."""
     shown = copy_tree(inlines)
     for holder in lists_holding({"meta": {}, "blocks": shown}, lambda node: node["t"] == "Note"):
         holder[:] = [node for node in holder if not (isinstance(node, dict) and node.get("t") == "Note")]
@@ -166,7 +166,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "print_stylesheets": [path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         "lang": meta.lang,
         "labels": project.style.words(meta.lang).labels,
-        "short_title": meta.short_title or title,
+        "short_title": text_without_notes(paper.short_title) or title,
         "authors": authors,
         "affiliations": affiliations,
         "keywords": [pieces[f"keyword{i}"] for i in range(len(paper.keywords))],
