@@ -28,7 +28,7 @@ from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import blank_code
 from paperbuild.pandoc import PandocFailed
 from paperbuild.pandoc_ast import Node, copy_tree, nests_deeper_than, walk
-from paperbuild.project import Project, SourceFile
+from paperbuild.project import Project
 
 # A YAML block at the top of a chapter is metadata: project.py blanks it and metadata.py reads its keys. Pandoc
 # reads no YAML block: a `---` line further on is a rule, never a way to set pandoc options such as `bibliography:`
@@ -191,9 +191,8 @@ NESTING = re.compile(r"[>*_\[^~<:]")
 def _deepest_line(project: Project) -> Diagnostic:
     """The error for an AST nested too deeply, at the line that opens most things (pandoc keeps no positions):
     the one with the most quote markers, emphasis, brackets, `<` and `:`, plus half its indentation (lists)."""
-    sources: list[SourceFile] = [*project.chapters, project.metadata_source]
     best, where = -1, (project.metadata_file, 0)
-    for source in sources:
+    for source in project.sources:
         for number, line in enumerate(source.text.splitlines(), 1):
             score = len(NESTING.findall(line)) + (len(line) - len(line.lstrip(" "))) // 2
             if score > best:
