@@ -7,8 +7,9 @@ outputs come from `run_build`, so the checks run first and an error stops the bu
 makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked into, or
 forge a MANIFEST line, stops the bundle; so does supplementary/ holding a file the path policy refuses, or more than
 the zip may hold. A review bundle is built with the `review` style (anonymous) in a scratch folder, and its
-metadata.yaml loses the authors, affiliations, acknowledgements and funding. The zip is reproducible: a fixed order
-of entries, fixed permissions, and the time of SOURCE_DATE_EPOCH (when set) on every entry and in the MANIFEST.
+metadata.yaml loses the authors, affiliations, acknowledgements and funding (sources.py). The zip is reproducible: a
+fixed order of entries, fixed permissions, and the time of SOURCE_DATE_EPOCH (when set) on every entry and in the
+MANIFEST.
 `pack` does all of this for any `Packing`: meca.py packs the same files with a MECA manifest.xml instead of the
 MANIFEST.
 """
@@ -29,27 +30,24 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from paperbuild import __version__, manuscript, pandoc, safe_paths
 from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
 from paperbuild.pandoc_ast import Node, stringify, walk
 from paperbuild.pipeline import BuildResult, Options, run_build
-from paperbuild.project import PROFILE_FILE, Project, load_project, relative
-from paperbuild.resources import image_targets, resolve
+from paperbuild.project import Project, load_project, relative
+from paperbuild.resources import resolve
 from paperbuild.stats import numbered_body
 from paperbuild.submission import gitrev
+from paperbuild.submission.sources import source_files
 from paperbuild.svg_safety import safe_svg_bytes
-from paperbuild.yaml_safe import BoundedLoader
 
 FORMATS = ("pdf", "docx", "html")
 BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
 REVIEW_BUNDLE_NAME = OTHER_OUTPUTS["review bundle"]
 REVIEW_STYLE = "review"
 MANIFEST = "MANIFEST"
-ANONYMISED_KEYS = ("authors", "author", "affiliations", "acknowledgements", "funding")
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 
 
@@ -168,12 +166,8 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
     entries += [Entry(figure.name, figure.path.read_bytes()) for figure in figures]
     entries += [Entry(f"{SUPPLEMENTARY}/{rel}", data) for rel, data in supplementary_files(project.root).items()]
-    sources = source_files(project, parsed.ast, review)
     chosen = {"journal": options.journal, "style": options.style, "csl": options.csl}
-    for key, value in ((k, v) for k, v in chosen.items() if v):  # the command line's choice, for who rebuilds
-        sources[project.metadata_file] = with_setting(sources[project.metadata_file].decode(), key, value).encode()
-        if key == "journal" and PROFILE_FILE in sources:  # the project's own rules extend the journal chosen
-            sources[PROFILE_FILE] = with_setting(sources[PROFILE_FILE].decode(), "extends", value).encode()
+    sources = source_files(project, parsed.ast, review, chosen)
     entries += [Entry(f"source/{rel}", data) for rel, data in sorted(sources.items())]
     entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
     gathered = Gathered(project, figures, review, created(), target.parent, options.journal)
@@ -272,59 +266,6 @@ def supplementary_files(root: Path) -> dict[str, bytes]:
             )
         files[relative(path, folder)] = data
     return files
-
-
-def source_files(project: Project, ast: dict[str, Any], review: bool) -> dict[str, bytes]:
-    """What the build reads, by path relative to the project: metadata, chapters, .bib files, the CSL file, the
-    journal profile, the images, and the project's own style folders. For review, metadata without the authors."""
-    root = project.root
-    files: dict[str, bytes] = {}
-    for source in (project.metadata_source, *project.chapters, *project.bib_files):
-        files[source.rel] = source.path.read_bytes()
-    if review:
-        files[project.metadata_file] = anonymised_metadata(project.metadata_source.text).encode()
-    extra = [root / PROFILE_FILE, *([project.csl_file] if project.csl_file else [])]
-    extra += [p for p in (resolve(t, project).path for t in image_targets(walk(ast))) if p is not None]
-    extra += [p for folder in project.style.folders if folder.resolve().is_relative_to(root) for p in folder.rglob("*")]
-    for path in extra:
-        if path.is_file() and path.resolve().is_relative_to(root):
-            files.setdefault(relative(path.resolve(), root), path.read_bytes())
-    return files
-
-
-def anonymised_metadata(text: str) -> str:
-    """metadata.yaml's text without the keys that name the authors (authors, affiliations, acknowledgements,
-    funding); every other line, comments included, as written."""
-    lines = text.splitlines(keepends=True)
-    dropped = {line for key in ANONYMISED_KEYS for line in _key_lines(text, key)}
-    return "".join(line for index, line in enumerate(lines) if index not in dropped)
-
-
-def with_setting(text: str, key: str, value: str) -> str:
-    """A YAML file's text with its top-level `key` set to `value` where it was (else at the end), every other line
-    as written; a mapping under `journal:` (the project's own rules) keeps them and `extends:` the journal."""
-    lines = _key_lines(text, key)
-    setting: object = value
-    if key == "journal" and lines:
-        data = yaml.load(text, Loader=BoundedLoader)
-        setting = {**data[key], "extends": value} if isinstance(data[key], dict) else value
-    written = yaml.safe_dump({key: setting}, allow_unicode=True, sort_keys=False)
-    kept = [line for index, line in enumerate((text.rstrip("\n") + "\n").splitlines(True)) if index not in lines]
-    at = min(lines, default=len(kept))
-    return "".join(kept[:at]) + written + "".join(kept[at:])
-
-
-def _key_lines(text: str, key: str) -> range:
-    """The lines (0-based) a top-level key of a YAML mapping takes; none when it has none."""
-    try:
-        root = yaml.compose(text, Loader=BoundedLoader)
-    except yaml.YAMLError as exc:
-        raise InputError(f"metadata.yaml cannot be bundled: {exc}") from exc
-    for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else []:
-        if key_node.value == key:
-            end = value_node.end_mark.line + (1 if value_node.end_mark.column else 0)
-            return range(key_node.start_mark.line, max(end, key_node.start_mark.line + 1))
-    return range(0)
 
 
 def created() -> int:
