@@ -155,6 +155,10 @@ class _Collector:
             stack.append(SPACE)  # the pipeline's punctuation and words part the manuscript's words and are not theirs
         elif kind in ("Cite", "Image") or (kind == "Span" and GENERATED & set(content[0][1])):
             return  # citeproc's and crossref's words; an image's description is not shown
+        elif kind == "Note" and "".join(self.text)[-1:].isdigit():
+            self.flush()  # "12³": the HTML, PDF and JATS read the mark glued to the number ("123"), so the number
+            self.tokens.pop()  # is not looked for apart; the note's own words are
+            stack.append(content)
         elif kind == "Quoted":
             opening, closing = QUOTES.get(content[0]["t"], ('"', '"'))
             stack.extend([(closing,), content[1], (opening,)])

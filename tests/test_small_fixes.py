@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from paperbuild.cli import main
-from tests.conftest import check_lines, make_project, parse_html, pdf_text
+from tests.conftest import check_lines, make_project, normalize, parse_html, pdf_text
 
 HINT = "delete it, or type a space"
 
@@ -48,3 +50,28 @@ def test_a_short_title_in_markdown_is_the_running_head_as_text(tmp_path: Path) -
     assert len(pages) > 2
     assert all(page.lstrip().startswith("Tides and ice") for page in pages[1:] if page.strip()), pages[1][:200]
     assert "*" not in pdf_text(root / "build" / "paper.pdf")
+
+
+def test_notes_in_a_table_cell_and_a_caption_reach_every_output_even_right_after_a_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chapter = (
+        "# Sites\n\nThe kelp grew 12^[Bodynote alpha.] metres.\n\n| Site | Depth |\n|------|-------|\n"
+        "| Kelp[^t] | 45^[Cellnote gamma.] |\n\n: Depths at the sites^[Captionnote delta.] {#tbl:d}\n\n"
+        "See @tbl:d.\n\n[^t]: Tablenote beta.\n"
+    )
+    root = make_project(tmp_path, {"manuscript/01-a.md": chapter})
+    assert main(["all", "--project", str(root), "--quiet"]) == 0, capsys.readouterr().err
+    notes = ["Bodynote alpha.", "Captionnote delta.", "Tablenote beta.", "Cellnote gamma."]
+    build = root / "build"
+    pdf = normalize(pdf_text(build / "paper.pdf"))
+    assert all(note in pdf for note in notes), pdf
+    assert "grew 121 metres" in pdf and "Kelp3 454" in pdf  # the marks set close to their words, numbered in order
+    html = "".join(parse_html(build / "paper.html").itertext())
+    assert all(note in html for note in notes)
+    with zipfile.ZipFile(build / "paper.docx") as docx:
+        footnotes = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", docx.read("word/footnotes.xml").decode()))
+        body = docx.read("word/document.xml").decode()
+    assert all(note in footnotes for note in notes)
+    assert body.count("<w:footnoteReference ") == 4
+    assert all(note in (build / "paper.xml").read_text(encoding="utf-8") for note in notes)
