@@ -21,6 +21,9 @@ TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math im
 MATHML_TEXT = re.compile(r">([^<]+)<")
 SIZED_DELIMITER = re.compile(r"(?P<open><mo\b[^<>]*\bminsize=[^<>]*>)(?P<command>\\(?:[A-Za-z]+|[{}|]))</mo>")
 TAG = "\\tag"
+TEXT_WITH_MATH = re.compile(r"\\(?P<command>text(?:rm|it|bf|sf|tt|normal)?|mbox)\{(?P<text>[^{}]*\$[^{}]*)\}")
+"""`\\text{... $z$ ...}`: text holding math (one level of braces), which the math renderer would print as written."""
+INNER_MATH = re.compile(r"\$([^$]*)\$")
 ROWS = "\\\\"
 """What separates the rows of a formula (aligned, cases, matrices): `\\`."""
 MULTILINE_CLASS = "multiline"
@@ -28,6 +31,12 @@ UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
 TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
 """The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
 style gets it; the sanitizer keeps these two properties)."""
+WORD_JOINER = "\u2060"
+"""What parts the formula's characters in the text layer, from each other and from the words beside it ("$x$th" reads
+x, th; "$ab$" a, b: the tokens the conservation check counts): of no width, no break, and no space for justification
+to widen or shrink. Spaces there were spaces of the layer's tiny font, which a justified line's shrinking spacing
+made negative, and the space written after the formula collapsed into one of them: "where $b$ is" printed
+"where *b*is"."""
 
 
 class FormulaError(ValueError):
@@ -44,9 +53,9 @@ def formula_svg(tex: str, display: bool) -> tuple[str, float]:
 
     try:
         if TAG in tex:  # ziamath.Latex sets a \tag{...} as the equation's number
-            formula: Math = Latex(tex, size=TEXT_SIZE_PX, inline=not display)
+            formula: Math = Latex(text_math(tex), size=TEXT_SIZE_PX, inline=not display)
         else:
-            formula = Math(sized_delimiters(tex2mml(tex, inline=not display)), size=TEXT_SIZE_PX)
+            formula = Math(sized_delimiters(tex2mml(text_math(tex), inline=not display)), size=TEXT_SIZE_PX)
         mathml = formula.mathmlstr()
         svg = formula.svg()
         offset = float(formula.getyofst())
@@ -56,6 +65,18 @@ def formula_svg(tex: str, display: bool) -> tuple[str, float]:
         unknown = mathml[mathml.index("\\") :].split("<", 1)[0]
         raise FormulaError(f"'{unknown}' is not a TeX command the math renderer knows")
     return svg, offset
+
+
+def text_math(tex: str) -> str:
+    """`tex` with the math written inside its text (`\\text{catch up from $z$ blocks}`) taken out of the text, as
+    TeX sets it: `\\text{catch up from }z\\text{ blocks}` (ziamath and latex2mathml print the dollars as text)."""
+
+    def outside(match: re.Match[str]) -> str:
+        command = match.group("command")
+        parts = INNER_MATH.split(match.group("text"))  # text, math, text, math, ... text
+        return "".join(f"{{{part}}}" if index % 2 else f"\\{command}{{{part}}}" for index, part in enumerate(parts))
+
+    return TEXT_WITH_MATH.sub(outside, tex)
 
 
 def sized_delimiters(mathml: str) -> str:
@@ -76,7 +97,7 @@ def _mathml(tex: str) -> tuple[str, str]:
     import latex2mathml.converter
 
     try:
-        return sized_delimiters(latex2mathml.converter.convert(tex)), ""
+        return sized_delimiters(latex2mathml.converter.convert(text_math(tex))), ""
     except Exception as exc:  # the parser raises many kinds; all mean "cannot typeset this"
         return "", type(exc).__name__
 
@@ -125,6 +146,11 @@ def math_text(tex: str) -> str:
     return " ".join(ch for part in MATHML_TEXT.findall(mathml) for ch in html.unescape(part) if not ch.isspace())
 
 
+def layer_text(tex: str) -> str:
+    """The formula's characters as its text layer holds them, escaped for HTML (see WORD_JOINER)."""
+    return WORD_JOINER + html.escape(math_text(tex)).replace(" ", WORD_JOINER) + WORD_JOINER
+
+
 def math_nodes(value: object) -> list[Node]:
     """Every Math node, in document order."""
     return [node for node in walk(value) if node["t"] == "Math"]
@@ -150,6 +176,6 @@ def as_images(blocks: list[Node]) -> list[Node]:
         image = (
             f'<img class="math {css}" src="{source}" alt="{html.escape(tex)}" style="vertical-align: {offset:.2f}px">'
         )
-        layer = f'<span class="math-text" style="{TEXT_LAYER_STYLE}"> {html.escape(math_text(tex))} </span>'
+        layer = f'<span class="math-text" style="{TEXT_LAYER_STYLE}">{layer_text(tex)}</span>'
         node["t"], node["c"] = "RawInline", ["html", image + layer]
     return result
