@@ -1,0 +1,51 @@
+"""Defects a new user found building real papers (the trial's reproductions under /work/repro): the space after an
+inline formula in a justified PDF line, `\\text{... $z$ ...}` in a formula, JATS validity of every pandoc inline and
+block kind, and the MECA package's figures."""
+
+from __future__ import annotations
+
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from paperbuild.cli import main
+from tests.conftest import make_project, pdf_text
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+FILLER = "Several plain words of ordinary length fill the line around the formulas so that each line is justified"
+
+
+def words_by_line(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each line's words with their left and right edges, as pdftotext -bbox-layout reads them."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    return [
+        [(w.text or "", float(w.get("xMin", "0")), float(w.get("xMax", "0"))) for w in line.iter(f"{XHTML}word")]
+        for line in ET.fromstring(xml).iter(f"{XHTML}line")
+    ]
+
+
+def test_the_space_after_an_inline_formula_is_kept_on_justified_lines(tmp_path: Path) -> None:
+    # "where $b$ is" printed "where bis" in a justified line whose spaces shrank: the space after the formula was
+    # one of the text layer's tiny spaces, given the shrinking line's negative spacing
+    body = " ".join(f"{FILLER}, where $b$ is the number {n}." for n in range(12))
+    root = make_project(tmp_path, {"manuscript/01-intro.md": f"# Intro\n\nAlone $b$is here.\n\n{body}\n"})
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    lines = words_by_line(root / "build" / "paper.pdf")
+    alone = next(line for line in lines if [w[0] for w in line] == ["Alone", "is", "here."])
+    space = alone[2][1] - alone[1][2]
+    formula = alone[1][1] - alone[0][2] - space  # the formula's width: "Alone", a space, the formula, then "is"
+    gaps = []
+    for line in lines[:-1]:
+        texts = [w[0] for w in line]
+        spaces = [b[1] - a[2] for a, b in zip(line, line[1:], strict=False) if a[0] != "where"]
+        for index in (i for i, t in enumerate(texts[:-1]) if t == "where" and texts[i + 1] == "is"):
+            gaps.append(line[index + 1][1] - line[index][2] - formula - min(spaces))
+    assert len(gaps) >= 5
+    assert min(gaps) > 0.6 * space, (gaps, space)  # a second word space, after the formula
+
+
+def test_math_inside_text_in_a_formula_is_typeset_as_math(tmp_path: Path) -> None:
+    chapter = "# Intro\n\n$$ q_z = \\text{ probability to catch up from $z$ blocks behind} $$\n"
+    root = make_project(tmp_path, {"manuscript/01-intro.md": chapter})
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    assert "$" not in pdf_text(root / "build" / "paper.pdf")
