@@ -8,8 +8,14 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from typing import Any
+
+import pytest
+from conftest import FIXTURES, make_project, pdf_text, png
+from lxml import etree
+
 from paperbuild.cli import main
-from tests.conftest import make_project, pdf_text
+from paperbuild.pipeline import Options, run_build
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 FILLER = "Several plain words of ordinary length fill the line around the formulas so that each line is justified"
@@ -49,3 +55,84 @@ def test_math_inside_text_in_a_formula_is_typeset_as_math(tmp_path: Path) -> Non
     root = make_project(tmp_path, {"manuscript/01-intro.md": chapter})
     assert main(["pdf", "--project", str(root), "--quiet"]) == 0
     assert "$" not in pdf_text(root / "build" / "paper.pdf")
+
+
+DTD_FILE = FIXTURES / "jats-dtd" / "archiving-1.2-mathml3" / "JATS-archivearticle1-mathml3.dtd"
+EVERY_KIND = r"""# Every kind {#sec:every}
+
+Code with a class, `window.__tcfapi()`{.js}, with attributes `x = 1`{#code-a .python startFrom="3"}, plain `y`.
+Spans: [small caps]{.smallcaps}, [underlined]{.underline}, [marked]{.mark}, [with attributes]{#span-a .cls key="v"},
+~~struck~~, H~2~O, x^2^, "double" and 'single' quotes, *emphasis*, **strong**, a link <https://example.org>, a
+[named link](https://example.org "its title"), mail <ada@example.org>, raw <b>HTML</b> and `<i>raw</i>`{=html}, an
+inline image ![dot](dot.png){width=1em}, math $a^2$, a note.^[A note with `code`{.c} and [caps]{.smallcaps}.]
+Section @sec:every, figure @fig:one, table @tbl:spans, equation @eq:one.\
+After a hard line break.
+
+Term
+:   Its definition, with `code`{.sh}.
+
+Another term
+:   First paragraph.
+
+    Second paragraph.
+
+| Line one of a line block
+|    indented line two
+
+> A block quote with `code`{.r}.
+
+```python
+print("a code block with a class")
+```
+
+``` {#lst:a .haskell .numberLines startFrom="10"}
+main = pure ()
+```
+
+1. first
+2. second
+   - nested bullet
+   - [ ] task
+
+3) parenthesised
+
+::: {#div-a .note key="v"}
+A div with attributes.
+:::
+
+---
+
+$$ E = mc^2 $$ {#eq:one}
+
+![A figure whose caption has a note^[The note in a caption.] and `code`{.js}.](dot.png){#fig:one}
+
++---------------+---------------+
+| Spanned header                |
++===============+===============+
+| a             | b             |
++---------------+---------------+
+| both columns, `code`{.js}     |
++---------------+---------------+
+
+: A table with column spans and a note^[A note in a table caption.]. {#tbl:spans}
+
+Text <span class="x">in a raw span</span> ends here[^long].
+
+[^long]: A long note, with a second paragraph.
+
+    Second paragraph of the note.
+"""
+
+
+def test_jats_of_every_pandoc_kind_is_valid(tmp_path: Path) -> None:
+    # `x`{.js} gave <monospace language="javascript">: JATS 1.2 has no such attribute, paper.xml was invalid
+    root = make_project(tmp_path, {"manuscript/01-every.md": EVERY_KIND})
+    (root / "manuscript" / "dot.png").write_bytes(png(4, 4))
+    result = run_build(root, ["jats"], Options())
+    assert result.ok, [d.format() for d in result.diagnostics]
+    dtd = etree.DTD(str(DTD_FILE))
+    tree = etree.parse(str(result.written["jats"]), etree.XMLParser(resolve_entities=False, no_network=True))
+    assert dtd.validate(tree), [f"{e.line}: {e.message}" for e in dtd.error_log.filter_from_errors()][:10]
+    article: Any = tree.getroot()
+    assert [c.text for c in article.iter("monospace")][:2] == ["window.__tcfapi()", "x = 1"]
+    assert article.xpath("//code[@language='python']")  # a code block keeps its language

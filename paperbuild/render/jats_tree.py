@@ -359,6 +359,13 @@ def _empty_paragraphs(root: Any) -> None:
             _remove(paragraph)
 
 
+def _inline_code(root: Any) -> None:
+    """Inline code with a class (`` `window`{.js} ``): pandoc's writer gives its `monospace` a `language`, an
+    attribute JATS 1.2 has only on the block `code` (the DTD refuses it). The language goes; the words stay."""
+    for element in root.iter("monospace"):
+        element.attrib.pop("language", None)
+
+
 def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
     are left as words."""
@@ -367,6 +374,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     country_codes(root.find("front/article-meta"), paper.metadata)
     _floats_group(root)
     _empty_paragraphs(root)
+    _inline_code(root)
     _number_sections(root)
     _number_floats(root)
     _number_equations(root)
