@@ -4,13 +4,14 @@ block kind, and the MECA package's figures."""
 
 from __future__ import annotations
 
+import itertools
+import re
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
-
 from typing import Any
 
-import pytest
 from conftest import FIXTURES, make_project, pdf_text, png
 from lxml import etree
 
@@ -43,7 +44,7 @@ def test_the_space_after_an_inline_formula_is_kept_on_justified_lines(tmp_path: 
     gaps = []
     for line in lines[:-1]:
         texts = [w[0] for w in line]
-        spaces = [b[1] - a[2] for a, b in zip(line, line[1:], strict=False) if a[0] != "where"]
+        spaces = [b[1] - a[2] for a, b in itertools.pairwise(line) if a[0] != "where"]
         for index in (i for i, t in enumerate(texts[:-1]) if t == "where" and texts[i + 1] == "is"):
             gaps.append(line[index + 1][1] - line[index][2] - formula - min(spaces))
     assert len(gaps) >= 5
@@ -136,3 +137,58 @@ def test_jats_of_every_pandoc_kind_is_valid(tmp_path: Path) -> None:
     article: Any = tree.getroot()
     assert [c.text for c in article.iter("monospace")][:2] == ["window.__tcfapi()", "x = 1"]
     assert article.xpath("//code[@language='python']")  # a code block keeps its language
+
+
+MANIFEST = "{https://manuscriptexchange.org/schema/manifest}"
+FIGURES = r"""# Method {#sec:method}
+
+| Method | Time |
+|--------|-----:|
+| A      |    1 |
+
+: Times. {#tbl:bench}
+
+\begin{figure}
+\centering
+\includegraphics{raw.png}
+\caption{A figure written in raw LaTeX.}\label{fig:raw}
+\end{figure}
+
+![A figure written in Markdown.](plot.png){#fig:md}
+
+![The same image again; the algorithms from \autoref{tbl:bench} are shown here.](plot.png){#fig:again}
+
+See @fig:raw, @fig:md and @fig:again.
+"""
+
+
+def test_meca_packs_the_figures_the_paper_numbers(tmp_path: Path) -> None:
+    # a raw-LaTeX figure was left out (the manifest's "Figure 1" was the paper's Figure 2, and paper.xml named
+    # raw.png, which the zip did not hold); two figures showing one image gave one item; a caption's \autoref was lost
+    root = make_project(tmp_path, {"manuscript/01-method.md": FIGURES})
+    (root / "manuscript" / "raw.png").write_bytes(png(3, 3))
+    (root / "manuscript" / "plot.png").write_bytes(png(5, 5))
+    assert main(["bundle", "--meca", "--project", str(root), "--quiet"]) == 0
+    with zipfile.ZipFile(root / "build" / "paper-meca.zip") as archive:
+        names = set(archive.namelist())
+        manifest = ET.fromstring(archive.read("manifest.xml"))
+        jats = archive.read("paper.xml").decode()
+        assert archive.read("figures/figure-1.png") == png(3, 3)
+        assert archive.read("figures/figure-2.png") == archive.read("figures/figure-3.png") == png(5, 5)
+    figures = {
+        instance.get("{http://www.w3.org/1999/xlink}href"): [m.text for m in item.iter(f"{MANIFEST}metadata")]
+        for item in manifest.iter(f"{MANIFEST}item")
+        for instance in item.iter(f"{MANIFEST}instance")
+        if item.get("item-type") == "figure"
+    }
+    assert figures == {
+        "figures/figure-1.png": ["1", "Figure 1. A figure written in raw LaTeX."],
+        "figures/figure-2.png": ["2", "Figure 2. A figure written in Markdown."],
+        "figures/figure-3.png": [
+            "3",
+            "Figure 3. The same image again; the algorithms from Table 1 are shown here.",
+        ],
+    }
+    hrefs = re.findall(r'xlink:href="([^"]*)"', jats)
+    assert hrefs == ["figures/figure-1.png", "figures/figure-2.png", "figures/figure-3.png"]
+    assert {"source/manuscript/raw.png", "source/manuscript/plot.png"} <= names  # the package rebuilds the paper

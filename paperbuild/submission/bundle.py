@@ -30,7 +30,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
-from paperbuild import __version__, manuscript, pandoc, safe_paths
+from paperbuild import __version__, manuscript, pandoc, rawtex, safe_paths
 from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
@@ -161,6 +161,7 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
         root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
     )
     parsed = manuscript.parse(project)
+    rawtex.convert(parsed.ast, list(project.sources))  # as the build did: figures and images written in TeX count
     figures = figure_files(parsed.ast, project)
     outputs = [OUTPUT_NAMES[fmt] for fmt in packing.formats]
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
@@ -196,9 +197,10 @@ def name_problem(name: str) -> str:
 
 def figure_files(ast: dict[str, Any], project: Project) -> list[FigureFile]:
     """Each image of the paper: `figures/figure-2.png` after the figure's number (`figure-2a.png`, `figure-2b.png`
-    when a figure holds several), `figures/image-1.png` for images outside numbered figures."""
+    when a figure holds several; an image two figures show is packed for each), `figures/image-1.png` for images
+    outside numbered figures."""
     body, _ = numbered_body(ast, project.metadata.lang)
-    named: dict[Path, FigureFile] = {}
+    named: dict[tuple[str, Path], FigureFile] = {}
     for figure in (n for n in walk(body) if n["t"] == "Figure"):
         printed = _figure_label(figure)
         found = re.search(r"\d+", printed)
@@ -211,11 +213,12 @@ def figure_files(ast: dict[str, Any], project: Project) -> list[FigureFile]:
             letter = string.ascii_lowercase[index] if len(paths) > 1 and index < 26 else ""
             label = f"{printed}{letter}"
             name = f"figures/figure-{number}{letter}{path.suffix.lower()}"
-            named.setdefault(path, FigureFile(name, path, label, number, caption))
-    others = [p for p in _paths([n for n in walk(body) if n["t"] == "Image"], project) if p not in named]
+            named.setdefault((number, path), FigureFile(name, path, label, number, caption))
+    in_figures = {path for _, path in named}
+    others = [p for p in _paths([n for n in walk(body) if n["t"] == "Image"], project) if p not in in_figures]
     for index, path in enumerate(others, start=1):
         label = f"Image {index} (outside the numbered figures)"
-        named[path] = FigureFile(f"figures/image-{index}{path.suffix.lower()}", path, label, "", "")
+        named[("", path)] = FigureFile(f"figures/image-{index}{path.suffix.lower()}", path, label, "", "")
     return list(named.values())
 
 

@@ -15,6 +15,7 @@ item, and it follows the MECA manifest DTD (v1.0, `manifest-version` 2.0), which
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -164,12 +165,20 @@ def manifest_xml(found: list[Item]) -> bytes:
 def packaged_jats(data: bytes, gathered: Gathered) -> bytes:
     """The JATS with each graphic naming its file as the package holds it (`figures/figure-2.png`) instead of as the
     chapters do (`figures/profile.png`), so that a reader of the package finds every figure beside the article."""
-    names = {figure.path: figure.name for figure in gathered.figures}
+    in_figures: dict[str, list[str]] = {}  # a numbered figure's files, in order (its parts a, b, ...)
+    for figure in (f for f in gathered.figures if f.number):
+        in_figures.setdefault(figure.number, []).append(figure.name)
+    names = {figure.path: figure.name for figure in gathered.figures if not figure.number}
     root = jats_tree.parse(data)
     for graphic in root.iter("graphic", "inline-graphic"):
         path = resolve(graphic.get(HREF, ""), gathered.project).path
         if path in names:
             graphic.set(HREF, names[path])
+    for fig in root.iter("fig"):
+        number = re.search(r"\d+", fig.findtext("label") or "")
+        files = iter(in_figures.get(number.group(0), []) if number else [])
+        for graphic in fig.iter("graphic", "inline-graphic"):
+            graphic.set(HREF, next(files, graphic.get(HREF, "")))
     return jats_tree.jats_bytes(root)
 
 
