@@ -229,3 +229,12 @@ def lists_holding(ast: dict[str, Any], wanted: Callable[[Node], bool]) -> list[l
                 found.append(item)
             stack.extend(v for v in item if isinstance(v, (list, dict)))
     return found
+
+
+def text_without_notes(inlines: list[Node]) -> str:
+    """The text of `inlines` without their footnotes, wherever they are nested: a running head (the short title,
+    else the title) and a document's title give it."""
+    shown = copy_tree(inlines)
+    for holder in lists_holding({"meta": {}, "blocks": shown}, lambda node: node["t"] == "Note"):
+        holder[:] = [node for node in holder if not (isinstance(node, dict) and node.get("t") == "Note")]
+    return stringify(shown)

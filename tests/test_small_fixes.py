@@ -50,6 +50,9 @@ def test_a_short_title_in_markdown_is_the_running_head_as_text(tmp_path: Path) -
     assert len(pages) > 2
     assert all(page.lstrip().startswith("Tides and ice") for page in pages[1:] if page.strip()), pages[1][:200]
     assert "*" not in pdf_text(root / "build" / "paper.pdf")
+    assert main(["jats", "--project", str(root)]) == 0
+    jats = (root / "build" / "paper.xml").read_text(encoding="utf-8")
+    assert '<alt-title alt-title-type="running-head">Tides and ice</alt-title>' in jats
 
 
 def test_notes_in_a_table_cell_and_a_caption_reach_every_output_even_right_after_a_number(

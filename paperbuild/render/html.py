@@ -22,7 +22,7 @@ from paperbuild import pandoc
 from paperbuild.document import Paper
 from paperbuild.errors import InputError
 from paperbuild.formulas import as_images, math_nodes
-from paperbuild.pandoc_ast import Node, copy_tree, lists_holding, plain, raw_block, stringify, text, walk
+from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, text_without_notes, walk
 from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.html_fonts import font_faces
@@ -116,15 +116,6 @@ def needs_print_pieces(paper: Paper) -> bool:
     """Whether the PDF's pieces differ from the HTML page's: the paper holds a formula or a footnote."""
     parts = [paper.title, paper.authors, paper.affiliations, paper.abstract, paper.body, paper.acknowledgements]
     return bool(math_nodes([*parts, paper.funding])) or has_notes([*parts, paper.funding])
-
-
-def text_without_notes(inlines: list[Node]) -> str:
-    """The text of `inlines` without their footnotes, wherever they are nested: the running head (the short title,
-    else the title), the page's <title> and so the PDF's document title give it."""
-    shown = copy_tree(inlines)
-    for holder in lists_holding({"meta": {}, "blocks": shown}, lambda node: node["t"] == "Note"):
-        holder[:] = [node for node in holder if not (isinstance(node, dict) and node.get("t") == "Note")]
-    return stringify(shown)
 
 
 def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_css: bool, font_css: str = "") -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from paperbuild.document import PUNCTUATION_CLASS, Paper
+from paperbuild.pandoc_ast import text_without_notes
 from paperbuild.render.jats_record import country_codes, publication_record
 from paperbuild.words import words_for
 
@@ -339,8 +340,9 @@ def _front(root: Any, paper: Paper, name_styles: list[str]) -> None:
         orcid.set("authenticated", "false")
     root.set(XML_LANG, paper.metadata.lang)
     title_group = meta.find("title-group")
-    if paper.metadata.short_title and title_group is not None:
-        etree.SubElement(title_group, "alt-title", {"alt-title-type": "running-head"}).text = paper.metadata.short_title
+    if paper.short_title and title_group is not None:
+        running_head = text_without_notes(paper.short_title)
+        etree.SubElement(title_group, "alt-title", {"alt-title-type": "running-head"}).text = running_head
     for contrib, style in zip(meta.iterfind("contrib-group/contrib"), name_styles, strict=False):
         name = contrib.find("name")
         if name is not None and style:
