@@ -404,12 +404,12 @@ def test_raw_jats_cannot_inject_markup_and_is_a_warning(tmp_path: Path, dtd: Any
     assert text(article.find(".//inline-formula//tex-math")) == "a ] ]> b < c"  # the same TeX
 
 
-def test_control_characters_are_a_lost_text_error_not_a_crash(tmp_path: Path) -> None:
+def test_control_characters_are_a_located_error_not_a_crash(tmp_path: Path) -> None:
     root = make_project(tmp_path, {"manuscript/01-a.md": "# A\n\nA bell\x07rings.\n"})
     result = run_build(root, ["jats"], Options())
     assert [d.format() for d in result.diagnostics] == [
-        "manuscript/01-a.md:3:3: error[lost-text]: 'bell', '\x07', 'rings' written here are missing from "
-        "build/paper.xml; a writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
+        "manuscript/01-a.md:3:7: error[control-character]: a control character, U+0007, that no output can carry "
+        "(the file's first); delete it, or type a space"
     ]
     assert result.written == {}
 
