@@ -1,4 +1,5 @@
-"""Manubot's citation tags: a line `[@tag:x]: doi:10.1/y` names what `[@tag:x]` cites.
+"""Manubot's citation tags: a line `[@tag:x]: doi:10.1/y` names what `[@tag:x]` cites; so does Manubot's newer
+`[@x]: doi:10.1/y`, which `[@x]` and `[@tag:x]` cite.
 
 Takes the chapters (and metadata.yaml) and the parsed AST; gives the tags each source defines, the AST with each
 definition line gone (pandoc's Markdown reader reads it as a citation followed by text, which would print) and each
@@ -17,7 +18,7 @@ from paperbuild.markers import Marker, blank_code
 from paperbuild.pandoc_ast import Node, stringify
 from paperbuild.project import SourceFile
 
-DEFINITION = re.compile(r"^ {0,3}\[@(?P<tag>tag:[^\]\s]+)\]:[ \t]+@?(?P<key>[^\s@]+)[ \t]*$", re.MULTILINE)
+DEFINITION = re.compile(r"^ {0,3}\[@(?P<tag>[^\]\s]+)\]:[ \t]+@?(?P<key>[^\s@]+)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,15 @@ def find_tags(sources: Iterable[SourceFile]) -> Tags:
     for source in sources:
         text = blank_code(source.text)
         for match in DEFINITION.finditer(text):
-            keys.setdefault(match.group("tag"), match.group("key"))
+            for tag in aliases(match.group("tag")):
+                keys.setdefault(tag, match.group("key"))
             lines.add((source.rel, text.count("\n", 0, match.start()) + 1))
     return Tags(keys, frozenset(lines))
+
+
+def aliases(tag: str) -> tuple[str, ...]:
+    """The citation keys a defined tag answers to: `x` is also cited as `tag:x`."""
+    return (tag,) if tag.startswith("tag:") else (tag, f"tag:{tag}")
 
 
 def _definition(inlines: list[Node], tags: Tags) -> bool:

@@ -82,6 +82,7 @@ OUTPUT_KEYS = frozenset(
         "css",
     }
 )
+AUTHOR_KEYS = ("authors", "author", "author_info", "author_name")  # Manubot's older name; theses' templates
 QUARTO_DATES = frozenset({"today", "now", "last-modified"})
 CITEKEY = re.compile(r"@(\*|[\w](?:[\w]|[:.#$%&\-+?<>~/]+(?=[\w]))*)")
 
@@ -117,7 +118,7 @@ def map_metadata(root: yaml.Node | None, read_elsewhere: frozenset[str] = frozen
         ("short-title", ("short-title", "shorttitle", "running-title", "runninghead")),
     ):
         _scalar(mapped, values, target, names)
-    people = map_authors(values.get("authors", values.get("author")), values.get("affiliations"))
+    people = map_authors(next((values[k] for k in AUTHOR_KEYS if k in values), None), values.get("affiliations"))
     if people.authors:
         meta["authors"] = people.authors
     if people.affiliations:
@@ -145,7 +146,7 @@ def map_metadata(root: yaml.Node | None, read_elsewhere: frozenset[str] = frozen
             mapped.bibliography.append((text(item), item.start_mark.line + 1))
     if text(values.get("csl")):
         mapped.csl = (text(values["csl"]), values["csl"].start_mark.line + 1)
-    handled = {"title", "subtitle", "short-title", "shorttitle", "running-title", "runninghead", "author", "authors"}
+    handled = {"title", "subtitle", "short-title", "shorttitle", "running-title", "runninghead", *AUTHOR_KEYS}
     handled |= {"affiliations", "keywords", "tags", "abstract", "acknowledgements", "acknowledgments", "funding"}
     handled |= {"date", "lang", "nocite", "bibliography", "csl", *read_elsewhere}
     for key, key_node, value in entries(root):
