@@ -126,14 +126,18 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
     ]
     content = SOURCES / "manubot" / "content"
     assert sorted(p.name for p in (root / "manuscript").iterdir()) == [
-        "01-abstract.md",
-        "02-main-text.md",
+        "02-main-text.md",  # 01.abstract.md, its '## Abstract' and text, is the metadata's abstract
         "90-back-matter.md",
         "metadata.yaml",
     ]
-    for name, chapter in (("01.abstract.md", "01-abstract.md"), ("02.main-text.md", "02-main-text.md")):
-        assert (root / "manuscript" / chapter).read_bytes() == (content / name).read_bytes()
+    tag = "[@tag:techblog-manubot]"
+    definition = f"{tag}: url:http://blogs.nature.com/naturejobs/2018/02/20/techblog-manubot-powers-a-crowdsourced-deep-learning-review/"
+    key = "blogs-nature-com-naturejobs-2018-02-20-techblog-manubot-powe"  # its manual reference's id, made citable
+    source = (content / "02.main-text.md").read_text(encoding="utf-8")
+    imported = (root / "manuscript" / "02-main-text.md").read_text(encoding="utf-8")
+    assert imported == source.replace(definition, "").replace(tag, f"[@{key}]")
     meta = metadata(root)
+    assert str(meta.pop("abstract")).startswith("Open, collaborative research is a powerful paradigm")
     assert meta["authors"] == [
         {
             "name": "Daniel S. Himmelstein",
@@ -227,7 +231,7 @@ def test_a_pandoc_thesis_becomes_numbered_chapters_with_its_bibliography(
         "out; paperbuild numbers sections, figures, tables and equations itself, in the paper's language"
     )
     assert sorted(p.name for p in (root / "manuscript").iterdir()) == [
-        "03-summary.md",
+        "03-summary.md",  # its '# Abstract' and text went to the metadata, its \pagenumbering stays
         "09-chapter_1.md",
         "10-chapter_2.md",
         "18-references.md",
@@ -236,11 +240,14 @@ def test_a_pandoc_thesis_becomes_numbered_chapters_with_its_bibliography(
     assert (root / "manuscript" / "10-chapter_2.md").read_bytes() == (
         SOURCES / "thesis" / "source" / "10_chapter_2.md"
     ).read_bytes()
+    summary = (SOURCES / "thesis" / "source" / "03_summary.md").read_text(encoding="utf-8")
+    abstract = summary.split("-->")[1].split("\\pagenumbering")[0].strip()
     assert metadata(root) == {
         "title": "This is the title of the thesis",
         "subtitle": "This is the subtitle of the thesis",
         "authors": [{"name": "Firstname Surname"}],
         "date": "January 2015",
+        "abstract": abstract,
     }
     codes = {line.split(": ")[1] for line in check(root, capsys)}
     assert codes == {"undefined-label", "math", "raw-tex"}  # chapters left out of the extract; a TeX command (see

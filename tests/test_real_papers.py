@@ -106,8 +106,8 @@ def appendix_link(col: int, number: int, slug: str) -> str:
 
 
 THESIS_NOTES = [
-    layout_note("03-summary.md", 7, "\\pagenumbering{roman}"),
-    layout_note("03-summary.md", 8, "\\setcounter{page}{1}"),
+    layout_note("03-summary.md", 1, "\\pagenumbering{roman}"),  # left when its abstract became metadata
+    layout_note("03-summary.md", 2, "\\setcounter{page}{1}"),
     layout_note("09-chapter_1.md", 1, "\\setcounter{page}{1}"),
     layout_note("09-chapter_1.md", 2, "\\pagenumbering{arabic}"),
     layout_note("09-chapter_1.md", 3, "\\doublespacing"),
@@ -155,7 +155,7 @@ PAPERS = {
         [
             undefined(4, 134, "doi:10.1515/9781400839452"),
             undefined(5, 86, "doi:10.17226/25116"),
-            undefined(9, 176, "pmcid:PMC4719068"),
+            undefined(9, 216, "pmcid:PMC4719068"),  # after the tag, which import rewrites to its entry's key
             undefined(10, 24, "doi:10.1098/rsif.2017.0387"),
         ],
         fetched_references,

@@ -3,8 +3,9 @@
 Takes the files an importer found in the source (chapter bodies with their front matter split off, mapped metadata,
 bibliography files named); gives a `Plan`: every file of the new project by its path in the project, as bytes, and
 the diagnostics (paths relative to the source folder) for what could not be carried over. Chapter text is kept byte
-for byte; each image a chapter names is copied to the same relative path under manuscript/, so the path still
-resolves. Nothing is written here: the caller writes the plan all or nothing.
+for byte but for what structure.py moves (hand numbers of headings, an opening Abstract); each image a chapter
+names is copied to the same relative path under manuscript/, so the path still resolves. Nothing is written here:
+the caller writes the plan all or nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import yaml
 from paperbuild import pandoc, safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
+from paperbuild.importers import csl_bibtex, structure
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.metadata import KNOWN_KEYS
 from paperbuild.pandoc_ast import walk
@@ -28,7 +30,8 @@ from paperbuild.scaffold_templates import BUILD_PY, GITIGNORE
 from paperbuild.yaml_nodes import Problem
 
 MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
-CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX with pandoc
+CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX (csl_bibtex.py)
+BIB_KEY = re.compile(r"^\s*@(?!string|preamble|comment)\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE | re.IGNORECASE)
 METADATA_ORDER = tuple(key for key in KNOWN_KEYS if key != "author")  # metadata.yaml's own order, no alias
 
 
@@ -44,6 +47,8 @@ class Plan:
     """Path in the new project -> contents."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """What could not be carried over, at its place in the source."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """A converted CSL entry's id -> its key in the new .bib, where they differ."""
 
     def name(self, path: Path) -> str:
         """`path` as diagnostics print it: relative to the source folder."""
@@ -81,6 +86,9 @@ def add_chapter(plan: Plan, number: int, source: Path, body: bytes, first_line: 
     names, looked up from each of `bases` in turn."""
     if sum(rel.startswith("manuscript/") and rel.endswith(".md") for rel in plan.files) >= MAX_CHAPTERS:
         raise InputError(f"import: more than {MAX_CHAPTERS} chapters; is {plan.root} a paper?")
+    if not body.strip():
+        return  # a file of front matter only (000_meta.md): its metadata is read, no empty chapter made
+    body = structure.unnumber(body)
     plan.files[chapter_name(number, source.stem)] = body
     text = body.decode("utf-8", "replace")
     ast = json.loads(pandoc.run(["-f", "markdown", "-t", "json", "--sandbox"], text.encode()))
@@ -142,6 +150,8 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
             plan.warn(
                 named_in, line, 0, "not-imported", f"bibliography '{plan.name(bib)}' is not in the source; not copied"
             )
+    if "abstract" not in metadata and (abstract := structure.lift_abstract(plan.files)):
+        metadata["abstract"] = abstract
     ordered = {key: metadata[key] for key in METADATA_ORDER if key in metadata}
     header = f"# Imported from a {plan.kind} by `paperbuild import`; every key is described in paperbuild's README.\n"
     plan.files["manuscript/metadata.yaml"] = (header + dump_yaml(ordered)).encode("utf-8")
@@ -151,11 +161,19 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
 
 def _copy_bibliography(plan: Plan, bib: Path) -> None:
     data = plan.read(bib)
-    if bib.suffix.lower() in CSL_DATA:  # CSL JSON or YAML: BibTeX for paperbuild, converted by pandoc
-        reader = "csljson" if bib.suffix.lower() == ".json" else "markdown"
-        if reader == "markdown":
-            data = b"---\n" + data + b"\n...\n"
-        data = pandoc.run(["-f", reader, "-t", "bibtex", "--sandbox"], data)
+    if bib.suffix.lower() in CSL_DATA:  # CSL JSON or YAML: written as BibTeX
+        try:
+            items = csl_bibtex.csl_items(data, bib.suffix.lower() != ".json")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InputError(f"import: {plan.name(bib)} is no CSL JSON: {exc}") from None
+        converted = csl_bibtex.convert(items)
+        plan.keys.update({ident: key for ident, key in converted.keys.items() if ident != key})
+        text = data.decode("utf-8", "replace")
+        for ident, variable, why in converted.dropped:
+            offset = max(text.find(ident), 0)
+            line = text.count("\n", 0, offset) + 1
+            plan.warn(bib, line, 0, "not-imported", f"'{variable}' of entry '{ident}' is left out: {why}")
+        data = converted.bibtex.encode("utf-8")
     plan.files[f"bibliography/{bib.stem}.bib"] = data
 
 

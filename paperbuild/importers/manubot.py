@@ -17,17 +17,16 @@ from pathlib import Path
 
 from paperbuild import safe_paths
 from paperbuild.diagnostics import LineIndex
-from paperbuild.importers.layout import Plan, add_chapter, add_metadata
+from paperbuild.importers.layout import BIB_KEY, Plan, add_chapter, add_metadata, chapter_name
 from paperbuild.importers.pandoc_file import read_block
 from paperbuild.markers import CITATION
-from paperbuild.tags import DEFINITION
+from paperbuild.tags import DEFINITION, aliases
 
 KIND = "Manubot manuscript"
 CHAPTER = re.compile(r"^\d+\..+\.md$")
 JINJA_BLOCK = re.compile(rb"\{%-?\s*(?!raw\b|endraw\b)\w|\{##")  # a statement or comment; {% raw %} only quotes
 JINJA_VARIABLE = re.compile(rb"\{\{\s*(.+?)\s*\}\}")
 PREFIXES = "doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|tag|raw"
-BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 METADATA_FILES = ("metadata.yaml", "metadata.yml")
 
 
@@ -75,18 +74,52 @@ def read(src: Path) -> Plan | None:
     mapped = read_block(plan, metadata, plan.read(metadata).decode("utf-8", "replace"))
     bibs = [content / f"manual-references.{ext}" for ext in ("bib", "json", "yaml")]
     add_metadata(plan, [(metadata, mapped)], bibs)
-    _report_identifiers(plan, texts, content)
+    known = _known_keys(plan)
+    tags = {**_listed_tags(plan, content), **_tags(texts)}
+    for path, _ in texts:
+        rel = chapter_name(int(path.name.split(".")[0]), path.stem)
+        if rel in plan.files:  # not an abstract lifted into the metadata
+            text = plan.files[rel].decode("utf-8", "replace")
+            plan.files[rel] = _resolve(text, plan.keys, tags, known).encode("utf-8")
+    _report_identifiers(plan, texts, content, known)
     return plan
 
 
-def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Path) -> None:
-    """One diagnostic per citation by identifier that no .bib entry of the new project has."""
+def _known_keys(plan: Plan) -> dict[str, str]:
+    """The entries of the new project's .bib files: what cites each (its key, or the CSL id it was converted
+    from), casefolded -> its key."""
     known = {
-        key.casefold()
+        key.casefold(): key
         for rel, data in plan.files.items()
         if rel.startswith("bibliography/") and rel.endswith(".bib")
         for key in BIB_KEY.findall(data.decode("utf-8", "replace"))
     }
+    return known | {ident.casefold(): key for ident, key in plan.keys.items()}
+
+
+def _resolve(text: str, renamed: dict[str, str], tags: dict[str, str], known: dict[str, str]) -> str:
+    """`text` citing each entry by its key in the new .bib: a converted CSL id that pandoc cannot cite bare by the
+    key it became, a citation tag by the key of the entry it names (its definition line then goes)."""
+
+    def entry(target: str) -> str | None:
+        return next((known[t.casefold()] for t in (target, target.removeprefix("url:")) if t.casefold() in known), None)
+
+    resolved = {tag: key for tag, target in tags.items() if (key := entry(target)) is not None}
+    text = DEFINITION.sub(lambda m: "" if m.group("tag") in resolved else m.group(0), text)
+    for ident, key in sorted(renamed.items(), key=lambda item: -len(item[0])):
+        escaped = re.escape(ident)
+        cited = re.compile(rf"(?<![\w@.])(-?)@(?:\{{{escaped}\}}|{escaped}(?=[.:!?]*(?:[\s;,\])]|$)))")
+        text = cited.sub(lambda m: f"{m.group(1)}@{key}", text)  # noqa: B023 -- used at once
+
+    def retarget(match: re.Match[str]) -> str:
+        key = match.group("key")
+        return match.group(0).replace(key, resolved[key]) if key in resolved else match.group(0)
+
+    return CITATION.sub(retarget, text)
+
+
+def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Path, known: dict[str, str]) -> None:
+    """One diagnostic per citation by identifier that no .bib entry of the new project has."""
     written, listed = _tags(texts), _listed_tags(plan, content)
     seen: set[str] = set()
     for path, data in texts:
@@ -101,7 +134,8 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
             # is no citation paperbuild resolves: its entry must carry the tag as its key
             wanted = written.get(key, key)
             target = written.get(key) or listed.get(key, key)
-            if key in seen or wanted.casefold() in known or not re.match(rf"(?:{PREFIXES}):", target):
+            has_entry = {wanted.casefold(), target.casefold()} & known.keys()
+            if key in seen or has_entry or not re.match(rf"(?:{PREFIXES}):", target):
                 continue
             seen.add(key)
             plan.warn(
@@ -118,7 +152,8 @@ def _tags(texts: list[tuple[Path, bytes]]) -> dict[str, str]:
     tags: dict[str, str] = {}
     for _, data in texts:
         for match in DEFINITION.finditer(data.decode("utf-8", "replace")):
-            tags.setdefault(match.group("tag"), match.group("key"))
+            for tag in aliases(match.group("tag")):
+                tags.setdefault(tag, match.group("key"))
     return tags
 
 
