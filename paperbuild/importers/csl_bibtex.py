@@ -39,8 +39,12 @@ PLAIN = {
     "ISBN": "isbn",
     "ISSN": "issn",
     "language": "langid",
+    "event-place": "venue",
+    "version": "version",
+    "number-of-pages": "pagetotal",
 }
-"""CSL variables written as they are, escaped."""
+"""CSL variables written as they are, escaped (venue, version, pagetotal: biblatex's, which pandoc reads)."""
+DATES = {"original-date": "origdate", "event-date": "eventdate"}
 VERBATIM = {"URL": "url", "DOI": "doi"}
 """Read by pandoc verbatim: written unescaped."""
 IGNORED = {"id", "type", "citation-key", "source", "abstract", "keyword", "container-title-short", "title-short"}
@@ -123,8 +127,11 @@ def _fields(item: dict[str, Any], ident: str, dropped: list[tuple[str, str, str]
         if name in IGNORED or value in (None, "", []):
             continue
         written = _field(kind, name, value, item)
+        taken = {field for field, _ in fields}
         if written is None:
             dropped.append((ident, name, "BibTeX has no field for it"))
+        elif clash := [field for field, _ in written if field in taken]:
+            dropped.append((ident, name, f"its BibTeX field '{clash[0]}' is given already"))
         else:
             fields += written
     return kind, fields
@@ -146,11 +153,15 @@ def _field(kind: str, name: str, value: Any, item: dict[str, Any]) -> list[tuple
         return [(name, " and ".join(_name(person) for person in value if isinstance(person, dict)))]
     if name == "container-title":
         return [("journal" if kind == "article" else "booktitle", _escape(str(value)))]
-    if name in ("event", "event-title"):
-        has_container = bool(item.get("container-title"))
-        return None if has_container or kind != "inproceedings" else [("booktitle", _escape(str(value)))]
+    if name in ("event", "event-title"):  # biblatex's eventtitle, which pandoc reads; a proceedings' title too
+        as_booktitle = kind == "inproceedings" and not item.get("container-title")
+        return [("eventtitle", _escape(str(value))), *([("booktitle", _escape(str(value)))] if as_booktitle else [])]
+    if name in ("original-date", "event-date"):
+        parts = _parts(value)
+        return [(DATES[name], "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))] if parts else None
     if name == "publisher":
-        target = {"techreport": "institution", "phdthesis": "school", "mastersthesis": "school"}.get(kind, "publisher")
+        target = {"techreport": "institution", "thesis": "school"}.get(kind.removeprefix("phd").removeprefix("masters"))
+        target = target or "publisher"
         return [(target, _escape(str(value)))]
     if name == "genre":
         return [("type", _escape(str(value)))] if kind in ("techreport", "phdthesis", "mastersthesis") else None
