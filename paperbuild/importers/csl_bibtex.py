@@ -201,8 +201,9 @@ def _date(value: Any) -> list[tuple[str, str]] | None:
 def _name(person: dict[str, Any]) -> str:
     if "literal" in person:
         return "{" + _escape(str(person["literal"])) + "}"
-    family = " ".join(str(person[k]) for k in ("non-dropping-particle", "family") if person.get(k))
-    given = " ".join(str(person[k]) for k in ("given", "dropping-particle") if person.get(k))
+    particles = ("dropping-particle", "non-dropping-particle", "family")  # BibTeX's one "von" part holds both
+    family = " ".join(str(person[k]) for k in particles if person.get(k))
+    given = str(person.get("given", ""))
     parts = [_escape(family), _escape(str(person["suffix"])) if person.get("suffix") else "", _escape(given)]
     return ", ".join(p for p in parts if p) if given else "{" + _escape(family) + "}"
 

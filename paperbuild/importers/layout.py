@@ -170,7 +170,8 @@ def _copy_bibliography(plan: Plan, bib: Path) -> None:
         plan.keys.update({ident: key for ident, key in converted.keys.items() if ident != key})
         text = data.decode("utf-8", "replace")
         for ident, variable, why in converted.dropped:
-            offset = max(text.find(ident), 0)
+            named = re.search(rf"""["']?id["']?\s*:\s*["']?{re.escape(ident)}""", text)
+            offset = named.start() if named else max(text.find(ident), 0)
             line = text.count("\n", 0, offset) + 1
             plan.warn(bib, line, 0, "not-imported", f"'{variable}' of entry '{ident}' is left out: {why}")
         data = converted.bibtex.encode("utf-8")

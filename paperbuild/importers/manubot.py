@@ -128,8 +128,8 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
         definitions = {match.start("tag") - 1 for match in DEFINITION.finditer(text)}  # where their `@` is
         for match in CITATION.finditer(text):
             key = match.group("key") if match.group("key") is not None else match.group("braced")
-            if match.start() in definitions:
-                continue
+            if match.start() in definitions or any(text.startswith(i, match.start() + 1) for i in plan.keys):
+                continue  # a definition, or an id that became a key pandoc reads whole (read in part here)
             # a tag defined in the text cites the key it names (tags.py); one listed in citation-tags.tsv only
             # is no citation paperbuild resolves: its entry must carry the tag as its key
             wanted = written.get(key, key)
