@@ -233,3 +233,23 @@ def test_a_joss_paper_s_uncited_entries_are_counted_once_at_import(
 def test_hand_numbers_leave_headings_but_not_code() -> None:
     text = b"## 1. Introduction\n\n### 2.1 Methods\n\n## 2020 in review\n\n```\n# 3. kept\n```\n"
     assert structure.unnumber(text) == b"## Introduction\n\n### Methods\n\n## 2020 in review\n\n```\n# 3. kept\n```\n"
+
+
+def test_a_tag_of_citation_tags_tsv_is_rewritten_to_its_entry_s_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "src" / "content"
+    make_project(
+        src,
+        {
+            "metadata.yaml": "title: T\nauthors:\n  - name: Henri Massias\n",
+            "01.body.md": "## Body\n\nAs in [@tag:massias].\n",
+            "citation-tags.tsv": f"tag\tcitation\nmassias\turl:{MASSIAS}\n",
+            "manual-references.json": f'[{{"id": "{MASSIAS}", "type": "report", "title": "Design", "publisher": '
+            '"UCL", "issued": {"date-parts": [[1999]]}, "author": [{"given": "Henri", "family": "Massias"}]}]',
+        },
+    )
+    root = tmp_path / "out"
+    assert run_import(src.parent, root, capsys) == []
+    assert (root / "manuscript" / "01-body.md").read_text(encoding="utf-8") == f"## Body\n\nAs in [@{MASSIAS}].\n"
+    assert check_lines(root) == []

@@ -96,6 +96,7 @@ def convert(items: list[dict[str, Any]]) -> Converted:
     """`items` (CSL JSON objects) as BibTeX entries."""
     out = Converted()
     used: set[str] = set()
+    entries = []
     for item in items:
         ident = str(item.get("id", ""))
         key = _key(ident, used)
@@ -103,7 +104,8 @@ def convert(items: list[dict[str, Any]]) -> Converted:
         out.keys[ident] = key
         kind, fields = _fields(item, ident, out.dropped)
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-        out.bibtex += f"@{kind}{{{key},\n{body}\n}}\n\n"
+        entries.append(f"@{kind}{{{key},\n{body}\n}}\n\n")
+    out.bibtex = "".join(entries)
     return out
 
 

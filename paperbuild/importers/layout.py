@@ -164,7 +164,7 @@ def _copy_bibliography(plan: Plan, bib: Path) -> None:
     if bib.suffix.lower() in CSL_DATA:  # CSL JSON or YAML: written as BibTeX
         try:
             items = csl_bibtex.csl_items(data, bib.suffix.lower() != ".json")
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested past Python's stack
             raise InputError(f"import: {plan.name(bib)} is no CSL JSON: {exc}") from None
         converted = csl_bibtex.convert(items)
         plan.keys.update({ident: key for ident, key in converted.keys.items() if ident != key})

@@ -28,6 +28,8 @@ JINJA_BLOCK = re.compile(rb"\{%-?\s*(?!raw\b|endraw\b)\w|\{##")  # a statement o
 JINJA_VARIABLE = re.compile(rb"\{\{\s*(.+?)\s*\}\}")
 PREFIXES = "doi|pmid|pubmed|pmcid|pmc|arxiv|isbn|url|https?|wikidata|tag|raw"
 METADATA_FILES = ("metadata.yaml", "metadata.yml")
+WRITTEN = re.compile(r"(?<![\w@.])(-?)@(?:\{([^{}\s]+)\}|([^\s;,\]\)\[{}]+))")
+"""A citation as Manubot reads it: everything up to a space or bracket (`@http://x/summary?doi=10.1`)."""
 
 
 def _content(src: Path) -> Path | None:
@@ -106,16 +108,27 @@ def _resolve(text: str, renamed: dict[str, str], tags: dict[str, str], known: di
 
     resolved = {tag: key for tag, target in tags.items() if (key := entry(target)) is not None}
     text = DEFINITION.sub(lambda m: "" if m.group("tag") in resolved else m.group(0), text)
-    for ident, key in sorted(renamed.items(), key=lambda item: -len(item[0])):
-        escaped = re.escape(ident)
-        cited = re.compile(rf"(?<![\w@.])(-?)@(?:\{{{escaped}\}}|{escaped}(?=[.:!?]*(?:[\s;,\])]|$)))")
-        text = cited.sub(lambda m: f"{m.group(1)}@{key}", text)  # noqa: B023 -- used at once
+
+    def rename(match: re.Match[str]) -> str:
+        ident = _written_key(match)
+        key = renamed.get(ident)
+        if key is None:
+            return match.group(0)
+        after = "" if match.group(2) is not None else match.group(3)[len(ident) :]  # the sentence's punctuation
+        return f"{match.group(1)}@{key}{after}"
+
+    text = WRITTEN.sub(rename, text)
 
     def retarget(match: re.Match[str]) -> str:
         key = match.group("key")
         return match.group(0).replace(key, resolved[key]) if key in resolved else match.group(0)
 
     return CITATION.sub(retarget, text)
+
+
+def _written_key(match: re.Match[str]) -> str:
+    """The key of a WRITTEN match: in braces, or bare without the sentence's punctuation after it."""
+    return match.group(2) if match.group(2) is not None else match.group(3).rstrip(".:!?")
 
 
 def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Path, known: dict[str, str]) -> None:
@@ -128,13 +141,14 @@ def _report_identifiers(plan: Plan, texts: list[tuple[Path, bytes]], content: Pa
         definitions = {match.start("tag") - 1 for match in DEFINITION.finditer(text)}  # where their `@` is
         for match in CITATION.finditer(text):
             key = match.group("key") if match.group("key") is not None else match.group("braced")
-            if match.start() in definitions or any(text.startswith(i, match.start() + 1) for i in plan.keys):
+            written_key = WRITTEN.match(text, match.start())
+            if match.start() in definitions or (written_key and _written_key(written_key) in plan.keys):
                 continue  # a definition, or an id that became a key pandoc reads whole (read in part here)
             # a tag defined in the text cites the key it names (tags.py); one listed in citation-tags.tsv only
             # is no citation paperbuild resolves: its entry must carry the tag as its key
             wanted = written.get(key, key)
             target = written.get(key) or listed.get(key, key)
-            has_entry = {wanted.casefold(), target.casefold()} & known.keys()
+            has_entry = {wanted.casefold(), target.casefold(), target.removeprefix("url:").casefold()} & known.keys()
             if key in seen or has_entry or not re.match(rf"(?:{PREFIXES}):", target):
                 continue
             seen.add(key)
