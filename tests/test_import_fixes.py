@@ -253,3 +253,11 @@ def test_a_tag_of_citation_tags_tsv_is_rewritten_to_its_entry_s_key(
     assert run_import(src.parent, root, capsys) == []
     assert (root / "manuscript" / "01-body.md").read_text(encoding="utf-8") == f"## Body\n\nAs in [@{MASSIAS}].\n"
     assert check_lines(root) == []
+
+
+def test_a_thesis_repository_imports_from_its_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "thesis"
+    printed = run_import(REAL / "thesis-consent", root, capsys)  # its chapters are in thesis/, not source/
+    assert printed[0] == "thesis/000_meta.md:4:1: warning[not-imported]: 'type' has no place in paperbuild's metadata"
+    assert sorted(p.name for p in (root / "manuscript").iterdir()) == ["800-related-work.md", "metadata.yaml"]
+    assert check_lines(root) == []

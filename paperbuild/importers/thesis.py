@@ -1,10 +1,11 @@
 """Read a multi-file pandoc thesis — `source/*.md` chapters, `source/metadata.yml`, a `.bib` — as a project.
 
 Takes the thesis folder (tompollard/phd_thesis_markdown's layout: `source/NN_name.md` built by a Makefile from the
-folder above), or a folder of numbered Markdown files; gives a layout Plan: the files in name order as chapters
-(`09_chapter_1.md` -> `09-chapter_1.md`), the metadata file mapped to metadata.yaml (pandoc-crossref settings
-reported as left out: paperbuild numbers cross-references itself), every .bib copied, and the images the text
-names, looked up beside the chapters and from the thesis folder (`source/figures/x.jpg`).
+folder above; or a repository whose `thesis/` holds the numbered chapters), or a folder of numbered Markdown files;
+gives a layout Plan: the files in name order as chapters (`09_chapter_1.md` -> `09-chapter_1.md`), the metadata
+file mapped to metadata.yaml (pandoc-crossref settings reported as left out: paperbuild numbers cross-references
+itself), every .bib copied, and the images the text names, looked up beside the chapters and from the thesis
+folder (`source/figures/x.jpg`).
 """
 
 from __future__ import annotations
@@ -20,15 +21,16 @@ from paperbuild.yaml_nodes import split_front_matter
 KIND = "pandoc thesis"
 NUMBERED = re.compile(r"^(\d+)")
 METADATA_FILES = ("metadata.yml", "metadata.yaml")
+CHAPTER_FOLDERS = ("source", "thesis")  # phd_thesis_markdown's; thesis/ as baltpeter/thesis-mobile-consent-dialogs
 
 
 def read(src: Path) -> Plan | None:
     """A Plan for a thesis folder; None when `src` is not one."""
     if not src.is_dir():
         return None
-    folder = src / "source" if (src / "source").is_dir() else src
+    folder = next((src / name for name in CHAPTER_FOLDERS if (src / name).is_dir()), src)
     chapters = markdown_files(folder)
-    if len(chapters) < 2 or (folder == src and not all(NUMBERED.match(p.name) for p in chapters)):
+    if len(chapters) < 2 or (folder.name != "source" and not all(NUMBERED.match(p.name) for p in chapters)):
         return None
     plan = Plan(root=src, kind=KIND)
     numbers = [int(m.group(1)) if (m := NUMBERED.match(p.name)) else -1 for p in chapters]
