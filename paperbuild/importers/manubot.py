@@ -6,7 +6,9 @@ Takes the manuscript's folder (or its content/ folder); gives a layout Plan: eac
 Jinja2 templates (the front matter that lists the authors) are left out: paperbuild prints the byline itself. A
 citation by identifier (`@doi:10.x/y`, `@pmid:...`, a tag defined as `[@tag:x]: doi:...`, which cites what it names)
 that no .bib entry has is reported with the command that fetches its BibTeX, since Manubot looked it up online and
-paperbuild never does.
+paperbuild never does. A tag (`[@x]: url`, `[@tag:x]: ...`, or a row of citation-tags.tsv) whose target is an entry
+of the new .bib is rewritten in the text to that entry's key, its definition line dropped; a manual reference's id
+pandoc cannot cite bare (`http://x/summary?doi=10.1`) is cited by the key it became (csl_bibtex.py).
 """
 
 from __future__ import annotations
