@@ -2,11 +2,12 @@
 
 Takes the body blocks (Pandoc JSON); gives the blocks with numbers in headings (`5.1.`), captions (`Figure 1.`,
 `Table 1.`) and equations (`(1)`), each `@fig:x`-style citation replaced by a link reading "Figure 1" (a no-break
-space between word and number, so no line ends between them), and the map from label to target. Numbers are
+space between word and number, so no line ends between them; the writer's words around it, `[see @sec:x]`, are kept
+around the link), and the map from label to target. Numbers are
 computed here once, so every output prints the same ones; tables get their numeric columns marked on the way
 (tables.py). Sections are numbered from the paper's top heading level (a paper whose top headings are `##`, as
 Manubot's are, numbers 1, 2, …); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
-prints the number alone.
+prints the number alone; `@Fig:x`, pandoc-crossref's form to start a sentence, refers to `fig:x`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from paperbuild.markers import label_of
 from paperbuild.pandoc_ast import Node, span, text, walk
 from paperbuild.tables import numeric_columns
 from paperbuild.words import ENGLISH, Words, words_for
@@ -182,8 +184,33 @@ def is_cross_reference(node: Node, targets: dict[str, Target]) -> bool:
     """Whether `node` is a Cite this module resolves: every key a label of `targets`, all of one kind."""
     if node["t"] != "Cite":
         return False
-    kinds = {targets[c["citationId"]].kind if c["citationId"] in targets else "" for c in node["c"][0]}
+    kinds = {targets[label].kind if (label := label_of(c["citationId"])) in targets else "" for c in node["c"][0]}
     return len(kinds) == 1 and "" not in kinds
+
+
+def _affixed(prefix: list[Node], reference: list[Node], suffix: list[Node]) -> list[Node]:
+    """The writer's words around a reference, `[see @sec:x, last row]`: "see Section 2, last row"."""
+    before = [*prefix, {"t": "Space"}] if prefix and prefix[-1]["t"] != "Space" else prefix
+    first = suffix[0] if suffix else {"t": "Space"}
+    space = first["t"] != "Space" and (first["t"] != "Str" or first["c"][:1].isalnum())  # not before ", last row"
+    return [*before, *reference, *([{"t": "Space"}] if space else []), *suffix]
+
+
+def _reference(citations: list[dict[str, Any]], targets: dict[str, Target], words: Words) -> list[Node]:
+    """The inlines of one resolved Cite: the generated words in a "cross-reference-group" Span, the writer's prefix
+    and suffix outside it (their words are the manuscript's, which the conservation check counts)."""
+    found = [(label_of(c["citationId"]), targets[label_of(c["citationId"])]) for c in citations]
+    bare = all(c["citationMode"]["t"] == "SuppressAuthor" for c in citations)
+    group = span(reference_inlines(found, words, bare), ["cross-reference-group"])
+    inner = [c["citationPrefix"] for c in citations[1:]] + [c["citationSuffix"] for c in citations[:-1]]
+    if not any(inner):  # words only before the first and after the last: around the whole group
+        return _affixed(citations[0]["citationPrefix"], [group], citations[-1]["citationSuffix"])
+    parts: list[Node] = []
+    for index, citation in enumerate(citations):  # [see @fig:a; compare @fig:b]: each with its own words
+        one = span(reference_inlines([found[index]], words, bare), ["cross-reference-group"])
+        parts += [{"t": "Str", "c": ";"}, {"t": "Space"}] if index else []
+        parts += _affixed(citation["citationPrefix"], [one], citation["citationSuffix"])
+    return parts
 
 
 def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> None:
@@ -191,9 +218,11 @@ def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> 
     for node in walk(value):
         if not is_cross_reference(node, targets):
             continue
-        found = [(c["citationId"], targets[c["citationId"]]) for c in node["c"][0]]
-        bare = all(c["citationMode"]["t"] == "SuppressAuthor" for c in node["c"][0])
-        node["t"], node["c"] = "Span", [["", ["cross-reference-group"], []], reference_inlines(found, words, bare)]
+        inlines = _reference(node["c"][0], targets, words)
+        if len(inlines) == 1:
+            node["t"], node["c"] = inlines[0]["t"], inlines[0]["c"]
+        else:
+            node["t"], node["c"] = "Span", [["", [], []], inlines]
 
 
 def numbered_targets(blocks: list[Node]) -> dict[str, Target]:

@@ -15,8 +15,11 @@ from paperbuild.diagnostics import LineIndex
 from paperbuild.project import SourceFile
 
 CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
-CROSSREF_KEY = re.compile(rf"(?:{'|'.join(CROSSREF_PREFIXES)})[:-]")
-"""A cross-reference's key starts with its kind and a colon (pandoc-crossref's @fig:x) or a hyphen (Quarto's @fig-x)."""
+LABEL_KEY = re.compile(rf"(?:{'|'.join(CROSSREF_PREFIXES)})[:-]")
+"""A label starts with its kind and a colon (pandoc-crossref's {#fig:x}) or a hyphen (Quarto's {#fig-x})."""
+CROSSREF_KEY = re.compile(rf"(?:{'|'.join(p + '|' + p.capitalize() for p in CROSSREF_PREFIXES)})[:-]")
+"""A cross-reference's key starts as a label does, its kind capitalised or not: pandoc-crossref's `@Fig:x` is the
+form that starts a sentence, and Quarto's `@Fig-x` too."""
 # pandoc's citation key (Text.Pandoc.Parsing.Citations): a letter, digit, _ or * (nocite's wildcard), then letters,
 # digits, _, internal punctuation :.#$%&-+?<>~/ (followed by a letter, digit or _), or : and / followed by / (a URL's
 # "https://"); or anything but spaces in braces, braces inside balanced (here up to three deep): @{a{b}c} cites a{b}c
@@ -28,7 +31,7 @@ GLUED = re.compile(rf"(?<=\w)@(?P<key>{_KEY})")
 ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
 """An attribute block `{...}` on one line; a label is looked for inside it (one pattern for both would backtrack
 over every `#` of a long unclosed block: minutes on a line of `{#fig:a`)."""
-LABEL = re.compile(rf"#(?P<label>{CROSSREF_KEY.pattern}{_KEY})")
+LABEL = re.compile(rf"#(?P<label>{LABEL_KEY.pattern}{_KEY})")
 FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
@@ -92,6 +95,12 @@ def _label(block: str) -> str:
 def is_crossref(key: str) -> bool:
     """Whether `key` names a cross-reference (`fig:x`, `fig-x`) rather than a bibliography entry."""
     return CROSSREF_KEY.match(key) is not None
+
+
+def label_of(key: str) -> str:
+    """The label a cross-reference's key refers to: `Fig:x` (capitalised, to start a sentence) refers to `fig:x`; a
+    citation key is returned as it is."""
+    return key[0].lower() + key[1:] if is_crossref(key) else key
 
 
 def scan(source: SourceFile) -> list[Marker]:

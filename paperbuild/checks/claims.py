@@ -10,7 +10,7 @@ import re
 
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
-from paperbuild.markers import Marker, is_crossref
+from paperbuild.markers import Marker, is_crossref, label_of
 from paperbuild.words import words_for
 
 
@@ -93,10 +93,11 @@ def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
     labels = [m.key for m in ctx.of_kind("label")]
     out = []
     for m in ctx.of_kind("crossref"):
-        if m.key not in labels:
-            message, hint = f"'@{m.key}' refers to no element labelled '{{#{m.key}}}'", did_you_mean(m.key, labels)
-        elif m.key not in ctx.targets:
-            message = f"'{{#{m.key}}}' is on an element that is not numbered, so '@{m.key}' has nothing to print"
+        label = label_of(m.key)
+        if label not in labels:
+            message, hint = f"'@{m.key}' refers to no element labelled '{{#{label}}}'", did_you_mean(label, labels)
+        elif label not in ctx.targets:
+            message = f"'{{#{label}}}' is on an element that is not numbered, so '@{m.key}' has nothing to print"
             hint = "put the label on a heading, a figure, a table caption or a display equation"
         else:
             continue
@@ -112,10 +113,12 @@ def glued_marker(ctx: CheckContext) -> list[Diagnostic]:
     for marker in ctx.of_kind("glued"):
         token = marker.key  # runs on over Chinese text that follows: 见@fig:map图 gives "fig:map图"
         ends = (n for n in range(len(token), 0, -1) if n == len(token) or not token[n].isascii())
-        key = next((token[:n] for n in ends if token[:n] in ctx.targets or ctx.bibliography.find(token[:n])), None)
+        key = next(
+            (token[:n] for n in ends if label_of(token[:n]) in ctx.targets or ctx.bibliography.find(token[:n])), None
+        )
         if key is None:  # an e-mail address (a@knuth1984.org), or an unknown key: no marker was meant
             continue
-        what = "cross-reference" if key in ctx.targets else "citation"
+        what = "cross-reference" if label_of(key) in ctx.targets else "citation"
         out.append(
             _at(
                 marker,
@@ -136,7 +139,7 @@ def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
         if node["t"] != "Cite":
             continue
         keys = [c["citationId"] for c in node["c"][0]]
-        kinds = {key in ctx.targets or is_crossref(key) for key in keys}
+        kinds = {label_of(key) in ctx.targets or is_crossref(key) for key in keys}
         if len(kinds) > 1:
             first = next((m for m in ctx.markers if m.key == keys[0] and m.kind in ("citation", "crossref")), None)
             where = first or Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
@@ -178,7 +181,7 @@ def doubled_reference_word(ctx: CheckContext) -> list[Diagnostic]:
             starts[marker.path] = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         lines = starts[marker.path]
         start = lines[marker.line - 1] + marker.col - 1
-        target = ctx.numbers.get(marker.key)
+        target = ctx.numbers.get(label_of(marker.key))
         found = WORD_BEFORE[target.kind].search(text, max(start - LOOK_BACK, 0), start) if target else None
         if target is None or found is None:
             continue
@@ -219,7 +222,7 @@ def duplicate_label(ctx: CheckContext) -> list[Diagnostic]:
 @check("unused-label")
 def unused_label(ctx: CheckContext) -> list[Diagnostic]:
     """A label nothing refers to (a warning: numbering still works)."""
-    used = {m.key for m in ctx.of_kind("crossref")}
+    used = {label_of(m.key) for m in ctx.of_kind("crossref")}
     first = {m.key: m for m in reversed(ctx.of_kind("label"))}
     return [
         _at(m, Severity.WARNING, "unused-label", f"label '{m.key}' is never referred to")
