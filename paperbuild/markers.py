@@ -36,9 +36,12 @@ FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
 FENCE = re.compile(
-    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=indent)?(?P=fence)[`~]*[ \t]*$|\Z)",
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n"
+    r"(?P<body>.*?)(?:^(?P=indent)?(?P=fence)[`~]*[ \t]*$|\Z)",
     re.MULTILINE | re.DOTALL,
 )
+RAW_TEX_INFO = re.compile(r"\s*\{\s*=(?:latex|tex)\s*\}\s*")
+"""A fence's info string that makes it raw TeX (```` ```{=latex} ````): the body is TeX, not code."""
 CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 
@@ -64,12 +67,21 @@ def _blank(code: str) -> str:
     return re.sub(r"[^\n]", " ", code)
 
 
-def blank_code(text: str) -> str:
-    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept). Comments are found
+def _blank_fence(match: re.Match[str], raw_tex: bool) -> str:
+    if raw_tex and RAW_TEX_INFO.fullmatch(match.group("info")):
+        body = match.group("body")
+        start, end = match.start("body") - match.start(), match.start("body") - match.start() + len(body)
+        return _blank(match.group(0)[:start]) + body + _blank(match.group(0)[end:])
+    return _blank(match.group(0))
+
+
+def blank_code(text: str, raw_tex: bool = False) -> str:
+    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept); with `raw_tex`, the
+    body of a raw TeX fence (```` ```{=latex} ````) is kept, for what is looked for in TeX. Comments are found
     with `str.find`, once each: a pattern would look for the end of every unclosed `<!--` up to the end of the
     text."""
-    for pattern in (FENCE, CODE_SPAN):
-        text = pattern.sub(lambda match: _blank(match.group(0)), text)
+    text = FENCE.sub(lambda match: _blank_fence(match, raw_tex), text)
+    text = CODE_SPAN.sub(lambda match: _blank(match.group(0)), text)
     parts, position = [], 0
     start = text.find(COMMENT_OPEN)
     while start >= 0:

@@ -13,7 +13,10 @@ vanished from every output ("as shown in ."), so nothing is left in place silent
 - `\\ref`, `\\eqref`, `\\autoref`, `\\cref`, `\\Cref`: the Cite nodes `@fig:x` makes (`\\ref` and `\\eqref` print the
   number alone, as `[-@fig:x]` does); `\\label` names the heading, figure or table it is in.
 - `\\newpage`, `\\clearpage`, `\\pagebreak`: a page break (PDF and DOCX); other layout commands (`\\noindent`,
-  `\\vspace`...) are dropped with a note. Anything else is a `raw-tex` error at its file, line and column.
+  `\\vspace`, `\\sloppy`, `\\markright`..., texlayout.py) are dropped with a note, and so is each piece of a layout
+  wrapper split over raw blocks (`\\begin{landscape}` in one, its `\\end` in another; the text between is kept).
+  Anything else, and a fragment pandoc's LaTeX reader refuses (with its reason), is a `raw-tex` error at its file,
+  line and column.
 
 Plain inline HTML tags (`<sub>`, `<b>`, `<br>`...) become the nodes they stand for (rawhtml.py); the raw HTML left
 is reported where the DOCX cannot carry it. Manubot's citation tags are resolved first (tags.py): their citations,
@@ -35,6 +38,7 @@ from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, r
 from paperbuild.project import SourceFile
 from paperbuild.rawhtml import convert_html
 from paperbuild.tags import find_tags, resolve_tags
+from paperbuild.texlayout import LAYOUT, NOT_DONE, PAGE_BREAKS, is_layout_wrapper
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
@@ -42,17 +46,6 @@ REFERENCE = re.compile(r"\\(ref|eqref|autoref|cref|Cref)\s*\{([^{}]*)\}")
 NUMBER_ONLY = ("ref", "eqref")
 """The reference commands that print the number alone ("Figure~\\ref{fig:x}")."""
 COMMAND = re.compile(r"^\\([A-Za-z]+)\*?")
-PAGE_BREAKS = frozenset({"newpage", "clearpage", "cleardoublepage", "pagebreak"})
-LAYOUT = frozenset(
-    {
-        "noindent", "indent", "vspace", "hspace", "vfill", "hfill", "centering", "raggedright", "raggedleft",
-        "smallskip", "medskip", "bigskip", "par", "linebreak", "nopagebreak", "tiny", "scriptsize", "footnotesize",
-        "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge", "maketitle", "tableofcontents",
-        "listoffigures", "listoftables", "pagenumbering", "pagestyle", "thispagestyle", "setcounter", "setlength",
-        "addtolength", "singlespacing", "onehalfspacing", "doublespacing", "frontmatter", "mainmatter", "backmatter",
-        "addcontentsline", "raggedbottom", "flushbottom", "normalfont",
-    }
-)  # fmt: skip
 DISPLAY = re.compile(
     r"^\s*\\begin\{(?P<env>equation|align|flalign|alignat|gather|multline|eqnarray)(?P<star>\*?)\}"
     r"(?P<body>.*)\\end\{(?P=env)\*?\}\s*$",
@@ -72,7 +65,7 @@ LABEL_CLASS = "tex-label"
 def scan_markers(source: SourceFile) -> list[Marker]:
     """The labels and cross-references a source writes in TeX (`\\label{x}`, `\\ref{x}`, `\\cref{a,b}`), code
     blanked, as markers.py finds `{#x}` and `@x`."""
-    text = blank_code(source.text)
+    text = blank_code(source.text, raw_tex=True)
     index = LineIndex(text)
     found = []
     for match in TEX_MARKER.finditer(text):
@@ -88,7 +81,7 @@ class _Locator:
     found before it (fragments come in document order), else its first occurrence; and a command inside it."""
 
     def __init__(self, sources: list[SourceFile]) -> None:
-        self.sources = [(source.rel, blank_code(source.text)) for source in sources]
+        self.sources = [(source.rel, blank_code(source.text, raw_tex=True)) for source in sources]
         self.indexes: dict[str, LineIndex] = {}
         self.start = (0, 0)
         """(source, offset) of the fragment found last."""
@@ -121,12 +114,21 @@ class _Locator:
         return (rel, *self.indexes[rel].position(offset))
 
 
-def _batches(fragments: list[str]) -> Iterator[list[Node]]:
+def _batches(fragments: list[str]) -> Iterator[list[Node] | str]:
     """Each fragment as the blocks pandoc's LaTeX reader makes of it; all in one run, separated by paragraphs of a
-    random word. A fragment that runs on into the next (`\\iffalse`) changes the count: the batch is halved."""
+    random word. A fragment that runs on into the next (`\\iffalse`) changes the count, and one the reader refuses
+    (a `\\begin` without its `\\end`) fails the run: the batch is halved; a fragment refused alone gives the
+    reader's reason instead of blocks."""
     separator = f"pbsep{secrets.token_hex(8)}"
     source = f"\n\n{separator}\n\n".join(fragments)
-    blocks = json.loads(pandoc.run(["-f", "latex+raw_tex", "-t", "json", "--sandbox"], source.encode()))["blocks"]
+    try:
+        blocks = json.loads(pandoc.run(["-f", "latex+raw_tex", "-t", "json", "--sandbox"], source.encode()))["blocks"]
+    except pandoc.PandocFailed as exc:
+        if len(fragments) == 1:
+            lines = [line.strip() for line in exc.stderr.splitlines() if line.strip()]  # "Error at (...):", why
+            yield lines[1] if len(lines) > 1 else "it cannot be read"
+            return
+        blocks = []
     parts: list[list[Node]] = [[]]
     for block in blocks:
         if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": separator}]:
@@ -184,11 +186,12 @@ class _Converter:
             return [_cite(reference.group(2), reference.group(1))]
         if name in PAGE_BREAKS and block:
             return [div([], classes=["page-break"]), raw_block("openxml", PAGE_BREAK_XML)]
-        if name in PAGE_BREAKS or name in LAYOUT:
+        if name in PAGE_BREAKS or name in LAYOUT or name in NOT_DONE:
             where = "inside a paragraph " if name in PAGE_BREAKS else ""
+            done = f": {NOT_DONE[name]}" if name in NOT_DONE else ""
             self.report(
                 Severity.NOTE,
-                f"the layout command '{tex}' {where}has no equivalent in the outputs and is dropped",
+                f"the layout command '{tex}' {where}has no equivalent in the outputs and is dropped{done}",
                 "the style lays the paper out; remove it",
                 tex,
             )
@@ -218,8 +221,30 @@ class _Converter:
                 stack.extend(child for child in item if isinstance(child, (list, dict)))
         return value
 
-    def replacement(self, node: Node, blocks: list[Node]) -> list[Node]:
-        """What the raw `node` becomes, given the blocks pandoc's LaTeX reader made of it."""
+    def unread(self, node: Node, reason: str) -> list[Node]:
+        """What a raw `node` pandoc's LaTeX reader refused (for `reason`) becomes: nothing when it is a piece of a
+        layout wrapper split over raw blocks (`\\begin{landscape}` in one, `\\end{landscape}` in another: the text
+        between is the paper's, and kept), else itself, reported."""
+        tex = node["c"][1].strip()
+        if is_layout_wrapper(tex):
+            self.report(
+                Severity.NOTE,
+                f"the layout wrapper piece '{tex}' has no equivalent in the outputs and is dropped; the text around "
+                "it is kept",
+                "the style lays the paper out; remove it",
+            )
+            return []
+        self.report(
+            Severity.ERROR,
+            f"raw TeX '{tex}' cannot be read ({reason})",
+            "close each \\begin and each brace in the raw block that opens it, or write it in Markdown",
+        )
+        return [node]
+
+    def replacement(self, node: Node, blocks: list[Node] | str) -> list[Node]:
+        """What the raw `node` becomes, given the blocks pandoc's LaTeX reader made of it (or why it made none)."""
+        if isinstance(blocks, str):
+            return self.unread(node, blocks)
         if node["t"] == "RawBlock":
             return self.fix(blocks)
         blocks = [{"t": "Plain", "c": [{"t": "RawInline", "c": b["c"]}]} if b["t"] == "RawBlock" else b for b in blocks]

@@ -10,6 +10,7 @@ import pytest
 from conftest import check_lines, make_project
 
 from paperbuild import pandoc
+from paperbuild.cli import main
 from paperbuild.crossref import number_and_resolve
 from paperbuild.pandoc_ast import stringify
 from paperbuild.pipeline import Options, run_build
@@ -84,3 +85,57 @@ def test_capitalised_cross_references_start_a_sentence(tmp_path: Path) -> None:
         "manuscript/01-intro.md:3:91: error[undefined-label]: '@Fig:plott' refers to no element labelled "
         "'{#fig:plott}'; did you mean 'fig:plot'?"
     ]
+
+
+def test_layout_no_ops_of_a_thesis_are_dropped_with_a_note(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/01-a.md": "# A\n\n\\markright{{\\thechapter}. Introduction}\n\nText.\n\n\\appendix\n\n"
+            "# Appendix\n\n\\begingroup\n\\sloppy\nMore text.\n\\endgroup\n",
+        },
+    )
+    hint = "; the style lays the paper out; remove it"
+    assert check_lines(root) == [
+        "manuscript/01-a.md:3:1: note[raw-tex]: the layout command '\\markright{{\\thechapter}. Introduction}' has "
+        f"no equivalent in the outputs and is dropped{hint}",
+        "manuscript/01-a.md:7:1: note[raw-tex]: the layout command '\\appendix' has no equivalent in the outputs and "
+        f"is dropped: the headings after it are numbered on, not lettered A, B as appendices{hint}",
+        f"manuscript/01-a.md:11:1: note[raw-tex]: the layout command '\\begingroup' has no equivalent in the outputs "
+        f"and is dropped{hint}",
+        f"manuscript/01-a.md:12:1: note[raw-tex]: the layout command '\\sloppy' has no equivalent in the outputs and "
+        f"is dropped{hint}",
+        f"manuscript/01-a.md:14:1: note[raw-tex]: the layout command '\\endgroup' has no equivalent in the outputs "
+        f"and is dropped{hint}",
+    ]
+
+
+SPLIT_WRAPPER = (
+    "# Results\n\nBefore.\n\n```{=latex}\n\\afterpage{%\n    \\clearpage\n    \\begin{landscape}\n```\n\n"
+    "A wide figure would be here.\n\n```{=latex}\n    \\end{landscape}\n}\n```\n\nAfter.\n"
+)
+
+
+def test_a_layout_wrapper_split_over_raw_blocks_is_dropped_and_its_content_kept(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"manuscript/01-results.md": SPLIT_WRAPPER})
+    assert check_lines(root) == [
+        "manuscript/01-results.md:6:1: note[raw-tex]: the layout wrapper piece '\\afterpage{%\n    \\clearpage"
+        "\n    \\begin{landscape}' has no equivalent in the outputs and is dropped; the text around it is kept; "
+        "the style lays the paper out; remove it",
+        "manuscript/01-results.md:14:5: note[raw-tex]: the layout wrapper piece '\\end{landscape}\n}' has no "
+        "equivalent in the outputs and is dropped; the text around it is kept; the style lays the paper out; remove it",
+    ]
+    assert [d.format() for d in run_build(root, ["html"], Options()).diagnostics if d.severity.name != "NOTE"] == []
+    shown = " ".join(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")).split())
+    assert "Before. A wide figure would be here. After." in shown
+
+
+def test_raw_tex_pandoc_cannot_read_is_an_error_at_its_line(tmp_path: Path) -> None:
+    chapter = "# Results\n\nBefore.\n\n```{=latex}\n\\begin{tabular}{ll}\na & b \\\\\n```\n\nAfter \\textbf{bold}.\n"
+    root = make_project(tmp_path, {"manuscript/01-results.md": chapter})
+    assert check_lines(root) == [
+        "manuscript/01-results.md:6:1: error[raw-tex]: raw TeX '\\begin{tabular}{ll}\na & b \\\\' cannot be read "
+        "(unexpected end of input); close each \\begin and each brace in the raw block that opens it, or write it "
+        "in Markdown"
+    ]
+    assert main(["--project", str(root), "--quiet", "check"]) == 1
