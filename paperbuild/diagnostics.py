@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "unsafe-svg": "an SVG figure is malformed or too big once <use> is expanded, or loses scripts and links (warning)",
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
+    "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose",
     "math": "a TeX formula the math renderer cannot typeset",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",

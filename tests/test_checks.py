@@ -47,6 +47,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "unsafe-svg",
         "empty-chapter",
         "unclosed-fence",
+        "code-cell",
         "math",
         "active-content",
         "unsafe-link",

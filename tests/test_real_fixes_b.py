@@ -4,10 +4,12 @@ the writer's words around them, pandoc-crossref's capitalised `@Fig:x` is a cros
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import check_lines, make_project
+from conftest import FIXTURES, check_lines, make_project
 
 from paperbuild import pandoc
 from paperbuild.cli import main
@@ -139,3 +141,57 @@ def test_raw_tex_pandoc_cannot_read_is_an_error_at_its_line(tmp_path: Path) -> N
         "in Markdown"
     ]
     assert main(["--project", str(root), "--quiet", "check"]) == 1
+
+
+REAL = FIXTURES / "real"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n'
+
+
+def test_a_thesis_landscape_page_and_its_capitalised_references_build(tmp_path: Path) -> None:
+    extract = re.sub(r"\]\(\.\./graphs/[^)]*\.pdf\)", "](plot.svg)", (REAL / "thesis-landscape.md").read_text())
+    root = make_project(tmp_path, {"manuscript/01-results.md": f"# Results\n\n{extract}", "manuscript/plot.svg": SVG})
+    assert [line for line in check_lines(root) if "note[" not in line] == []
+    assert [line.split(": note")[0] for line in check_lines(root)] == [
+        "manuscript/01-results.md:8:1",  # \afterpage{% ... \begin{landscape}
+        "manuscript/01-results.md:18:5",  # \end{landscape} ... }
+    ]
+    assert [d.format() for d in run_build(root, ["html"], Options()).diagnostics if "note[" not in d.format()] == []
+    shown = " ".join(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")).split())
+    assert "Figure 1 lists how often" in shown.replace(NBSP, " ")
+    assert "column came from string-matching" in shown
+    assert "Figure 2 further plots the observed data types" in shown.replace(NBSP, " ")
+
+
+def test_a_quarto_cell_is_imported_as_a_code_block_pandoc_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "article.qmd"
+    shutil.copy(REAL / "quarto-cell.qmd", source)
+    assert main(["import", str(source), str(tmp_path / "out")]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if "warning[" in line] == [
+        "article.qmd:17: warning[not-imported]: a python code cell is kept as code; paperbuild does not run it; its "
+        "cell options are dropped ('#| label: fig-polar', '#| fig-cap: \"A line plot on a polar axis\"'); run it "
+        "with Quarto once and put its output (a figure, a table) in the text"
+    ]
+    chapter = (tmp_path / "out" / "manuscript" / "01-article.md").read_text(encoding="utf-8")
+    ast = json.loads(pandoc.run(["-f", "markdown", "-t", "json"], chapter.encode()))
+    [code] = [block for block in ast["blocks"] if block["t"] == "CodeBlock"]
+    assert code["c"][0][1] == ["python"]
+    assert code["c"][1].startswith("\nimport numpy as np\nimport matplotlib.pyplot as plt\n")
+    assert "#|" not in chapter
+
+
+def test_an_executable_cell_in_a_chapter_is_an_error_at_its_line(tmp_path: Path) -> None:
+    chapter = (
+        "# Results\n\nQuarto writes a cell so:\n\n````markdown\n```{r, echo=FALSE}\nx\n```\n````\n\n"
+        "A plot follows.\n\n```{python}\n#| label: fig-polar\nimport numpy as np\n\nr = 'x'\n```\n"
+    )
+    more = "# More\n\n~~~ {r echo=FALSE}\ny\n~~~\n"
+    root = make_project(tmp_path, {"manuscript/01-results.md": chapter, "manuscript/02-more.md": more})
+    hint = "paperbuild runs no cell, so put its output (a figure, a table) in the text"
+    assert check_lines(root) == [
+        "manuscript/01-results.md:13:1: error[code-cell]: '```{python}' opens no code block pandoc reads: the cell "
+        f"would print as text; write '```python' for code; {hint}",
+        "manuscript/02-more.md:3:1: error[code-cell]: '~~~ {r echo=FALSE}' opens no code block pandoc reads: "
+        f"the cell would print as text; write '~~~r' for code; {hint}",
+    ]

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.formulas import formula_problem, pandoc_unconverted
+from paperbuild.markers import CODE_CELL_INFO, blank_code
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import link_problem, raw_problem
@@ -180,6 +181,33 @@ def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
                     f"the code block opened by '{open_fence.group(2)}' is never closed; the rest of the "
                     "chapter would print as code",
                     f"close it with a line holding {open_fence.group(2)}",
+                )
+            )
+    return out
+
+
+CODE_CELL = re.compile(rf"^ {{0,3}}(`{{3,}}|~{{3,}})(?={CODE_CELL_INFO})", re.MULTILINE)
+"""An executable cell's fence (Quarto's ```` ```{python} ````, knitr's ```` ```{r, echo=FALSE} ````): pandoc reads
+no code block there, so the cell would print as prose."""
+
+
+@check("code-cell")
+def code_cell(ctx: CheckContext) -> list[Diagnostic]:
+    """A fence whose braces name a language (```` ```{python} ````), which pandoc does not read as code."""
+    out = []
+    for chapter in ctx.project.chapters:
+        for match in CODE_CELL.finditer(blank_code(chapter.text)):
+            line_end = chapter.text.find("\n", match.start())
+            fence = chapter.text[match.start(1) : line_end if line_end >= 0 else None].strip()
+            language = re.sub(r"[^\w-].*", "", fence.lstrip("`~{ \t"))
+            out.append(
+                _error_in(
+                    chapter,
+                    match.start(1),
+                    "code-cell",
+                    f"'{fence}' opens no code block pandoc reads: the cell would print as text",
+                    f"write '{match.group(1)}{language}' for code; paperbuild runs no cell, so put its output (a "
+                    "figure, a table) in the text",
                 )
             )
     return out

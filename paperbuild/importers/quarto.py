@@ -4,7 +4,8 @@ Takes a .qmd file or a Quarto project folder; gives a layout Plan. The article i
 `_quarto.yml`, else `index.qmd`, else the folder's one .qmd; the book chapters of `book: chapters:` become chapters
 in their order. Metadata of `_quarto.yml` is overridden by the article's front matter. Quarto's author schema
 (`author`/`affiliations` with refs, CRediT `roles` with their degree) is mapped by author_schemas.py. Executable
-code cells (```` ```{python} ````) are kept as code and reported: paperbuild does not run them.
+code cells (```` ```{python} ````, `{r}`, `{julia}`, `{ojs}`...) are kept as code, as fences pandoc reads
+(```` ```python ````), their `#|` cell options dropped, and reported: paperbuild does not run them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from paperbuild.importers.pandoc_file import read_block
 from paperbuild.yaml_nodes import compose, field, split_front_matter, text, texts
 
 KIND = "Quarto manuscript"
-CODE_CELL = re.compile(rb"^[ \t]*(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)", re.MULTILINE)
+CODE_CELL = re.compile(rb"^([ \t]*)(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\n]*\}[ \t\r]*$", re.MULTILINE)
+"""The opening of an executable cell, ```` ```{python} ```` or knitr's ```` ```{r, echo=FALSE} ````."""
+CELL_OPTION = re.compile(rb"[ \t]*(?:#|//|--|%)\|[^\n]*\n?")
+"""A cell option line at the top of a cell, `#| label: fig-polar` (`//|` in ojs)."""
 PROJECT_FILES = ("_quarto.yml", "_quarto.yaml")
 PROJECT_KEYS = frozenset({"project", "manuscript", "book"})  # where the text is: read here, not metadata
 
@@ -59,21 +63,34 @@ def read(src: Path) -> Plan | None:
         if block:
             mapped.append((path, read_block(plan, path, block)))
         first_line = data[: len(data) - len(body)].count(b"\n") + 1
-        add_chapter(plan, number, path, body, first_line, [path.parent, folder])
-        _report_code_cells(plan, path, body, first_line)
+        add_chapter(plan, number, path, _code_cells(plan, path, body, first_line), first_line, [path.parent, folder])
     add_metadata(plan, mapped, [])
     return plan
 
 
-def _report_code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> None:
+def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:
+    """`body` with each executable cell's fence made one pandoc reads as code (```` ```{python} ```` ->
+    ```` ```python ````: pandoc reads the braces as no fence, and the cell as prose), its cell options dropped; a
+    warning for each at its line."""
+    out: list[bytes] = []
+    position = 0
     for match in CODE_CELL.finditer(body):
         line = first_line + body.count(b"\n", 0, match.start())
-        language = match.group(2).decode()
+        language = match.group(3).decode()
+        end = match.end() + 1 if body[match.end() : match.end() + 1] == b"\n" else match.end()
+        options = end
+        while found := CELL_OPTION.match(body, options):
+            options = found.end()
+        out += [body[position : match.start()], match.group(1) + match.group(2) + match.group(3), b"\n"]
+        position = options
+        dropped = [o.strip().decode(errors="replace") for o in body[end:options].splitlines()]
         plan.warn(
             path,
             line,
             0,
             "not-imported",
-            f"a {language} code cell is kept as code; paperbuild does not run it",
+            f"a {language} code cell is kept as code; paperbuild does not run it"
+            + (f"; its cell options are dropped ({', '.join(repr(o) for o in dropped)})" if dropped else ""),
             "run it with Quarto once and put its output (a figure, a table) in the text",
         )
+    return b"".join([*out, body[position:]])
