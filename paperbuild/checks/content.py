@@ -228,16 +228,35 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
             problem = f"uses {command}, which pandoc cannot convert for the HTML and DOCX (it would print as TeX)"
         seen.add(tex)
         if problem:
-            out.append(
-                _error_at(
-                    ctx,
-                    tex,
-                    "math",
-                    f"formula '{tex.strip()}' {problem}",
-                    "check the TeX; commands of LaTeX packages beyond amsmath are not available",
-                )
-            )
+            message = f"formula '{tex.strip()}' {problem}"
+            hint = "check the TeX; commands of LaTeX packages beyond amsmath are not available"
+            out.append(_formula_at(ctx, tex, message, hint))
     return out
+
+
+WRAPPED = re.compile(
+    r"^\\begin\{(?:array\}\{rcl|aligned|gathered)\}(?P<body>.*)\\end\{(?:array|aligned|gathered)\}$", re.DOTALL
+)
+"""A display environment as rawtex.py rewrote it (`eqnarray` as an array, `align` as aligned): the body is what
+the source holds."""
+
+
+def _formula_at(ctx: CheckContext, tex: str, message: str, hint: str) -> Diagnostic:
+    """A math error at the formula's place: where its TeX is written as it is, else where its body is written with
+    any spacing (pandoc expands tabs; rawtex.py rewrites an `eqnarray` as an array), else metadata.yaml."""
+    found = _error_at(ctx, tex, "math", message, hint)
+    if found.line:
+        return found
+    wrapped = WRAPPED.match(tex.strip())
+    words = (wrapped.group("body") if wrapped else tex).split()
+    if not words:
+        return found
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    for source in ctx.project.sources:
+        match = pattern.search(source.text)
+        if match:
+            return _error_in(source, match.start(), "math", message, hint)
+    return found
 
 
 @check("active-content")
