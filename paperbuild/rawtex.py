@@ -25,13 +25,9 @@ like `\\cite`, are read by citeproc after this stage.
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-from collections.abc import Iterator
 from typing import Any
 
-from paperbuild import pandoc
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.markers import Marker, blank_code
 from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, raw_block, walk
@@ -39,6 +35,7 @@ from paperbuild.project import SourceFile
 from paperbuild.rawhtml import convert_html
 from paperbuild.tags import find_tags, resolve_tags
 from paperbuild.texlayout import LAYOUT, NOT_DONE, PAGE_BREAKS, is_layout_wrapper
+from paperbuild.texread import read_fragments
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
@@ -112,35 +109,6 @@ class _Locator:
         if rel not in self.indexes:  # once per file: a paper holds thousands of fragments
             self.indexes[rel] = LineIndex(text)
         return (rel, *self.indexes[rel].position(offset))
-
-
-def _batches(fragments: list[str]) -> Iterator[list[Node] | str]:
-    """Each fragment as the blocks pandoc's LaTeX reader makes of it; all in one run, separated by paragraphs of a
-    random word. A fragment that runs on into the next (`\\iffalse`) changes the count, and one the reader refuses
-    (a `\\begin` without its `\\end`) fails the run: the batch is halved; a fragment refused alone gives the
-    reader's reason instead of blocks."""
-    separator = f"pbsep{secrets.token_hex(8)}"
-    source = f"\n\n{separator}\n\n".join(fragments)
-    try:
-        blocks = json.loads(pandoc.run(["-f", "latex+raw_tex", "-t", "json", "--sandbox"], source.encode()))["blocks"]
-    except pandoc.PandocFailed as exc:
-        if len(fragments) == 1:
-            lines = [line.strip() for line in exc.stderr.splitlines() if line.strip()]  # "Error at (...):", why
-            yield lines[1] if len(lines) > 1 else "it cannot be read"
-            return
-        blocks = []
-    parts: list[list[Node]] = [[]]
-    for block in blocks:
-        if block["t"] == "Para" and block["c"] == [{"t": "Str", "c": separator}]:
-            parts.append([])
-        else:
-            parts[-1].append(block)
-    if len(parts) == len(fragments) or len(fragments) == 1:
-        yield from parts if len(parts) == len(fragments) else [[]]
-        return
-    half = len(fragments) // 2
-    yield from _batches(fragments[:half])
-    yield from _batches(fragments[half:])
 
 
 def _cite(keys: str, command: str) -> Node:
@@ -377,7 +345,7 @@ def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
     converter = _Converter(_Locator(sources))
     if lists:
         raw = [n for item in lists for n in item if _is_raw_tex(n)]
-        converted = dict(zip((id(n) for n in raw), _batches([n["c"][1] for n in raw]), strict=True))
+        converted = dict(zip((id(n) for n in raw), read_fragments([n["c"][1] for n in raw]), strict=True))
         for item in lists:
             new: list[Any] = []
             for n in item:

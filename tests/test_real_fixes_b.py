@@ -137,8 +137,8 @@ def test_raw_tex_pandoc_cannot_read_is_an_error_at_its_line(tmp_path: Path) -> N
     root = make_project(tmp_path, {"manuscript/01-results.md": chapter})
     assert check_lines(root) == [
         "manuscript/01-results.md:6:1: error[raw-tex]: raw TeX '\\begin{tabular}{ll}\na & b \\\\' cannot be read "
-        "(unexpected end of input); close each \\begin and each brace in the raw block that opens it, or write it "
-        "in Markdown"
+        "('\\begin{tabular}' is not closed); close each \\begin and each brace in the raw block that opens it, or "
+        "write it in Markdown"
     ]
     assert main(["--project", str(root), "--quiet", "check"]) == 1
 
@@ -208,3 +208,32 @@ def test_a_math_error_in_a_tab_indented_or_eqnarray_formula_is_at_its_line(tmp_p
         "manuscript/01-method.md:6:1: error[math]:",
         "manuscript/01-method.md:15:2: error[math]:",
     ]
+
+
+def test_raw_tex_pandocs_reader_refuses_is_an_error_at_its_line_with_the_readers_reason(tmp_path: Path) -> None:
+    chapter = "# A\n\n```{=latex}\n\\textbf{fine}\n```\n\nText.\n\n```{=latex}\n\\url\n```\n\n"
+    chapter += "```{=latex}\n\\emph{ok}\n```\n"
+    root = make_project(tmp_path, {"manuscript/01-a.md": chapter})
+    assert check_lines(root) == [
+        "manuscript/01-a.md:10:1: error[raw-tex]: raw TeX '\\url' cannot be read (unexpected end of input); close "
+        "each \\begin and each brace in the raw block that opens it, or write it in Markdown"
+    ]
+
+
+def test_a_paper_whose_raw_tex_is_refused_everywhere_is_read_in_few_pandoc_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = []
+    run = pandoc.run
+
+    def counted(args: list[str], stdin: bytes = b"") -> bytes:
+        runs.append(args[:2])
+        return run(args, stdin)
+
+    monkeypatch.setattr(pandoc, "run", counted)
+    blocks = "".join(f"Text {n}.\n\n```{{=latex}}\n\\begin{{tabular}}{{ll}}\na & b\n```\n\n" for n in range(300))
+    blocks += "```{=latex}\n\\url\n```\n\n" * 300
+    root = make_project(tmp_path, {"manuscript/01-a.md": f"# A\n\n{blocks}"})
+    lines = check_lines(root)
+    assert len(lines) == 600 and all("error[raw-tex]" in line for line in lines)
+    assert len([r for r in runs if r == ["-f", "latex+raw_tex"]]) == 64
