@@ -10,7 +10,7 @@ The author schemas of JOSS (`affiliation: "1, 2"`, `affiliations: [{name, index}
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -105,6 +105,8 @@ class Author:
     """Whether the author contributed equally with the others so marked (`equal-contributor: true`, Quarto's key)."""
     family: str = ""
     """Family name, when the name is given in parts; "" when it is plain text (then the JATS splits it)."""
+    line: int = field(default=0, compare=False)
+    """1-based line of the author's entry in metadata.yaml, for messages about the author; 0 when not known."""
 
     @property
     def family_first(self) -> bool:
@@ -200,7 +202,7 @@ def _mapped_role(role: object) -> Role | None:
 
 def _read_author(reader: MetadataReader, node: yaml.Node) -> Author:
     if isinstance(node, yaml.ScalarNode):
-        return Author(name=reader.string(node, "authors"))
+        return Author(name=reader.string(node, "authors"), line=node.start_mark.line + 1)
     fields = reader.mapping(node, "authors", AUTHOR_KEYS)
     affs = fields.get("affiliations", fields.get("affiliation"))
     name, given, family = _read_name(reader, fields["name"]) if "name" in fields else ("", "", "")
@@ -216,6 +218,7 @@ def _read_author(reader: MetadataReader, node: yaml.Node) -> Author:
             reader.boolean(fields["equal-contributor"], "equal-contributor") if "equal-contributor" in fields else False
         ),
         roles=_read_roles(reader, fields, name),
+        line=node.start_mark.line + 1,
     )
     if author.orcid and not orcid_is_valid(author.orcid):
         reader.report(

@@ -128,6 +128,14 @@ def test_required_metadata_fires_for_each_missing_item(tmp_path: Path) -> None:
     ]
 
 
+def test_required_metadata_names_the_line_of_the_corresponding_author_not_the_first(tmp_path: Path) -> None:
+    meta = META.replace("authors:\n  - name: Ada Lovelace\n", "authors:\n  - name: Bo First\n  - name: Ada Lovelace\n")
+    assert check_lines(paper(tmp_path, "required-metadata: [orcid]", meta)) == [
+        "manuscript/metadata.yaml:4: error[required-metadata]: the corresponding author 'Ada Lovelace' has no ORCID "
+        "iD; the journal requires one; add 'orcid: 0000-0002-1825-0097' (the real one) to the author",
+    ]
+
+
 def test_required_metadata_is_quiet_when_all_is_there(tmp_path: Path) -> None:
     assert check_lines(paper(tmp_path, "required-metadata: [orcid, funding, email]", META_COMPLETE)) == []
 

@@ -233,7 +233,7 @@ def required_metadata(ctx: CheckContext) -> list[Diagnostic]:
                 what, example = AUTHOR_ITEMS[item]
                 out.append(
                     breach(
-                        author_line,
+                        author.line or author_line,
                         f"the corresponding author '{author.name}' has no {what}; {journal} requires one",
                         f"add '{example}' (the real one) to the author",
                     )
