@@ -156,7 +156,7 @@ def breach(name: str) -> tuple[dict[str, object], str]:
         ),
         "elsevier": (
             {"keywords": [*KEYWORDS, "waves", "ports", "storms"]},
-            "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 8 keywords; Elsevier journal "
+            "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 8 keywords; the Elsevier journal "
             "allows at most 7; remove 1 keyword",
         ),
         "springer-nature": (
@@ -277,6 +277,16 @@ def test_a_missing_abstract_is_shown_in_metadata_with_the_key_to_add(tmp_path: P
     assert check_lines(paper(tmp_path, "ieee-transactions", text=text)) == [
         "manuscript/metadata.yaml: error[abstract-words]: the abstract has 0 words; IEEE Transactions asks for at "
         "least 150; add 'abstract: ...' to metadata.yaml"
+    ]
+
+
+@pytest.mark.parametrize(("journal", "name"), [("plos-one", "PLOS ONE"), ("elsevier", "the Elsevier journal"), ("mdpi", "MDPI")])
+def test_a_journal_with_only_a_maximum_still_requires_an_abstract(tmp_path: Path, journal: str, name: str) -> None:
+    text = meta(journal).replace(f"abstract: {abstract(180)}\n", "")
+    found = [line for line in check_lines(paper(tmp_path, journal, text=text)) if "abstract" in line]
+    assert found == [
+        f"manuscript/metadata.yaml: error[required-metadata]: {name} requires an abstract, and metadata.yaml has "
+        "none; add 'abstract: ...' to metadata.yaml"
     ]
 
 
