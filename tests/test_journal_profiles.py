@@ -280,7 +280,9 @@ def test_a_missing_abstract_is_shown_in_metadata_with_the_key_to_add(tmp_path: P
     ]
 
 
-@pytest.mark.parametrize(("journal", "name"), [("plos-one", "PLOS ONE"), ("elsevier", "the Elsevier journal"), ("mdpi", "MDPI")])
+@pytest.mark.parametrize(
+    ("journal", "name"), [("plos-one", "PLOS ONE"), ("elsevier", "the Elsevier journal"), ("mdpi", "MDPI")]
+)
 def test_a_journal_with_only_a_maximum_still_requires_an_abstract(tmp_path: Path, journal: str, name: str) -> None:
     text = meta(journal).replace(f"abstract: {abstract(180)}\n", "")
     found = [line for line in check_lines(paper(tmp_path, journal, text=text)) if "abstract" in line]
