@@ -4,24 +4,31 @@ Takes WeasyPrint's arguments for the lines of one block on one page (it stands i
 render/linebreak.py) and a policy through which it tells WeasyPrint's line breaker how much wider than its block the
 line being made is; gives the lines. WeasyPrint fills a line with what fits its width and stretches the spaces of the
 rest, so a line is as loose as the word after it is long: here a justified line is filled up to `MIN_SPACE` of its
-spaces' width past the block, then justified to the block (its spaces shrink or stretch), as TeX's spaces do. Other
-lines (centred, ragged, right to left, around floats) are WeasyPrint's own."""
+spaces' width past the block, then justified to the block (its spaces shrink or stretch), as TeX's spaces do. Where
+the style asks for it (`--paperbuild-line-breaking: paragraph`) a justified paragraph of text is broken whole
+instead: its words are measured once (pango's widths, with their hyphenation points) and render/paragraph.py chooses
+its breaks together, as TeX does; each line is then made by WeasyPrint in a block just wide enough to break where
+planned, and checked (a line that does not hold what was planned is made again line by line, as is the rest of its
+paragraph). Other lines (centred, ragged, right to left, around floats) are WeasyPrint's own."""
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-MIN_SPACE = 0.75
-"""The narrowest a justified line's word spaces may be, in spaces of its font (TeX's go to two thirds). Measured
-with bench/typography.py, loose lines / hyphenated lines: this repository's paper 44 % / 7.4 % (WeasyPrint alone: 55
-% / 7.9 %), the `figures` paper 24 % / 4.7 % (42 % / 8.5 %). Two thirds: 41 % / 7.1 % and 21 % / 3.8 %, but 10.4 % of
-tests/test_typography.py's prose of long words hyphenated (at most 10 %). Making a loose line again with its next word
-hyphenated where that spaces it better gave 36 % / 9.2 % and 18 % / 4.7 % at the price of a third more lines made
-(0.1-0.15 s of this paper's 1.1 s), and 8.8 % hyphenated lines in `urls` against 4.3 %: not done."""
+from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Plan, Word
+
 AVERAGE_WORD = 12
 """A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
+SWITCH = "__paperbuild_line_breaking"
+"""The style's custom property `--paperbuild-line-breaking: paragraph` (as WeasyPrint names it) asks for plans."""
+WORD = re.compile(r"^(\W*)([a-z]+)(\W*)$")
+"""A word the plan may hyphenate: lower-case letters, and punctuation around them."""
+BREAK = re.compile(r"/[^/]|(?<=\w)-[^\W\d_]")
+"""Where WeasyPrint breaks a word (a URL, "high-quality"): after a slash (not in "//"), and after a hyphen between
+letters."""
 
 
 class Breaking(Protocol):
@@ -53,6 +60,19 @@ class LineMaker:
         """Whether the line WeasyPrint just made is the last of its paragraph (told to `unjustified`)."""
         self.spaces: dict[tuple[Any, ...], float] = {}
         """The width of a space, by font."""
+        self.widths: dict[tuple[Any, ...], float] = {}
+        """The width of a piece of a word, by font and text."""
+        self.plan: Plan | None = None
+        """The breaks chosen for the paragraph whose lines are being made, None where its lines are made greedily."""
+        self.plans: dict[tuple[str, float, float], Plan] = {}
+        """The plan of each paragraph, by its text, width and indent. A plan is the same in every layout of the
+        document: where it hyphenates a word the second look keeps whole, WeasyPrint does not, and the rest of the
+        paragraph is made line by line (the pages the second look remakes are those a layout knowing the words from
+        the start makes)."""
+        self.dictionaries: dict[tuple[str, int, int], Any] = {}
+        """pyphen's hyphenators, by language and limits."""
+        self.resumes: dict[tuple[str, float, str], tuple[Plan, int]] = {}
+        """Plans by paragraph text and resume point: a paragraph broken over pages goes on with its plan."""
 
     def iter_line_boxes(
         self,
@@ -74,6 +94,7 @@ class LineMaker:
         else:
             box.text_indent = 0
         first_letter_style, first_line_style = rest[-2:]
+        self.plan = self.paragraph_plan(context, box, skip_stack, containing_block)
         spaces = None
         while True:
             line, resume_at, spaces = self.next_line(
@@ -113,13 +134,17 @@ class LineMaker:
         width, space = block.width, self.space_width(style, context)
         state = self.state(context, args)
 
-        def attempt(slack: float) -> tuple[Any, Any, bool, int, float]:
-            """The line made `slack` wider than the block, unjustified: it, its resume point, whether it is the
-            last of its paragraph, its word spaces, and their width over the font's."""
+        def attempt(slack: float, zone: float | None = None) -> tuple[Any, Any, bool, int, float]:
+            """The line made `slack` wider than the block, unjustified (the hyphenation zone widened by `zone`,
+            `slack` if None): it, its resume point, whether it is the last of its paragraph, its word spaces, and
+            their width over the font's."""
             self.restore(context, args, state)
             block.width = width + slack
             try:
-                with replaced(self.inline, "text_align", self.unjustified), self.policy.breaking(slack):
+                with (
+                    replaced(self.inline, "text_align", self.unjustified),
+                    self.policy.breaking(slack if zone is None else zone),
+                ):
                     line, resume_at = get_next_linebox(context, box, *args)
             finally:
                 block.width = width
@@ -127,6 +152,15 @@ class LineMaker:
             ratio = 1 + (width - line.width) / (count * space) if count else 1.0
             return line, resume_at, self.last or line is None, count, ratio
 
+        plan = self.plan
+        if plan is not None and plan.line < len(plan.breaks) - 1:
+            zone = -1e9 if plan.hyphenates else 0.0  # hyphenate the next word where it does not fit, or never
+            line, resume_at, last, count, ratio = attempt(plan.next_width(space) - width, zone)
+            if line is not None and plan.advance(line, resume_at, self.resumes):
+                if count and (not last or line.width > width):
+                    justify_line(context, line, width - line.width)
+                return line, resume_at, count
+            self.plan = None  # measured wrong: the rest of the paragraph is made line by line
         shrink = (1 - MIN_SPACE) * space * (width / (AVERAGE_WORD * space) if spaces is None else spaces)
         line, resume_at, last, count, ratio = attempt(shrink)
         if line is not None and line.width > width + 0.01 and (not count or ratio < MIN_SPACE):
@@ -135,6 +169,121 @@ class LineMaker:
         if line is not None and count and (not last or line.width > width):
             justify_line(context, line, width - line.width)
         return line, resume_at, count
+
+    def paragraph_plan(self, context: Any, box: Any, skip_stack: Any, block: Any) -> Plan | None:
+        """The breaks that space the paragraph of line box `box` best (its words measured once), None for a
+        paragraph not made here or holding anything but text (images, inline blocks, footnotes)."""
+        from weasyprint.formatting_structure import boxes
+
+        style = box.style
+        if not (
+            [getattr(token, "value", None) for token in style[SWITCH] or ()] == ["paragraph"]
+            and style["text_align_all"] == "justify"
+            and style["text_align_last"] in ("auto", "start", "left")
+            and style["direction"] == "ltr"
+            and style["white_space"] == "normal"
+            and not context.excluded_shapes
+        ):
+            return None
+        pieces: list[tuple[Any, str]] = []
+        for child in box.descendants():
+            if isinstance(child, boxes.TextBox):
+                pieces.append((child.style, child.text))
+            elif not isinstance(child, (boxes.LineBox, boxes.InlineBox)) or any(
+                getattr(child.style[side], "value", child.style[side])
+                for side in ("padding_left", "padding_right", "margin_left", "margin_right")
+            ):
+                return None
+        text = "".join(piece for _, piece in pieces)
+        if skip_stack is not None:  # the paragraph goes on on a new page, and its plan
+            plan, line = self.resumes.get((text, block.width, repr(skip_stack)), (None, 0))
+            return plan and plan.at(line)
+        key = (text, block.width, box.text_indent)
+        if key in self.plans:
+            return self.plans[key].at(0)
+        parts: list[list[tuple[Any, str]]] = [[]]
+        for piece_style, piece in pieces:
+            for index, part in enumerate(piece.split(" ")):
+                if index:
+                    parts.append([])
+                if part:
+                    parts[-1].append((piece_style, part))
+        words = [self.word(word, context) for word in parts if word]
+        if any(word.width > block.width - max(box.text_indent, 0) for word in words):
+            return None  # a word longer than a line (a URL) is broken where WeasyPrint can, line by line
+        space = self.space_width(style, context)
+        self.plans[key] = Plan.best(text, words, space, box.text_indent, block.width)
+        return self.plans[key].at(0)
+
+    def word(self, parts: list[tuple[Any, str]], context: Any) -> Word:
+        """A word of a paragraph, from its parts (their style and text): its width, and its hyphenation points
+        when it is one text the style lets WeasyPrint hyphenate."""
+        import pyphen
+        from weasyprint.text import line_break
+
+        width = sum(self.piece_width(part, style, context) for style, part in parts)
+        joined = "".join(part for _, part in parts)
+        points = [i for i in range(1, len(joined)) if BREAK.match(joined, i - 1)]
+        if points:  # a URL, a path, a word with a hyphen of its own: broken where WeasyPrint breaks it too
+            splits = tuple((*self.parted(parts, point, context), joined[point - 1] == "-") for point in points)
+            return Word(width, splits, added=False)
+        style, text = parts[0]
+        match = WORD.match(text)
+        if len(parts) > 1 or not match or style["hyphens"] != "auto" or not style["lang"]:
+            return Word(width)
+        limits = style["hyphenate_limit_chars"]
+        total, left, right = (
+            value if isinstance(value, int) else default for value, default in zip(limits, (5, 2, 2), strict=True)
+        )
+        lang = line_break.pyphen.language_fallback(style["lang"])  # render/linebreak.py's choice of patterns
+        if len(match[2]) < total or not lang:
+            return Word(width)
+        if (lang, left, right) not in self.dictionaries:
+            self.dictionaries[lang, left, right] = pyphen.Pyphen(lang=lang, left=left, right=right)
+        core = match[2]
+        splits = tuple(
+            (
+                self.piece_width(match[1] + start + HYPHEN, style, context),
+                self.piece_width(core[len(start) :] + match[3], style, context),
+                True,
+            )
+            for start, _ in self.dictionaries[lang, left, right].iterate(core)
+        )
+        return Word(width, splits[::-1])
+
+    def parted(self, parts: list[tuple[Any, str]], point: int, context: Any) -> tuple[float, float]:
+        """The widths of a word of `parts` before and after its `point`-th character."""
+        before = after = 0.0
+        for style, text in parts:
+            if point >= len(text):
+                before += self.piece_width(text, style, context)
+            elif point <= 0:
+                after += self.piece_width(text, style, context)
+            else:
+                before += self.piece_width(text[:point], style, context)
+                after += self.piece_width(text[point:], style, context)
+            point -= len(text)
+        return before, after
+
+    def piece_width(self, text: str, style: Any, context: Any) -> float:
+        """The width of `text`, set on its own in `style`."""
+        from weasyprint.text.line_break import create_layout, line_size
+
+        key = (*self.font(style), text)
+        if key not in self.widths:
+            layout = create_layout(text, style, context, None, 0)
+            self.widths[key] = line_size(layout.get_first_line()[0], style)[0]
+            layout.deactivate()
+        return self.widths[key]
+
+    @staticmethod
+    def font(style: Any) -> tuple[Any, ...]:
+        """What a text's width depends on in its style."""
+        return (
+            str(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"],
+            style["font_stretch"], str(style["font_variant_caps"]), str(style["letter_spacing"]),
+            str(style["font_feature_settings"]),
+        )  # fmt: skip
 
     def unjustified(self, context: Any, line: Any, available_width: float, last: bool) -> float:
         """WeasyPrint's `text_align` for a line `next_line` justifies itself: notes whether it is the last."""
@@ -156,7 +305,7 @@ class LineMaker:
         """The width of a word space in the style's font."""
         from weasyprint.text.line_break import create_layout, line_size
 
-        key = (str(style["font_family"]), style["font_size"], style["font_weight"], style["font_style"])
+        key = self.font(style)
         if key not in self.spaces:
             widths = []
             for text in ("x x", "xx"):

@@ -23,8 +23,9 @@ from paperbuild.render.justify import LineMaker, replaced
 
 MAX_RUN = 2
 """The most lines in a row that may end in a hyphen."""
-MAX_PASSES = 3
-"""Layouts at most: the first, and two more with the words that broke a rule kept whole."""
+MAX_PASSES = 5
+"""Layouts at most: the first, and four more with the words that broke a rule kept whole (a paragraph broken whole,
+render/justify.py, is made line by line from a word kept whole, which may move the page ends after it)."""
 PATTERNS = {"en": "en_US"}
 """Pattern sets for tags that name no region, where pyphen's own choice is not the usual one."""
 HYPHEN = "\u2010"

@@ -1,0 +1,195 @@
+"""Choose a justified paragraph's line breaks together, as TeX does (Knuth and Plass), from its words' widths.
+
+Takes a paragraph's words (their widths, and where each may be broken: hyphenation points, a URL's slashes, a word's
+own hyphens), the width of a space, of its lines and of its first line's indent; gives a `Plan`, the breaks whose
+lines' demerits add up least (a line's badness: how far its spaces stretch or shrink; a hyphen's penalty), the
+width to give WeasyPrint's line breaker for each line to break there, and whether a line made holds what was
+planned. render/justify.py measures the words and makes the lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+MIN_SPACE = 2 / 3
+"""The narrowest a justified line's word spaces may be, in spaces of its font (TeX's two thirds). Three quarters,
+before paragraphs were broken whole: this repository's paper 44 % loose lines (see bench/README.md)."""
+MAX_RUN = 2
+"""The most lines in a row a plan ends in a hyphen (render/linebreak.py's rule)."""
+STRETCH = 0.5
+"""A justified line's word spaces stretch this many spaces at badness 100 (TeX's Computer Modern: half a space)."""
+WORST = 10_000
+"""The badness of a line no stretching makes good, and of a word alone on its line (TeX's infinitely bad)."""
+LINE_PENALTY = 10
+"""Demerits of a line are (LINE_PENALTY + badness) squared, as TeX counts them: fewer lines are a little better."""
+TOLERANCE = 1.45
+"""Spaces wider than this many normal ones make a line loose: `LOOSE_PENALTY` demerits more."""
+LOOSE_PENALTY = 1e5
+"""Demerits of a loose line, above its badness: a hyphen or a tight line is better."""
+HYPHEN_PENALTY = 500
+"""Demerits of a hyphen, squared (TeX's \\hyphenpenalty)."""
+HYPHEN_SHARE = 0.1
+"""The most of the lines planned that may end in a hyphen (issue #17: at most 10 % of the body lines)."""
+DOUBLE_HYPHEN = 10_000
+"""Demerits of a hyphen on the line after a hyphen (TeX's \\doublehyphendemerits)."""
+HYPHEN = "\u2010"
+"""The hyphen WeasyPrint adds at a line end (its default `hyphenate-character`)."""
+SHORT = 0.7
+"""Lines filled less than this share of their measure are not weighed, when the next word would fit (all but
+infinitely bad: their spaces would stretch past three times)."""
+MARGIN = 0.3
+"""Spaces of room a planned line is given past its measured words: what pango's widths may differ by, less than
+the space before the next word, so WeasyPrint breaks where the plan says."""
+
+
+def line_demerits(room: float, gaps: int, space: float, last: bool) -> float | None:
+    """The demerits of a line `room` short of its measure (negative: past it) with `gaps` word spaces `space` wide,
+    as TeX counts them; None when its spaces would shrink past `MIN_SPACE`. A last line is set ragged."""
+    if last and room >= 0:
+        return float(LINE_PENALTY**2)
+    if not gaps:  # a word alone on its line: WeasyPrint cannot justify it
+        return (LINE_PENALTY + WORST) ** 2 + LOOSE_PENALTY if room >= 0 else None
+    ratio = 1 + room / (gaps * space)
+    if ratio < MIN_SPACE:
+        return None
+    badness = 100 * ((ratio - 1) / STRETCH if ratio >= 1 else (1 - ratio) / (1 - MIN_SPACE)) ** 3
+    return (LINE_PENALTY + min(badness, WORST)) ** 2 + (LOOSE_PENALTY if ratio > TOLERANCE else 0)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a paragraph (what lies between two of its spaces) as the plan sees it."""
+
+    width: float
+    splits: tuple[tuple[float, float, bool], ...] = ()
+    """Where it may be broken: the widths of its start (with the hyphen) and of its end, and whether the start ends
+    in a hyphen, for each point."""
+    added: bool = True
+    """Whether WeasyPrint adds the hyphen where it is broken (by its patterns), or breaks it as it is."""
+
+
+Break = tuple[int, int]
+"""Where a line ends: before word `[0]` at its space (`[1]` -1), or inside it at its split `[1]` (a hyphen)."""
+
+
+class Plan:
+    """A paragraph's line breaks chosen together, as TeX chooses them (Knuth and Plass): of every way of breaking
+    it at its word spaces and hyphenation points, the one whose lines' demerits add up least: a line's badness (how
+    far its spaces stretch or shrink) and `HYPHEN_PENALTY` for a hyphen, `DOUBLE_HYPHEN` more for two in a row."""
+
+    def __init__(
+        self, text: str, words: list[Word], space: float, indent: float, width: float, breaks: list[Break]
+    ) -> None:
+        self.text, self.words, self.space, self.indent, self.width = text, words, space, indent, width
+        self.breaks = breaks
+        self.line = 0
+        """The line to make next: from `breaks[line]` to `breaks[line + 1]`."""
+
+    @classmethod
+    def best(cls, text: str, words: list[Word], space: float, indent: float, width: float) -> Plan:
+        """The plan for `words` in lines `width` wide, the first indented by `indent`, spaces `space` wide: the
+        paragraph's best breaks, with the hyphen's demerits made 4 times more (up to three times) while more than
+        `HYPHEN_SHARE` of its lines, and more than two, would end in a hyphen (a paragraph of long words)."""
+        penalty = HYPHEN_PENALTY
+        for _ in range(4):
+            plan = cls(text, words, space, indent, width, cls.breaks_for(words, space, indent, width, penalty))
+            if plan.hyphens <= max(2.0, HYPHEN_SHARE * (len(plan.breaks) - 1)):
+                break
+            penalty *= 4
+        return plan
+
+    @property
+    def hyphens(self) -> int:
+        """How many of its lines end in a hyphen."""
+        return sum(split >= 0 and self.words[index].splits[split][2] for index, split in self.breaks)
+
+    @staticmethod
+    def breaks_for(words: list[Word], space: float, indent: float, width: float, penalty: float) -> list[Break]:
+        """The breaks of least demerits, a hyphen's `penalty` squared."""
+        count = len(words)
+        cost: dict[tuple[int, int, int], float] = {(0, -1, 0): 0.0}
+        """The least demerits of the paragraph up to each break, with the lines ending in a hyphen just before it."""
+        previous: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        order = [
+            (index, split, run)
+            for index, word in enumerate(words)
+            for split in range(-1, len(word.splits))
+            for run in range(MAX_RUN + 1)
+        ]
+        for begin in order:
+            if begin not in cost:
+                continue
+            first, split, run = begin
+            measure = width - indent if begin == (0, -1, 0) else width  # the first line is indented
+            natural = words[first].splits[split][1] if split >= 0 else words[first].width
+            shortest = first + 1
+            while shortest < count and natural + space + words[shortest].width <= SHORT * measure:
+                natural += space + words[shortest].width  # a line this short is never the best: the next word fits
+                shortest += 1
+            for end in range(shortest, count + 1):
+                spaces = end - first - 1
+                candidates = [((end, -1), natural, spaces)]
+                if end < count:
+                    candidates += [
+                        ((end, index), natural + space + start_width, spaces + 1)
+                        for index, (start_width, _, _) in enumerate(words[end].splits)
+                    ]
+                tight = False
+                for (_, stop), line_width, gaps in candidates:
+                    demerits = line_demerits(measure - line_width, gaps, space, end == count and stop < 0)
+                    hyphen = stop >= 0 and words[end].splits[stop][2]
+                    if demerits is None or (hyphen and run == MAX_RUN):
+                        tight = tight or (demerits is None and stop < 0)
+                        continue
+                    demerits += cost[begin] + (penalty**2 + (DOUBLE_HYPHEN if run else 0) if hyphen else 0)
+                    state = (end, stop, run + 1 if hyphen else 0)
+                    if demerits < cost.get(state, float("inf")):
+                        cost[state], previous[state] = demerits, begin
+                if tight:
+                    break
+                if end < count:
+                    natural += space + words[end].width
+        states = [(count, -1, 0)]
+        while states[-1] != (0, -1, 0):
+            states.append(previous[states[-1]])
+        return [(index, split) for index, split, _ in reversed(states)]
+
+    def next_width(self, space: float) -> float:
+        """How wide the block is to be for WeasyPrint to break the next line where the plan does."""
+        (first, split), (end, stop) = self.breaks[self.line], self.breaks[self.line + 1]
+        words = self.words
+        natural = words[first].splits[split][1] if split >= 0 else words[first].width
+        natural += sum(word.width for word in words[first + 1 : end]) + (end - first - 1) * self.space
+        if stop >= 0:
+            natural += self.space + words[end].splits[stop][0]
+        return natural + MARGIN * space + (self.indent if self.line == 0 else 0.0)
+
+    @property
+    def hyphenates(self) -> bool:
+        """Whether the next line ends in a hyphen."""
+        end, stop = self.breaks[self.line + 1]
+        return stop >= 0 and self.words[end].added
+
+    def at(self, line: int) -> Plan:
+        """The plan, from its line `line` on."""
+        plan = Plan(self.text, self.words, self.space, self.indent, self.width, self.breaks)
+        plan.line = line
+        return plan
+
+    def advance(self, line: Any, resume_at: Any, resumes: dict[tuple[str, float, str], tuple[Plan, int]]) -> bool:
+        """Whether `line` holds the words the plan gave it; if so the plan moves on to the next line."""
+        from weasyprint.formatting_structure import boxes
+
+        made = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+        (first, _), (end, stop) = self.breaks[self.line], self.breaks[self.line + 1]
+        words = end - first + (stop >= 0)
+        if (
+            len([word for word in made.split(" ") if word]) != words
+            or (resume_at is None) != (end == len(self.words))
+            or made.rstrip(" ").endswith(HYPHEN) != self.hyphenates
+        ):
+            return False
+        self.line += 1
+        if resume_at is not None:
+            resumes[(self.text, self.width, repr(resume_at))] = (self, self.line)
+        return True
