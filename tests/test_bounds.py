@@ -184,7 +184,13 @@ def test_the_deepest_nesting_allowed_is_typeset(tmp_path: Path) -> None:
             "WeasyPrint cannot typeset the page in style 'hostile' (ZeroDivisionError: float division by zero, in "
             "weasyprint/draw/text.py:206)",
         ),
-        ("p { font-size: 1e30px }", CHAPTER, "typesetting the PDF took longer than 10 s and was stopped"),
+        (  # with a reference list this used to hang WeasyPrint until the time limit (the limit itself is tested
+            # below and in test_pdf_worker.py); since justified spaces may shrink, it fails at once
+            "p { font-size: 1e30px }",
+            CHAPTER,
+            "WeasyPrint cannot typeset the page in style 'hostile' (ZeroDivisionError: float division by zero, in "
+            "weasyprint/draw/text.py:206)",
+        ),
         (
             "p {\n  color: red;\n  letter-spacing: 1e30px;\n}",
             "# A\n\nWords.\n",
@@ -192,7 +198,7 @@ def test_the_deepest_nesting_allowed_is_typeset(tmp_path: Path) -> None:
             "weasyprint/text/line_break.py:171)",
         ),
     ],
-    ids=["font-size", "font-size-hangs", "letter-spacing"],
+    ids=["font-size", "font-size-with-references", "letter-spacing"],
 )
 def test_a_value_out_of_range_in_a_stylesheet_is_named_without_a_traceback(
     tmp_path: Path,
