@@ -161,8 +161,8 @@ def breach(name: str) -> tuple[dict[str, object], str]:
         ),
         "springer-nature": (
             {"words": 100},
-            "manuscript/metadata.yaml:8: error[abstract-words]: the abstract has 100 words; Springer Nature journal "
-            "asks for at least 150; add 50 more words",
+            "manuscript/metadata.yaml:8: error[abstract-words]: the abstract has 100 words; the Springer Nature "
+            "journal asks for at least 150; add 50 more words",
         ),
         "mdpi": (
             {"words": 210},
@@ -176,7 +176,7 @@ def breach(name: str) -> tuple[dict[str, object], str]:
         ),
         "chinese-journal": (
             {"keywords": ["潮汐", "验潮站"]},
-            "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 2 keywords; Chinese journal "
+            "manuscript/metadata.yaml:7: error[keyword-count]: metadata.yaml lists 2 keywords; the Chinese journal "
             "(GB/T 7713.2-2022, GB/T 7714-2015) asks for at least 3; add 1 more keyword",
         ),
     }[name]
@@ -194,7 +194,7 @@ def test_a_section_written_from_metadata_counts_and_its_absence_is_reported(tmp_
     springer = SHIPPED_DIR / "springer-nature.yaml"
     assert check_lines(paper(tmp_path, "springer-nature", text=text)) == [
         f"{springer}:{line_of('springer-nature', '- Funding')}: error[required-section]: no section 'Funding'; "
-        "Springer Nature journal requires it; add a heading '# Funding' to a chapter"
+        "the Springer Nature journal requires it; add a heading '# Funding' to a chapter"
     ]
 
 
