@@ -294,18 +294,24 @@ def writable(document: dict[str, Any], image_sources: dict[str, str]) -> list[st
     return list(dict.fromkeys(meant))
 
 
+def _first_written(project: Project, needle: str, skip: int = 0) -> tuple[str, int, int]:
+    """The file, line and column where `needle` is first written in the chapters (`skip` characters into it), or
+    metadata.yaml with no line when no chapter writes it."""
+    for source in project.chapters:
+        offset = source.text.find(needle)
+        if offset >= 0:
+            line, col = LineIndex(source.text).position(offset + skip)
+            return source.rel, line, col
+    return project.metadata_file, 0, 0
+
+
 def _raw_problems(project: Project, formats: list[str]) -> list[Diagnostic]:
     """A warning at the first raw block or inline of each format meant for the JATS."""
     found = []
     for fmt in formats:
-        written = [(source, source.text.find(f"{{={fmt}}}")) for source in project.chapters]
-        source, offset = next(((s, o) for s, o in written if o >= 0), (None, -1))
-        line, col = LineIndex(source.text).position(offset) if source else (0, 0)
         found.append(
             Diagnostic(
-                source.rel if source else project.metadata_file,
-                line,
-                col,
+                *_first_written(project, f"{{={fmt}}}"),
                 Severity.WARNING,
                 "jats-omitted",
                 f"raw {fmt} ('{{={fmt}}}') is left out of paper.xml, which is made from the Markdown alone",
@@ -337,14 +343,9 @@ def _link_problems(project: Project, targets: list[str]) -> list[Diagnostic]:
     JATS has no link to nowhere, so the words stay and the link goes."""
     found = []
     for target in dict.fromkeys(targets):
-        written = [(source, source.text.find(f"(#{target})")) for source in project.chapters]
-        source, offset = next(((s, o) for s, o in written if o >= 0), (None, -1))
-        line, col = LineIndex(source.text).position(offset + 1) if source else (0, 0)
         found.append(
             Diagnostic(
-                source.rel if source else project.metadata_file,
-                line,
-                col,
+                *_first_written(project, f"(#{target})", skip=1),
                 Severity.WARNING,
                 "jats-omitted",
                 f"the link to '#{target}' leads to no heading, figure, table or equation of the paper, so paper.xml "
