@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, make_project, normalize, pdf_text
+from conftest import FIXTURES, check_lines, make_project, normalize, pdf_text
 
 from paperbuild.cli import main
 from paperbuild.formulas import formula_problem, formula_svg, math_text
 from paperbuild.output import FORMATS
-from paperbuild.pipeline import Options, run_build, run_check
+from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
 
 SOURCES = FIXTURES / "import"
@@ -233,10 +233,6 @@ def test_an_imported_paper_builds_with_only_its_true_problems_and_every_word_sho
 
 
 # ---------------------------------------------------------------------------------- the fixes these papers needed
-
-
-def check_lines(root: Path) -> list[str]:
-    return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
 
 
 def test_a_manubot_tag_cites_what_it_names_and_its_definition_prints_nothing(tmp_path: Path) -> None:
