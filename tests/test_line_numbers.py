@@ -248,7 +248,9 @@ def test_a_style_extending_review_can_turn_the_numbers_off(tmp_path: Path) -> No
     root = review_project(tmp_path, "extends: review\nline-numbers: false\n")
     for fmt in ("pdf", "docx"):
         assert main([fmt, "--project", str(root), "--quiet"]) == 0
-    assert all(not numbers for numbers, _ in pages_of(root / "build" / "paper.pdf"))
+    pages = pages_of(root / "build" / "paper.pdf")
+    assert len(pages) > 1 and all(lines for _, lines in pages[:-1]), "the text of full pages is read"
+    assert [numbers for numbers, _ in pages] == [[]] * len(pages)
     with zipfile.ZipFile(root / "build" / "paper.docx") as docx:
         assert b"lnNumType" not in docx.read("word/document.xml")
 
