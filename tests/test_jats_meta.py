@@ -269,7 +269,7 @@ def test_quartos_equal_contributors_are_imported_into_the_jats(tmp_path: Path, d
     path, _ = build_jats(root)
     meta = read_jats(path, dtd).find("front/article-meta")
     assert [c.get("equal-contrib") for c in meta.findall("contrib-group/contrib")][:3] == ["yes", "yes", None]
-    assert meta.find("author-notes/fn[@fn-type='equal']") is not None
+    assert text(meta.find("author-notes/fn[@fn-type='equal']")) == "These authors contributed equally."
 
 
 FUNDED = """
