@@ -3,13 +3,14 @@ sources, and a MANIFEST, in one zip.
 
 Takes the project folder, the options and whether the bundle is for double-blind review; gives a `Bundle`: the
 build's result and the zip's entries, written to `build/paper-submission.zip` (`paper-review-submission.zip`). The
-outputs come from `run_build`, so the checks run first and an error stops the bundle. SVG files go in as svg_safety
-makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked into, or
-forge a MANIFEST line, stops the bundle; so does supplementary/ holding a file the path policy refuses, or more than
-the zip may hold. A review bundle is built with the `review` style (anonymous) in a scratch folder, and its
-metadata.yaml loses the authors, affiliations, acknowledgements and funding (sources.py). The zip is reproducible: a
-fixed order of entries, fixed permissions, and the time of SOURCE_DATE_EPOCH (when set) on every entry and in the
-MANIFEST.
+outputs come from `run_build`, so the checks run first and an error stops the bundle; the figures and sources are
+listed from the manuscript it read (read again only after a build with nothing to rebuild). SVG files go in as
+svg_safety makes them (what the outputs embed), and a file whose name could escape the folder the zip is unpacked
+into, or forge a MANIFEST line, stops the bundle; so does supplementary/ holding a file the path policy refuses, or
+more than the zip may hold. A review bundle is built with the `review` style (anonymous) in a scratch folder, and
+its metadata.yaml loses the authors, affiliations, acknowledgements and funding (sources.py). The zip is
+reproducible: a fixed order of entries, fixed permissions, and the time of SOURCE_DATE_EPOCH (when set) on every
+entry and in the MANIFEST.
 `pack` does all of this for any `Packing`: meca.py packs the same files with a MECA manifest.xml instead of the
 MANIFEST.
 """
@@ -157,18 +158,14 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     result = run_build(root, packing.formats, options)
     if not result.ok:
         return Bundle(result)
-    project, _ = load_project(
-        root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
-    )
-    parsed = manuscript.parse(project)
-    rawtex.convert(parsed.ast, list(project.sources))  # as the build did: figures and images written in TeX count
-    figures = figure_files(parsed.ast, project)
+    project, ast = _built(root, options, result)
+    figures = figure_files(ast, project)
     outputs = [OUTPUT_NAMES[fmt] for fmt in packing.formats]
     entries = [Entry(name, (project.out_dir / name).read_bytes()) for name in outputs]
     entries += [Entry(figure.name, figure.path.read_bytes()) for figure in figures]
     entries += [Entry(f"{SUPPLEMENTARY}/{rel}", data) for rel, data in supplementary_files(project.root).items()]
     chosen = {"journal": options.journal, "style": options.style, "csl": options.csl}
-    sources = source_files(project, parsed.ast, review, chosen)
+    sources = source_files(project, ast, review, chosen)
     entries += [Entry(f"source/{rel}", data) for rel, data in sorted(sources.items())]
     entries = [Entry(e.name, safe_svg_bytes(e.data, e.name)) if e.name.lower().endswith(".svg") else e for e in entries]
     gathered = Gathered(project, figures, review, created(), target.parent, options.journal)
@@ -176,6 +173,19 @@ def _make(root: Path, options: Options, packing: Packing, target: Path, *, revie
     with locked(target.parent):
         write_atomic(target, zip_bytes(entries, gathered.timestamp))
     return Bundle(result, target, entries)
+
+
+def _built(root: Path, options: Options, result: BuildResult) -> tuple[Project, dict[str, Any]]:
+    """The project and its manuscript's AST with the raw TeX converted (figures and images written in TeX count),
+    as the build read them; read again only when the build had nothing to rebuild, so parsed nothing."""
+    if result.context is not None:
+        return result.context.project, result.context.manuscript.ast
+    project, _ = load_project(
+        root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
+    )
+    parsed = manuscript.parse(project)
+    rawtex.convert(parsed.ast, list(project.sources))
+    return project, parsed.ast
 
 
 UNSAFE_NAME = (
