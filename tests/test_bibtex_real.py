@@ -57,7 +57,6 @@ MANAGERS_BIB = """\
 CITE_ALL = "# Intro\n\n[@doe2021; @roe2020; @site2021; @poe2019; @moe2018; @bee2017]\n"
 
 
-
 def project(tmp_path: Path, chapter: str, bib: str) -> Path:
     return make_project(tmp_path, {"manuscript/01-intro.md": chapter, "bibliography/refs.bib": bib})
 

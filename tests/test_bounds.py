@@ -25,7 +25,6 @@ from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 CHAPTER = "# Intro\n\nText [@knuth1984].\n"
 
 
-
 def project(tmp_path: Path, files: dict[str, str]) -> Path:
     return make_project(
         tmp_path / "paper", {"manuscript/01-a.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB, **files}

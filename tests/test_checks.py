@@ -23,7 +23,6 @@ from paperbuild.render.html import page_text
 BOOK = MINIMAL_BIB  # @book{knuth1984, ...}
 
 
-
 def project(tmp_path: Path, chapter: str, bib: str = BOOK, **more: str) -> Path:
     return make_project(tmp_path, {"manuscript/01-intro.md": chapter, "bibliography/refs.bib": bib, **more})
 

@@ -50,7 +50,6 @@ def paper(root: Path, profile: str | None = None, meta: str = META) -> Path:
     return root
 
 
-
 def test_the_paper_passes_without_a_profile(tmp_path: Path) -> None:
     assert check_lines(paper(tmp_path)) == []
 

@@ -26,7 +26,6 @@ def root(tmp_path: Path) -> Path:
     return make_project(tmp_path / "paper", {"manuscript/01-a.md": CHAPTER, "bibliography/refs.bib": MINIMAL_BIB})
 
 
-
 def png_header(width: int, height: int) -> bytes:
     """A PNG whose header claims `width` x `height` pixels, with almost no data: a decompression bomb's shape."""
 
