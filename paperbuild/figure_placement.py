@@ -9,15 +9,22 @@ part, and each figure (table) after its first, on a new page in the PDF and the 
 keeps a line "[Figure 1 about here]" where the figure was. A figure with neither caption nor label is not numbered,
 so not a figure the journal counts: it stays where it is, as do figures inside lists and tables, which crossref
 does not number either.
+
+Whatever the placement, a figure or table written to span the columns of a two-column page gets the class "wide"
+(`wide_floats`): the class `.wide` on it, on its image or on a Div around it, Quarto's `.column-page` and
+`.column-screen` classes (and their `-inset` and `-left`/`-right` kinds) and `fig-env="figure*"`, and a `table*`
+or `figure*` Div (pandoc's reading of LaTeX's `table*`). The PDF lifts such floats out of the sections around them
+(render/columns.py), so that the style's print CSS can let them span (`column-span: all`).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from paperbuild.crossref import Target, reference_inlines
 from paperbuild.document import Paper
-from paperbuild.pandoc_ast import Node, div, header, para, raw_block, text
+from paperbuild.pandoc_ast import Node, copy_tree, div, header, para, raw_block, text, walk
 from paperbuild.rawtex import PAGE_BREAK_XML
 from paperbuild.style import Style
 from paperbuild.words import Words
@@ -26,6 +33,44 @@ KINDS = {"Table": "tbl", "Figure": "fig"}
 """Block type -> crossref's kind, in the order the parts follow the references."""
 PARTS = {"Table": "tables", "Figure": "figures"}
 """Block type -> the label of its part's heading (words.py)."""
+WIDE = "wide"
+"""The class of a figure or table that spans the columns of a multi-column page."""
+WIDE_CLASSES = frozenset({WIDE, "figure*", "table*", "column-page", "column-screen"})
+"""Classes that ask a float to span the page's columns: ours, LaTeX's starred environments (pandoc reads `table*`
+as a Div of that class), Quarto's page-wide columns (`.column-page-inset`, `.column-screen-left` ... too)."""
+WIDE_ENVIRONMENTS = frozenset({"figure*", "table*"})
+"""Values of Quarto's `fig-env` (and `tbl-env`) attribute that ask for a float across the columns."""
+
+
+def _asks_wide(attributes: list[Any]) -> bool:
+    """Whether an element's attributes [id, classes, pairs] ask it to span the columns."""
+    classes: list[str] = attributes[1]
+    pairs: list[list[str]] = attributes[2]
+    quarto = any(name.startswith(("column-page-", "column-screen-")) for name in classes)
+    starred = any(key in ("fig-env", "tbl-env") and value in WIDE_ENVIRONMENTS for key, value in pairs)
+    return quarto or starred or bool(WIDE_CLASSES.intersection(classes))
+
+
+def _mark_wide(blocks: list[Node], wide: bool) -> None:
+    """Give, in place, each Figure and Table that asks to span (or lies in a Div that does: `wide`) the class."""
+    for block in blocks:
+        kind = block["t"]
+        if kind in KINDS:
+            images = [node["c"][0] for node in walk(block["c"][2]) if node["t"] == "Image"] if kind == "Figure" else []
+            asks = wide or _asks_wide(block["c"][0]) or any(_asks_wide(a) for a in images)
+            if asks and WIDE not in block["c"][0][1]:
+                block["c"][0][1].append(WIDE)
+        elif kind == "Div":
+            _mark_wide(block["c"][1], wide or _asks_wide(block["c"][0]))
+        elif kind == "BlockQuote":
+            _mark_wide(block["c"], wide)
+
+
+def wide_floats(blocks: list[Node]) -> list[Node]:
+    """A copy of `blocks` in which the figures and tables that ask to span the columns have the class "wide"."""
+    marked: list[Node] = copy_tree(blocks)
+    _mark_wide(marked, False)
+    return marked
 
 
 def _numbered(block: Node) -> bool:
@@ -83,7 +128,9 @@ class _Mover:
 
 
 def place_floats(paper: Paper, style: Style) -> Paper:
-    """The paper with its figures and tables where `style` puts them (see the module's docstring)."""
+    """The paper with its figures and tables where `style` puts them, the wide ones marked (see the module's
+    docstring)."""
+    paper = replace(paper, body=wide_floats(paper.body))
     placements = {"Figure": style.figures, "Table": style.tables}
     kinds = {kind for kind, placement in placements.items() if placement != "inline"}
     if not kinds:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from paperbuild.project import relative
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.columns import lift_wide_floats
 from paperbuild.render.html import page
 from paperbuild.render.pdf_worker import PdfWorker, TypesetRequest
 from paperbuild.style import PRINT_CSS, SCREEN_CSS
@@ -19,7 +20,7 @@ def render_pdf(job: RenderJob) -> Output:
     """The PDF output file."""
     project = job.project
     request = TypesetRequest(
-        html=page(job.paper, job.print_pieces or job.html_pieces, project, inline_css=False),
+        html=lift_wide_floats(page(job.paper, job.print_pieces or job.html_pieces, project, inline_css=False)),
         base_folder=project.manuscript_dir,
         allowed=project.style.roots,
         pdf_variant=job.pdf_standard,

@@ -1,0 +1,119 @@
+"""Lift the wide figures and tables of the printed page out of the sections around them, so they can span columns.
+
+Takes the HTML page the PDF is typeset from; gives the same page in which each figure or table of class "wide"
+(figure_placement.py marks them) that lies in sections and divs inside the paper's article is a child of that
+article: the sections and divs around it are closed before it and opened again after it (the same elements, their
+id left out and the class "continued" added), so the text keeps its order and its style. CSS lets only a child of a
+multi-column box span its columns (`column-span: all`, which WeasyPrint honours on a direct child alone); a style
+whose page is one column prints the lifted float where it stood, as wide as before. A float inside anything else
+(a list, a table, a block quote) stays where it is, as wide as a column.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+ROOT_CLASS = "paper"
+"""The class of the page's article (the style's template), the box print CSS sets in columns."""
+WIDE_CLASS = "wide"
+CONTINUED_CLASS = "continued"
+"""The class of a section or div opened again after a lifted float."""
+LIFTED_TAGS = frozenset({"figure", "table"})
+SPLIT_TAGS = frozenset({"section", "div"})
+"""The elements a float is lifted out of: closing and opening them again changes no text, number or list."""
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+
+
+@dataclass
+class _Open:
+    tag: str
+    attrs: list[tuple[str, str | None]]
+
+
+@dataclass
+class _Lift:
+    start: int
+    """Offset of the float's start tag."""
+    around: list[_Open]
+    """The elements between the article and the float, outermost first."""
+    depth: int
+    """The float's depth in the stack of open elements."""
+    end: int = -1
+    """Offset just past the float's end tag."""
+
+
+@dataclass
+class _Finder(HTMLParser):
+    """Finds the floats to lift and the elements around each, from the page's tags."""
+
+    page: str
+    starts: list[int] = field(default_factory=list)
+    stack: list[_Open] = field(default_factory=list)
+    lifts: list[_Lift] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts = [0, *(i + 1 for i, char in enumerate(self.page) if char == "\n")]
+
+    def position(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        open_lift = self.lifts and self.lifts[-1].end < 0
+        if tag in LIFTED_TAGS and WIDE_CLASS in classes and not open_lift:
+            roots = [i for i, element in enumerate(self.stack) if ROOT_CLASS in _classes(element)]
+            around = self.stack[roots[-1] + 1 :] if roots else []
+            if roots and around and all(element.tag in SPLIT_TAGS for element in around):
+                self.lifts.append(_Lift(self.position(), around, len(self.stack)))
+        if tag not in VOID_TAGS:
+            self.stack.append(_Open(tag, attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """A self-closed tag (`<img ... />`) opens nothing."""
+
+    def handle_endtag(self, tag: str) -> None:
+        if not any(element.tag == tag for element in self.stack):
+            return
+        while self.stack and self.stack.pop().tag != tag:
+            pass
+        lift = self.lifts[-1] if self.lifts else None
+        if lift and lift.end < 0 and len(self.stack) == lift.depth:
+            lift.end = self.page.index(">", self.position()) + 1
+
+
+def _classes(element: _Open) -> list[str]:
+    return (dict(element.attrs).get("class") or "").split()
+
+
+def _reopened(element: _Open) -> str:
+    """The start tag of an element opened again: its attributes but the id, the class "continued" added."""
+    attrs = [(k, v or "") for k, v in element.attrs if k not in ("id", "class", "aria-labelledby")]
+    attrs.append(("class", " ".join([*_classes(element), CONTINUED_CLASS])))
+    return f"<{element.tag}" + "".join(f' {k}="{html.escape(v)}"' for k, v in attrs) + ">"
+
+
+def lift_wide_floats(page: str) -> str:
+    """The page with each wide float a child of the paper's article (see the module's docstring)."""
+    if WIDE_CLASS not in page:
+        return page
+    finder = _Finder(page)
+    finder.feed(page)
+    finder.close()
+    out: list[str] = []
+    at = 0
+    for lift in finder.lifts:
+        if lift.end < 0:
+            continue
+        out.append(page[at : lift.start])
+        out.append("".join(f"</{element.tag}>" for element in reversed(lift.around)))
+        out.append(page[lift.start : lift.end])
+        out.append("".join(_reopened(element) for element in lift.around))
+        at = lift.end
+    out.append(page[at:])
+    return "".join(out)
