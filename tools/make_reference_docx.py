@@ -7,6 +7,7 @@ Run it by hand from the repository root whenever the house style of the DOCX cha
     .venv/bin/python tools/make_reference_docx.py OUT.docx            # or anywhere else, to compare
     .venv/bin/python tools/make_reference_docx.py --review            # writes styles/review/reference.docx
     .venv/bin/python tools/make_reference_docx.py --review OUT.docx   # the review variant, anywhere else
+    .venv/bin/python tools/make_reference_docx.py --two-column        # writes styles/two-column/reference.docx
 
 It needs pypandoc-binary and python-docx (`pip install -e '.[test]'`). It starts from the reference document of the
 pandoc that paperbuild itself runs (`pandoc -o x.docx --print-default-data-file reference.docx`, with the pandoc of
@@ -26,6 +27,11 @@ The review variant (`--review`) is the same document with the changes in `REVIEW
 the running text: body, first paragraphs, lists, abstract, keywords, references) and line numbers in the margin,
 continuous through the paper (`w:lnNumType` in the section properties, which pandoc copies from the reference
 document), as the review style's PDF has them.
+
+The two-column variant (`--two-column`) is the default document on IEEE Transactions' page: US Letter, 0.75 in top,
+1 in bottom and 0.625 in side margins, the section in two columns 0.2 in apart (`w:cols`, which pandoc copies into
+the document's last section; paperbuild/render/docx_columns.py sets the title block across the page), a Display
+Equation's number at the column's right edge.
 
 The output is reproducible: the same pandoc and python-docx give the same bytes (zip entries carry a fixed date).
 """
@@ -48,11 +54,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.shared import Cm, Inches, Pt, RGBColor, Twips
 
 STYLES_DIR = Path(__file__).resolve().parent.parent / "styles"
 OUT = STYLES_DIR / "default" / "reference.docx"
 REVIEW_OUT = STYLES_DIR / "review" / "reference.docx"
+TWO_COLUMN_OUT = STYLES_DIR / "two-column" / "reference.docx"
 
 SERIF = "Times New Roman"  # Latin and complex-script text: in every Word; in pandoc's font table already
 SERIF_CJK = "SimSun"  # East Asian text (the paper's lang may be zh): in every Word
@@ -206,6 +213,7 @@ SECT_PR_AFTER_LN_NUM_TYPE = (
     "w:printerSettings",
     "w:sectPrChange",
 )
+SECT_PR_AFTER_COLS = SECT_PR_AFTER_LN_NUM_TYPE[2:]
 
 
 def pandoc_reference_docx() -> bytes:
@@ -383,6 +391,24 @@ def _page(document: Any) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
+def _two_columns(document: Any) -> None:
+    """IEEE Transactions' page (see the module's docstring): Letter, its margins, two columns 0.2 in apart."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    section.top_margin, section.bottom_margin = Inches(0.75), Inches(1)
+    section.left_margin = section.right_margin = Inches(0.625)
+    gap = Inches(0.2)
+    columns = section._sectPr.find(qn("w:cols"))
+    if columns is None:
+        columns = OxmlElement("w:cols")
+        section._sectPr.insert_element_before(columns, *SECT_PR_AFTER_COLS)
+    columns.set(qn("w:num"), "2")
+    columns.set(qn("w:space"), str(gap.twips))
+    column = Twips((Inches(8.5 - 2 * 0.625).twips - gap.twips) // 2)
+    tabs = ((Twips(column.twips // 2), WD_TAB_ALIGNMENT.CENTER), (column, WD_TAB_ALIGNMENT.RIGHT))
+    apply_style(document, "Display Equation", {"tabs": tabs})
+
+
 def _line_numbers(document: Any) -> None:
     """Number the lines in the margin, continuously (`w:lnNumType` in the section properties), but a figure's
     picture, as the PDF does (`w:suppressLineNumbers` in the Figure style, which Captioned Figure extends)."""
@@ -433,8 +459,9 @@ def _reproducible(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build(*, review: bool = False) -> bytes:
-    """The reference document's bytes: the default style's, or with `review` its variant for double-blind review."""
+def build(*, review: bool = False, two_column: bool = False) -> bytes:
+    """The reference document's bytes: the default style's, or with `review` its variant for double-blind review,
+    with `two_column` the two-column style's."""
     document = docx.Document(io.BytesIO(pandoc_reference_docx()))
     styles = document.styles.element
     _clear_theme(styles)
@@ -450,8 +477,11 @@ def build(*, review: bool = False) -> bytes:
     _page(document)
     if review:
         _line_numbers(document)
+    if two_column:
+        _two_columns(document)
     _samples(document)
-    document.core_properties.title = f"paperbuild {'review' if review else 'default'} reference document"
+    variant = "review" if review else "two-column" if two_column else "default"
+    document.core_properties.title = f"paperbuild {variant} reference document"
     buffer = io.BytesIO()
     document.save(buffer)
     return _reproducible(buffer.getvalue())
@@ -460,10 +490,11 @@ def build(*, review: bool = False) -> bytes:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Generate the reference document of a house style's DOCX.")
     parser.add_argument("--review", action="store_true", help=f"the review variant (default output: {REVIEW_OUT})")
+    parser.add_argument("--two-column", action="store_true", help=f"the two-column style's (default: {TWO_COLUMN_OUT})")
     parser.add_argument("out", nargs="?", type=Path, help=f"where to write it (default: {OUT})")
     args = parser.parse_args(argv)
-    out = args.out or (REVIEW_OUT if args.review else OUT)
-    out.write_bytes(build(review=args.review))
+    out = args.out or (REVIEW_OUT if args.review else TWO_COLUMN_OUT if args.two_column else OUT)
+    out.write_bytes(build(review=args.review, two_column=args.two_column))
     sys.stdout.write(f"wrote {out}\n")
     return 0
 

@@ -38,6 +38,7 @@ from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, stringify, text
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.docx_columns import column_sections, in_columns
 from paperbuild.render.docx_fields import with_fields
 from paperbuild.render.docx_tables import described_tables
 from paperbuild.sanitize import W_NS, link_problem
@@ -150,7 +151,8 @@ def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
     for part in ("word/document.xml", "word/footnotes.xml"):
         if part in parts:
             parts[part] = described_tables(parts[part])
-    parts["word/document.xml"] = line_numbering(parts["word/document.xml"].decode("utf-8"), numbered).encode("utf-8")
+    document = column_sections(parts["word/document.xml"].decode("utf-8"))
+    parts["word/document.xml"] = line_numbering(document, numbered).encode("utf-8")
     for part in ("word/document.xml", "word/settings.xml"):
         if part in parts:
             parts[part] = FOOTNOTE_RESTART.sub(r'\1continuous"', parts[part].decode("utf-8")).encode("utf-8")
@@ -356,8 +358,10 @@ def render_docx(job: RenderJob) -> Output:
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
     labels = project.style.words(paper.metadata.lang).labels
-    main = docx_widths([*paper.body, *back_matter(paper, labels)], text_widths(project.style).docx)  # with the floats
-    blocks = [*front_matter(paper, labels), *with_fields(main, paper.targets, paper.metadata.lang)]
+    text_width = text_widths(project.style).docx
+    main = docx_widths([*paper.body, *back_matter(paper, labels)], text_width)  # with the floats
+    body = with_fields(main, paper.targets, paper.metadata.lang)
+    blocks = in_columns(front_matter(paper, labels), body, project.style, text_width)
     args = [
         "-t",
         "docx",
