@@ -1,12 +1,15 @@
-"""Lift the wide figures and tables of the printed page out of the sections around them, so they can span columns.
+"""Lift the wide figures and tables of the printed page out of the paper's article, so they can span its columns.
 
 Takes the HTML page the PDF is typeset from; gives the same page in which each figure or table of class "wide"
-(figure_placement.py marks them) that lies in sections and divs inside the paper's article is a child of that
-article: the sections and divs around it are closed before it and opened again after it (the same elements, their
-id left out and the class "continued" added), so the text keeps its order and its style. CSS lets only a child of a
-multi-column box span its columns (`column-span: all`, which WeasyPrint honours on a direct child alone); a style
-whose page is one column prints the lifted float where it stood, as wide as before. A float inside anything else
-(a list, a table, a block quote) stays where it is, as wide as a column.
+(figure_placement.py marks them) that lies in sections and divs inside the paper's article stands between two
+articles: the article and the sections and divs around the float are closed before it and opened again after it
+(the same elements, their id left out and the class "continued" added), so the text keeps its order and its style.
+A style that sets the article in columns so gets two boxes of columns, each balanced, with the float across the
+page between them, as LaTeX's `figure*` spans both columns. (CSS's `column-span: all` would do it within one box,
+but WeasyPrint 70 honours it on a direct child alone, and after such a child it lays the columns over the
+footnotes called before it and moves every column to the next page when one cannot break.) A style whose page is
+one column prints the lifted float where it stood, as wide as before. A float inside anything else (a list, a
+table, a block quote) stays where it is, as wide as a column.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ class _Lift:
     start: int
     """Offset of the float's start tag."""
     around: list[_Open]
-    """The elements between the article and the float, outermost first."""
+    """The article and the elements between it and the float, outermost first."""
     depth: int
     """The float's depth in the stack of open elements."""
     end: int = -1
@@ -68,8 +71,8 @@ class _Finder(HTMLParser):
         open_lift = self.lifts and self.lifts[-1].end < 0
         if tag in LIFTED_TAGS and WIDE_CLASS in classes and not open_lift:
             roots = [i for i, element in enumerate(self.stack) if ROOT_CLASS in _classes(element)]
-            around = self.stack[roots[-1] + 1 :] if roots else []
-            if roots and around and all(element.tag in SPLIT_TAGS for element in around):
+            around = self.stack[roots[-1] :] if roots else []
+            if around and all(element.tag in SPLIT_TAGS for element in around[1:]):
                 self.lifts.append(_Lift(self.position(), around, len(self.stack)))
         if tag not in VOID_TAGS:
             self.stack.append(_Open(tag, attrs))
@@ -99,7 +102,7 @@ def _reopened(element: _Open) -> str:
 
 
 def lift_wide_floats(page: str) -> str:
-    """The page with each wide float a child of the paper's article (see the module's docstring)."""
+    """The page with each wide float between two parts of the paper's article (see the module's docstring)."""
     if WIDE_CLASS not in page:
         return page
     finder = _Finder(page)
