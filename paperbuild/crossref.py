@@ -6,7 +6,8 @@ space between word and number, so no line ends between them; the writer's words 
 around the link), and the map from label to target. Numbers are
 computed here once, so every output prints the same ones; tables get their numeric columns marked on the way
 (tables.py). Sections are numbered from the paper's top heading level (a paper whose top headings are `##`, as
-Manubot's are, numbers 1, 2, …); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
+Manubot's are, numbers 1, 2, …); a style may name and number figures, tables and equations its own way (IEEE's
+"Fig. 1." and "TABLE I", numbering.py); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
 prints the number alone; `@Fig:x`, pandoc-crossref's form to start a sentence, refers to `fig:x`.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperbuild.markers import label_of
+from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import Node, span, text, walk
 from paperbuild.tables import numeric_columns
 from paperbuild.words import ENGLISH, Words, words_for
@@ -70,7 +72,7 @@ class _Numberer:
         if not block["c"][0][0] and not any(n["t"] not in ("Space", "SoftBreak") for n in walk(block["c"][1][1])):
             return block
         self.counts[kind] += 1
-        number = str(self.counts[kind])
+        number = numeral(self.counts[kind], self.words.numerals.get(kind, "arabic"))
         identifier = block["c"][0][0]
         if identifier:
             self.targets[identifier] = Target(kind, number)
@@ -232,9 +234,12 @@ def numbered_targets(blocks: list[Node]) -> dict[str, Target]:
     return numberer.targets
 
 
-def number_and_resolve(blocks: list[Node], lang: str = "en") -> tuple[list[Node], dict[str, Target]]:
-    """The blocks numbered and their cross-references resolved in the words of `lang`; the targets by label."""
-    words = words_for(lang)
+def number_and_resolve(
+    blocks: list[Node], lang: str = "en", words: Words | None = None
+) -> tuple[list[Node], dict[str, Target]]:
+    """The blocks numbered and their cross-references resolved in the words of `lang`, or the style's `words`
+    (IEEE's "Fig. 1", "TABLE I"); the targets by label."""
+    words = words or words_for(lang)
     numberer = _Numberer(words, top_level(blocks))
     numbered = numberer.blocks(blocks)
     resolve_references(numbered, numberer.targets, words)

@@ -201,7 +201,7 @@ def assemble(manuscript: Manuscript, project: Project) -> Paper:
     sources: dict[str, str] = {}
     funding = meta_blocks(meta.get("funding")) if metadata.funding else []
     body, references = split_reference_list(sized_figures(embed_images(blocks, project, sources)))
-    body, targets = number_and_resolve(body, metadata.lang)
+    body, targets = number_and_resolve(body, metadata.lang, project.style.words(metadata.lang))
     keywords = meta.get("keywords", {"t": "MetaList", "c": []})
     authors = [meta_inlines(a) for a in meta.get("paperbuild-authors", {"c": []})["c"]] if metadata.authors else []
     return Paper(

@@ -24,6 +24,7 @@ from typing import Any
 
 from paperbuild.crossref import Target, reference_inlines
 from paperbuild.document import Paper
+from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import Node, copy_tree, div, header, para, raw_block, text, walk
 from paperbuild.rawtex import PAGE_BREAK_XML
 from paperbuild.style import Style
@@ -98,7 +99,7 @@ class _Mover:
     def placeholder(self, block: Node) -> Node:
         """The line "[Figure 1 about here]", its "Figure 1" linked to the figure when it has a label."""
         kind = block["t"]
-        number = str(self.counts[kind])
+        number = numeral(self.counts[kind], self.words.numerals.get(KINDS[kind], "arabic"))
         identifier = block["c"][0][0]
         if identifier:
             named = reference_inlines([(identifier, Target(KINDS[kind], number))], self.words)

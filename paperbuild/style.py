@@ -20,6 +20,7 @@ import yaml
 from paperbuild import safe_paths, yaml_nodes
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.errors import InputError
+from paperbuild.numbering import numbered_words, read_numbering
 from paperbuild.safe_paths import STYLE_FILE, Refused
 from paperbuild.words import ENGLISH, Words, words_for
 from paperbuild.yaml_safe import BoundedLoader
@@ -41,7 +42,10 @@ STYLE_FILES = (SETTINGS_FILE, TEMPLATE, SCREEN_CSS, PRINT_CSS, REFERENCE_DOC)
 """The files a style is made of; a folder of styles/ with none of them (notes, drafts) is not listed as one."""
 STYLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 """A style's name: its folder's, starting with a letter or digit (never __pycache__, .git)."""
-SETTINGS = ("extends", "anonymous", "description", "line-numbers", "figures", "tables", "placeholders", "labels")
+SETTINGS = (
+    *("extends", "anonymous", "description", "line-numbers", "figures", "tables", "placeholders", "labels"),
+    "numbering",
+)
 PLACEMENTS = ("inline", "end", "end-one-per-page")
 """Where figures (`figures:`) or tables (`tables:`) go: where the text has them; after the references; after the
 references, each on a page of its own (figure_placement.py)."""
@@ -68,6 +72,9 @@ class Style:
     labels: tuple[tuple[str, str], ...] = ()
     """The labels the style prints instead of the language's (words.py): (part, label), e.g. ("keywords", "Index
     Terms") for IEEE."""
+    numbering: tuple[tuple[str, str, str], ...] = ()
+    """How it names and numbers figures, tables and equations, as (kind, key, text): ("tbl", "caption", "TABLE {}"),
+    ("tbl", "numerals", "upper-roman") for IEEE (numbering.py)."""
     problems: tuple[Diagnostic, ...] = ()
     """A diagnostic at each setting of the chain's style.yaml files that has a bad value (which is then ignored)."""
     bases: tuple[Path, ...] = ()
@@ -86,7 +93,7 @@ class Style:
 
     def words(self, lang: str) -> Words:
         """The words of language `lang` with the style's labels in place of the language's."""
-        words = words_for(lang)
+        words = numbered_words(words_for(lang), self.numbering)
         return replace(words, labels={**words.labels, **dict(self.labels)}) if self.labels else words
 
     def _readable(self, path: Path) -> bool:
@@ -219,6 +226,7 @@ def load_style(root: Path, name: str) -> Style:
     folders: list[Path] = []
     chosen: dict[str, yaml.Node] = {}  # setting -> the nearest style's value
     labels: dict[str, str] = {}
+    numbering: list[tuple[str, str, str]] = []  # the extended style's first: the nearest style's win
     problems: list[Diagnostic] = []
     current: str | None = name
     while current is not None:
@@ -236,6 +244,10 @@ def load_style(root: Path, name: str) -> Style:
                 found, bad_labels = _labels(node, _where(folder / SETTINGS_FILE, root))
                 problems += bad_labels
                 labels = {**found, **labels}
+            elif key == "numbering":
+                names, bad_names = read_numbering(node, _where(folder / SETTINGS_FILE, root))
+                problems += bad_names
+                numbering = [*names, *numbering]
             elif bad is None:
                 chosen.setdefault(key, node)
     contents: list[tuple[str, Path]] = []
@@ -258,6 +270,7 @@ def load_style(root: Path, name: str) -> Style:
         tables=yaml_nodes.text(chosen.get("tables")) or "inline",
         placeholders=yaml_nodes.flag(chosen.get("placeholders")),
         labels=tuple(sorted(labels.items())),
+        numbering=tuple(numbering),
         problems=tuple(problems),
         bases=style_roots(root),
         roots=roots,

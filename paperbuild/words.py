@@ -8,7 +8,7 @@ the HTML page, the PDF and the DOCX print. English unless the language is Chines
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Words:
     colon), separator (between keywords and history dates)."""
     joiner: str = ", "
     """Between the other numbers of a group."""
+    numerals: dict[str, str] = field(default_factory=dict)
+    """Kind -> how its numbers are written, when not "arabic": "upper-roman" for IEEE's "TABLE I" (numbering.py)."""
 
 
 ENGLISH = Words(

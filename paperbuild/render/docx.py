@@ -360,7 +360,7 @@ def render_docx(job: RenderJob) -> Output:
     labels = project.style.words(paper.metadata.lang).labels
     text_width = text_widths(project.style).docx
     main = docx_widths([*paper.body, *back_matter(paper, labels)], text_width)  # with the floats
-    body = with_fields(main, paper.targets, paper.metadata.lang)
+    body = with_fields(main, paper.targets, paper.metadata.lang, project.style.words(paper.metadata.lang))
     blocks = in_columns(front_matter(paper, labels), body, project.style, text_width)
     args = [
         "-t",

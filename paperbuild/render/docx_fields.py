@@ -30,6 +30,8 @@ from paperbuild.words import Words, words_for
 
 SEQUENCE = {"fig": "Figure", "tbl": "Table", "eq": "Equation"}
 """Kind -> the identifier of its Word sequence (`SEQ Figure`): the names Word's caption dialog uses."""
+WORD_NUMERALS = {"arabic": "ARABIC", "upper-roman": "ROMAN", "lower-roman": "roman"}
+"""A style's numerals (numbering.py) -> the format switch of Word's SEQ field that writes them."""
 CAPTIONED = {"Figure": "fig", "Table": "tbl"}
 """Block type -> kind, for the blocks crossref gives a caption label."""
 BOOKMARK_PREFIX = "_Ref_"
@@ -128,7 +130,8 @@ class _Fielder:
         """A printed number ("1", "(1)") as a SEQ field with its brackets, inside the label's bookmark."""
         value = _inner_number(number)
         before, _, after = number.partition(value)
-        seq = field_xml(f"SEQ {SEQUENCE[kind]} \\* ARABIC", value, properties)
+        switch = WORD_NUMERALS[self.words.numerals.get(kind, "arabic")]
+        seq = field_xml(f"SEQ {SEQUENCE[kind]} \\* {switch}", value, properties)
         return self.bookmark(label, [*([{"t": "Str", "c": before}] if before else []), _raw(seq), *text(after)])
 
     # ------------------------------------------------------------------------------------------------ the walk
@@ -271,10 +274,11 @@ def display_equations(blocks: list[Node]) -> list[Node]:
     return out
 
 
-def with_fields(blocks: list[Node], targets: dict[str, Target], lang: str) -> list[Node]:
+def with_fields(blocks: list[Node], targets: dict[str, Target], lang: str, words: Words | None = None) -> list[Node]:
     """A copy of the numbered `blocks` with bookmarks, SEQ fields in captions and equations, REF fields for
-    cross-references and numbered equations in paragraphs of their own (see the module's docstring)."""
-    fielder = _Fielder(targets, words_for(lang), bookmark_names(list(targets)))
+    cross-references and numbered equations in paragraphs of their own (see the module's docstring); the captions
+    read in the words of `lang`, or the style's `words` that crossref numbered them with."""
+    fielder = _Fielder(targets, words or words_for(lang), bookmark_names(list(targets)))
     numbered: list[Node] = fielder.value(copy_tree(blocks), "")
     fielder.linking = True
     linked: list[Node] = fielder.value(numbered, "")
