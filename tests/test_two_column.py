@@ -26,6 +26,7 @@ from paperbuild.cli import main
 from paperbuild.figure_placement import WIDE, wide_floats
 from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import walk
+from paperbuild.render.columns import MAX_AROUND, lift_wide_floats
 
 pytestmark = pytest.mark.slow  # the paper is built with pandoc and WeasyPrint
 
@@ -292,3 +293,19 @@ def test_a_styles_numbering_is_checked_at_its_line(tmp_path: Path) -> None:
 )
 def test_roman_numerals(number: int, roman: str) -> None:
     assert numeral(number, "upper-roman") == roman and numeral(number, "lower-roman") == roman.lower()
+
+
+def test_a_wide_float_is_lifted_out_of_sections_and_divs_only() -> None:
+    figure = '<figure class="wide"><figcaption>F</figcaption></figure>'
+    page = f'<article class="paper"><div class="body"><section id="s" class="level2"><p>a</p>{figure}<p>b</p>'
+    lifted = lift_wide_floats(page + "</section></div></article>")
+    assert lifted == (
+        '<article class="paper"><div class="body"><section id="s" class="level2"><p>a</p></section></div></article>'
+        f'{figure}<article class="paper continued"><div class="body continued"><section class="level2 continued">'
+        "<p>b</p></section></div></article>"
+    )
+    in_list = f'<article class="paper"><ul><li>{figure}</li></ul></article>'
+    assert lift_wide_floats(in_list) == in_list  # a list's numbering would restart
+    deep = '<article class="paper">' + "<div>" * 50 + figure + "</div>" * 50 + "</article>"
+    assert lift_wide_floats(deep) == deep  # so a page of many floats grows by MAX_AROUND tags each at most
+    assert MAX_AROUND < 50

@@ -15,6 +15,7 @@ table, a block quote) stays where it is, as wide as a column.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -26,6 +27,9 @@ CONTINUED_CLASS = "continued"
 LIFTED_TAGS = frozenset({"figure", "table"})
 SPLIT_TAGS = frozenset({"section", "div"})
 """The elements a float is lifted out of: closing and opening them again changes no text, number or list."""
+MAX_AROUND = 12
+"""The most elements a float is lifted out of: the article, the body, six levels of sections and a few divs. A float
+nested deeper stays in its column, so that a page of many such floats does not grow by as many tags each."""
 VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
@@ -57,10 +61,12 @@ class _Finder(HTMLParser):
     starts: list[int] = field(default_factory=list)
     stack: list[_Open] = field(default_factory=list)
     lifts: list[_Lift] = field(default_factory=list)
+    root: int = -1
+    """Where the paper's article is in the stack of open elements; -1 outside it."""
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.starts = [0, *(i + 1 for i, char in enumerate(self.page) if char == "\n")]
+        self.starts = [0, *(match.end() for match in re.finditer("\n", self.page))]
 
     def position(self) -> int:
         line, column = self.getpos()
@@ -69,22 +75,26 @@ class _Finder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
         open_lift = self.lifts and self.lifts[-1].end < 0
-        if tag in LIFTED_TAGS and WIDE_CLASS in classes and not open_lift:
-            roots = [i for i, element in enumerate(self.stack) if ROOT_CLASS in _classes(element)]
-            around = self.stack[roots[-1] :] if roots else []
-            if around and all(element.tag in SPLIT_TAGS for element in around[1:]):
+        if tag in LIFTED_TAGS and WIDE_CLASS in classes and self.root >= 0 and not open_lift:
+            around = self.stack[self.root :]
+            if len(around) <= MAX_AROUND and all(element.tag in SPLIT_TAGS for element in around[1:]):
                 self.lifts.append(_Lift(self.position(), around, len(self.stack)))
-        if tag not in VOID_TAGS:
-            self.stack.append(_Open(tag, attrs))
+        if tag in VOID_TAGS:
+            return
+        if self.root < 0 and ROOT_CLASS in classes:
+            self.root = len(self.stack)
+        self.stack.append(_Open(tag, attrs))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """A self-closed tag (`<img ... />`) opens nothing."""
 
     def handle_endtag(self, tag: str) -> None:
-        if not any(element.tag == tag for element in self.stack):
-            return
-        while self.stack and self.stack.pop().tag != tag:
+        if not self.stack or (self.stack[-1].tag != tag and all(e.tag != tag for e in self.stack)):
+            return  # a stray end tag closes nothing
+        while self.stack.pop().tag != tag:
             pass
+        if self.root >= len(self.stack):
+            self.root = -1
         lift = self.lifts[-1] if self.lifts else None
         if lift and lift.end < 0 and len(self.stack) == lift.depth:
             lift.end = self.page.index(">", self.position()) + 1
