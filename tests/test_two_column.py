@@ -309,3 +309,18 @@ def test_a_wide_float_is_lifted_out_of_sections_and_divs_only() -> None:
     deep = '<article class="paper">' + "<div>" * 50 + figure + "</div>" * 50 + "</article>"
     assert lift_wide_floats(deep) == deep  # so a page of many floats grows by MAX_AROUND tags each at most
     assert MAX_AROUND < 50
+
+
+def test_a_heading_right_before_a_wide_figure_may_end_a_page(tmp_path: Path) -> None:
+    """Its keep-with-next passed to the box of columns it ends, and WeasyPrint 70 failed (AttributeError) looking
+    for an earlier break among the title block's boxes when the figure did not fit on the page."""
+    chapter = (
+        "# Summary\n\n" + f"{PARAGRAPH}\n\n" * 9 + "# Figures\n\n![A coast.](figures/coast.png){#fig:coast .wide}\n"
+    )
+    files = {"manuscript/metadata.yaml": META, "manuscript/01-a.md": chapter}
+    make_project(tmp_path, {**files, "bibliography/refs.bib": "", "manuscript/figures/.keep": ""})
+    (tmp_path / "manuscript" / "figures" / "coast.png").write_bytes(png(2000, 1400))
+    assert main(["pdf", "--project", str(tmp_path), "--quiet"]) == 0
+    pages = subprocess.run(["pdftotext", str(tmp_path / "build" / "paper.pdf"), "-"], capture_output=True).stdout
+    first, second = (normalize(page) for page in pages.decode().split("\f")[:2])
+    assert first.endswith("2. FIGURES") and second == "Harbours of the North Fig. 1. A coast. 2"  # running head, folio

@@ -8,8 +8,11 @@ A style that sets the article in columns so gets two boxes of columns, each bala
 page between them, as LaTeX's `figure*` spans both columns. (CSS's `column-span: all` would do it within one box,
 but WeasyPrint 70 honours it on a direct child alone, and after such a child it lays the columns over the
 footnotes called before it and moves every column to the next page when one cannot break.) A style whose page is
-one column prints the lifted float where it stood, as wide as before. A float inside anything else (a list, a
-table, a block quote) stays where it is, as wide as a column.
+one column prints the lifted float where it stood, as wide as before. A heading right before the float gets the
+class "before-wide": it ends the box of columns, and its keep-with-next (`break-after: avoid`) would pass to the
+box, which WeasyPrint 70 then searches for an earlier break and fails in (an AttributeError on the title block). A
+float inside anything else (a list, a table, a block quote), or nested more than MAX_AROUND deep, stays where it is,
+as wide as a column.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ ROOT_CLASS = "paper"
 WIDE_CLASS = "wide"
 CONTINUED_CLASS = "continued"
 """The class of a section or div opened again after a lifted float."""
+BEFORE_WIDE_CLASS = "before-wide"
+"""The class of a heading right before a lifted float: the style lets a page end after it (`break-after: auto`)."""
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 LIFTED_TAGS = frozenset({"figure", "table"})
 SPLIT_TAGS = frozenset({"section", "div"})
 """The elements a float is lifted out of: closing and opening them again changes no text, number or list."""
@@ -51,6 +57,8 @@ class _Lift:
     """The float's depth in the stack of open elements."""
     end: int = -1
     """Offset just past the float's end tag."""
+    heading: tuple[int, _Open] | None = None
+    """The heading right before the float, and the offset of its start tag."""
 
 
 @dataclass
@@ -63,6 +71,9 @@ class _Finder(HTMLParser):
     lifts: list[_Lift] = field(default_factory=list)
     root: int = -1
     """Where the paper's article is in the stack of open elements; -1 outside it."""
+    heading: tuple[int, _Open] | None = None
+    """The heading last opened, and the offset of its start tag, until text or another element follows it."""
+    heading_open: bool = False
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -78,7 +89,12 @@ class _Finder(HTMLParser):
         if tag in LIFTED_TAGS and WIDE_CLASS in classes and self.root >= 0 and not open_lift:
             around = self.stack[self.root :]
             if len(around) <= MAX_AROUND and all(element.tag in SPLIT_TAGS for element in around[1:]):
-                self.lifts.append(_Lift(self.position(), around, len(self.stack)))
+                heading = None if self.heading_open else self.heading
+                self.lifts.append(_Lift(self.position(), around, len(self.stack), heading=heading))
+        if tag in HEADING_TAGS:
+            self.heading, self.heading_open = (self.position(), _Open(tag, attrs)), True
+        elif not self.heading_open and tag not in SPLIT_TAGS:
+            self.heading = None
         if tag in VOID_TAGS:
             return
         if self.root < 0 and ROOT_CLASS in classes:
@@ -88,6 +104,10 @@ class _Finder(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         """A self-closed tag (`<img ... />`) opens nothing."""
 
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not self.heading_open:
+            self.heading = None
+
     def handle_endtag(self, tag: str) -> None:
         if not self.stack or (self.stack[-1].tag != tag and all(e.tag != tag for e in self.stack)):
             return  # a stray end tag closes nothing
@@ -95,6 +115,7 @@ class _Finder(HTMLParser):
             pass
         if self.root >= len(self.stack):
             self.root = -1
+        self.heading_open = self.heading_open and tag not in HEADING_TAGS
         lift = self.lifts[-1] if self.lifts else None
         if lift and lift.end < 0 and len(self.stack) == lift.depth:
             lift.end = self.page.index(">", self.position()) + 1
@@ -104,11 +125,16 @@ def _classes(element: _Open) -> list[str]:
     return (dict(element.attrs).get("class") or "").split()
 
 
+def _start_tag(element: _Open, added: str, dropped: tuple[str, ...] = ()) -> str:
+    """The start tag of `element` with the class `added`, without the attributes `dropped`."""
+    attrs = [(k, v or "") for k, v in element.attrs if k not in ("class", *dropped)]
+    attrs.append(("class", " ".join([*_classes(element), added])))
+    return f"<{element.tag}" + "".join(f' {k}="{html.escape(v)}"' for k, v in attrs) + ">"
+
+
 def _reopened(element: _Open) -> str:
     """The start tag of an element opened again: its attributes but the id, the class "continued" added."""
-    attrs = [(k, v or "") for k, v in element.attrs if k not in ("id", "class", "aria-labelledby")]
-    attrs.append(("class", " ".join([*_classes(element), CONTINUED_CLASS])))
-    return f"<{element.tag}" + "".join(f' {k}="{html.escape(v)}"' for k, v in attrs) + ">"
+    return _start_tag(element, CONTINUED_CLASS, ("id", "aria-labelledby"))
 
 
 def lift_wide_floats(page: str) -> str:
@@ -123,7 +149,12 @@ def lift_wide_floats(page: str) -> str:
     for lift in finder.lifts:
         if lift.end < 0:
             continue
-        out.append(page[at : lift.start])
+        if lift.heading:  # its keep-with-next would pass to the article and have WeasyPrint 70 look for a break
+            start, heading = lift.heading  # among the title block's spanning boxes, where it fails
+            end = page.index(">", start) + 1
+            out += [page[at:start], _start_tag(heading, BEFORE_WIDE_CLASS), page[end : lift.start]]
+        else:
+            out.append(page[at : lift.start])
         out.append("".join(f"</{element.tag}>" for element in reversed(lift.around)))
         out.append(page[lift.start : lift.end])
         out.append("".join(_reopened(element) for element in lift.around))
