@@ -25,7 +25,7 @@ from typing import Any
 from paperbuild.crossref import Target, reference_inlines
 from paperbuild.document import Paper
 from paperbuild.numbering import numeral
-from paperbuild.pandoc_ast import Node, copy_tree, div, header, para, raw_block, text, walk
+from paperbuild.pandoc_ast import Node, div, header, para, raw_block, text, walk
 from paperbuild.rawtex import PAGE_BREAK_XML
 from paperbuild.style import Style
 from paperbuild.words import Words
@@ -52,26 +52,30 @@ def _asks_wide(attributes: list[Any]) -> bool:
     return quarto or starred or bool(WIDE_CLASSES.intersection(classes))
 
 
-def _mark_wide(blocks: list[Node], wide: bool) -> None:
-    """Give, in place, each Figure and Table that asks to span (or lies in a Div that does: `wide`) the class."""
+def _marked(blocks: list[Node], wide: bool) -> list[Node]:
+    """`blocks` with each Figure and Table that asks to span (or lies in a Div that does: `wide`) of class "wide";
+    the nodes on the way to one are new, the rest shared with `blocks`."""
+    out: list[Node] = []
     for block in blocks:
         kind = block["t"]
         if kind in KINDS:
             images = [node["c"][0] for node in walk(block["c"][2]) if node["t"] == "Image"] if kind == "Figure" else []
+            identifier, classes, pairs = block["c"][0]
             asks = wide or _asks_wide(block["c"][0]) or any(_asks_wide(a) for a in images)
-            if asks and WIDE not in block["c"][0][1]:
-                block["c"][0][1].append(WIDE)
+            if asks and WIDE not in classes:
+                block = {"t": kind, "c": [[identifier, [*classes, WIDE], pairs], *block["c"][1:]]}
         elif kind == "Div":
-            _mark_wide(block["c"][1], wide or _asks_wide(block["c"][0]))
+            block = {"t": "Div", "c": [block["c"][0], _marked(block["c"][1], wide or _asks_wide(block["c"][0]))]}
         elif kind == "BlockQuote":
-            _mark_wide(block["c"], wide)
+            block = {"t": "BlockQuote", "c": _marked(block["c"], wide)}
+        out.append(block)
+    return out
 
 
 def wide_floats(blocks: list[Node]) -> list[Node]:
-    """A copy of `blocks` in which the figures and tables that ask to span the columns have the class "wide"."""
-    marked: list[Node] = copy_tree(blocks)
-    _mark_wide(marked, False)
-    return marked
+    """`blocks` in which the figures and tables that ask to span the columns have the class "wide" (a new list:
+    `blocks` are not changed)."""
+    return _marked(blocks, False)
 
 
 def _numbered(block: Node) -> bool:
