@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from paperbuild import safe_paths
+from paperbuild.importers import quarto_text
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
@@ -26,6 +28,7 @@ CODE_CELL = re.compile(rb"^([ \t]*)(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\
 CELL_OPTION = re.compile(rb"[ \t]*(?:#|//|--|%)\|[^\n]*\n?")
 """A cell option line at the top of a cell, `#| label: fig-polar` (`//|` in ojs)."""
 PROJECT_FILES = ("_quarto.yml", "_quarto.yaml")
+VARIABLES = "_variables.yml"  # what {{< var x >}} reads
 PROJECT_KEYS = frozenset({"project", "manuscript", "book"})  # where the text is: read here, not metadata
 
 
@@ -40,6 +43,7 @@ def read(src: Path) -> Plan | None:
     plan = Plan(root=folder, kind=KIND)
     extra: list[tuple[Path, Mapped]] = []
     chapters = [src] if src.is_file() else []
+    settings = ""
     if project is not None:
         settings = plan.read(project).decode("utf-8", "replace")
         extra.append((project, read_block(plan, project, settings, PROJECT_KEYS)))
@@ -57,15 +61,33 @@ def read(src: Path) -> Plan | None:
     if not chapters:
         return None
     mapped = list(extra)
+    variables = _variables(plan, folder)
     for number, path in enumerate(chapters, start=1):
         data = plan.read(path)
         block, body = split_front_matter(data)
         if block:
             mapped.append((path, read_block(plan, path, block)))
         first_line = data[: len(data) - len(body)].count(b"\n") + 1
+        values = {"meta": {**_yaml(settings), **_yaml(block)}, "var": variables}
+        body = quarto_text.convert(plan, path, body, first_line, values)
         add_chapter(plan, number, path, _code_cells(plan, path, body, first_line), first_line, [path.parent, folder])
     add_metadata(plan, mapped, [])
     return plan
+
+
+def _yaml(text: str) -> dict[str, object]:
+    """YAML `text` as data; {} when it is invalid (reported by read_block) or not a mapping."""
+    try:
+        data = yaml.safe_load(text) if text.strip() else None
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _variables(plan: Plan, folder: Path) -> dict[str, object]:
+    """The project's `_variables.yml`, as data."""
+    path = folder / VARIABLES
+    return _yaml(plan.read(path, safe_paths.METADATA).decode("utf-8", "replace")) if path.is_file() else {}
 
 
 def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:

@@ -21,7 +21,7 @@ COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # a paragraph that is only a com
 ABSTRACT = re.compile(r"^ {0,3}#{1,6}[ \t]+abstract[ \t]*#*[ \t]*(?:\{[^{}\n]*\})?[ \t]*$", re.IGNORECASE)
 
 
-def _outside_code(lines: list[str] | list[bytes]) -> list[bool]:
+def outside_code(lines: list[str] | list[bytes]) -> list[bool]:
     """For each line, whether it lies outside fenced code (a fence line counts as inside)."""
     outside, fence = [], ""
     for line in lines:
@@ -44,7 +44,7 @@ def unnumber(body: bytes) -> bytes:
     lines = body.splitlines(keepends=True)
     return b"".join(
         HAND_NUMBER.sub(rb"\1", line) if outside else line
-        for line, outside in zip(lines, _outside_code(lines), strict=True)
+        for line, outside in zip(lines, outside_code(lines), strict=True)
     )
 
 
@@ -58,7 +58,7 @@ def lift_abstract(files: dict[str, bytes]) -> str:
     start = next((n for n, line in enumerate(lines) if line.strip()), len(lines))
     if start == len(lines) or not ABSTRACT.match(lines[start]):
         return ""
-    outside = _outside_code(lines)
+    outside = outside_code(lines)
     end = next((n for n in range(start + 1, len(lines)) if outside[n] and HEADING.match(lines[n])), len(lines))
     paragraphs = re.split(r"\n[ \t]*\n", "".join(lines[start + 1 : end]).strip())
     abstract = "\n\n".join(p for p in paragraphs if p and not LAYOUT.match(p) and not COMMENT.fullmatch(p))

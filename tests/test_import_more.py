@@ -1,0 +1,99 @@
+"""`import` carries other tools' papers whole (repros of a new user's six public papers): Quarto's shortcodes and
+figure divs, Manubot's pandoc-xnos references and author funders, JOSS's label spans and equal contributors, a
+Chinese abstract and language, plain-pandoc projects built by a Makefile or script, and a thesis' front matter."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import check_lines, normalize, png
+
+from paperbuild.cli import main
+from paperbuild.render.html import page_text
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    """A source folder under `root` from {relative path: text or bytes}."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Import `src` into `into`; the diagnostics printed, without their hints."""
+    assert main(["import", str(src), str(into)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    return [line.split("; ")[0] for line in err if "warning[" in line or "error[" in line]
+
+
+def html_text(root: Path) -> str:
+    """The visible text of the project's HTML output, built with nothing to report."""
+    assert check_lines(root) == []
+    assert main(["html", "--project", str(root), "--quiet"]) == 0
+    return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
+
+
+def metadata(root: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_quarto_shortcodes_print_what_they_mean_and_a_figure_div_is_a_numbered_figure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "paper.qmd": """
+                ---
+                title: "Shortcodes"
+                author: "A. Author"
+                journal-name: Journal of Tests
+                ---
+
+                ## Introduction
+
+                This article uses the {{< latex >}} style files of {{< meta journal-name >}}, version {{< var v >}}.
+
+                {{< pagebreak >}}
+
+                ::: {#fig-data}
+
+                ![](plot.png){width=50%}
+
+                Frequency distribution
+                of the data.
+                :::
+
+                The data are shown in @fig-data. {{< video https://example.org/v.mp4 >}}
+
+                ```
+                {{< latex >}} in code stays
+                ```
+                """,
+            "_variables.yml": "v: 2.1\n",
+            "plot.png": png(1900, 10),
+        },
+    )
+    root = tmp_path / "paper"
+    assert run_import(src / "paper.qmd", root, capsys) == [
+        "paper.qmd:4:1: warning[not-imported]: 'journal-name' has no place in paperbuild's metadata",
+        "paper.qmd:21:34: warning[not-imported]: Quarto shortcode '{{< video https://example.org/v.mp4 >}}' is left "
+        "out: paperbuild has no such shortcode",
+    ]
+    text = html_text(root)
+    assert "This article uses the LaTeX style files of Journal of Tests, version 2.1." in text
+    assert "Figure 1. Frequency distribution of the data." in text
+    assert "The data are shown in Figure 1." in text
+    assert "{{< latex >}} in code stays" in text
+    assert "{{<" not in text.replace("{{< latex >}} in code stays", "")
+    assert "pagebreak" not in text
