@@ -97,3 +97,51 @@ def test_quarto_shortcodes_print_what_they_mean_and_a_figure_div_is_a_numbered_f
     assert "{{< latex >}} in code stays" in text
     assert "{{<" not in text.replace("{{< latex >}} in code stays", "")
     assert "pagebreak" not in text
+
+
+def test_manubot_xnos_references_print_their_word_once_and_funders_become_the_funding_statement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "content/01.main.md": """
+                ## Results
+
+                Figure @fig:square shows the square, Table @tbl:scores the scores, Eq. {@eq:one} the rule;
+                as +@fig:square shows, [see @fig:square].
+
+                ![A square image.](square.png){#fig:square}
+
+                $$x = 1$$ {#eq:one}
+
+                | Game | Score |
+                |------|------:|
+                | 1    |  150  |
+
+                Table: Scores. {#tbl:scores}
+
+                ```
+                Figure @fig:square in code
+                ```
+                """,
+            "content/metadata.yaml": """
+                title: "Xnos references"
+                authors:
+                  - name: John Doe
+                    funders:
+                      - Grant XXXXXXXX
+                      - the Sloan Foundation
+                    email: john.doe@example.com
+                """,
+            "content/square.png": png(1900, 10),
+        },
+    )
+    root = tmp_path / "paper"
+    assert run_import(src, root, capsys) == []
+    assert metadata(root)["funding"] == "John Doe was funded by Grant XXXXXXXX and the Sloan Foundation."
+    text = html_text(root)
+    assert "Figure 1 shows the square, Table 1 the scores, Eq. (1) the rule; as Figure 1 shows, see Figure 1." in text
+    assert "Figure Figure" not in text and "Table Table" not in text
+    assert "Figure @fig:square in code" in text
+    assert "John Doe was funded by Grant XXXXXXXX and the Sloan Foundation." in text

@@ -118,12 +118,14 @@ def map_metadata(root: yaml.Node | None, read_elsewhere: frozenset[str] = frozen
         ("short-title", ("short-title", "shorttitle", "running-title", "runninghead")),
     ):
         _scalar(mapped, values, target, names)
-    people = map_authors(next((values[k] for k in AUTHOR_KEYS if k in values), None), values.get("affiliations"))
+    author_node = next((values[k] for k in AUTHOR_KEYS if k in values), None)
+    people = map_authors(author_node, values.get("affiliations"))
     if people.authors:
         meta["authors"] = people.authors
     if people.affiliations:
         meta["affiliations"] = people.affiliations
-    mapped.problems += people.problems
+    funded, funders_at = _funders(author_node)
+    mapped.problems += [p for p in people.problems if (p.line, p.col) not in funders_at]
     keywords = [
         word.strip()
         for key in ("keywords", "tags")
@@ -135,6 +137,8 @@ def map_metadata(root: yaml.Node | None, read_elsewhere: frozenset[str] = frozen
     _scalar(mapped, values, "abstract", ("abstract",))
     _scalar(mapped, values, "acknowledgements", ("acknowledgements", "acknowledgments"))
     _scalar(mapped, values, "funding", ("funding",))
+    if funded and "funding" not in meta:
+        meta["funding"] = " ".join(funded)
     _date(mapped, values.get("date"))
     _scalar(mapped, values, "lang", ("lang",))
     if "nocite" in values:
@@ -155,6 +159,24 @@ def map_metadata(root: yaml.Node | None, read_elsewhere: frozenset[str] = frozen
                 problem(key_node, f"'{key}' has no place in paperbuild's metadata; left out", _hint(key))
             )
     return mapped
+
+
+def _funders(author_node: yaml.Node | None) -> tuple[list[str], set[tuple[int, int]]]:
+    """Manubot's `funders` of each author as sentences of a funding statement ("A. Author was funded by Grant
+    X."), and the positions of those keys (map_authors reports them as left out)."""
+    sentences, positions = [], set()
+    for author in items(author_node):
+        fields = {key: (key_node, value) for key, key_node, value in entries(author)}
+        if "funders" not in fields:
+            continue
+        key_node, value = fields["funders"]
+        positions.add((key_node.start_mark.line + 1, key_node.start_mark.column + 1))
+        names = [name for name in texts(value) if name]
+        who = text(fields["name"][1]) if "name" in fields else ""
+        if names and who:
+            grants = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            sentences.append(f"{who} was funded by {grants.rstrip('.')}.")
+    return sentences, positions
 
 
 def _scalar(mapped: Mapped, values: dict[str, yaml.Node], target: str, names: tuple[str, ...]) -> None:

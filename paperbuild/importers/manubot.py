@@ -8,7 +8,9 @@ citation by identifier (`@doi:10.x/y`, `@pmid:...`, a tag defined as `[@tag:x]: 
 that no .bib entry has is reported with the command that fetches its BibTeX, since Manubot looked it up online and
 paperbuild never does. A tag (`[@x]: url`, `[@tag:x]: ...`, or a row of citation-tags.tsv) whose target is an entry
 of the new .bib is rewritten in the text to that entry's key, its definition line dropped; a manual reference's id
-pandoc cannot cite bare (`http://x/summary?doi=10.1`) is cited by the key it became (csl_bibtex.py).
+pandoc cannot cite bare (`http://x/summary?doi=10.1`) is cited by the key it became (csl_bibtex.py). Cross-references
+are written as pandoc-xnos printed them (xnos.py: "Figure @fig:x" -> "Figure [-@fig:x]"); an author's `funders`
+become the `funding` statement (frontmatter.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from paperbuild import safe_paths
 from paperbuild.diagnostics import LineIndex
+from paperbuild.importers import xnos
 from paperbuild.importers.layout import BIB_KEY, Plan, add_chapter, add_metadata, chapter_name
 from paperbuild.importers.pandoc_file import read_block
 from paperbuild.markers import CITATION
@@ -84,7 +87,7 @@ def read(src: Path) -> Plan | None:
         rel = chapter_name(int(path.name.split(".")[0]), path.stem)
         if rel in plan.files:  # not an abstract lifted into the metadata
             text = plan.files[rel].decode("utf-8", "replace")
-            plan.files[rel] = _resolve(text, plan.keys, tags, known).encode("utf-8")
+            plan.files[rel] = xnos.convert(_resolve(text, plan.keys, tags, known)).encode("utf-8")
     _report_identifiers(plan, texts, content, known)
     return plan
 
