@@ -37,6 +37,7 @@ AUTHOR_KEYS = (
     "roles",
     "role",
     "equal-contributor",
+    "equal-contrib",  # JOSS's (Open Journals') name
 )
 AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
 INDEXES = re.compile(r"^\s*\d+(?:\s*,\s*\d+)*\s*$")
@@ -200,7 +201,10 @@ def _author(node: yaml.Node, book: _Book) -> dict[str, object]:
         flag(n) for n in (values.get("corresponding"), values.get("correspondence"), attributes.get("corresponding"))
     ):
         author["corresponding"] = True
-    if flag(values.get("equal-contributor")) or flag(attributes.get("equal-contributor")):
+    if any(
+        flag(n)
+        for n in (values.get("equal-contributor"), values.get("equal-contrib"), attributes.get("equal-contributor"))
+    ):
         author["equal-contributor"] = True
     roles = read_roles(values.get("roles", values.get("role")), name)
     if roles.roles:

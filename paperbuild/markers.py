@@ -64,6 +64,8 @@ class Marker:
     """1-based line."""
     col: int
     """1-based column of the marker's first character."""
+    written: str = ""
+    """The marker as the source wrote it when that is not `@key` (`\\autoref{x}`), for messages to quote."""
 
 
 def _blank(code: str) -> str:

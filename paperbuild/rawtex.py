@@ -69,7 +69,7 @@ def scan_markers(source: SourceFile) -> list[Marker]:
         kind, keys = next((kind, match.group(n)) for n, kind in KINDS if match.group(n) is not None)
         for key in (k.strip() for k in keys.split(",")):
             if key:
-                found.append(Marker(kind, key, source.rel, *index.position(match.start())))
+                found.append(Marker(kind, key, source.rel, *index.position(match.start()), match.group(0)))
     return found
 
 

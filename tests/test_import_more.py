@@ -145,3 +145,56 @@ def test_manubot_xnos_references_print_their_word_once_and_funders_become_the_fu
     assert "Figure Figure" not in text and "Table Table" not in text
     assert "Figure @fig:square in code" in text
     assert "John Doe was funded by Grant XXXXXXXX and the Sloan Foundation." in text
+
+
+def test_joss_label_spans_become_labels_equal_contributors_are_kept_and_a_tex_reference_is_quoted_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "paper.md": """
+                ---
+                title: 'Span labels'
+                authors:
+                  - name: A. Author
+                    affiliation: 1
+                    equal-contrib: true
+                  - name: B. Author
+                    affiliation: 1
+                    equal-contrib: true
+                affiliations:
+                  - name: Somewhere
+                    index: 1
+                date: 1 January 2024
+                bibliography: paper.bib
+                ---
+
+                # Summary
+
+                The languages are compared in \\autoref{langs} and again in @langs, as [@x] shows.
+
+                : Comparison of languages.
+                  []{label="langs"}
+
+                | Language | Typing |
+                |----------|--------|
+                | Haskell  | static |
+                """,
+            "paper.bib": "@book{x, author={Knuth, Donald}, title={TAOCP}, publisher={AW}, year={1968}}\n",
+        },
+    )
+    root = tmp_path / "paper"
+    assert run_import(src, root, capsys) == []
+    assert [a.get("equal-contributor") for a in metadata(root)["authors"]] == [True, True]  # type: ignore[union-attr]
+    text = html_text(root)
+    assert "The languages are compared in Table 1 and again in Table 1, as (Knuth 1968) shows." in text
+    assert "Table 1. Comparison of languages." in text
+    chapter = root / "manuscript" / "01-paper.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("{#tbl:langs}", ""), encoding="utf-8")
+    assert [line.split("; ")[0] for line in check_lines(root)] == [
+        "manuscript/01-paper.md:4:31: error[undefined-label]: '\\autoref{tbl:langs}' refers to no element labelled "
+        "'{#tbl:langs}'",
+        "manuscript/01-paper.md:4:64: error[undefined-label]: '@tbl:langs' refers to no element labelled "
+        "'{#tbl:langs}'",
+    ]

@@ -126,6 +126,7 @@ def test_tex_labels_and_references_are_checked_like_markdown_ones(tmp_path: Path
         {"manuscript/01-a.md": "# A \\label{sec:a}\n\nSee \\ref{sec:a} and \\autoref{fig:none}.\n\n\\label{sec:b}\n"},
     )
     assert [d.format() for d in sorted(run_check(root, Options()).diagnostics)] == [
-        "manuscript/01-a.md:3:21: error[undefined-label]: '@fig:none' refers to no element labelled '{#fig:none}'",
+        "manuscript/01-a.md:3:21: error[undefined-label]: '\\autoref{fig:none}' refers to no element labelled "
+        "'{#fig:none}'",
         "manuscript/01-a.md:5:1: warning[unused-label]: label 'sec:b' is never referred to",
     ]

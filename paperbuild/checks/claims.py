@@ -93,11 +93,11 @@ def undefined_label(ctx: CheckContext) -> list[Diagnostic]:
     labels = [m.key for m in ctx.of_kind("label")]
     out = []
     for m in ctx.of_kind("crossref"):
-        label = label_of(m.key)
+        label, written = label_of(m.key), m.written or f"@{m.key}"
         if label not in labels:
-            message, hint = f"'@{m.key}' refers to no element labelled '{{#{label}}}'", did_you_mean(label, labels)
+            message, hint = f"'{written}' refers to no element labelled '{{#{label}}}'", did_you_mean(label, labels)
         elif label not in ctx.targets:
-            message = f"'{{#{label}}}' is on an element that is not numbered, so '@{m.key}' has nothing to print"
+            message = f"'{{#{label}}}' is on an element that is not numbered, so '{written}' has nothing to print"
             hint = "put the label on a heading, a figure, a table caption or a display equation"
         else:
             continue
