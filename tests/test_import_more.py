@@ -198,3 +198,57 @@ def test_joss_label_spans_become_labels_equal_contributors_are_kept_and_a_tex_re
         "manuscript/01-paper.md:4:64: error[undefined-label]: '@tbl:langs' refers to no element labelled "
         "'{#tbl:langs}'",
     ]
+
+
+def test_a_chinese_abstract_and_keywords_become_metadata_and_the_language_is_detected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "zh.md": """
+                ---
+                title: 测试
+                ---
+
+                # 摘　要 {-}
+
+                本文研究光学测量的误差来源。
+
+                **关键词**：光学；测量、误差
+
+                # 引言
+
+                光学测量广泛用于工业检测，其误差来源很多，本文见 @eq:one 给出的关系。
+
+                $$a = b$$ {#eq:one}
+                """,
+            "en/paper.md": """
+                # Abstract {-}
+
+                This is it.
+
+                # Keywords
+
+                optics, measurement
+
+                # Introduction
+
+                Body.
+                """,
+        },
+    )
+    assert run_import(src / "zh.md", tmp_path / "zh", capsys) == []
+    meta = metadata(tmp_path / "zh")
+    assert (meta["abstract"], meta["keywords"], meta["lang"]) == (
+        "本文研究光学测量的误差来源。",
+        ["光学", "测量", "误差"],
+        "zh",
+    )
+    text = html_text(tmp_path / "zh")
+    assert "本文见 式 (1) 给出的关系" in text.replace("\u2060", "").replace("\u00a0", " ")
+    assert "摘" not in text.replace("摘要", "")  # the abstract's own heading, not a section "1. 摘　要"
+    assert run_import(src / "en" / "paper.md", tmp_path / "en", capsys) == []
+    meta = metadata(tmp_path / "en")
+    assert (meta["abstract"], meta["keywords"], "lang" in meta) == ("This is it.", ["optics", "measurement"], False)
+    assert (tmp_path / "en" / "manuscript" / "01-paper.md").read_text(encoding="utf-8") == "# Introduction\n\nBody.\n"

@@ -150,8 +150,14 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
             plan.warn(
                 named_in, line, 0, "not-imported", f"bibliography '{plan.name(bib)}' is not in the source; not copied"
             )
-    if "abstract" not in metadata and (abstract := structure.lift_abstract(plan.files)):
-        metadata["abstract"] = abstract
+    if "abstract" not in metadata:
+        abstract, keywords = structure.lift_abstract(plan.files)
+        if abstract:
+            metadata["abstract"] = abstract
+        if keywords and "keywords" not in metadata:
+            metadata["keywords"] = [word for word in keywords if word]
+    if "lang" not in metadata and structure.chinese(plan.files):
+        metadata["lang"] = "zh"
     ordered = {key: metadata[key] for key in METADATA_ORDER if key in metadata}
     header = f"# Imported from a {plan.kind} by `paperbuild import`; every key is described in paperbuild's README.\n"
     plan.files["manuscript/metadata.yaml"] = (header + dump_yaml(ordered)).encode("utf-8")
