@@ -252,3 +252,60 @@ def test_a_chinese_abstract_and_keywords_become_metadata_and_the_language_is_det
     meta = metadata(tmp_path / "en")
     assert (meta["abstract"], meta["keywords"], "lang" in meta) == ("This is it.", ["optics", "measurement"], False)
     assert (tmp_path / "en" / "manuscript" / "01-paper.md").read_text(encoding="utf-8") == "# Introduction\n\nBody.\n"
+
+
+def test_a_plain_pandoc_project_is_imported_in_the_order_its_makefile_or_script_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csl = (Path(__file__).parent.parent / "bibliography" / "gb-t-7714-2015-numeric-pinyin.csl").read_bytes()
+    files: dict[str, str | bytes] = {
+        "metadata.yaml": "---\ntitle: A Plain Paper\nauthor: A. Author\n---\n",
+        "chapters/01-intro.md": "# Introduction\n\nAs shown before [@knuth].\n",
+        "chapters/02-method.md": "# Method\n\n![A plot.](plot.png){#fig:plot}\n\nSee @fig:plot.\n",
+        "figures/plot.png": png(1900, 10),
+        "refs.bib": "@book{knuth, author={Knuth, Donald}, title={TAOCP}, publisher={AW}, year={1968}}\n",
+        "style.csl": csl,
+        "README.md": "# How to build\n",
+    }
+    make = write(
+        tmp_path / "make",
+        {
+            **files,
+            "Makefile": """
+                CHAPTERS = $(wildcard chapters/*.md)
+                BIB := refs.bib
+
+                # the PDF
+                paper.pdf: metadata.yaml $(CHAPTERS)
+                \tpandoc $^ -o $@ --citeproc \\
+                \t  --bibliography $(BIB) --csl=style.csl --resource-path ./figures
+                """,
+        },
+    )
+    root = tmp_path / "from-make"
+    assert run_import(make, root, capsys) == []
+    assert sorted(p.name for p in (root / "manuscript").iterdir()) == [
+        "01-intro.md",
+        "02-method.md",
+        "metadata.yaml",
+        "plot.png",
+    ]
+    assert metadata(root)["csl"] == "bibliography/style.csl"
+    text = html_text(root)
+    assert "1. Introduction As shown before[1]. 2. Method Figure 1. A plot. See Figure 1." in text
+    script = write(
+        tmp_path / "sh",
+        {
+            **files,
+            "build.sh": """
+                #!/bin/sh
+                set -e
+                OUT=build
+                pandoc metadata.yaml "chapters/02-method.md" chapters/01-intro.md --resource-path=figures \\
+                  --bibliography=refs.bib -o "$OUT/paper.pdf" && echo done
+                """,
+        },
+    )
+    root = tmp_path / "from-sh"
+    assert run_import(script, root, capsys) == []
+    assert "1. Method Figure 1. A plot. See Figure 1. 2. Introduction As shown before (Knuth 1968)." in html_text(root)
