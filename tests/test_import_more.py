@@ -309,3 +309,12 @@ def test_a_plain_pandoc_project_is_imported_in_the_order_its_makefile_or_script_
     root = tmp_path / "from-sh"
     assert run_import(script, root, capsys) == []
     assert "1. Method Figure 1. A plot. See Figure 1. 2. Introduction As shown before (Knuth 1968)." in html_text(root)
+
+
+def test_a_makefile_whose_variables_double_at_each_line_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = "A = a.md\n" + "A = $(A) $(A)\n" * 60 + "paper.pdf:\n\tpandoc $(A) /etc/*.md -o paper.pdf\n"
+    src = write(tmp_path / "src", {"Makefile": lines, "a.md": "# A\n"})
+    assert main(["import", str(src), str(tmp_path / "paper")]) == 1
+    assert "a line of the build script expands past 100000 characters" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import shlex
 from pathlib import Path
 
 from paperbuild import safe_paths
+from paperbuild.errors import InputError
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import SUFFIXES, read_block
@@ -24,6 +25,7 @@ KIND = "pandoc project"
 MAKEFILES = ("Makefile", "makefile", "GNUmakefile")
 MAX_SCRIPTS = 20  # shell scripts looked at in the folder
 MAX_INPUTS = 300  # as layout.MAX_CHAPTERS
+MAX_EXPANDED = 100_000  # characters of a line with its variables expanded: `A = $(A) $(A)` doubles at each line
 ASSIGNMENT = re.compile(r"^(?:export[ \t]+)?([A-Za-z_][\w.]*)[ \t]*(\?=|:=|::=|\+=|=)[ \t]*(.*)$")
 SHELL_ASSIGNMENT = re.compile(r"^(?:export[ \t]+)?([A-Za-z_]\w*)=(\S*)[ \t]*$")
 RULE = re.compile(r"^([^\t#=:][^=:]*?):(?!=)[ \t]*([^;=]*)$")
@@ -116,12 +118,14 @@ def _expand(text: str, variables: dict[str, str], prerequisites: list[str], root
         return match.group(0)
 
     text = REFERENCE.sub(variable, text)
+    if len(text) > MAX_EXPANDED:
+        raise InputError(f"import: a line of the build script expands past {MAX_EXPANDED} characters; not read")
     return WILDCARD.sub(lambda m: " ".join(w for pattern in m.group(1).split() for w in _glob(pattern, root)), text)
 
 
 def _glob(word: str, root: Path) -> list[str]:
     """A word with `*` or `?` as the sorted files it names under `root` (itself when none); other words as they are."""
-    if not any(c in word for c in "*?[") or word.startswith("-") or ".." in Path(word).parts:
+    if not any(c in word for c in "*?[") or word.startswith(("-", "/")) or ".." in Path(word).parts:
         return [word]
     found = sorted(p.relative_to(root).as_posix() for p in root.glob(word) if p.is_file())
     return found[:MAX_INPUTS] or [word]
