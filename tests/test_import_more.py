@@ -34,9 +34,9 @@ def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> lis
     return [line.split("; ")[0] for line in err if "warning[" in line or "error[" in line]
 
 
-def html_text(root: Path) -> str:
-    """The visible text of the project's HTML output, built with nothing to report."""
-    assert check_lines(root) == []
+def html_text(root: Path, reported: tuple[str, ...] = ()) -> str:
+    """The visible text of the project's HTML output, built with nothing to report but `reported` (hints cut)."""
+    assert [line.split("; ")[0] for line in check_lines(root)] == list(reported)
     assert main(["html", "--project", str(root), "--quiet"]) == 0
     return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
 
@@ -314,7 +314,39 @@ def test_a_plain_pandoc_project_is_imported_in_the_order_its_makefile_or_script_
 def test_a_makefile_whose_variables_double_at_each_line_is_refused_at_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lines = "A = a.md\n" + "A = $(A) $(A)\n" * 60 + "paper.pdf:\n\tpandoc $(A) /etc/*.md -o paper.pdf\n"
+    lines = "A = a.md\n" + "A = $(A) $(A)\n" * 60 + "paper.pdf:\n\tpandoc $(A) -o paper.pdf\n"
     src = write(tmp_path / "src", {"Makefile": lines, "a.md": "# A\n"})
     assert main(["import", str(src), str(tmp_path / "paper")]) == 1
     assert "a line of the build script expands past 100000 characters" in capsys.readouterr().err
+
+
+def test_a_thesis_front_matter_is_unnumbered_and_an_r_cell_is_named_with_its_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "thesis",
+        {
+            "source/01_abstract.md": "\\frontmatter\n\n# Abstract {.unnumbered}\n\nShort.\n\n# Preface\n\nThanks.\n",
+            "source/02_contents.md": "# Symbols {#symbols}\n\nNone.\n",
+            "source/03_intro.md": "\\mainmatter\n\n# Introduction\n\n## Aim\n\nSee [the symbols](#symbols).\n",
+            "source/metadata.yml": "title: A Thesis\n",
+            "source/04_end.md": "\\backmatter\n\n# Colophon\n\nSet in type.\n",
+        },
+    )
+    root = tmp_path / "paper"
+    run_import(src, root, capsys)
+    layout = "note[raw-tex]: the layout command '\\{}matter' has no equivalent in the outputs and is dropped"
+    text = html_text(
+        root,
+        (
+            "manuscript/01-abstract.md:1:1: " + layout.format("front"),
+            "manuscript/03-intro.md:1:1: " + layout.format("main"),
+            "manuscript/04-end.md:1:1: " + layout.format("back"),
+        ),
+    )
+    assert "Abstract Short. Preface Thanks. Symbols None. 1. Introduction 1.1. Aim See the symbols." in text
+    assert "Colophon Set in type." in text and "2. Colophon" not in text
+    src = write(tmp_path / "r", {"paper.qmd": "# A\n\n```{r}\nplot(1)\n```\n"})
+    assert run_import(src / "paper.qmd", tmp_path / "r-paper", capsys) == [
+        "paper.qmd:3: warning[not-imported]: an R code cell is kept as code"
+    ]

@@ -150,6 +150,7 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
             plan.warn(
                 named_in, line, 0, "not-imported", f"bibliography '{plan.name(bib)}' is not in the source; not copied"
             )
+    structure.unnumber_front_matter(plan.files)
     if "abstract" not in metadata:
         abstract, keywords = structure.lift_abstract(plan.files)
         if abstract:

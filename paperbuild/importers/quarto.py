@@ -27,6 +27,8 @@ CODE_CELL = re.compile(rb"^([ \t]*)(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\
 """The opening of an executable cell, ```` ```{python} ```` or knitr's ```` ```{r, echo=FALSE} ````."""
 CELL_OPTION = re.compile(rb"[ \t]*(?:#|//|--|%)\|[^\n]*\n?")
 """A cell option line at the top of a cell, `#| label: fig-polar` (`//|` in ojs)."""
+AN = re.compile(r"[aeiouAEIOU]|[FHLMNRSX](?![a-z])")
+"""A word read with "an" before it: a vowel, or a capital read as its letter's name (an R code cell)."""
 PROJECT_FILES = ("_quarto.yml", "_quarto.yaml")
 VARIABLES = "_variables.yml"  # what {{< var x >}} reads
 PROJECT_KEYS = frozenset({"project", "manuscript", "book"})  # where the text is: read here, not metadata
@@ -98,7 +100,8 @@ def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:
     position = 0
     for match in CODE_CELL.finditer(body):
         line = first_line + body.count(b"\n", 0, match.start())
-        language = match.group(3).decode()
+        language = "R" if match.group(3) == b"r" else match.group(3).decode()
+        article = "an" if AN.match(language) else "a"
         end = match.end() + 1 if body[match.end() : match.end() + 1] == b"\n" else match.end()
         options = end
         while found := CELL_OPTION.match(body, options):
@@ -111,7 +114,7 @@ def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:
             line,
             0,
             "not-imported",
-            f"a {language} code cell is kept as code; paperbuild does not run it"
+            f"{article} {language} code cell is kept as code; paperbuild does not run it"
             + (f"; its cell options are dropped ({', '.join(repr(o) for o in dropped)})" if dropped else ""),
             "run it with Quarto once and put its output (a figure, a table) in the text",
         )

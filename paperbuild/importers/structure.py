@@ -34,6 +34,8 @@ KEYWORDS_LINE = re.compile(
 )
 """A paragraph of the abstract that lists its keywords: `**关键词**：a；b` or `Keywords: a, b`."""
 SEPARATORS = re.compile(r"[,;，；、]")
+MATTER = re.compile(r"^[ \t]*\\(front|main|back)matter\b")
+UNNUMBERED = re.compile(r"\{[^{}]*(?:\.unnumbered|(?<![\w-])-(?![\w-]))[^{}]*\}[ \t]*$")
 HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 LATIN = re.compile(r"[A-Za-z]")
 OTHER_CJK = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")  # kana, Hangul
@@ -64,6 +66,35 @@ def unnumber(body: bytes) -> bytes:
         HAND_NUMBER.sub(rb"\1", line) if outside else line
         for line, outside in zip(lines, outside_code(lines), strict=True)
     )
+
+
+def unnumber_front_matter(files: dict[str, bytes]) -> None:
+    """Mark unnumbered (`{-}`) the headings of the chapters before a `\\mainmatter` line and after a `\\backmatter`
+    line, as LaTeX's book class leaves them (a thesis' Abstract and Preface were sections "1." and "2.")."""
+    chapters = sorted(rel for rel in files if rel.startswith("manuscript/") and rel.endswith(".md"))
+    texts = {rel: files[rel].decode("utf-8", "replace").splitlines(keepends=True) for rel in chapters}
+    if not any(MATTER.match(line) and "mainmatter" in line for lines in texts.values() for line in lines):
+        return
+    numbered = False
+    for rel in chapters:
+        lines = texts[rel]
+        for n, (line, outside) in enumerate(zip(lines, outside_code(lines), strict=True)):
+            matter = MATTER.match(line)
+            if matter:
+                numbered = matter.group(1) == "main"
+            elif outside and not numbered and HEADING.match(line) and not UNNUMBERED.search(line):
+                lines[n] = _unnumbered(line)
+        files[rel] = "".join(lines).encode("utf-8")
+
+
+def _unnumbered(heading: str) -> str:
+    """An ATX heading line with the unnumbered class added to its attributes (or `{-}` when it has none)."""
+    body = heading.rstrip("\r\n")
+    end = heading[len(body) :]
+    attributes = re.search(r"\{([^{}]*)\}[ \t]*$", body)
+    if attributes:
+        return f"{body[: attributes.start()]}{{{attributes.group(1).strip()} .unnumbered}}{end}"
+    return f"{body.rstrip()} {{-}}{end}"
 
 
 def lift_abstract(files: dict[str, bytes]) -> tuple[str, list[str]]:
