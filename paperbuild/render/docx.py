@@ -12,7 +12,8 @@ SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-conve
 images given as data: URIs), tables get their number in their alt text and space after them (docx_tables.py), and
 a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise), and
 footnotes are numbered through the paper, the title block's first (a reference document's per-page numbering
-stays).
+stays). A paragraph written against the paper's direction (Arabic in English) is a right-to-left paragraph
+(direction.py), and a paper in a right-to-left language is so throughout.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, stringify, text
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.direction import directed, paper_direction
 from paperbuild.render.docx_columns import column_sections, in_columns
 from paperbuild.render.docx_fields import with_fields
 from paperbuild.render.docx_tables import described_tables
@@ -362,6 +364,10 @@ def render_docx(job: RenderJob) -> Output:
     main = docx_widths([*paper.body, *back_matter(paper, labels)], text_width)  # with the floats
     body = with_fields(main, paper.targets, paper.metadata.lang, project.style.words(paper.metadata.lang))
     blocks = in_columns(front_matter(paper, labels), body, project.style, text_width)
+    direction = paper_direction(paper.metadata.lang)
+    blocks = directed(blocks, direction, docx=True)  # w:bidi on a paragraph written against the paper's direction
+    if direction == "rtl":  # every paragraph and run right to left, unless its Div says otherwise
+        meta["dir"] = {"t": "MetaString", "c": direction}
     args = [
         "-t",
         "docx",

