@@ -34,6 +34,9 @@ PAGE_SIZES = {
 DEFAULT_PAGE = PAGE_SIZES["a4"]
 """WeasyPrint's page when a style names none."""
 LENGTH = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(in|cm|mm|q|pt|pc|px|%)?\s*$", re.IGNORECASE)
+BODY_BOXES = frozenset({"html", "body", "main", "article", ".paper", ".body"})
+"""Selectors of the boxes that hold the body (styles/default/paper.html.j2): their `column-count` sets the width
+a figure prints at. A gap given in `em` or `normal` counts as none."""
 TWIPS = re.compile(r"<w:(pgSz|pgMar)\b([^>]*)/?>")
 TWIP_ATTRIBUTE = re.compile(r'w:(w|left|right)="(\d+)"')
 
@@ -43,7 +46,7 @@ class TextWidths:
     """How wide the text block is in each printed output, in inches."""
 
     pdf: float
-    """The PDF's, from the style's print CSS (`@page` size and margins)."""
+    """The PDF's, from the style's print CSS (`@page` size and margins), or its column's in a style of columns."""
     docx: float
     """The DOCX's, from the reference document's last section (page width less the side margins)."""
 
@@ -97,17 +100,23 @@ def text_widths(style: Style) -> TextWidths:
 
 
 def _css_text_width(style: Style) -> float:
-    """The page width less the side margins of the unnamed `@page` rules of the style's print CSS, base first."""
+    """The page width less the side margins of the unnamed `@page` rules of the style's print CSS, base first;
+    divided among the columns, less the gaps between them, when a box holding the body sets `column-count` (a
+    figure is as wide as its column: the two-column style's)."""
     width, left, right = DEFAULT_PAGE[0], 0.75, 0.75  # CSS's default page margin: 75px on each side (WeasyPrint)
+    columns, gap = 1, 0.0
     for path in style.layers(PRINT_CSS):
         for rule in tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), True, True):
-            if rule.type != "at-rule" or rule.lower_at_keyword != "page" or tinycss2.serialize(rule.prelude).strip():
+            prelude = tinycss2.serialize(rule.prelude or []).strip() if rule.type != "error" else ""
+            if rule.type == "qualified-rule" and BODY_BOXES & {s.strip() for s in prelude.split(",")}:
+                for name, values in _declarations(rule):
+                    if name == "column-count" and values and values[0].isdigit():
+                        columns = max(int(values[0]), 1)
+                    elif name == "column-gap" and values:
+                        gap = _inches(values[0])
+            if rule.type != "at-rule" or rule.lower_at_keyword != "page" or prelude:
                 continue
-            for declaration in tinycss2.parse_blocks_contents(rule.content or [], True, True):
-                if declaration.type != "declaration":
-                    continue
-                values = [tinycss2.serialize([token]) for token in declaration.value if token.type != "whitespace"]
-                name = declaration.lower_name
+            for name, values in _declarations(rule):
                 if name == "size":
                     width = _page_width(values, width)
                 elif name == "margin" and values:
@@ -116,7 +125,15 @@ def _css_text_width(style: Style) -> float:
                     left = sides[3] if len(sides) > 3 else right
                 elif name in ("margin-left", "margin-right") and values:
                     left, right = (_inches(values[0]), right) if name == "margin-left" else (left, _inches(values[0]))
-    return width - left - right
+    return (width - left - right - (columns - 1) * gap) / columns
+
+
+def _declarations(rule: tinycss2.ast.QualifiedRule | tinycss2.ast.AtRule) -> Iterator[tuple[str, list[str]]]:
+    """(lower-case name, values without whitespace) of each declaration of a rule's block."""
+    for declaration in tinycss2.parse_blocks_contents(rule.content or [], True, True):
+        if declaration.type == "declaration":
+            values = [tinycss2.serialize([token]) for token in declaration.value if token.type != "whitespace"]
+            yield declaration.lower_name, values
 
 
 def _inches(value: str) -> float:

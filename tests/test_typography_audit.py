@@ -12,7 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project, parse_html
+from conftest import MINIMAL_BIB, check_lines, make_project, parse_html, png
+from test_figures import build, docx_pictures, html_images, pdf_drawn_widths
+from test_figures import project as figures_project
 
 from paperbuild.cli import main
 
@@ -117,3 +119,35 @@ def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_righ
     [english] = [p for p in paragraphs if ENGLISH in p]
     assert "<w:bidi />" in arabic and "<w:rtl />" in arabic
     assert "<w:bidi />" not in english and "<w:rtl />" not in english
+
+
+# ------------------------------------------------------------------------------------------ figures
+
+
+def test_in_two_columns_resolution_is_judged_at_the_widest_width_a_figure_prints_at(tmp_path: Path) -> None:
+    # the column is 3.53 in wide in the PDF, the DOCX's text 6.30 in: 1890 pixels are 300 ppi in both, not 261 ppi
+    # across the page's 7.25 in of text, which no figure of a two-column paper spans
+    chapter = (
+        "# Intro\n\n![Column.](figures/sharp.png)\n\n![Coarse.](figures/coarse.png)\n\n"
+        "![Drawn.](figures/drawn.svg)\n\n![Half.](figures/half.png){width=50%}\n"
+    )
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    figures = {"sharp.png": png(1890, 2), "coarse.png": png(1000, 2), "half.png": png(945, 2)}
+    root = figures_project(tmp_path, chapter, figures, "two-column")
+    (root / "manuscript" / "figures" / "drawn.svg").write_text(svg, encoding="utf-8")
+    assert [line for line in check_lines(root) if "low-resolution" in line] == [
+        "manuscript/01-intro.md:5:12: warning[low-resolution]: figure 'figures/coarse.png' prints at 158 ppi (1000 "
+        "pixels across 6.30 in); 300 ppi needs 1890 pixels; export it at least 1890 pixels wide, or as SVG or PDF"
+    ]
+
+
+@pytest.mark.parametrize(("style", "full"), [("manuscript", (210 - 2 * 25.4) / 25.4 * 72), ("two-column", 253.8)])
+def test_figures_are_as_wide_as_the_text_or_their_column_in_the_manuscript_and_two_column_styles(
+    tmp_path: Path, style: str, full: float
+) -> None:
+    chapter = "# Intro\n\n![Full.](figures/a.png)\n\n![Half.](figures/b.png){width=50%}\n"
+    root = figures_project(tmp_path, chapter, {"a.png": png(360, 400), "b.png": png(361, 200)}, style)
+    assert build(root).ok
+    assert [style for _, _, style in html_images(root)] == ["width:100.0%", "width:50.0%"]
+    assert pdf_drawn_widths(root) == [pytest.approx(w, abs=0.5) for w in (full, full / 2)]
+    assert [w for w, _, _ in docx_pictures(root)] == [pytest.approx(w, abs=1) for w in (453.1, 453.1 / 2)]
