@@ -151,3 +151,64 @@ def test_figures_are_as_wide_as_the_text_or_their_column_in_the_manuscript_and_t
     assert [style for _, _, style in html_images(root)] == ["width:100.0%", "width:50.0%"]
     assert pdf_drawn_widths(root) == [pytest.approx(w, abs=0.5) for w in (full, full / 2)]
     assert [w for w, _, _ in docx_pictures(root)] == [pytest.approx(w, abs=1) for w in (453.1, 453.1 / 2)]
+
+
+# ------------------------------------------------------------------------------------------ keeps at a page foot
+
+FILLER = "the tide rises over the harbour wall while ships wait for the morning light and cargo moves"
+
+
+def filler(words: int, seed: int) -> str:
+    """A sentence of `words` words of FILLER, the same for the same seed."""
+    vocabulary = FILLER.split()
+    return " ".join(vocabulary[(seed * 7 + i * 3) % len(vocabulary)] for i in range(words)).capitalize() + "."
+
+
+@pytest.fixture(scope="module")
+def keeps_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A paper of 30 sections, each a heading, a paragraph, a figure with a caption of three lines and a
+    paragraph, their lengths varied so that headings and figures fall at every height of a page, the foot
+    included (about 14 pages; with `break-after: auto` on headings, or `break-inside: auto` on figures, one of
+    them parts from what follows it)."""
+    sections = []
+    for i in range(30):
+        caption = f"Caption of figure {i:02d}. {filler(30, i)}"
+        sections.append(
+            f"# Heading {i:02d}\n\n{filler(20 + (i * 37) % 120, i)}\n\n"
+            f"![{caption}](figures/f.png)\n\n{filler(10 + (i * 23) % 70, i + 1)}\n"
+        )
+    meta = "title: Keeps\nauthors:\n  - name: Ada Lovelace\n"
+    root = make_project(
+        tmp_path_factory.mktemp("keeps"), {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": "\n".join(sections)}
+    )
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / "f.png").write_bytes(png(1890, 600))
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    return root / "build" / "paper.pdf"
+
+
+def page_lines(pdf: Path) -> list[list[str]]:
+    """Each page's lines of text, the running head and the page number left out."""
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return [
+        [line.strip() for line in page.splitlines() if line.strip() and not re.fullmatch(r"\d+|Keeps", line.strip())]
+        for page in pages.stdout.split("\f")
+        if page.strip()
+    ]
+
+
+def test_a_heading_never_ends_a_page(keeps_pdf: Path) -> None:
+    pages = page_lines(keeps_pdf)
+    assert len(pages) >= 8
+    heading = re.compile(r"\d+\. Heading \d\d")
+    assert [n for n, lines in enumerate(pages[:-1], 1) if heading.fullmatch(lines[-1])] == []
+    assert sum(heading.fullmatch(line) is not None for lines in pages for line in lines) == 30
+
+
+def test_a_figure_is_on_the_page_of_its_caption(keeps_pdf: Path) -> None:
+    listing = subprocess.run(["pdfimages", "-list", str(keeps_pdf)], capture_output=True, text=True, check=True)
+    image_pages = sorted(int(line.split()[0]) for line in listing.stdout.splitlines()[2:])
+    caption_pages = sorted(
+        n for n, lines in enumerate(page_lines(keeps_pdf), 1) for line in lines if re.match(r"Figure \d+\. ", line)
+    )
+    assert len(caption_pages) == 30 and image_pages == caption_pages
