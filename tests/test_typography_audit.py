@@ -10,6 +10,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import MINIMAL_BIB, check_lines, make_project, parse_html, png
@@ -28,8 +29,9 @@ TEXT_RIGHT_EDGE = (210 - 34) / 25.4 * 72
 
 ARABIC = "العلم نور والجهل ظلام. هذه فقرة عربية كاملة."
 HEBREW = "הספר מונח על השולחן. זוהי פסקה בעברית."
+HINDI = "क्षत्रिय और द्वार में संयुक्ताक्षर हैं।"
 ENGLISH = "An English paragraph ends the chapter."
-RTL_CHAPTER = f"# Quotations\n\nText [@knuth1984].\n\n{ARABIC}\n\n{HEBREW}\n\n{ENGLISH}\n"
+RTL_CHAPTER = f"# Quotations\n\nText [@knuth1984].\n\n{ARABIC}\n\n{HEBREW}\n\n{HINDI}\n\n{ENGLISH}\n"
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +88,37 @@ def test_a_right_to_left_paragraph_starts_at_the_right_edge_and_ends_with_its_fu
     assert drawn[-1][2] == first[::-1], "the first word is the rightmost"
     assert drawn[-1][1] == pytest.approx(TEXT_RIGHT_EDGE, abs=0.5), "it starts at the text block's right edge"
     assert drawn[0][2] == "." + last[::-1], "the full stop ends the paragraph at its left end"
+
+
+def glyphs_by_text(pdf: Path) -> dict[str, dict[str, set[int]]]:
+    """For each font of the PDF (its name without the subset tag): the text each of its glyphs stands for (from
+    the font's ToUnicode map) -> the glyph ids drawn for it. A shaped script shows in it: several glyphs for one
+    Arabic letter (its initial, medial, final forms), one glyph for a Devanagari conjunct of several letters."""
+    import pypdf
+
+    found: dict[str, dict[str, set[int]]] = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        resources: Any = page["/Resources"]
+        for reference in resources["/Font"].values():
+            font = reference.get_object()
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            glyphs = found.setdefault(str(font["/BaseFont"]).split("+")[-1], {})
+            for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+                for glyph, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                    glyphs.setdefault(bytes.fromhex(text).decode("utf-16-be"), set()).add(int(glyph, 16))
+            for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
+                for first, last, text in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", block):
+                    for glyph in range(int(first, 16), int(last, 16) + 1):
+                        code = int(text, 16) + glyph - int(first, 16)
+                        glyphs.setdefault(chr(code), set()).add(glyph)
+    return found
+
+
+def test_arabic_letters_are_joined_and_devanagari_conjuncts_formed_in_the_pdf(rtl_build: Path) -> None:
+    fonts = glyphs_by_text(rtl_build / "paper.pdf")
+    arabic, devanagari = fonts["Noto-Naskh-Arabic"], fonts["Noto-Serif-Devanagari"]
+    assert len(arabic["ل"]) >= 2 and len(arabic["ع"]) >= 2, "lam and ain in their joined forms"
+    assert {"क्ष", "द्व"} <= set(devanagari), "क्ष and द्व each drawn as one glyph"
 
 
 def test_a_right_to_left_paragraph_is_a_bidi_paragraph_of_right_to_left_runs_in_the_docx(rtl_build: Path) -> None:
