@@ -245,3 +245,11 @@ def test_a_figure_is_on_the_page_of_its_caption(keeps_pdf: Path) -> None:
         n for n, lines in enumerate(page_lines(keeps_pdf), 1) for line in lines if re.match(r"Figure \d+\. ", line)
     )
     assert len(caption_pages) == 30 and image_pages == caption_pages
+
+
+def test_a_full_line_of_the_default_style_holds_65_to_80_characters(keeps_pdf: Path) -> None:
+    # lines over 40 characters: the paragraphs' lines without their short last lines (and a few captions' lines)
+    text = subprocess.run(["pdftotext", str(keeps_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lengths = sorted(len(line) for line in text.splitlines() if len(line) > 40)
+    assert len(lengths) > 200
+    assert 65 <= lengths[len(lengths) // 2] <= 80
