@@ -31,35 +31,47 @@ ARABIC = "العلم نور والجهل ظلام. هذه فقرة عربية ك
 HEBREW = "הספר מונח על השולחן. זוהי פסקה בעברית."
 HINDI = "क्षत्रिय और द्वार में संयुक्ताक्षर हैं।"
 ENGLISH = "An English paragraph ends the chapter."
-RTL_CHAPTER = f"# Quotations\n\nText [@knuth1984].\n\n{ARABIC}\n\n{HEBREW}\n\n{HINDI}\n\n{ENGLISH}\n"
+QUOTED = "قال: العلم نور."
+LISTED = "بند أول."
+RTL_CHAPTER = (
+    f"# Quotations\n\nText [@knuth1984; @khwarizmi].\n\n{ARABIC}\n\n{HEBREW}\n\n{HINDI}\n\n> {QUOTED}\n\n"
+    f"- {LISTED}\n- An English item.\n\n{ENGLISH}\n"
+)
+ARABIC_ENTRY = (
+    "@book{khwarizmi,\n  author = {الخوارزمي, محمد},\n  title = {كتاب الجبر},\n  publisher = {دار الحكمة},\n"
+    "  year = {1831},\n}\n"
+)
+"""A reference entry that starts right to left: the author's name."""
 
 
 @pytest.fixture(scope="module")
 def rtl_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(
-        tmp_path_factory.mktemp("rtl"), {"manuscript/01-a.md": RTL_CHAPTER, "bibliography/refs.bib": MINIMAL_BIB}
+        tmp_path_factory.mktemp("rtl"),
+        {"manuscript/01-a.md": RTL_CHAPTER, "bibliography/refs.bib": MINIMAL_BIB + ARABIC_ENTRY},
     )
     assert main(["all", "--project", str(root), "--quiet"]) == 0
     return root / "build"
 
 
-def directions(page: Path) -> dict[str, str]:
-    """The text of each paragraph of the HTML page -> the `dir` of its nearest element that has one ("" if none)."""
+def directions(page: Path, texts: list[str]) -> list[str]:
+    """For each of `texts`: the `dir` of the innermost element of the HTML page whose text starts with it, or of
+    its nearest ancestor that has one ("" if none)."""
     root = parse_html(page)
     parents = {child: parent for parent in root.iter() for child in parent}
-    found: dict[str, str] = {}
-    for paragraph in root.iter("p"):
-        element: ET.Element | None = paragraph
+    found: list[str] = []
+    for wanted in texts:
+        element: ET.Element | None = [e for e in root.iter() if "".join(e.itertext()).strip().startswith(wanted)][-1]
         direction = ""
         while element is not None and not direction:
             direction, element = element.get("dir", ""), parents.get(element)
-        found["".join(paragraph.itertext()).strip()] = direction
+        found.append(direction)
     return found
 
 
 def test_a_right_to_left_paragraph_is_marked_so_in_the_html(rtl_build: Path) -> None:
-    found = directions(rtl_build / "paper.html")
-    assert (found[ARABIC], found[HEBREW], found[ENGLISH]) == ("rtl", "rtl", "")
+    texts = [ARABIC, HEBREW, QUOTED, LISTED, "الخوارزمي", ENGLISH, "An English item.", "Knuth"]
+    assert directions(rtl_build / "paper.html", texts) == ["rtl"] * 5 + [""] * 3
     assert re.search(r"<html lang=\"en\">", (rtl_build / "paper.html").read_text(encoding="utf-8"))
 
 
@@ -83,7 +95,7 @@ def test_a_right_to_left_paragraph_starts_at_the_right_edge_and_ends_with_its_fu
 ) -> None:
     words = words_on_page_one(rtl_build / "paper.pdf")
     first, last = sentence.split()[0], sentence.split()[-1].rstrip(".")
-    [line] = [y for y, _, _, word in words if word.strip(".") == first[::-1]]
+    line = next(y for y, _, _, word in words if word.strip(".") == first[::-1])  # the paragraph, then the quote
     drawn = sorted((x0, x1, word) for y, x0, x1, word in words if abs(y - line) < 4)  # a dot's box sits lower
     assert drawn[-1][2] == first[::-1], "the first word is the rightmost"
     assert drawn[-1][1] == pytest.approx(TEXT_RIGHT_EDGE, abs=0.5), "it starts at the text block's right edge"
@@ -125,14 +137,16 @@ def test_a_right_to_left_paragraph_is_a_bidi_paragraph_of_right_to_left_runs_in_
     import docx
 
     paragraphs = {p.text: p._p for p in docx.Document(str(rtl_build / "paper.docx")).paragraphs}
-    for sentence in (ARABIC, HEBREW):
+    entry = next(text for text in paragraphs if text.startswith("الخوارزمي"))
+    styles = {ARABIC: "BodyText", HEBREW: "BodyText", QUOTED: "BlockText", LISTED: "Compact", entry: "Bibliography"}
+    for sentence, style in styles.items():
         paragraph = paragraphs[sentence]
         assert paragraph.find(f"{W}pPr/{W}bidi") is not None, sentence
-        runs = paragraph.findall(f"{W}r")
+        runs = paragraph.findall(f".//{W}r")
         assert runs and all(run.find(f"{W}rPr/{W}rtl") is not None for run in runs), sentence
-        assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "BodyText", "pandoc's style, kept"
-    english = paragraphs[ENGLISH]
-    assert english.find(f"{W}pPr/{W}bidi") is None and english.find(f".//{W}rtl") is None
+        assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == style, "pandoc's style, kept"
+    for english in (paragraphs[ENGLISH], paragraphs["An English item."]):
+        assert english.find(f"{W}pPr/{W}bidi") is None and english.find(f".//{W}rtl") is None
 
 
 def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_right(tmp_path: Path) -> None:
@@ -144,7 +158,7 @@ def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_righ
     assert main(["docx", "--project", str(root), "--quiet"]) == 0
     page = root / "build" / "paper.html"
     assert '<html lang="ar" dir="rtl">' in page.read_text(encoding="utf-8")
-    assert directions(page)[ENGLISH] == "ltr"
+    assert directions(page, [ENGLISH]) == ["ltr"]
     with zipfile.ZipFile(root / "build" / "paper.docx") as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     paragraphs = re.findall(r"<w:p>.*?</w:p>", xml, re.DOTALL)

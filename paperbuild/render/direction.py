@@ -14,9 +14,8 @@ its whole section, which pandoc makes from it).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
-from paperbuild.pandoc_ast import Node, div, stringify
+from paperbuild.pandoc_ast import REFS_ID, Node, div, stringify
 
 RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr"})
 """Primary language subtags of scripts written right to left."""
@@ -43,46 +42,44 @@ def directed(blocks: list[Node], base: str, *, docx: bool = False) -> list[Node]
     """`blocks` with each paragraph whose own direction is not `base` in a Div of its direction (see the module's
     docstring); the blocks are shared with `blocks`, the lists holding them are new. For the `docx` the Div also
     names the paragraph's style, which pandoc's DOCX writer leaves out of a paragraph that has a direction (it
-    would fall to Normal): "First Paragraph" after a heading, "Compact" in a list, "Body Text" otherwise; not in a
-    Div of an author's or paperbuild's `custom-style`, which styles it."""
-    return _Director(base, docx).blocks(blocks, styled=False, listed=False)
+    would fall to Normal): "First Paragraph" after a heading, "Body Text" elsewhere, "Compact" for a tight list's
+    item; not in a block quote, the reference list or a Div of a `custom-style`, whose style pandoc keeps."""
+    return _blocks(blocks, base, styled=not docx, listed=False)
 
 
-@dataclass(frozen=True)
-class _Director:
-    base: str
-    docx: bool
+def _blocks(blocks: list[Node], base: str, *, styled: bool, listed: bool) -> list[Node]:
+    """`blocks` read against `base`; `styled`: a style the paragraphs keep is set around them (or none is
+    needed); `listed`: they are a list item's."""
+    out: list[Node] = []
+    for index, block in enumerate(blocks):
+        kind = block["t"]
+        if kind in ("Para", "Plain"):
+            after_heading = index > 0 and blocks[index - 1]["t"] == "Header"
+            out.append(_paragraph(block, base, styled, listed, after_heading))
+        elif kind == "Div":  # an author's `::: {dir=rtl}` sets the direction its paragraphs are read against
+            (identifier, _, pairs), content = block["c"]
+            keeps = styled or identifier == REFS_ID or any(key == "custom-style" for key, _ in pairs)
+            inner = dict(pairs).get("dir", base)
+            out.append({"t": "Div", "c": [block["c"][0], _blocks(content, inner, styled=keeps, listed=listed)]})
+        elif kind == "BlockQuote":
+            out.append({"t": "BlockQuote", "c": _blocks(block["c"], base, styled=True, listed=listed)})
+        elif kind in ("BulletList", "OrderedList"):
+            items = block["c"] if kind == "BulletList" else block["c"][1]
+            items = [_blocks(item, base, styled=styled, listed=True) for item in items]
+            out.append({"t": kind, "c": items if kind == "BulletList" else [block["c"][0], items]})
+        else:
+            out.append(block)
+    return out
 
-    def blocks(self, blocks: list[Node], *, styled: bool, listed: bool, base: str = "") -> list[Node]:
-        out: list[Node] = []
-        for index, block in enumerate(blocks):
-            kind = block["t"]
-            if kind in ("Para", "Plain"):
-                out.append(self.paragraph(block, base or self.base, styled or not self.docx, listed, blocks[:index]))
-            elif kind == "Div":  # an author's `::: {dir=rtl}` sets the direction its paragraphs are read against
-                pairs = dict(block["c"][0][2])
-                inner = self.blocks(
-                    block["c"][1], styled=styled or "custom-style" in pairs, listed=listed, base=pairs.get("dir", base)
-                )
-                out.append({"t": "Div", "c": [block["c"][0], inner]})
-            elif kind == "BlockQuote":
-                out.append({"t": "BlockQuote", "c": self.blocks(block["c"], styled=styled, listed=listed, base=base)})
-            elif kind in ("BulletList", "OrderedList"):
-                items = block["c"] if kind == "BulletList" else block["c"][1]
-                items = [self.blocks(item, styled=styled, listed=True, base=base) for item in items]
-                out.append({"t": kind, "c": items if kind == "BulletList" else [block["c"][0], items]})
-            else:
-                out.append(block)
-        return out
 
-    def paragraph(self, block: Node, base: str, styled: bool, listed: bool, before: list[Node]) -> Node:
-        own = first_strong(stringify(block["c"]))
-        if own is None or own == base:
-            return block
-        pairs = {"dir": own}
-        if not styled:
-            after_heading = bool(before) and before[-1]["t"] == "Header"
-            pairs["custom-style"] = (
-                "Compact" if listed and block["t"] == "Plain" else "First Paragraph" if after_heading else "Body Text"
-            )
-        return div([block], pairs=pairs)
+def _paragraph(block: Node, base: str, styled: bool, listed: bool, after_heading: bool) -> Node:
+    """`block` in a Div of its own direction when it has one and that is not `base`."""
+    own = first_strong(stringify(block["c"]))
+    if own is None or own == base:
+        return block
+    pairs = {"dir": own}
+    if not styled and listed and block["t"] == "Plain":
+        pairs["custom-style"] = "Compact"
+    elif not (styled or listed):
+        pairs["custom-style"] = "First Paragraph" if after_heading else "Body Text"
+    return div([block], pairs=pairs)
