@@ -33,9 +33,10 @@ HINDI = "क्षत्रिय और द्वार में संयु�
 ENGLISH = "An English paragraph ends the chapter."
 QUOTED = "قال: العلم نور."
 LISTED = "بند أول."
+NUMBERED = "الخطوة الأولى."
 RTL_CHAPTER = (
     f"# Quotations\n\nText [@knuth1984; @khwarizmi].\n\n{ARABIC}\n\n{HEBREW}\n\n{HINDI}\n\n> {QUOTED}\n\n"
-    f"- {LISTED}\n- An English item.\n\n{ENGLISH}\n"
+    f"- {LISTED}\n- An English item.\n\n1. {NUMBERED}\n2. الخطوة الثانية.\n\n{ENGLISH}\n"
 )
 ARABIC_ENTRY = (
     "@book{khwarizmi,\n  author = {الخوارزمي, محمد},\n  title = {كتاب الجبر},\n  publisher = {دار الحكمة},\n"
@@ -70,8 +71,10 @@ def directions(page: Path, texts: list[str]) -> list[str]:
 
 
 def test_a_right_to_left_paragraph_is_marked_so_in_the_html(rtl_build: Path) -> None:
-    texts = [ARABIC, HEBREW, QUOTED, LISTED, "الخوارزمي", ENGLISH, "An English item.", "Knuth"]
-    assert directions(rtl_build / "paper.html", texts) == ["rtl"] * 5 + [""] * 3
+    texts = [ARABIC, HEBREW, QUOTED, LISTED, NUMBERED, "الخوارزمي", ENGLISH, "An English item.", "Knuth"]
+    assert directions(rtl_build / "paper.html", texts) == ["rtl"] * 6 + [""] * 3
+    page = parse_html(rtl_build / "paper.html")
+    assert [div.get("dir") for div in page.iter("div") if div.find("ol") is not None] == ["rtl"], "its numbers too"
     assert re.search(r"<html lang=\"en\">", (rtl_build / "paper.html").read_text(encoding="utf-8"))
 
 
@@ -138,10 +141,11 @@ def test_a_right_to_left_paragraph_is_a_bidi_paragraph_of_right_to_left_runs_in_
 
     paragraphs = {p.text: p._p for p in docx.Document(str(rtl_build / "paper.docx")).paragraphs}
     entry = next(text for text in paragraphs if text.startswith("الخوارزمي"))
-    styles = {ARABIC: "BodyText", HEBREW: "BodyText", QUOTED: "BlockText", LISTED: "Compact", entry: "Bibliography"}
-    for sentence, style in styles.items():
+    styles = {ARABIC: "BodyText", HEBREW: "BodyText", QUOTED: "BlockText", NUMBERED: "Compact", entry: "Bibliography"}
+    for sentence, style in {**styles, LISTED: "Compact"}.items():
         paragraph = paragraphs[sentence]
-        assert paragraph.find(f"{W}pPr/{W}bidi") is not None, sentence
+        bidi = paragraph.find(f"{W}pPr/{W}bidi") is not None
+        assert bidi == (sentence != LISTED), f"{sentence}: an item of a list of both directions keeps the list's"
         runs = paragraph.findall(f".//{W}r")
         assert runs and all(run.find(f"{W}rPr/{W}rtl") is not None for run in runs), sentence
         assert paragraph.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == style, "pandoc's style, kept"

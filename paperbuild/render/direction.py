@@ -6,16 +6,18 @@ paragraph in an English paper, an English one in an Arabic paper — lies in a D
 pandoc writes that Div as `<div dir="rtl">` in the HTML, which the browser and WeasyPrint set right to left and
 aligned right, its closing full stop at the left end; in the DOCX as `<w:bidi/>` on the paragraph and `<w:rtl/>` on
 its runs. Without it the paragraph took the paper's direction: left-aligned, its last full stop printed at the
-right, before its first word. Paragraphs are looked for at the top, in divs, block quotes and list items;
-headings are left to the bidirectional algorithm, as a heading's number leads it (a `dir` on a heading would turn
-its whole section, which pandoc makes from it).
+right, before its first word. Paragraphs are looked for at the top, in divs, block quotes and lists: a list whose
+items all run against the paper's direction lies whole in such a Div (its bullets on their side); in a list of
+both, an item's text is in a Span of its direction (its bullet with the others'). Headings are left to the
+bidirectional algorithm, as a heading's number leads it (a `dir` on a heading would turn its whole section,
+which pandoc makes from it).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from paperbuild.pandoc_ast import REFS_ID, Node, div, stringify
+from paperbuild.pandoc_ast import REFS_ID, Node, div, span, stringify
 
 RTL_LANGUAGES = frozenset({"ar", "he", "iw", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr"})
 """Primary language subtags of scripts written right to left."""
@@ -42,14 +44,14 @@ def directed(blocks: list[Node], base: str, *, docx: bool = False) -> list[Node]
     """`blocks` with each paragraph whose own direction is not `base` in a Div of its direction (see the module's
     docstring); the blocks are shared with `blocks`, the lists holding them are new. For the `docx` the Div also
     names the paragraph's style, which pandoc's DOCX writer leaves out of a paragraph that has a direction (it
-    would fall to Normal): "First Paragraph" after a heading, "Body Text" elsewhere, "Compact" for a tight list's
-    item; not in a block quote, the reference list or a Div of a `custom-style`, whose style pandoc keeps."""
+    would fall to Normal): "First Paragraph" after a heading, "Body Text" elsewhere; not in a block quote, the
+    reference list or a Div of a `custom-style`, whose style pandoc keeps."""
     return _blocks(blocks, base, styled=not docx, listed=False)
 
 
 def _blocks(blocks: list[Node], base: str, *, styled: bool, listed: bool) -> list[Node]:
     """`blocks` read against `base`; `styled`: a style the paragraphs keep is set around them (or none is
-    needed); `listed`: they are a list item's."""
+    needed); `listed`: they are in a list's item."""
     out: list[Node] = []
     for index, block in enumerate(blocks):
         kind = block["t"]
@@ -64,22 +66,32 @@ def _blocks(blocks: list[Node], base: str, *, styled: bool, listed: bool) -> lis
         elif kind == "BlockQuote":
             out.append({"t": "BlockQuote", "c": _blocks(block["c"], base, styled=True, listed=listed)})
         elif kind in ("BulletList", "OrderedList"):
-            items = block["c"] if kind == "BulletList" else block["c"][1]
-            items = [_blocks(item, base, styled=styled, listed=True) for item in items]
-            out.append({"t": kind, "c": items if kind == "BulletList" else [block["c"][0], items]})
+            out.append(_list(block, base, styled))
         else:
             out.append(block)
     return out
 
 
+def _list(block: Node, base: str, styled: bool) -> Node:
+    """A list whose items all run against `base` in a Div of their direction (its bullets on their side); in a list
+    of both, each item's text in a Span of its own direction (its bullet with the others)."""
+    items = block["c"] if block["t"] == "BulletList" else block["c"][1]
+    owns = {first_strong(stringify(item)) for item in items}
+    if len(owns) == 1 and None not in owns and base not in owns:
+        return div([block], pairs={"dir": str(owns.pop())})
+    items = [_blocks(item, base, styled=styled, listed=True) for item in items]
+    return {"t": block["t"], "c": items if block["t"] == "BulletList" else [block["c"][0], items]}
+
+
 def _paragraph(block: Node, base: str, styled: bool, listed: bool, after_heading: bool) -> Node:
-    """`block` in a Div of its own direction when it has one and that is not `base`."""
+    """`block` in a Div of its own direction when it has one and that is not `base` (a list item's text in a Span,
+    so that its bullet stays with the list's)."""
     own = first_strong(stringify(block["c"]))
     if own is None or own == base:
         return block
-    pairs = {"dir": own}
-    if not styled and listed and block["t"] == "Plain":
-        pairs["custom-style"] = "Compact"
-    elif not (styled or listed):
-        pairs["custom-style"] = "First Paragraph" if after_heading else "Body Text"
+    if listed:
+        return {"t": block["t"], "c": [span(block["c"], pairs={"dir": own})]}
+    pairs = (
+        {"dir": own} if styled else {"dir": own, "custom-style": "First Paragraph" if after_heading else "Body Text"}
+    )
     return div([block], pairs=pairs)
