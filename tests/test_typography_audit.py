@@ -271,3 +271,38 @@ def test_a_full_line_of_the_default_style_holds_65_to_80_characters(keeps_pdf: P
     lengths = sorted(len(line) for line in text.splitlines() if len(line) > 40)
     assert len(lengths) > 200
     assert 65 <= lengths[len(lengths) // 2] <= 80
+
+
+# ------------------------------------------------------------------------------------------ DOCX
+
+
+def test_docx_bold_and_italic_styles_are_bold_and_italic_in_every_script(tmp_path: Path) -> None:
+    # Word and LibreOffice set Arabic, Hebrew, Devanagari and Thai with the complex-script properties (w:bCs, w:iCs):
+    # a heading that is only w:b printed them in the regular weight (the title, headings, captions and affiliations
+    # of the reference documents; pandoc's own styles for code and footnote quotes are left as pandoc makes them)
+    from test_docx_style import converted_by_libreoffice
+
+    chapter = "# Scripts\n\nText [@knuth1984].\n\n# العلم نور\n\nText.\n\n# हिन्दी भाषा\n\nText.\n"
+    meta = "title: Quoting ภาษาไทย\nauthors:\n  - name: Ada Lovelace\n"
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB}
+    root = make_project(tmp_path, files)
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    with zipfile.ZipFile(root / "build" / "paper.docx") as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    styled = re.findall(r'<w:style [^>]*w:styleId="([^"]+)".*?(<w:rPr>.*?</w:rPr>)', styles, re.DOTALL)
+    checked = [(name, rpr) for name, rpr in styled if name.startswith(("Title", "Subtitle", "Heading", "Abstract"))]
+    assert len(checked) >= 20  # paragraph styles and their linked character styles
+    for style_id, properties in [*checked, *(s for s in styled if s[0] in ("Affiliation", "Caption"))]:
+        for latin, complex_script in (("b", "bCs"), ("i", "iCs")):
+            turned = re.search(rf'<w:{latin}( w:val="\w+")?\s*/>', properties)
+            if turned:
+                assert re.search(rf"<w:{complex_script}{turned.group(1) or ''}\s*/>", properties), style_id
+    listing = subprocess.run(
+        ["pdffonts", str(converted_by_libreoffice(root / "build" / "paper.docx", tmp_path / "lo"))],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    faces = [line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]]
+    for script in ("Devanagari", "Thai"):
+        assert [face for face in faces if script in face and "Bold" in face], f"{script}: {faces}"

@@ -278,9 +278,10 @@ def apply_style(document: Any, name: str, spec: dict[str, Any]) -> None:
     font, fmt = style.font, style.paragraph_format
     if "size" in spec:
         _set_size(style, spec["size"])
-    for key in ("bold", "italic"):
+    for key in ("bold", "italic"):  # and the same for complex scripts (Arabic, Hebrew, Devanagari, Thai): w:bCs, w:iCs
         if key in spec:
             setattr(font, key, spec[key])
+            setattr(font, f"cs_{key}", spec[key])
     if name.startswith(("Heading", "Title", "Subtitle", "TOC")):
         font.color.rgb = RGBColor(0, 0, 0)
         _set_fonts(style.element.get_or_add_rPr())
