@@ -16,6 +16,7 @@ import pytest
 from conftest import MINIMAL_BIB, check_lines, make_project, parse_html, png
 from test_figures import build, docx_pictures, html_images, pdf_drawn_widths
 from test_figures import project as figures_project
+from test_html_valid import vnu_errors
 
 from paperbuild.cli import main
 
@@ -75,6 +76,7 @@ def test_a_right_to_left_paragraph_is_marked_so_in_the_html(rtl_build: Path) -> 
     assert directions(rtl_build / "paper.html", texts) == ["rtl"] * 6 + [""] * 3
     page = parse_html(rtl_build / "paper.html")
     assert [div.get("dir") for div in page.iter("div") if div.find("ol") is not None] == ["rtl"], "its numbers too"
+    assert vnu_errors(rtl_build / "paper.html") == []
     assert re.search(r"<html lang=\"en\">", (rtl_build / "paper.html").read_text(encoding="utf-8"))
 
 
