@@ -174,6 +174,25 @@ def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_righ
     assert "<w:bidi />" not in english and "<w:rtl />" not in english
 
 
+def test_an_arabic_papers_table_and_caption_are_set_from_the_right(tmp_path: Path) -> None:
+    meta = "title: العلم نور\nlang: ar\nauthors:\n  - name: Ada Lovelace\n"
+    chapter = (
+        "# مقدمة\n\nانظر @tbl:t والمرجع [@knuth1984].\n\n| السنة | النمو في المدينة |\n|---|---|\n"  # noqa: RUF001
+        "| الأولى | قليل |\n| الثانية | كثير جدا |\n\n: جدول النمو حسب السنة. {#tbl:t}\n"
+    )
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB}
+    root = make_project(tmp_path, files)
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    right = {word: x1 for _, _, x1, word in words_on_page_one(root / "build" / "paper.pdf")}
+    # pdftotext gives a right-to-left word's letters as drawn, left to right
+    first_column, second_column = ("الأولى", "الثانية"), ("قليل", "كثير")
+    for column in (first_column, second_column):
+        assert right[column[0][::-1]] == pytest.approx(right[column[1][::-1]], abs=0.5), "a column's cells end alike"
+    assert right["ةنسلا"] > right[first_column[0][::-1]] > right["ومنلا"], "the first column is the rightmost"
+    caption_end = max(x1 for word, x1 in right.items() if word.strip(".") in ("لودج", "1", "Table"))
+    assert caption_end > right[first_column[0][::-1]], "the caption starts at the table's right edge"
+
+
 # ------------------------------------------------------------------------------------------ figures
 
 
