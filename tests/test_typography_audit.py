@@ -157,7 +157,7 @@ def test_a_right_to_left_paragraph_is_a_bidi_paragraph_of_right_to_left_runs_in_
 
 def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_right(tmp_path: Path) -> None:
     meta = "title: العلم نور\nlang: ar\nauthors:\n  - name: Ada Lovelace\n"
-    chapter = f"# مقدمة\n\n{ARABIC} [@knuth1984]\n\n{ENGLISH}\n"
+    chapter = f"# مقدمة\n\n{ARABIC} [@knuth1984]\n\n{ENGLISH}\n\n| السنة | النمو |\n|---|---|\n| 2020 | 2.3 |\n"
     files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB}
     root = make_project(tmp_path, files)
     assert main(["html", "--project", str(root), "--quiet"]) == 0
@@ -172,6 +172,8 @@ def test_an_arabic_paper_is_right_to_left_and_its_english_paragraph_left_to_righ
     [english] = [p for p in paragraphs if ENGLISH in p]
     assert "<w:bidi />" in arabic and "<w:rtl />" in arabic
     assert "<w:bidi />" not in english and "<w:rtl />" not in english
+    [table] = re.findall(r"<w:tblPr>.*?</w:tblPr>", xml, re.DOTALL)
+    assert re.match(r'<w:tblPr><w:tblStyle w:val="Table" /><w:bidiVisual/>', table), "its columns from the right"
 
 
 def test_an_arabic_papers_table_and_caption_are_set_from_the_right(tmp_path: Path) -> None:

@@ -134,9 +134,9 @@ def line_numbering(xml: str, numbered: bool) -> str:
     return SECTION.sub(section, xml)
 
 
-def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
-    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks, the lines `numbered` or not and the
-    footnotes numbered through the paper;
+def _edited(data: bytes, creator: str, numbered: bool, rtl: bool) -> bytes:
+    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks, the tables described (and laid out
+    from the right when `rtl`), the lines `numbered` or not and the footnotes numbered through the paper;
     entries keep pandoc's order and dates, and new ones take the first entry's date, so the same input still gives
     the same bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
@@ -152,7 +152,7 @@ def _edited(data: bytes, creator: str, numbered: bool) -> bytes:
     _add_png_fallbacks(parts)
     for part in ("word/document.xml", "word/footnotes.xml"):
         if part in parts:
-            parts[part] = described_tables(parts[part])
+            parts[part] = described_tables(parts[part], rtl=rtl)
     document = column_sections(parts["word/document.xml"].decode("utf-8"))
     parts["word/document.xml"] = line_numbering(document, numbered).encode("utf-8")
     for part in ("word/document.xml", "word/settings.xml"):
@@ -378,5 +378,6 @@ def render_docx(job: RenderJob) -> Output:
         "--sandbox",  # images are already embedded as data: URIs; pandoc reads no file but the reference doc
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
-    data = _edited(data, "; ".join(plain_name(name) for name in paper.authors), project.style.line_numbers)
+    creator = "; ".join(plain_name(name) for name in paper.authors)
+    data = _edited(data, creator, project.style.line_numbers, rtl=direction == "rtl")
     return Output(data, docx_text(data))

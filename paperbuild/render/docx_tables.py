@@ -7,7 +7,9 @@ table that has a caption,
   readers read) set to the caption as the reader sees it, "Table 2. Caption text": pandoc writes the caption's text
   without the number, which is a field (docx_fields.py);
 
-and for each table, the paragraph right after it set off by 12 pt of space before it (Word has no space after a
+and for each table, in a right-to-left paper, its columns laid out from the right (`w:bidiVisual`: pandoc leaves
+them left to right, the first column at the left, under right-to-left text), and the paragraph right after it set
+off by 12 pt of space before it (Word has no space after a
 table, and a table style cannot give one). A paragraph whose style sets off on its own (headings, captions) or that
 carries properties of its own (lists) is left alone.
 
@@ -37,6 +39,7 @@ AFTER_TABLE = re.compile(
 SETS_OFF = re.compile(r"Heading\d|.*Caption|Title|Subtitle|DisplayEquation|CaptionedFigure|Figure")
 """Styles with space before of their own."""
 TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+TABLE_PROPERTIES = re.compile(r"(<w:tblPr>(?>\s*(?:<w:tblStyle\b[^>]*/>)?))(?!\s*<w:bidiVisual)")
 ROW = re.compile(r"<w:tr\b.*?</w:tr>", re.DOTALL)
 CELL = re.compile(r"<w:tc>.*?</w:tc>", re.DOTALL)
 GRID_COL = re.compile(r'<w:gridCol w:w="(\d+)"\s*/>')
@@ -117,9 +120,16 @@ def _space_after(xml: str) -> str:
     return AFTER_TABLE.sub(spaced, xml)
 
 
-def described_tables(xml: bytes) -> bytes:
-    """The part `xml` with its tables' alt text naming their number and space after each table."""
+def _right_to_left(xml: str) -> str:
+    """Each table's properties with `w:bidiVisual` where ECMA-376 puts it: after the table style."""
+    return TABLE_PROPERTIES.sub(r"\1<w:bidiVisual/>", xml)
+
+
+def described_tables(xml: bytes, *, rtl: bool = False) -> bytes:
+    """The part `xml` with its tables' alt text naming their number and space after each table; with `rtl`, their
+    columns from the right."""
     text = xml.decode("utf-8")
     if "<w:tbl>" not in text:
         return xml
-    return _space_after(_alt_texts(_content_widths(text))).encode("utf-8")
+    text = _space_after(_alt_texts(_content_widths(text)))
+    return (_right_to_left(text) if rtl else text).encode("utf-8")
