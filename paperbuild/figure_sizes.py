@@ -1,9 +1,10 @@
-"""The size a figure prints at: each output's text width, and a figure's share of it.
+"""The size a figure prints at: each output's text width (and column width), and a figure's share of it.
 
 Takes a Style (its print.css layers, its reference.docx) and an image's attributes; gives widths in inches, and a
 copy of the blocks in which every figure without a `width=` has `width=100%`. Figures are so sized to the text
-width alike in every style and output: the HTML and the PDF read the width as CSS; the DOCX writer gets it in inches
-(`docx_widths`), since pandoc's DOCX writer only ever shrinks an image to a percentage, never enlarges one.
+width alike in every style and output, to a column's in a style of columns (a wide figure to the text block's): the
+HTML and the PDF read the width as CSS; the DOCX writer gets it in inches (`docx_widths`), since pandoc's DOCX
+writer only ever shrinks an image to a percentage, never enlarges one.
 """
 
 from __future__ import annotations
@@ -39,16 +40,27 @@ BODY_BOXES = frozenset({"html", "body", "main", "article", ".paper", ".body"})
 a figure prints at. A gap given in `em` or `normal` counts as none."""
 TWIPS = re.compile(r"<w:(pgSz|pgMar)\b([^>]*)/?>")
 TWIP_ATTRIBUTE = re.compile(r'w:(w|left|right)="(\d+)"')
+DOCX_COLUMNS = re.compile(r'<w:cols\b(?=[^>]*?\bw:num="(\d+)")(?:(?=[^>]*?\bw:space="(\d+)"))?')
+"""A section's columns: their number and the gap between them (twips; none given: Word's 720)."""
 
 
 @dataclass(frozen=True)
 class TextWidths:
-    """How wide the text block is in each printed output, in inches."""
+    """How wide the text block and a column of it are in each printed output, in inches."""
 
     pdf: float
-    """The PDF's, from the style's print CSS (`@page` size and margins), or its column's in a style of columns."""
+    """The PDF's, from the style's print CSS (`@page` size and margins)."""
     docx: float
     """The DOCX's, from the reference document's last section (page width less the side margins)."""
+    pdf_column: float
+    """The PDF's column (its `column-count` and `column-gap`); the text block's width in a style of one column."""
+    docx_column: float
+    """The DOCX's column (the last section's `w:cols`); the text block's width in a style of one column."""
+
+    def widest(self, spanning: bool) -> float:
+        """The widest a figure prints in any output: across the text block when it is `spanning` the columns (a
+        wide figure), else across a column."""
+        return max(self.pdf, self.docx) if spanning else max(self.pdf_column, self.docx_column)
 
 
 def length(value: str) -> tuple[float, str] | None:
@@ -69,9 +81,15 @@ def printed_width(attributes: list[list[str]], text_width: float) -> float:
 
 def figure_images(blocks: list[Node]) -> Iterator[Node]:
     """The Image nodes of the figures among `blocks` (pandoc's Figure blocks), in document order."""
+    for _, image in classed_figure_images(blocks):
+        yield image
+
+
+def classed_figure_images(blocks: list[Node]) -> Iterator[tuple[list[str], Node]]:
+    """(its figure's classes, the Image node) for the figures among `blocks`, in document order."""
     for figure in walk(blocks):
         if figure["t"] == "Figure":
-            yield from (node for node in walk(figure["c"][2]) if node["t"] == "Image")
+            yield from ((figure["c"][0][1], node) for node in walk(figure["c"][2]) if node["t"] == "Image")
 
 
 def sized_figures(blocks: list[Node]) -> list[Node]:
@@ -84,25 +102,26 @@ def sized_figures(blocks: list[Node]) -> list[Node]:
     return sized
 
 
-def docx_widths(blocks: list[Node], text_width: float) -> list[Node]:
-    """A copy of `blocks` in which every figure's width is in inches of a text block `text_width` inches wide."""
+def docx_widths(blocks: list[Node], widths: TextWidths, spanning: frozenset[str]) -> list[Node]:
+    """A copy of `blocks` in which every figure's width is in inches: of the DOCX's text block for a figure of a
+    class in `spanning` (a wide figure), of its column for the others (the text block in a style of one column)."""
     sized = copy_tree(blocks)
-    for image in figure_images(sized):
+    for classes, image in classed_figure_images(sized):
         attributes = image["c"][0][2]
-        inches = printed_width(attributes, text_width)
+        inches = printed_width(attributes, widths.docx if spanning & set(classes) else widths.docx_column)
         attributes[:] = [[k, v] for k, v in attributes if k not in ("width", "height")] + [["width", f"{inches:.3f}in"]]
     return sized
 
 
 def text_widths(style: Style) -> TextWidths:
-    """The text block's width in the PDF and in the DOCX of `style`."""
-    return TextWidths(_css_text_width(style), _docx_text_width(style))
+    """The text block's width, and a column's, in the PDF and in the DOCX of `style`."""
+    (pdf, pdf_column), (docx, docx_column) = _css_text_width(style), _docx_text_width(style)
+    return TextWidths(pdf, docx, pdf_column, docx_column)
 
 
-def _css_text_width(style: Style) -> float:
+def _css_text_width(style: Style) -> tuple[float, float]:
     """The page width less the side margins of the unnamed `@page` rules of the style's print CSS, base first;
-    divided among the columns, less the gaps between them, when a box holding the body sets `column-count` (a
-    figure is as wide as its column: the two-column style's)."""
+    and a column's, when a box holding the body sets `column-count` (the gaps between the columns taken off)."""
     width, left, right = DEFAULT_PAGE[0], 0.75, 0.75  # CSS's default page margin: 75px on each side (WeasyPrint)
     columns, gap = 1, 0.0
     for path in style.layers(PRINT_CSS):
@@ -125,7 +144,7 @@ def _css_text_width(style: Style) -> float:
                     left = sides[3] if len(sides) > 3 else right
                 elif name in ("margin-left", "margin-right") and values:
                     left, right = (_inches(values[0]), right) if name == "margin-left" else (left, _inches(values[0]))
-    return (width - left - right - (columns - 1) * gap) / columns
+    return width - left - right, (width - left - right - (columns - 1) * gap) / columns
 
 
 def _declarations(rule: tinycss2.ast.QualifiedRule | tinycss2.ast.AtRule) -> Iterator[tuple[str, list[str]]]:
@@ -153,12 +172,16 @@ def _page_width(values: list[str], current: float) -> float:
     return max(portrait) if "landscape" in words else portrait[0]
 
 
-def _docx_text_width(style: Style) -> float:
-    """The reference document's page width less its side margins (twentieths of a point) of its last section."""
+def _docx_text_width(style: Style) -> tuple[float, float]:
+    """The reference document's page width less its side margins (twentieths of a point) of its last section, and
+    a column's of it (`w:cols`: Word's gap is half an inch when it gives none)."""
     with zipfile.ZipFile(style.file(REFERENCE_DOC)) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     twips: dict[str, int] = {}
     for _, attributes in TWIPS.findall(xml):
         twips.update((key, int(value)) for key, value in TWIP_ATTRIBUTE.findall(attributes))
     width = twips.get("w", round(DEFAULT_PAGE[0] * 1440)) - twips.get("left", 1440) - twips.get("right", 1440)
-    return width / 1440
+    columns = DOCX_COLUMNS.findall(xml, xml.rfind("<w:sectPr"))[:1]
+    count = int(columns[0][0]) if columns and int(columns[0][0]) > 1 else 1
+    gap = int(columns[0][1] or 720) if count > 1 else 0
+    return width / 1440, (width - (count - 1) * gap) / count / 1440

@@ -198,20 +198,23 @@ def test_an_arabic_papers_table_and_caption_are_set_from_the_right(tmp_path: Pat
 # ------------------------------------------------------------------------------------------ figures
 
 
-def test_in_two_columns_resolution_is_judged_at_the_widest_width_a_figure_prints_at(tmp_path: Path) -> None:
-    # the column is 3.53 in wide in the PDF, the DOCX's text 6.30 in: 1890 pixels are 300 ppi in both, not 261 ppi
-    # across the page's 7.25 in of text, which no figure of a two-column paper spans
+def test_in_two_columns_resolution_is_judged_at_the_width_a_column_prints_at(tmp_path: Path) -> None:
+    # a column is 3.53 in wide in the PDF and the DOCX: 1890 pixels are 536 ppi there, not 261 ppi across the
+    # page's 7.25 in of text, which only a wide figure spans
     chapter = (
         "# Intro\n\n![Column.](figures/sharp.png)\n\n![Coarse.](figures/coarse.png)\n\n"
-        "![Drawn.](figures/drawn.svg)\n\n![Half.](figures/half.png){width=50%}\n"
+        "![Drawn.](figures/drawn.svg)\n\n![Half.](figures/half.png){width=50%}\n\n"
+        "![Across the page.](figures/sharp.png){.wide}\n"
     )
     svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
-    figures = {"sharp.png": png(1890, 2), "coarse.png": png(1000, 2), "half.png": png(945, 2)}
+    figures = {"sharp.png": png(1890, 2), "coarse.png": png(700, 2), "half.png": png(530, 2)}
     root = figures_project(tmp_path, chapter, figures, "two-column")
     (root / "manuscript" / "figures" / "drawn.svg").write_text(svg, encoding="utf-8")
     assert [line for line in check_lines(root) if "low-resolution" in line] == [
-        "manuscript/01-intro.md:5:12: warning[low-resolution]: figure 'figures/coarse.png' prints at 158 ppi (1000 "
-        "pixels across 6.30 in); 300 ppi needs 1890 pixels; export it at least 1890 pixels wide, or as SVG or PDF"
+        "manuscript/01-intro.md:5:12: warning[low-resolution]: figure 'figures/coarse.png' prints at 198 ppi (700 "
+        "pixels across 3.52 in); 300 ppi needs 1058 pixels; export it at least 1058 pixels wide, or as SVG or PDF",
+        "manuscript/01-intro.md:11:21: warning[low-resolution]: figure 'figures/sharp.png' prints at 260 ppi (1890 "
+        "pixels across 7.25 in); 300 ppi needs 2175 pixels; export it at least 2175 pixels wide, or as SVG or PDF",
     ]
 
 
@@ -224,7 +227,8 @@ def test_figures_are_as_wide_as_the_text_or_their_column_in_the_manuscript_and_t
     assert build(root).ok
     assert [style for _, _, style in html_images(root)] == ["width:100.0%", "width:50.0%"]
     assert pdf_drawn_widths(root) == [pytest.approx(w, abs=0.5) for w in (full, full / 2)]
-    assert [w for w, _, _ in docx_pictures(root)] == [pytest.approx(w, abs=1) for w in (453.1, 453.1 / 2)]
+    docx_full = 453.1 if style == "manuscript" else full  # the DOCX's text block, or its column (7.05 in / 2)
+    assert [w for w, _, _ in docx_pictures(root)] == [pytest.approx(w, abs=1) for w in (docx_full, docx_full / 2)]
 
 
 # ------------------------------------------------------------------------------------------ keeps at a page foot

@@ -16,7 +16,8 @@ from urllib.parse import unquote
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_formats import CONVERTED_TYPES
-from paperbuild.figure_sizes import figure_images, printed_width, text_widths
+from paperbuild.figure_placement import WIDE, wide_floats
+from paperbuild.figure_sizes import classed_figure_images, printed_width, text_widths
 
 MIN_PPI = 300
 """What print asks of a raster figure, in pixels per inch of its printed width."""
@@ -83,10 +84,10 @@ def low_resolution(ctx: CheckContext) -> list[Diagnostic]:
     from PIL import Image
 
     widths = text_widths(ctx.project.style)
-    text_width = max(widths.pdf, widths.docx)
     out: list[Diagnostic] = []
     seen: dict[str, Iterator[tuple[str, int, int]]] = {}
-    for image in figure_images(ctx.manuscript.ast["blocks"]):
+    for classes, image in classed_figure_images(wide_floats(ctx.manuscript.ast["blocks"])):
+        text_width = widths.widest(spanning=WIDE in classes)  # a column's, unless the figure spans the columns
         target = image["c"][2][0]
         places = seen.setdefault(target, _places(ctx, target))
         place = next(places, (ctx.project.metadata_file, 0, 0))

@@ -35,6 +35,7 @@ from paperbuild import pandoc
 from paperbuild.build_time import build_time
 from paperbuild.document import Paper
 from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.figure_placement import WIDE
 from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import Node, div, header, para, stringify, text
@@ -360,8 +361,9 @@ def render_docx(job: RenderJob) -> Output:
     if paper.metadata.date:
         meta["date"] = {"t": "MetaInlines", "c": text(paper.metadata.date)}
     labels = project.style.words(paper.metadata.lang).labels
-    text_width = text_widths(project.style).docx
-    main = docx_widths([*paper.body, *back_matter(paper, labels)], text_width)  # with the floats
+    widths = text_widths(project.style)
+    text_width = widths.docx
+    main = docx_widths([*paper.body, *back_matter(paper, labels)], widths, frozenset({WIDE}))  # with the floats
     body = with_fields(main, paper.targets, paper.metadata.lang, project.style.words(paper.metadata.lang))
     blocks = in_columns(front_matter(paper, labels), body, project.style, text_width)
     direction = paper_direction(paper.metadata.lang)
