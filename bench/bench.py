@@ -7,10 +7,11 @@ Takes, on the command line:
   --json FILE                  also write every number as JSON
   --seed S, --keep, --no-stages  generator seed; keep the temp folders; skip the stage-breakdown run
 
-Gives, on standard output, Markdown tables: per size the floor (pandoc -> HTML, pandoc -> DOCX and WeasyPrint ->
-PDF run directly, one after another), paperbuild's cold build, no-op rebuild and one-chapter edits, their ratios to
-the floor, the peak resident memory of each command, the time of each paperbuild stage, and a growth line (seconds
-per 1000 words, and how the per-word cost changes from the smallest to the largest synthetic size). Progress goes to
+Gives, on standard output, Markdown tables: per size the floor (pandoc -> HTML, pandoc -> DOCX, pandoc -> JATS and
+WeasyPrint -> PDF run directly, one after another; issue #5's floor, without the JATS, beside it), paperbuild's cold
+build, no-op rebuild and one-chapter edits, their ratios to the floor, the peak resident memory of each command, the
+time of each paperbuild stage, and a growth line (seconds per 1000 words, and how the per-word cost changes from the
+smallest to the largest synthetic size), and each repeat's cold/floor ratio with their median. Progress goes to
 standard error. A failing command stops the benchmark with its error output: its numbers would mean nothing.
 """
 
@@ -27,6 +28,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import struct
 import subprocess
 import sys
@@ -47,7 +49,9 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD_PY = REPO / "build.py"
 WORDS_PER_REFERENCE = 150
 PAPERBUILD_SCENARIOS = ("cold", "noop", "edit_html", "edit_all")
-FLOOR_STEPS = ("pandoc_html", "pandoc_docx", "weasyprint")
+FLOOR_STEPS = ("pandoc_html", "pandoc_docx", "pandoc_jats", "weasyprint")
+ISSUE5_STEPS = ("pandoc_html", "pandoc_docx", "weasyprint")
+"""Issue #5's floor, set when `all` wrote three formats: `all` writes the JATS too since, so the floor has its call."""
 
 # --------------------------------------------------------------------------------------------------------------------
 # Measuring one command: a small wrapper process runs it and reports its wall time and the peak resident memory of
@@ -676,7 +680,7 @@ def pandoc_path() -> str:
 
 
 def floor_commands(root: Path, work: Path) -> dict[str, list[str]]:
-    """The three floor commands for the project at `root`, their inputs written to `work`."""
+    """The floor commands for the project at `root`, their inputs written to `work`."""
     meta = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8")) or {}
     style = style_dir(root, meta.get("style", "default"))
     source = work / "floor.md"
@@ -700,6 +704,11 @@ def floor_commands(root: Path, work: Path) -> dict[str, list[str]]:
             *pandoc,
             *("-t", "docx", f"--reference-doc={style / 'reference.docx'}", f"--resource-path={manuscript}"),
             *("-o", str(work / "floor.docx")),
+        ],
+        "pandoc_jats": [
+            *pandoc,
+            *("-t", "jats_archiving+element_citations", "--standalone", "--wrap=none"),
+            *("-o", str(work / "floor.xml")),
         ],
         "weasyprint": [
             sys.executable,
@@ -727,6 +736,10 @@ class SizeResult:
     """Each floor step, from the repeat whose sum was lowest."""
     floor: Run = field(default_factory=lambda: Run(0.0, 0.0))
     """Sum of the steps (best repeat); peak = largest step's."""
+    floor_issue5: float = 0.0
+    """Issue #5's floor (its steps, ISSUE5_STEPS, in the same best repeat), in seconds."""
+    cold_ratios: list[float] = field(default_factory=list)
+    """Each repeat's cold build over that repeat's floor, in order (their median is steadier on a busy machine)."""
     paperbuild: dict[str, Run] = field(default_factory=dict)
     """cold, noop, edit_html, edit_all (separate processes), watch_html (edit to reload event in `watch`)."""
     stages: list[tuple[str, float]] = field(default_factory=list)
@@ -756,7 +769,7 @@ def append_sentence(chapter: Path, revision: str) -> None:
 
 
 def run_floor(commands: dict[str, list[str]], work: Path, size: str) -> dict[str, Run]:
-    """One run of the three floor steps, one after another."""
+    """One run of the floor steps, one after another."""
     return {
         step: measure(commands[step], f"floor step {step} ({size})", work / "measure.json")[0] for step in FLOOR_STEPS
     }
@@ -873,7 +886,12 @@ def bench_size(size: str, folder: Path, repeats: int, seed: int, stages: bool) -
     result.floor_steps = best_floor
     peak = max(r.peak_mb for steps in floors for r in steps.values())
     result.floor = Run(sum(r.seconds for r in best_floor.values()), peak)
+    result.floor_issue5 = sum(best_floor[step].seconds for step in ISSUE5_STEPS)
     result.paperbuild = {name: best(runs) for name, runs in scenarios.items()}
+    result.cold_ratios = [
+        cold.seconds / sum(r.seconds for r in steps.values())
+        for cold, steps in zip(scenarios["cold"], floors, strict=True)
+    ]
     result.paperbuild["watch_html"] = best([watch_edit_to_reload(project, folder, size) for _ in range(repeats)])
     progress(f"[{size}] watch: edit to reloaded page {result.paperbuild['watch_html'].seconds:.2f} s")
     if stages:
@@ -910,7 +928,7 @@ def ratio(value: float, base: float) -> str:
 def main_table(results: Sequence[SizeResult]) -> str:
     """Times and ratios to the floor, one row per size."""
     headers = [
-        "size", "words", "refs", "floor s", "paperbuild cold s", "ratio", "no-op s", "ratio",
+        "size", "words", "refs", "floor s", "paperbuild cold s", "ratio", "#5 floor s", "ratio", "no-op s", "ratio",
         "edit→html s", "ratio (to pandoc→HTML)", "watch edit→reload s", "edit→all s", "ratio", "peak MB",
     ]  # fmt: skip
     rows = []
@@ -920,6 +938,7 @@ def main_table(results: Sequence[SizeResult]) -> str:
         rows.append([
             r.size, str(r.stats.words), str(r.stats.refs), f"{floor:.2f}",
             f"{pb['cold'].seconds:.2f}", ratio(pb["cold"].seconds, floor),
+            f"{r.floor_issue5:.2f}", ratio(pb["cold"].seconds, r.floor_issue5),
             f"{pb['noop'].seconds:.2f}", ratio(pb["noop"].seconds, floor),
             f"{pb['edit_html'].seconds:.2f}", ratio(pb["edit_html"].seconds, html_floor),
             f"{pb['watch_html'].seconds:.2f}",
@@ -932,7 +951,7 @@ def main_table(results: Sequence[SizeResult]) -> str:
 def detail_table(results: Sequence[SizeResult]) -> str:
     """The floor's steps, and the peak memory of every command."""
     headers = [
-        "size", "chapters", "figures", "tables", "pandoc→HTML s", "pandoc→DOCX s", "WeasyPrint s",
+        "size", "chapters", "figures", "tables", "pandoc→HTML s", "pandoc→DOCX s", "pandoc→JATS s", "WeasyPrint s",
         "floor peak MB", "cold peak MB", "no-op peak MB", "edit→html peak MB", "edit→all peak MB",
     ]  # fmt: skip
     rows = []
@@ -1014,6 +1033,8 @@ def report(results: Sequence[SizeResult], repeats: int, revision: str) -> str:
     parts = [
         f"paperbuild {revision}; best of {repeats} wall-clock run(s); ratios are paperbuild / floor; "
         "peak MB: largest single process.",
+        "floor: pandoc → HTML, → DOCX and → JATS (with citeproc) + WeasyPrint, one after another; `all` writes "
+        "paper.xml, so its bare pandoc call is in the floor. '#5 floor': issue #5's floor, without the JATS call.",
         "",
         main_table(results),
         "",
@@ -1022,7 +1043,12 @@ def report(results: Sequence[SizeResult], repeats: int, revision: str) -> str:
     stages = stage_table(results)
     if stages:
         parts += ["", "paperbuild stages (one extra cold build; docx runs concurrently with html and pdf):", "", stages]
-    parts += ["", growth_line(results)]
+    parts += ["", growth_line(results), ""]
+    parts += [
+        f"Per-repeat cold/floor ratios, {r.size}: {', '.join(f'{x:.2f}' for x in r.cold_ratios)} "
+        f"(median {statistics.median(r.cold_ratios):.2f})."
+        for r in results
+    ]
     found = notes(results)
     if found:
         parts += ["", "Notes:", "", *found]
