@@ -32,7 +32,8 @@ def test_the_glyph_check_asks_fontconfig_per_character_without_reading_its_listi
     chapter = "# Intro\n\nText [@knuth1984], in Thai ภาษา.\n\nToto: \U0001e290 here.\n"
     root = make_project(tmp_path, {"manuscript/01-a.md": chapter, "bibliography/refs.bib": MINIMAL_BIB})
     assert main(["pdf", "--project", str(root), "--quiet"]) == 1
-    assert capsys.readouterr().err.splitlines()[0].startswith(
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first.startswith(
         "manuscript/01-a.md:5: error[missing-glyph]: no available font has '\U0001e290' (U+1E290); "
     )
     assert listings == []
