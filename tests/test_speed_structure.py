@@ -6,13 +6,17 @@ numbers depend on, so a change that brings the work back fails here first.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, make_project
+from conftest import MINIMAL_BIB, REPO, make_project
 
 from paperbuild import glyphs
 from paperbuild.cli import main
+from paperbuild.render.warm_up import C_TYPES
 
 
 def test_the_glyph_check_asks_fontconfig_per_character_without_reading_its_listing(
@@ -37,3 +41,46 @@ def test_the_glyph_check_asks_fontconfig_per_character_without_reading_its_listi
         "manuscript/01-a.md:5: error[missing-glyph]: no available font has '\U0001e290' (U+1E290); "
     )
     assert listings == []
+
+
+WARM_UP_PROBE = """
+import io, pickle, sys
+from pathlib import Path
+from paperbuild.render import pdf_worker
+from paperbuild.render.warm_up import C_TYPES
+if sys.argv[1] == "cold":
+    pdf_worker.warm_up = lambda: None
+styles = Path(sys.argv[2])
+links = "".join(f'<link rel="stylesheet" href="{(styles / name).as_uri()}">' for name in ("paper.css", "print.css"))
+page = f"<html lang='en'><head>{links}</head><body><h1>A title</h1><p>Some <em>text</em> [1].</p></body></html>"
+parsed = []
+answer = pdf_worker._typeset_answer
+
+def watched(*args):
+    from weasyprint.text.ffi import ffi
+    before = set(ffi._parsed_types)
+    try:
+        return answer(*args)
+    finally:
+        parsed.extend(sorted(set(ffi._parsed_types) - before & set(C_TYPES)))
+
+pdf_worker._typeset_answer = watched
+request = pdf_worker.TypesetRequest(page, styles, (styles,), "pdf/ua-1", "default")
+sys.stdin = io.TextIOWrapper(io.BytesIO(pickle.dumps(("en",)) + pickle.dumps(request)))
+sys.stdout = io.TextIOWrapper(io.BytesIO())
+pdf_worker._serve(pdf_worker.MEMORY_LIMIT_BYTES)
+status, _ = pickle.loads(sys.stdout.buffer.getvalue()[len(pdf_worker.READY):])
+sys.stderr.write(f"{status} {parsed}")
+"""
+
+
+def test_the_pdf_worker_parses_weasyprints_c_types_before_the_page_arrives() -> None:
+    # cffi parses each C type name WeasyPrint uses the first time, 7 ms a name: the worker has warm_up do it while
+    # it waits for the page. Without it, typesetting a page parses every name of C_TYPES (none is listed in vain).
+    def parsed_while_typesetting(mode: str) -> str:
+        command = [sys.executable, "-c", WARM_UP_PROBE, mode, str(REPO / "styles" / "default")]
+        environment = {**os.environ, "PYTHONPATH": str(REPO)}
+        return subprocess.run(command, capture_output=True, text=True, check=True, env=environment).stderr
+
+    assert parsed_while_typesetting("cold") == f"ok {sorted(C_TYPES)}"
+    assert parsed_while_typesetting("warm") == "ok []"

@@ -9,7 +9,8 @@ build. WeasyPrint failing on a value out of range in a stylesheet (`font-size: 1
 stylesheet, the line and the value, without a traceback.
 
 Between the two processes, in order: the parent sends the page's languages (pickled), the worker loads their
-hyphenation and sends the byte READY, the parent sends the TypesetRequest, the worker answers (pickled).
+hyphenation and sends the byte READY, the parent sends the TypesetRequest, the worker answers (pickled). While it
+waits for the request, the worker does the first-use work of a typesetting that needs no page (warm_up.py).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.render.warm_up import warm_up
 
 MEMORY_LIMIT_BYTES = 6 * 1024**3
 BASE_SECONDS = 120
@@ -237,6 +239,7 @@ def _serve(memory_limit: int) -> None:
     else:
         load_hyphenation(pickle.load(sys.stdin.buffer))
         _send_ready()
+        warm_up()  # while the parent still makes the page
         answer = _typeset_answer(pickle.load(sys.stdin.buffer), memory_limit)
     pickle.dump(answer, sys.stdout.buffer)
     sys.stdout.buffer.flush()
