@@ -285,7 +285,8 @@ def _render(
     pdf_worker: PdfWorker | None,
 ) -> dict[str, Output]:
     """Render `formats` concurrently: the DOCX (a pandoc process, started once WeasyPrint is imported) alongside
-    the HTML page and the PDF."""
+    the HTML page and the PDF. The PDF is sent to be typeset as soon as its pieces are made: when they differ from
+    the HTML page's (formulas, footnotes), before the HTML page's are made."""
     from paperbuild.document import assemble
     from paperbuild.figure_placement import place_floats
     from paperbuild.render import RenderJob, get_renderer
@@ -304,10 +305,13 @@ def _render(
         from paperbuild.render.html import html_pieces, needs_print_pieces
 
         with result.timed("html pieces"):
+            if "pdf" in formats and needs_print_pieces(job.paper):  # the PDF's own pieces: it is typeset while
+                job.print_pieces = html_pieces(job.paper, for_print=True)  # the HTML page's are made
+                futures["pdf"] = pool.submit(render, "pdf")
             job.html_pieces = html_pieces(job.paper)
-            if "pdf" in formats and needs_print_pieces(job.paper):
-                job.print_pieces = html_pieces(job.paper, for_print=True)
-        futures.update({fmt: pool.submit(render, fmt) for fmt in ("html", "pdf") if fmt in formats})
+        for fmt in ("html", "pdf"):
+            if fmt in formats and fmt not in futures:
+                futures[fmt] = pool.submit(render, fmt)
         if "pdf" in formats:  # checked while the PDF is typeset; characters no font has stop the build
             from paperbuild.glyphs import missing_glyphs
             from paperbuild.render.html import page_text
