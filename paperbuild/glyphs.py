@@ -104,6 +104,12 @@ def system_coverage() -> CodePointRanges | None:
     return CodePointRanges(ranges)
 
 
+def _no_font_has(fc_list: str, char: str) -> bool:
+    """Whether fontconfig has no font that covers `char` (`fc-list -q` exits 1 when no font matches)."""
+    asked = subprocess.run([fc_list, "-q", f":charset={ord(char):x}"], capture_output=True, timeout=60)
+    return asked.returncode != 0
+
+
 def package_for(char: str) -> str:
     """The Debian/Ubuntu font package that draws `char`."""
     code = ord(char)
@@ -122,7 +128,7 @@ def uncovered(text: str, project: Project) -> set[str]:
         return set()
     fc_list = shutil.which("fc-list")
     if fc_list is not None and len(wanted) <= FEW_CHARACTERS:  # a paper's own back-link arrow, a stray symbol
-        return {ch for ch in wanted if subprocess.run([fc_list, "-q", f":charset={ord(ch):x}"], timeout=60).returncode}
+        return {ch for ch in wanted if _no_font_has(fc_list, ch)}
     system = system_coverage()
     return {ch for ch in wanted if system is None or ord(ch) not in system}
 
