@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Plan, Word
+from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Plan, Word, letter_share
 
 AVERAGE_WORD = 12
 """A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
@@ -31,8 +32,66 @@ BREAK = re.compile(r"/[^/]|(?<=\w)-[^\W\d_]")
 letters."""
 
 
+def may_space(style: Any, text: str) -> bool:
+    """Whether a text's letters may be spaced to justify its line: text the style hyphenates (not links or code),
+    none of it CJK (full-width)."""
+    return style["hyphens"] == "auto" and not any(unicodedata.east_asian_width(char) in "WF" for char in text)
+
+
+def spread_letters(context: Any, line: Any, room: float, gaps: int, space: float) -> None:
+    """Space the letters of a laid-out `line` with `gaps` word spaces `space` wide by their share of its `room`
+    (render/paragraph.py's `letter_share`, negative: drawn together), moving what follows them on the line."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.line_break import create_layout, line_size
+
+    def laid_out(text: str, style: Any) -> tuple[Any, float]:
+        """`text` laid out in `style` on one line, and its width."""
+        layout = create_layout(text, style, context, None, 0)
+        width: float = line_size(layout.get_first_line()[0], style)[0]
+        layout.deactivate()
+        return layout, width
+
+    spaced = [box for box in line.descendants() if isinstance(box, boxes.TextBox) and may_space(box.style, box.text)]
+    letters = sum(len(box.text) for box in spaced)
+    share = letter_share(room, gaps, space, sum(box.width for box in spaced))
+    if not letters or abs(share) < 0.01:
+        return
+    spacing = share / letters
+    # WeasyPrint draws a glyph's advance past its font's width (here, the spacing) rounded toward zero, to
+    # thousandths of an em: on average half of one less, so a letter-spaced line is drawn that much shorter
+    unit = spaced[0].style["font_size"] / 1000
+    drawn = -max(-unit / 2, min(unit / 2, spacing / 2))
+
+    def move(box: Any, advance: float) -> float:
+        if isinstance(box, boxes.TextBox):
+            box.position_x += advance
+            if box in spaced:
+                style = box.style.copy()
+                normal = style["letter_spacing"]
+                style["letter_spacing"] = spacing + (0 if normal == "normal" else normal)
+                layout, width = laid_out(box.text, style)
+                wider = width - laid_out(box.text, box.style)[1] + drawn * sum(char != " " for char in box.text)
+                box.style, box.pango_layout, box.width = style, layout, box.width + wider
+                advance += wider
+        elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            box.position_x += advance
+            before = advance
+            for child in box.children:
+                if child.is_in_normal_flow():
+                    advance = move(child, advance)
+            box.width += advance - before
+        else:
+            box.translate(advance, 0)
+        return advance
+
+    move(line, 0.0)
+
+
 class Breaking(Protocol):
     """What the line maker tells WeasyPrint's line breaker (render/linebreak.py's Policy)."""
+
+    kept_whole: set[str]
+    """Words (lower-cased) WeasyPrint is not to hyphenate."""
 
     def breaking(self, slack: float) -> contextlib.AbstractContextManager[None]: ...
 
@@ -64,11 +123,10 @@ class LineMaker:
         """The width of a piece of a word, by font and text."""
         self.plan: Plan | None = None
         """The breaks chosen for the paragraph whose lines are being made, None where its lines are made greedily."""
-        self.plans: dict[tuple[str, float, float], Plan] = {}
-        """The plan of each paragraph, by its text, width and indent. A plan is the same in every layout of the
-        document: where it hyphenates a word the second look keeps whole, WeasyPrint does not, and the rest of the
-        paragraph is made line by line (the pages the second look remakes are those a layout knowing the words from
-        the start makes)."""
+        self.plans: dict[tuple[str, float, float, frozenset[str]], Plan] = {}
+        """The plan of each paragraph, by its text, width, indent and the words of it the second look keeps whole
+        (render/linebreak.py): a paragraph holding a word kept whole is planned again without hyphenating it, the
+        others keep their plan in every layout."""
         self.dictionaries: dict[tuple[str, int, int], Any] = {}
         """pyphen's hyphenators, by language and limits."""
         self.resumes: dict[tuple[str, float, str], tuple[Plan, int]] = {}
@@ -158,6 +216,7 @@ class LineMaker:
             line, resume_at, last, count, ratio = attempt(plan.next_width(space) - width, zone)
             if line is not None and plan.advance(line, resume_at, self.resumes):
                 if count and (not last or line.width > width):
+                    spread_letters(context, line, width - line.width, count, space)
                     justify_line(context, line, width - line.width)
                 return line, resume_at, count
             self.plan = None  # measured wrong: the rest of the paragraph is made line by line
@@ -198,7 +257,9 @@ class LineMaker:
         if skip_stack is not None:  # the paragraph goes on on a new page, and its plan
             plan, line = self.resumes.get((text, block.width, repr(skip_stack)), (None, 0))
             return plan and plan.at(line)
-        key = (text, block.width, box.text_indent)
+        lowered = text.lower()
+        kept = frozenset(word for word in self.policy.kept_whole if word in lowered)
+        key = (text, block.width, box.text_indent, kept)
         if key in self.plans:
             return self.plans[key].at(0)
         parts: list[list[tuple[Any, str]]] = [[]]
@@ -221,23 +282,25 @@ class LineMaker:
         import pyphen
         from weasyprint.text import line_break
 
-        width = sum(self.piece_width(part, style, context) for style, part in parts)
+        widths = [self.piece_width(part, style, context) for style, part in parts]
+        width = sum(widths)
+        elastic = sum(w for w, (style, part) in zip(widths, parts, strict=True) if may_space(style, part))
         joined = "".join(part for _, part in parts)
         points = [i for i in range(1, len(joined)) if BREAK.match(joined, i - 1)]
         if points:  # a URL, a path, a word with a hyphen of its own: broken where WeasyPrint breaks it too
             splits = tuple((*self.parted(parts, point, context), joined[point - 1] == "-") for point in points)
-            return Word(width, splits, added=False)
+            return Word(width, splits, added=False, elastic=elastic)
         style, text = parts[0]
         match = WORD.match(text)
         if len(parts) > 1 or not match or style["hyphens"] != "auto" or not style["lang"]:
-            return Word(width)
+            return Word(width, elastic=elastic)
         limits = style["hyphenate_limit_chars"]
         total, left, right = (
             value if isinstance(value, int) else default for value, default in zip(limits, (5, 2, 2), strict=True)
         )
         lang = line_break.pyphen.language_fallback(style["lang"])  # render/linebreak.py's choice of patterns
-        if len(match[2]) < total or not lang:
-            return Word(width)
+        if len(match[2]) < total or not lang or match[2] in self.policy.kept_whole:
+            return Word(width, elastic=elastic)
         if (lang, left, right) not in self.dictionaries:
             self.dictionaries[lang, left, right] = pyphen.Pyphen(lang=lang, left=left, right=right)
         core = match[2]
@@ -249,7 +312,7 @@ class LineMaker:
             )
             for start, _ in self.dictionaries[lang, left, right].iterate(core)
         )
-        return Word(width, splits[::-1])
+        return Word(width, splits[::-1], elastic=elastic)
 
     def parted(self, parts: list[tuple[Any, str]], point: int, context: Any) -> tuple[float, float]:
         """The widths of a word of `parts` before and after its `point`-th character."""

@@ -37,19 +37,36 @@ HYPHEN = "\u2010"
 SHORT = 0.7
 """Lines filled less than this share of their measure are not weighed, when the next word would fit (all but
 infinitely bad: their spaces would stretch past three times)."""
+EXPANSION = 0.015
+"""The most a justified line's letters are spread or drawn together, as a share of their width (microtype's font
+expansion, done as letter spacing): they take their share of the line's room beside its spaces, so that fewer
+lines are loose. Text a style does not hyphenate (links, code) and CJK text are never letter-spaced."""
 MARGIN = 0.3
 """Spaces of room a planned line is given past its measured words: what pango's widths may differ by, less than
 the space before the next word, so WeasyPrint breaks where the plan says."""
 
 
-def line_demerits(room: float, gaps: int, space: float, last: bool) -> float | None:
-    """The demerits of a line `room` short of its measure (negative: past it) with `gaps` word spaces `space` wide,
-    as TeX counts them; None when its spaces would shrink past `MIN_SPACE`. A last line is set ragged."""
+def letter_share(room: float, gaps: int, space: float, elastic: float) -> float:
+    """How much of a justified line's `room` (negative: how far past its measure it is) its letters take, `elastic`
+    the width of those that may be spaced: their share beside the spaces' (which stretch `STRETCH` of a space, or
+    shrink to `MIN_SPACE`), at most `EXPANSION` of their width."""
+    most = EXPANSION * elastic
+    if not most:
+        return 0.0
+    spaces = gaps * space * (STRETCH if room >= 0 else 1 - MIN_SPACE)
+    share = room * most / (most + spaces)
+    return max(-most, min(most, share))
+
+
+def line_demerits(room: float, gaps: int, space: float, last: bool, elastic: float = 0.0) -> float | None:
+    """The demerits of a line `room` short of its measure (negative: past it) with `gaps` word spaces `space` wide
+    and letters `elastic` wide that may be spaced, as TeX counts them; None when its spaces would shrink past
+    `MIN_SPACE`. A last line is set ragged."""
     if last and room >= 0:
         return float(LINE_PENALTY**2)
     if not gaps:  # a word alone on its line: WeasyPrint cannot justify it
         return (LINE_PENALTY + WORST) ** 2 + LOOSE_PENALTY if room >= 0 else None
-    ratio = 1 + room / (gaps * space)
+    ratio = 1 + (room - letter_share(room, gaps, space, elastic)) / (gaps * space)
     if ratio < MIN_SPACE:
         return None
     badness = 100 * ((ratio - 1) / STRETCH if ratio >= 1 else (1 - ratio) / (1 - MIN_SPACE)) ** 3
@@ -66,6 +83,12 @@ class Word:
     in a hyphen, for each point."""
     added: bool = True
     """Whether WeasyPrint adds the hyphen where it is broken (by its patterns), or breaks it as it is."""
+    elastic: float = 0.0
+    """How much of its width is of letters that may be spaced (`EXPANSION`)."""
+
+    def elastic_part(self, width: float) -> float:
+        """How much of a piece of it `width` wide is of letters that may be spaced."""
+        return width * self.elastic / self.width if self.width else 0.0
 
 
 Break = tuple[int, int]
@@ -122,21 +145,24 @@ class Plan:
             first, split, run = begin
             measure = width - indent if begin == (0, -1, 0) else width  # the first line is indented
             natural = words[first].splits[split][1] if split >= 0 else words[first].width
+            elastic = words[first].elastic_part(natural)
             shortest = first + 1
             while shortest < count and natural + space + words[shortest].width <= SHORT * measure:
                 natural += space + words[shortest].width  # a line this short is never the best: the next word fits
+                elastic += words[shortest].elastic
                 shortest += 1
             for end in range(shortest, count + 1):
                 spaces = end - first - 1
-                candidates = [((end, -1), natural, spaces)]
+                candidates = [((end, -1), natural, elastic, spaces)]
                 if end < count:
                     candidates += [
-                        ((end, index), natural + space + start_width, spaces + 1)
-                        for index, (start_width, _, _) in enumerate(words[end].splits)
+                        ((end, index), natural + space + start, elastic + words[end].elastic_part(start), spaces + 1)
+                        for index, (start, _, _) in enumerate(words[end].splits)
                     ]
                 tight = False
-                for (_, stop), line_width, gaps in candidates:
-                    demerits = line_demerits(measure - line_width, gaps, space, end == count and stop < 0)
+                for (_, stop), line_width, letters, gaps in candidates:
+                    last = end == count and stop < 0
+                    demerits = line_demerits(measure - line_width, gaps, space, last, letters)
                     hyphen = stop >= 0 and words[end].splits[stop][2]
                     if demerits is None or (hyphen and run == MAX_RUN):
                         tight = tight or (demerits is None and stop < 0)
@@ -149,20 +175,23 @@ class Plan:
                     break
                 if end < count:
                     natural += space + words[end].width
+                    elastic += words[end].elastic
         states = [(count, -1, 0)]
         while states[-1] != (0, -1, 0):
             states.append(previous[states[-1]])
         return [(index, split) for index, split, _ in reversed(states)]
 
     def next_width(self, space: float) -> float:
-        """How wide the block is to be for WeasyPrint to break the next line where the plan does."""
+        """How wide the block is to be for WeasyPrint to break the next line where the plan does. A line ending at
+        a space is given that space too: WeasyPrint counts the space ending a text (before a link, a citation), and
+        would break such a line after its first word; a paragraph's last line that fits is given the measure."""
         (first, split), (end, stop) = self.breaks[self.line], self.breaks[self.line + 1]
         words = self.words
         natural = words[first].splits[split][1] if split >= 0 else words[first].width
         natural += sum(word.width for word in words[first + 1 : end]) + (end - first - 1) * self.space
-        if stop >= 0:
-            natural += self.space + words[end].splits[stop][0]
-        return natural + MARGIN * space + (self.indent if self.line == 0 else 0.0)
+        natural += self.space + words[end].splits[stop][0] if stop >= 0 else self.space
+        needed = natural + MARGIN * space + (self.indent if self.line == 0 else 0.0)
+        return max(needed, self.width) if end == len(words) else needed
 
     @property
     def hyphenates(self) -> bool:
@@ -181,6 +210,7 @@ class Plan:
         from weasyprint.formatting_structure import boxes
 
         made = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+        made = made.replace("\u200b", "")  # WeasyPrint's zero-width space after a text's last space
         (first, _), (end, stop) = self.breaks[self.line], self.breaks[self.line + 1]
         words = end - first + (stop >= 0)
         if (
