@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Plan, Word, letter_share
+from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Budget, Plan, Word, letter_share
 
 AVERAGE_WORD = 12
 """A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
@@ -127,6 +127,8 @@ class LineMaker:
         """The plan of each paragraph, by its text, width, indent and the words of it the second look keeps whole
         (render/linebreak.py): a paragraph holding a word kept whole is planned again without hyphenating it, the
         others keep their plan in every layout."""
+        self.budget = Budget()
+        """The hyphens the document's plans may still make."""
         self.dictionaries: dict[tuple[str, int, int], Any] = {}
         """pyphen's hyphenators, by language and limits."""
         self.resumes: dict[tuple[str, float, str], tuple[Plan, int]] = {}
@@ -273,7 +275,7 @@ class LineMaker:
         if any(word.width > block.width - max(box.text_indent, 0) for word in words):
             return None  # a word longer than a line (a URL) is broken where WeasyPrint can, line by line
         space = self.space_width(style, context)
-        self.plans[key] = Plan.best(text, words, space, box.text_indent, block.width)
+        self.plans[key] = Plan.best(text, words, space, box.text_indent, block.width, self.budget)
         return self.plans[key].at(0)
 
     def word(self, parts: list[tuple[Any, str]], context: Any) -> Word:
@@ -284,23 +286,24 @@ class LineMaker:
 
         widths = [self.piece_width(part, style, context) for style, part in parts]
         width = sum(widths)
-        elastic = sum(w for w, (style, part) in zip(widths, parts, strict=True) if may_space(style, part))
+        spaced = [(w, part) for w, (style, part) in zip(widths, parts, strict=True) if may_space(style, part)]
+        elastic, letters = sum(w for w, _ in spaced), sum(len(part) for _, part in spaced)
         joined = "".join(part for _, part in parts)
         points = [i for i in range(1, len(joined)) if BREAK.match(joined, i - 1)]
         if points:  # a URL, a path, a word with a hyphen of its own: broken where WeasyPrint breaks it too
             splits = tuple((*self.parted(parts, point, context), joined[point - 1] == "-") for point in points)
-            return Word(width, splits, added=False, elastic=elastic)
+            return Word(width, splits, added=False, elastic=elastic, letters=letters)
         style, text = parts[0]
         match = WORD.match(text)
         if len(parts) > 1 or not match or style["hyphens"] != "auto" or not style["lang"]:
-            return Word(width, elastic=elastic)
+            return Word(width, elastic=elastic, letters=letters)
         limits = style["hyphenate_limit_chars"]
         total, left, right = (
             value if isinstance(value, int) else default for value, default in zip(limits, (5, 2, 2), strict=True)
         )
         lang = line_break.pyphen.language_fallback(style["lang"])  # render/linebreak.py's choice of patterns
         if len(match[2]) < total or not lang or match[2] in self.policy.kept_whole:
-            return Word(width, elastic=elastic)
+            return Word(width, elastic=elastic, letters=letters)
         if (lang, left, right) not in self.dictionaries:
             self.dictionaries[lang, left, right] = pyphen.Pyphen(lang=lang, left=left, right=right)
         core = match[2]
@@ -312,7 +315,7 @@ class LineMaker:
             )
             for start, _ in self.dictionaries[lang, left, right].iterate(core)
         )
-        return Word(width, splits[::-1], elastic=elastic)
+        return Word(width, splits[::-1], elastic=elastic, letters=letters)
 
     def parted(self, parts: list[tuple[Any, str]], point: int, context: Any) -> tuple[float, float]:
         """The widths of a word of `parts` before and after its `point`-th character."""

@@ -24,8 +24,10 @@ LINE_PENALTY = 10
 """Demerits of a line are (LINE_PENALTY + badness) squared, as TeX counts them: fewer lines are a little better."""
 TOLERANCE = 1.45
 """Spaces wider than this many normal ones make a line loose: `LOOSE_PENALTY` demerits more."""
-LOOSE_PENALTY = 1e5
-"""Demerits of a loose line, above its badness: a hyphen or a tight line is better."""
+LOOSE_PENALTY = 2e5
+"""Demerits of a loose line, above its badness: a tight line is better, and a hyphen unless its line is loose
+by little (measured on this repository's paper, loose / hyphenated lines: 1e5, 7.6 % / 6.4 %; 2e5, 4.5 % /
+8.3 %; 3e5, 1.4 % / 11.5 %)."""
 HYPHEN_PENALTY = 500
 """Demerits of a hyphen, squared (TeX's \\hyphenpenalty)."""
 HYPHEN_SHARE = 0.1
@@ -58,15 +60,26 @@ def letter_share(room: float, gaps: int, space: float, elastic: float) -> float:
     return max(-most, min(most, share))
 
 
-def line_demerits(room: float, gaps: int, space: float, last: bool, elastic: float = 0.0) -> float | None:
+def space_ratio(room: float, gaps: int, space: float, elastic: float = 0.0, glyph: float = 0.0) -> float:
+    """How wide a justified line's word spaces look, in normal spaces: what its letters (`elastic` wide, `glyph` a
+    letter on average) leave of its `room` to its `gaps` spaces `space` wide, and the spacing of the letter before
+    and of the space itself, which widen what lies between two words."""
+    share = letter_share(room, gaps, space, elastic)
+    spacing = share / (elastic / glyph + gaps) if share else 0.0
+    return 1 + (room - share) / (gaps * space) + 2 * spacing / space
+
+
+def line_demerits(
+    room: float, gaps: int, space: float, last: bool, elastic: float = 0.0, glyph: float = 0.0
+) -> float | None:
     """The demerits of a line `room` short of its measure (negative: past it) with `gaps` word spaces `space` wide
-    and letters `elastic` wide that may be spaced, as TeX counts them; None when its spaces would shrink past
-    `MIN_SPACE`. A last line is set ragged."""
+    and letters `elastic` wide that may be spaced (`glyph` wide on average), as TeX counts them; None when its
+    spaces would shrink past `MIN_SPACE`. A last line is set ragged."""
     if last and room >= 0:
         return float(LINE_PENALTY**2)
     if not gaps:  # a word alone on its line: WeasyPrint cannot justify it
         return (LINE_PENALTY + WORST) ** 2 + LOOSE_PENALTY if room >= 0 else None
-    ratio = 1 + (room - letter_share(room, gaps, space, elastic)) / (gaps * space)
+    ratio = space_ratio(room, gaps, space, elastic, glyph)
     if ratio < MIN_SPACE:
         return None
     badness = 100 * ((ratio - 1) / STRETCH if ratio >= 1 else (1 - ratio) / (1 - MIN_SPACE)) ** 3
@@ -85,10 +98,32 @@ class Word:
     """Whether WeasyPrint adds the hyphen where it is broken (by its patterns), or breaks it as it is."""
     elastic: float = 0.0
     """How much of its width is of letters that may be spaced (`EXPANSION`)."""
+    letters: int = 0
+    """How many letters may be spaced."""
 
     def elastic_part(self, width: float) -> float:
         """How much of a piece of it `width` wide is of letters that may be spaced."""
         return width * self.elastic / self.width if self.width else 0.0
+
+
+@dataclass
+class Budget:
+    """The hyphens a document's plans may still make: at most `HYPHEN_SHARE` of its lines end in one (two in any
+    paragraph), counted over the paragraphs planned so far, so that a paragraph may hyphenate more lines than
+    that where the others spared some (a cap on each paragraph's hyphens forced loose lines)."""
+
+    lines: int = 0
+    """The lines planned so far."""
+    hyphens: int = 0
+    """How many of them end in a hyphen."""
+
+    def allows(self, hyphens: int, lines: int) -> bool:
+        """Whether a paragraph of `lines` may end `hyphens` of them in a hyphen."""
+        return hyphens <= max(2.0, HYPHEN_SHARE * (self.lines + lines) - self.hyphens)
+
+    def spend(self, hyphens: int, lines: int) -> None:
+        """Count a paragraph's lines and hyphens."""
+        self.lines, self.hyphens = self.lines + lines, self.hyphens + hyphens
 
 
 Break = tuple[int, int]
@@ -109,16 +144,17 @@ class Plan:
         """The line to make next: from `breaks[line]` to `breaks[line + 1]`."""
 
     @classmethod
-    def best(cls, text: str, words: list[Word], space: float, indent: float, width: float) -> Plan:
+    def best(cls, text: str, words: list[Word], space: float, indent: float, width: float, budget: Budget) -> Plan:
         """The plan for `words` in lines `width` wide, the first indented by `indent`, spaces `space` wide: the
-        paragraph's best breaks, with the hyphen's demerits made 4 times more (up to three times) while more than
-        `HYPHEN_SHARE` of its lines, and more than two, would end in a hyphen (a paragraph of long words)."""
+        paragraph's best breaks, with the hyphen's demerits made 4 times more (up to three times) while its
+        hyphens would take the document past the `budget`."""
         penalty = HYPHEN_PENALTY
-        for _ in range(4):
+        for _ in range(5):
             plan = cls(text, words, space, indent, width, cls.breaks_for(words, space, indent, width, penalty))
-            if plan.hyphens <= max(2.0, HYPHEN_SHARE * (len(plan.breaks) - 1)):
+            if budget.allows(plan.hyphens, len(plan.breaks) - 1):
                 break
-            penalty *= 4
+            penalty *= 2
+        budget.spend(plan.hyphens, len(plan.breaks) - 1)
         return plan
 
     @property
@@ -130,6 +166,9 @@ class Plan:
     def breaks_for(words: list[Word], space: float, indent: float, width: float, penalty: float) -> list[Break]:
         """The breaks of least demerits, a hyphen's `penalty` squared."""
         count = len(words)
+        letters = sum(word.letters for word in words)
+        glyph = sum(word.elastic for word in words) / letters if letters else 0.0
+        """The width of a letter that may be spaced, on average."""
         cost: dict[tuple[int, int, int], float] = {(0, -1, 0): 0.0}
         """The least demerits of the paragraph up to each break, with the lines ending in a hyphen just before it."""
         previous: dict[tuple[int, int, int], tuple[int, int, int]] = {}
@@ -160,9 +199,9 @@ class Plan:
                         for index, (start, _, _) in enumerate(words[end].splits)
                     ]
                 tight = False
-                for (_, stop), line_width, letters, gaps in candidates:
+                for (_, stop), line_width, spaced, gaps in candidates:
                     last = end == count and stop < 0
-                    demerits = line_demerits(measure - line_width, gaps, space, last, letters)
+                    demerits = line_demerits(measure - line_width, gaps, space, last, spaced, glyph)
                     hyphen = stop >= 0 and words[end].splits[stop][2]
                     if demerits is None or (hyphen and run == MAX_RUN):
                         tight = tight or (demerits is None and stop < 0)
