@@ -14,6 +14,7 @@ paragraph). Other lines (centred, ragged, right to left, around floats) are Weas
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -27,9 +28,11 @@ SWITCH = "__paperbuild_line_breaking"
 """The style's custom property `--paperbuild-line-breaking: paragraph` (as WeasyPrint names it) asks for plans."""
 WORD = re.compile(r"^(\W*)([a-z]+)(\W*)$")
 """A word the plan may hyphenate: lower-case letters, and punctuation around them."""
-BREAK = re.compile(r"/[^/]|(?<=\w)-[^\W\d_]")
-"""Where WeasyPrint breaks a word (a URL, "high-quality"): after a slash (not in "//"), and after a hyphen between
-letters."""
+ANYWHERE = "/.-_&=?#:;~+%,"
+"""Characters after which a URL's piece longer than a line is broken."""
+INSIDE = re.compile(r"[^\w.,;:!'\u2019\"()\[\]]")
+"""A character inside a word after which pango may break it (a URL's "/" or "?", "high-quality"'s hyphen, a dash):
+where one is, pango is asked."""
 
 
 def may_space(style: Any, text: str) -> bool:
@@ -271,14 +274,14 @@ class LineMaker:
                     parts.append([])
                 if part:
                     parts[-1].append((piece_style, part))
-        words = [self.word(word, context) for word in parts if word]
-        if any(word.width > block.width - max(box.text_indent, 0) for word in words):
-            return None  # a word longer than a line (a URL) is broken where WeasyPrint can, line by line
+        words = [self.word(word, context, block.width - max(box.text_indent, 0)) for word in parts if word]
+        if any(piece > block.width - max(box.text_indent, 0) for word in words for piece in word.pieces):
+            return None  # a piece of a URL longer than a line is broken where WeasyPrint can, line by line
         space = self.space_width(style, context)
         self.plans[key] = Plan.best(text, words, space, box.text_indent, block.width, self.budget)
         return self.plans[key].at(0)
 
-    def word(self, parts: list[tuple[Any, str]], context: Any) -> Word:
+    def word(self, parts: list[tuple[Any, str]], context: Any, measure: float) -> Word:
         """A word of a paragraph, from its parts (their style and text): its width, and its hyphenation points
         when it is one text the style lets WeasyPrint hyphenate."""
         import pyphen
@@ -289,10 +292,14 @@ class LineMaker:
         spaced = [(w, part) for w, (style, part) in zip(widths, parts, strict=True) if may_space(style, part)]
         elastic, letters = sum(w for w, _ in spaced), sum(len(part) for _, part in spaced)
         joined = "".join(part for _, part in parts)
-        points = [i for i in range(1, len(joined)) if BREAK.match(joined, i - 1)]
+        points = []
+        if INSIDE.search(joined, 1, len(joined) - 1):  # where pango breaks it, after a "/", "-" or "?" of its own
+            attributes = line_break.get_log_attrs(joined, parts[0][0]["lang"])
+            points = [i for i in range(1, len(joined)) if attributes[i].is_line_break]
         if points:  # a URL, a path, a word with a hyphen of its own: broken where WeasyPrint breaks it too
+            points, anchors = self.anywhere(parts, joined, points, context, measure)
             splits = tuple((*self.parted(parts, point, context), joined[point - 1] == "-") for point in points)
-            return Word(width, splits, added=False, elastic=elastic, letters=letters)
+            return Word(width, splits, added=False, elastic=elastic, letters=letters, anchors=tuple(anchors))
         style, text = parts[0]
         match = WORD.match(text)
         if len(parts) > 1 or not match or style["hyphens"] != "auto" or not style["lang"]:
@@ -316,6 +323,24 @@ class LineMaker:
             for start, _ in self.dictionaries[lang, left, right].iterate(core)
         )
         return Word(width, splits[::-1], elastic=elastic, letters=letters)
+
+    def anywhere(
+        self, parts: list[tuple[Any, str]], joined: str, points: list[int], context: Any, measure: float
+    ) -> tuple[list[int], list[int]]:
+        """Where a URL of `parts` may be broken: at pango's `points`, and inside a piece of it longer than the
+        `measure` (which WeasyPrint breaks where it overflows, `overflow-wrap: anywhere`, when a line starts with
+        it) after its "/", ".", "-", "_" and the like; and for each point, the point (its index) its line must
+        start at for WeasyPrint to break there, -2 for pango's own."""
+        found: list[tuple[int, int]] = []
+        bounds = [0, *points, len(joined)]
+        for index, (start, end) in enumerate(itertools.pairwise(bounds)):
+            wide = self.parted(parts, end, context)[0] - self.parted(parts, start, context)[0] > measure
+            if index and wide:  # a line starts with it where pango broke the URL before it
+                anchor = len(found) - 1
+                found += [(i, anchor) for i in range(start + 1, end) if joined[i - 1] in ANYWHERE]
+            if end < len(joined):
+                found.append((end, -2))
+        return [point for point, _ in found], [anchor for _, anchor in found]
 
     def parted(self, parts: list[tuple[Any, str]], point: int, context: Any) -> tuple[float, float]:
         """The widths of a word of `parts` before and after its `point`-th character."""

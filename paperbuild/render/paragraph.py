@@ -8,6 +8,7 @@ planned. render/justify.py measures the words and makes the lines."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +101,23 @@ class Word:
     """How much of its width is of letters that may be spaced (`EXPANSION`)."""
     letters: int = 0
     """How many letters may be spaced."""
+    anchors: tuple[int, ...] = ()
+    """For each split of a URL, -2, or the split its line must start at to end there (inside a piece of it longer
+    than a line, which WeasyPrint breaks where it overflows only when a line starts with it)."""
+
+    def ends(self, start: int | None, stop: int) -> bool:
+        """Whether a line starting at its split `start` (-1: its start, None: before it) may end at split `stop`."""
+        if not self.anchors or self.anchors[stop] == -2:
+            return True
+        return start is not None and start >= 0 and self.anchors[stop] in (start, self.anchors[start])
+
+    @property
+    def pieces(self) -> list[float]:
+        """The widths of its pieces between the points where it may be broken (a URL, a path)."""
+        if self.added:
+            return [self.width]
+        starts = [0.0, *(start for start, _, _ in self.splits), self.width]
+        return [after - before for before, after in itertools.pairwise(starts)]
 
     def elastic_part(self, width: float) -> float:
         """How much of a piece of it `width` wide is of letters that may be spaced."""
@@ -178,13 +196,37 @@ class Plan:
             for split in range(-1, len(word.splits))
             for run in range(MAX_RUN + 1)
         ]
+
+        def weigh(begin: tuple[int, int, int], room: float, end: int, stop: int, spaced: float, gaps: int) -> bool:
+            """Count the line from `begin` to (`end`, `stop`), `room` short of its measure; whether its spaces
+            would shrink too far."""
+            run = begin[2]
+            demerits = line_demerits(room, gaps, space, end == count and stop < 0, spaced, glyph)
+            hyphen = stop >= 0 and words[end].splits[stop][2]
+            if demerits is None or (hyphen and run == MAX_RUN):
+                return demerits is None
+            demerits += cost[begin] + (penalty**2 + (DOUBLE_HYPHEN if run else 0) if hyphen else 0)
+            state = (end, stop, run + 1 if hyphen else 0)
+            if demerits < cost.get(state, float("inf")):
+                cost[state], previous[state] = demerits, begin
+            return False
+
         for begin in order:
             if begin not in cost:
                 continue
-            first, split, run = begin
+            first, split, _ = begin
             measure = width - indent if begin == (0, -1, 0) else width  # the first line is indented
             natural = words[first].splits[split][1] if split >= 0 else words[first].width
             elastic = words[first].elastic_part(natural)
+
+            word = words[first]
+            if not word.added:  # a URL or a path: a line may end inside the word it starts in
+                before = word.splits[split][0] if split >= 0 else 0.0
+                for stop in range(split + 1, len(word.splits)):
+                    if not word.ends(split, stop):
+                        continue
+                    piece = word.splits[stop][0] - before
+                    weigh(begin, measure - piece, first, stop, word.elastic_part(piece), 0)
             shortest = first + 1
             while shortest < count and natural + space + words[shortest].width <= SHORT * measure:
                 natural += space + words[shortest].width  # a line this short is never the best: the next word fits
@@ -192,24 +234,12 @@ class Plan:
                 shortest += 1
             for end in range(shortest, count + 1):
                 spaces = end - first - 1
-                candidates = [((end, -1), natural, elastic, spaces)]
-                if end < count:
-                    candidates += [
-                        ((end, index), natural + space + start, elastic + words[end].elastic_part(start), spaces + 1)
-                        for index, (start, _, _) in enumerate(words[end].splits)
-                    ]
-                tight = False
-                for (_, stop), line_width, spaced, gaps in candidates:
-                    last = end == count and stop < 0
-                    demerits = line_demerits(measure - line_width, gaps, space, last, spaced, glyph)
-                    hyphen = stop >= 0 and words[end].splits[stop][2]
-                    if demerits is None or (hyphen and run == MAX_RUN):
-                        tight = tight or (demerits is None and stop < 0)
+                tight = weigh(begin, measure - natural, end, -1, elastic, spaces)
+                for stop, (start, _, _) in enumerate(words[end].splits if end < count else ()):
+                    if not words[end].ends(None, stop):
                         continue
-                    demerits += cost[begin] + (penalty**2 + (DOUBLE_HYPHEN if run else 0) if hyphen else 0)
-                    state = (end, stop, run + 1 if hyphen else 0)
-                    if demerits < cost.get(state, float("inf")):
-                        cost[state], previous[state] = demerits, begin
+                    room, spaced = measure - natural - space - start, elastic + words[end].elastic_part(start)
+                    weigh(begin, room, end, stop, spaced, spaces + 1)
                 if tight:
                     break
                 if end < count:
@@ -229,6 +259,8 @@ class Plan:
         natural = words[first].splits[split][1] if split >= 0 else words[first].width
         natural += sum(word.width for word in words[first + 1 : end]) + (end - first - 1) * self.space
         natural += self.space + words[end].splits[stop][0] if stop >= 0 else self.space
+        if end == first:  # a piece of a URL
+            natural = words[first].splits[stop][0] - (words[first].splits[split][0] if split >= 0 else 0.0)
         needed = natural + MARGIN * space + (self.indent if self.line == 0 else 0.0)
         return max(needed, self.width) if end == len(words) else needed
 
