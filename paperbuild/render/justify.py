@@ -38,7 +38,9 @@ where one is, pango is asked."""
 def may_space(style: Any, text: str) -> bool:
     """Whether a text's letters may be spaced to justify its line: text the style hyphenates (not links or code),
     none of it CJK (full-width)."""
-    return style["hyphens"] == "auto" and not any(unicodedata.east_asian_width(char) in "WF" for char in text)
+    return style["hyphens"] == "auto" and (
+        text.isascii() or not any(unicodedata.east_asian_width(char) in "WF" for char in text)
+    )
 
 
 def spread_letters(context: Any, line: Any, room: float, gaps: int, space: float) -> None:
@@ -73,7 +75,7 @@ def spread_letters(context: Any, line: Any, room: float, gaps: int, space: float
                 normal = style["letter_spacing"]
                 style["letter_spacing"] = spacing + (0 if normal == "normal" else normal)
                 layout, width = laid_out(box.text, style)
-                wider = width - laid_out(box.text, box.style)[1] + drawn * sum(char != " " for char in box.text)
+                wider = width - box.width + drawn * sum(char != " " for char in box.text)
                 box.style, box.pango_layout, box.width = style, layout, box.width + wider
                 advance += wider
         elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
