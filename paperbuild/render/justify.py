@@ -6,10 +6,12 @@ line being made is; gives the lines. WeasyPrint fills a line with what fits its 
 rest, so a line is as loose as the word after it is long: here a justified line is filled up to `MIN_SPACE` of its
 spaces' width past the block, then justified to the block (its spaces shrink or stretch), as TeX's spaces do. Where
 the style asks for it (`--paperbuild-line-breaking: paragraph`) a justified paragraph of text is broken whole
-instead: its words are measured once (pango's widths, with their hyphenation points) and render/paragraph.py chooses
-its breaks together, as TeX does; each line is then made by WeasyPrint in a block just wide enough to break where
-planned, and checked (a line that does not hold what was planned is made again line by line, as is the rest of its
-paragraph). Other lines (centred, ragged, right to left, around floats) are WeasyPrint's own."""
+instead: its words are measured once (pango's widths, with their hyphenation points and pango's own break points)
+and render/paragraph.py chooses its breaks together, as TeX does; each line is then made by WeasyPrint in a block
+just wide enough to break where planned, and checked (a line that does not hold what was planned is made again line
+by line, as is the rest of its paragraph), and its letters spaced by their share of its room (`spread_letters`, as
+microtype's font expansion) before its spaces take the rest. Other lines (centred, ragged, right to left, around
+floats) are WeasyPrint's own."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """Choose a justified paragraph's line breaks together, as TeX does (Knuth and Plass), from its words' widths.
 
-Takes a paragraph's words (their widths, and where each may be broken: hyphenation points, a URL's slashes, a word's
-own hyphens), the width of a space, of its lines and of its first line's indent; gives a `Plan`, the breaks whose
-lines' demerits add up least (a line's badness: how far its spaces stretch or shrink; a hyphen's penalty), the
-width to give WeasyPrint's line breaker for each line to break there, and whether a line made holds what was
-planned. render/justify.py measures the words and makes the lines."""
+Takes a paragraph's words (their widths, the width of their letters that may be spaced, and where each may be
+broken: hyphenation points, where pango breaks a URL or a word's own hyphen), the width of a space, of its lines and
+of its first line's indent, and the document's budget of hyphens; gives a `Plan`, the breaks whose lines' demerits
+add up least (a line's badness: how far its spaces stretch or shrink once its letters took their share, as seen
+between two words; a hyphen's penalty), the width to give WeasyPrint's line breaker for each line to break there,
+and whether a line made holds what was planned. render/justify.py measures the words and makes the lines."""
 
 from __future__ import annotations
 
