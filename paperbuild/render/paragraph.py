@@ -227,6 +227,8 @@ class Plan:
                     if not word.ends(split, stop):
                         continue
                     piece = word.splits[stop][0] - before
+                    if piece > measure:
+                        break
                     weigh(begin, measure - piece, first, stop, word.elastic_part(piece), 0)
             shortest = first + 1
             while shortest < count and natural + space + words[shortest].width <= SHORT * measure:
