@@ -153,7 +153,7 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
     Citeproc runs once the TeX is converted: citations written in TeX (`\\cite`) exist only then, and so do the
     labels of TeX equations, whose cross-references citeproc must not see. A .bib or CSL file citeproc cannot read
     is an error at its place, and the manuscript is kept without citations."""
-    from paperbuild import citations, manuscript, rawtex
+    from paperbuild import citations, manuscript, rawtex, texsymbols
     from paperbuild.pandoc import PandocFailed
 
     bibliography_broken = not result.ok  # then the checks still need the AST, without citations
@@ -174,6 +174,7 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
         result.diagnostics.append(problem)
         return parsed
     result.citeproc_ran = True
+    result.diagnostics += texsymbols.reference_symbols(parsed.ast, project.bib_files)  # citeproc kept them raw
     result.citations = citations.extract(parsed.ast, project)
     return parsed
 

@@ -7,7 +7,8 @@ the diagnostics of the fragments that mean nothing the outputs can show. The wri
 vanished from every output ("as shown in ."), so nothing is left in place silently.
 
 - Text macros (`\\textbf`, `\\emph`, `\\footnote`, `\\url`, `\\href`, `\\cite`, `\\ensuremath`, `\\%`, `~`, ...):
-  pandoc's LaTeX reader, one run for all the paper's fragments.
+  pandoc's LaTeX reader, one run for all the paper's fragments; the text symbols it keeps raw (`\\textbar{}`,
+  `\\textendash`), their characters (texsymbols.py).
 - Display environments (`equation`, `align`, `gather`, `multline`, `eqnarray`, starred too): display math; unstarred
   ones are numbered as `$$...$$ {#eq:x}` is, under their `\\label` (a Span of class "equation" crossref.py numbers).
 - `\\ref`, `\\eqref`, `\\autoref`, `\\cref`, `\\Cref`: the Cite nodes `@fig:x` makes (`\\ref` and `\\eqref` print the
@@ -36,6 +37,7 @@ from paperbuild.rawhtml import convert_html
 from paperbuild.tags import find_tags, resolve_tags
 from paperbuild.texlayout import LAYOUT, NOT_DONE, PAGE_BREAKS, is_layout_wrapper
 from paperbuild.texread import read_fragments
+from paperbuild.texsymbols import symbol_text
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
@@ -152,6 +154,9 @@ class _Converter:
         reference = REFERENCE.fullmatch(tex)
         if reference:
             return [_cite(reference.group(2), reference.group(1))]
+        symbols = symbol_text(tex)
+        if symbols is not None:  # \textbar{}: pandoc's LaTeX reader keeps it raw
+            return [{"t": "Str", "c": symbols}]
         if name in PAGE_BREAKS and block:
             return [div([], classes=["page-break"]), raw_block("openxml", PAGE_BREAK_XML)]
         if name in PAGE_BREAKS or name in LAYOUT or name in NOT_DONE:

@@ -3,12 +3,13 @@
 Takes a RenderJob; gives paper.xml's bytes and its text. One pandoc run, its JATS writer with element citations,
 writes the body, the title block, the authors with their affiliations, the abstract and keywords, and a reference
 list of structured `element-citation`s from the CSL-JSON of the listed entries (pandoc's reading of the same .bib
-files its citeproc read). The pieces the writer has no place for travel in marked divs; jats_tree.py then moves
-them where JATS wants them and adds what the writer leaves out: the numbers as labels, the kind of every
-cross-reference, each reference's formatted citation beside its structured one, the acknowledgements, the
-funding, the contributions, the running head. Authors' CRediT roles are `role`s as JATS4R tags them. Figures
-name their files as the chapters do. What JATS cannot carry (a publication date that is no calendar date, a link
-to no element, raw JATS or XML) is a warning at its line. One pandoc run more turns the .bib files into CSL-JSON.
+files its citeproc read, text symbol commands as characters). The pieces the writer has no place for travel in
+marked divs; jats_tree.py then moves them where JATS wants them and adds what the writer leaves out: the numbers as
+labels, the kind of every cross-reference, each reference's formatted citation beside its structured one, the
+acknowledgements, the funding, the contributions, the running head. Authors' CRediT roles are `role`s as JATS4R
+tags them. Figures name their files as the chapters do. What JATS cannot carry (a publication date that is no
+calendar date, a link to no element, raw JATS or XML) is a warning at its line. One pandoc run more turns the .bib
+files into CSL-JSON.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from paperbuild.pandoc_ast import REFS_ID, Node, copy_tree, div, stringify, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.jats_tree import CARRIERS, FORMATTED, complete, jats_bytes, parse, visible_text
+from paperbuild.texsymbols import written_as_characters
 
 CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]{2,}")
 """A name written in Chinese, Japanese or Korean characters, family name first and no space: 张伟."""
@@ -186,7 +188,7 @@ def csl_items(project: Project, keys: list[str]) -> list[dict[str, Any]]:
     BibLaTeX, which is how its citeproc reads a .bib file."""
     if not keys:
         return []
-    text = "\n".join(bib.text for bib in project.bib_files)
+    text = written_as_characters("\n".join(bib.text for bib in project.bib_files))  # else its reader drops them
     items = json.loads(pandoc.run(["-f", "biblatex", "-t", "csljson", "--sandbox"], text.encode("utf-8")))
     by_key = {str(item.get("id")): item for item in items if isinstance(item, dict)}
     return [by_key[key] for key in keys if key in by_key]

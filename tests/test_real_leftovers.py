@@ -1,0 +1,75 @@
+"""What a new user's real papers still lost or misplaced (the trial's reproductions in /work/repro): TeX text symbols
+in a .bib file, size commands in math, the JATS's acknowledgements and ids, a journal's own headings, bounds on
+keywords, and how a shipped journal profile is named in a message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import MINIMAL_BIB, check_lines, make_project, normalize, pdf_text
+from lxml import etree
+from test_jats import DTD_FILE, read_jats
+from test_real_papers import docx_text
+
+from paperbuild.pipeline import Options, run_build
+from paperbuild.render.html import page_text
+
+
+@pytest.fixture(scope="module")
+def dtd() -> Any:
+    return etree.DTD(str(DTD_FILE))
+
+
+def text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+# ------------------------------------------------------------------------------------------ TeX text symbols
+
+SYMBOLS_BIB = (
+    "@book{apps2020,\n  author = {Roe, Jane},\n"
+    "  title = {{Apps} \\textbar{} germany \\textendash{} 5\\texttimes{}3 \\textunderscore{}x "
+    "\\textbraceleft{}y\\textbraceright{} 10\\texteuro{} \\dag{} {\\\"o}\\'{e} \\& \\% \\textless{}b\\textgreater{}"
+    " \\textemdash{} end},\n  publisher = {P},\n  year = {2020},\n}\n"
+)
+SYMBOLS_SHOWN = "| germany – 5\u00d73 _x {y} 10€ † öé & % <b> — end"
+
+
+def test_text_symbols_of_a_bib_title_print_in_every_output(tmp_path: Path, dtd: Any) -> None:
+    """`\\textbar{}` (what `pandoc -t bibtex` writes for '|') and the other text symbols pandoc keeps as raw TeX
+    were dropped from the reference list of every output ('Apps germany')."""
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/01-intro.md": "# Intro\n\nA pipe \\textbar{} in text [@apps2020].\n",
+            "bibliography/references.bib": SYMBOLS_BIB,
+        },
+    )
+    result = run_build(root, ["html", "pdf", "docx", "jats"], Options())
+    assert [d.format() for d in result.diagnostics] == []
+    out = root / "build"
+    html = " ".join(page_text((out / "paper.html").read_text(encoding="utf-8")).split())
+    pdf = normalize(pdf_text(out / "paper.pdf"))
+    docx = " ".join(docx_text(out / "paper.docx").split())
+    for shown in (html, pdf, docx):
+        assert SYMBOLS_SHOWN in shown.casefold()  # the style capitalises the title's words
+        assert "A pipe | in text" in shown
+    article = read_jats(out / "paper.xml", dtd)
+    assert SYMBOLS_SHOWN in text(article.find("back/ref-list/ref//element-citation/source")).casefold()
+    assert SYMBOLS_SHOWN in text(article.find("back/ref-list/ref//mixed-citation")).casefold()
+    assert "A pipe | in text" in text(article.find("body"))
+
+
+def test_a_bib_command_that_prints_nothing_is_an_error_at_its_bib_line(tmp_path: Path) -> None:
+    bib = MINIMAL_BIB + "@misc{roe2020,\n  author = {Roe, Jane},\n  title = {A \\foo{} b},\n  year = {2020},\n}\n"
+    root = make_project(
+        tmp_path,
+        {"manuscript/01-intro.md": "# Intro\n\nText [@knuth1984; @roe2020].\n", "bibliography/references.bib": bib},
+    )
+    assert check_lines(root) == [
+        "bibliography/references.bib:9:14: error[raw-tex]: raw TeX '\\foo{}' in the entry 'roe2020' means nothing "
+        "the PDF, HTML, DOCX or JATS can show: it would be dropped; write the characters themselves (UTF-8), or a "
+        "text command such as \\textbar{} or \\&"
+    ]
