@@ -1,8 +1,10 @@
-"""Cap the memory of the command's own process, as the PDF typesetter's is capped, and say which stage ran out.
+"""Cap the memory of the command's own process, as the PDF typesetter's is capped, and say which stage ran out; and
+the counts of metadata items read at most.
 
-Takes nothing; gives `memory_cap()`, the context a command runs in: the process's data (its heap: what Python and
-the libraries it calls allocate) may not grow past MEMORY_LIMIT_BYTES, and running out there is a PaperbuildError
-"out of memory while <stage>" (exit 1) instead of the kernel killing the machine's biggest process, or a traceback.
+Takes nothing; gives MAX_KEYWORDS and `memory_cap()`, the context a command runs in: the process's data (its heap:
+what Python and the libraries it calls allocate) may not grow past MEMORY_LIMIT_BYTES, and running out there is a
+PaperbuildError "out of memory while <stage>" (exit 1) instead of the kernel killing the machine's biggest process,
+or a traceback.
 
 The cap is RLIMIT_DATA, not RLIMIT_AS: pandoc (a GHC program) reserves a terabyte of address space it never uses,
 and the children a build starts inherit the limit: RLIMIT_DATA counts only memory a process writes to, so pandoc,
@@ -20,6 +22,9 @@ from paperbuild.errors import PaperbuildError
 
 MEMORY_LIMIT_BYTES = 3 * 1024**3
 """The command's heap at most: a 150,000-word book (bench/bench.py) peaks at 540 MB of it."""
+MAX_KEYWORDS = 200
+"""Keywords read from metadata at most (journals ask for 4 to 10): 38,000 of them took pandoc 9 s; the items
+past it are an input-limit error at the first one left out."""
 STAGES = {
     "project": "reading the project",
     "metadata": "reading metadata.yaml",

@@ -12,8 +12,11 @@ from __future__ import annotations
 import yaml
 
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
+from paperbuild.limits import MAX_KEYWORDS
 from paperbuild.yaml_safe import BoundedLoader, TooDeep
 
+MOST_ITEMS = {"keywords": MAX_KEYWORDS}
+"""Key -> the items of its list read at most."""
 STANDARD_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
@@ -59,7 +62,15 @@ class MetadataReader:
 
     def strings(self, node: yaml.Node, key: str) -> tuple[str, ...]:
         if isinstance(node, yaml.SequenceNode):
-            return tuple(self.string(entry, key, item=True) for entry in node.value)
+            most = MOST_ITEMS.get(key, len(node.value))
+            if len(node.value) > most:
+                self.report(
+                    node.value[most],
+                    "input-limit",
+                    f"'{key}' lists {len(node.value):,} items; paperbuild reads at most {most:,}",
+                    "keep the few that say what the paper is about",
+                )
+            return tuple(self.string(entry, key, item=True) for entry in node.value[:most])
         if isinstance(node, yaml.ScalarNode):
             return (self.string(node, key),)
         self.report(node, "metadata", f"'{key}' must be a list of text items")

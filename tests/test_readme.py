@@ -161,6 +161,7 @@ def test_the_readme_states_the_limits_the_code_enforces() -> None:
             f"{safe_paths.MAX_DEPTH} levels, {safe_paths.MAX_ENTRIES:,} files and folders"
         ),
         "YAML lists and mappings inside each other": str(yaml_safe.MAX_DEPTH),
+        "keywords in metadata": str(limits.MAX_KEYWORDS),
         "Markdown brackets inside each other": str(manuscript.MAX_BRACKET_DEPTH),
         "the parsed document's nesting": f"{manuscript.MAX_TREE_DEPTH} levels",
         "raw HTML converted to formatting, nesting": str(rawhtml.MAX_DEPTH),

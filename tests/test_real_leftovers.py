@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_BIB, check_lines, make_project, normalize, pdf_text
+from conftest import MINIMAL_BIB, MINIMAL_META, check_lines, make_project, normalize, pdf_text
 from lxml import etree
 from test_jats import DTD_FILE, read_jats
 from test_real_papers import docx_text
@@ -72,4 +72,18 @@ def test_a_bib_command_that_prints_nothing_is_an_error_at_its_bib_line(tmp_path:
         "bibliography/references.bib:9:14: error[raw-tex]: raw TeX '\\foo{}' in the entry 'roe2020' means nothing "
         "the PDF, HTML, DOCX or JATS can show: it would be dropped; write the characters themselves (UTF-8), or a "
         "text command such as \\textbar{} or \\&"
+    ]
+
+
+# ------------------------------------------------------------------------------------------------- keywords
+
+
+def test_thousands_of_keywords_are_an_input_limit_error_at_the_first_one_past_the_cap(tmp_path: Path) -> None:
+    """38,000 keywords kept pandoc busy for 9 s; a journal asks for 4 to 10."""
+    keywords = "".join(f"  - word{n}\n" for n in range(5000))
+    meta = MINIMAL_META + "keywords:\n" + keywords
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, "manuscript/01-intro.md": "# Intro\n\nText.\n"})
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:205:5: error[input-limit]: 'keywords' lists 5,000 items; paperbuild reads at most "
+        "200; keep the few that say what the paper is about"
     ]
