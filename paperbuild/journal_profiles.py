@@ -14,6 +14,7 @@ A profile reads:
     guidelines: {url: https://..., date: 2026-12-03}   # required in a shipped profile
     style: default                  # house style folder
     csl: plos                       # citation style: a CSL name or a .csl file of the project
+    credit-heading: CRediT authorship contribution statement   # the heading of the authors' roles
     severity: error                 # default for every rule written here: error or warning
     abstract-words: 250             # a number is a maximum ...
     body-words: {max: 6000, severity: warning}   # ... or a mapping with its own severity
@@ -29,7 +30,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,7 @@ from paperbuild import safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.errors import UsageError
 from paperbuild.safe_paths import METADATA, Refused
+from paperbuild.style import Style
 from paperbuild.yaml_safe import BoundedLoader
 
 PROFILE_FILE = "journal.yaml"
@@ -55,7 +57,9 @@ LIMITS = {  # rule -> the limits it takes
     "tables": ("max",),
 }
 LISTS = ("required-sections", "required-metadata")
-SETTINGS = ("style", "csl")
+SETTINGS = ("style", "csl", "credit-heading")
+LABELS = {"credit-heading": "contributions"}
+"""A setting naming a heading -> the part of the paper (words.py's label) it names."""
 PROFILE_KEYS = ("name", "extends", "guidelines", *SETTINGS, "severity", *LIMITS, *LISTS)
 METADATA_ITEMS = {
     "orcid": "an ORCID iD for the corresponding author",
@@ -77,8 +81,8 @@ class Rule:
     severity: Severity
     """What a breach is: an error (stops the build) or a warning."""
     path: str
-    """File the rule is written in: journal.yaml or metadata.yaml relative to the project, a shipped profile's
-    absolute path."""
+    """File the rule is written in: journal.yaml or metadata.yaml relative to the project, a shipped profile's path
+    in the package (`paperbuild/journals/elsevier.yaml`: where it is installed says nothing to an author)."""
     line: int
     """1-based line of the rule."""
     minimum: int | None = None
@@ -253,7 +257,7 @@ def read_shipped(name: str) -> tuple[Profile | None, list[Diagnostic]]:
         return None, []
     file = SHIPPED_DIR / f"{name}.yaml"
     data = safe_paths.read(file, (SHIPPED_DIR,), METADATA)
-    path = file.as_posix()
+    path = f"paperbuild/journals/{name}.yaml"
     if isinstance(data, Refused):
         return None, [data.diagnostic(path)]
     node, problems = _compose(data, path)
@@ -350,3 +354,11 @@ def load_profile(
     name = own.name if own.name != "the journal" else base.name
     merged = Profile(name, {**base.rules, **own.rules}, settings, own.guidelines or base.guidelines, base.shipped)
     return merged, diagnostics
+
+
+def with_headings(style: Style, profile: Profile | None) -> Style:
+    """`style` printing the headings the journal's profile names (`credit-heading`), unless the style names its own
+    (its `labels:`)."""
+    settings = profile.settings if profile else {}
+    named = tuple((part, settings[key].value) for key, part in LABELS.items() if key in settings)
+    return replace(style, labels=(*named, *style.labels)) if named else style

@@ -16,7 +16,7 @@ from paperbuild import safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError, UsageError
 from paperbuild.journal_profiles import PROFILE_FILE as PROFILE_FILE
-from paperbuild.journal_profiles import Profile, Setting, load_profile
+from paperbuild.journal_profiles import Profile, Setting, load_profile, with_headings
 from paperbuild.metadata import Metadata, read_metadata
 from paperbuild.output import output_folder
 from paperbuild.safe_paths import BIBLIOGRAPHY, CHAPTER, CHAPTERS_IN_ALL, METADATA, Limit, Refused
@@ -247,6 +247,7 @@ def load_project(
     diagnostics += profile_diags
     settings = profile.settings if profile else {}
     house_style = _house_style(root, style, metadata, meta_rel, settings.get("style"), diagnostics)
+    house_style = with_headings(house_style, profile)  # a journal's heading of the authors' roles
     diagnostics += [refused.diagnostic(relative(refused.path, root)) for refused in house_style.refused]
     diagnostics += house_style.problems
     csl_file = None

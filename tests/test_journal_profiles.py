@@ -146,7 +146,7 @@ def test_each_profile_builds_in_its_citation_style_with_no_diagnostic(
 
 def breach(name: str) -> tuple[dict[str, object], str]:
     """A paper that breaks one rule of the profile `name`, and the diagnostic that says so."""
-    plos = str(SHIPPED_DIR / "plos-one.yaml")
+    plos = "paperbuild/journals/plos-one.yaml"
     return {
         "plos-one": (
             {"sections": [s for s in SECTIONS["plos-one"] if s != "Data availability"]},
@@ -191,7 +191,7 @@ def test_each_profile_reports_a_breach_of_its_rules(tmp_path: Path, name: str) -
 def test_a_section_written_from_metadata_counts_and_its_absence_is_reported(tmp_path: Path) -> None:
     """Springer's Funding is the section `funding:` prints; without it, the profile asks for the heading."""
     text = meta("springer-nature").replace("funding: The Tide Fund.\n", "")
-    springer = SHIPPED_DIR / "springer-nature.yaml"
+    springer = "paperbuild/journals/springer-nature.yaml"
     assert check_lines(paper(tmp_path, "springer-nature", text=text)) == [
         f"{springer}:{line_of('springer-nature', '- Funding')}: error[required-section]: no section 'Funding'; "
         "the Springer Nature journal requires it; add a heading '# Funding' to a chapter"
@@ -229,7 +229,7 @@ def test_a_project_profile_extends_a_shipped_one_and_changes_one_rule(tmp_path: 
     project, _ = load_project(root)
     assert project.csl_file == collection_dir() / "multidisciplinary-digital-publishing-institute.csl"
     (root / "manuscript" / "01-paper.md").write_text(chapter(["Author contributions"]), encoding="utf-8")
-    mdpi = SHIPPED_DIR / "mdpi.yaml"
+    mdpi = "paperbuild/journals/mdpi.yaml"
     assert [line.split(": error")[0] for line in check_lines(root) if "required-section" in line] == [
         f"{mdpi}:{line_of('mdpi', '- Data availability')}",  # the shipped rules still hold, as the profile says
         f"{mdpi}:{line_of('mdpi', '- Conflicts of interest')}",
@@ -319,7 +319,7 @@ def test_authors_roles_give_the_author_contributions_section_unless_the_style_hi
         tmp_path, "plos-one", sections=[s for s in SECTIONS["plos-one"] if s != "Author contributions"], text=text
     )
     assert check_lines(root) == []
-    plos = SHIPPED_DIR / "plos-one.yaml"
+    plos = "paperbuild/journals/plos-one.yaml"
     found = [d.format() for d in run_check(root, Options(style="review")).diagnostics]
     assert found == [
         f"{plos}:{line_of('plos-one', '- Author contributions')}: error[required-section]: no section 'Author "

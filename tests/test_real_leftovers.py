@@ -4,6 +4,7 @@ keywords, and how a shipped journal profile is named in a message."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +12,10 @@ import pytest
 from conftest import MINIMAL_BIB, MINIMAL_META, check_lines, make_project, normalize, pdf_text
 from lxml import etree
 from test_jats import DTD_FILE, read_jats
+from test_journal_profiles import SECTIONS, meta, paper
 from test_real_papers import docx_text
 
+from paperbuild.journal_profiles import SHIPPED_DIR
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
 
@@ -86,4 +89,45 @@ def test_thousands_of_keywords_are_an_input_limit_error_at_the_first_one_past_th
     assert check_lines(root) == [
         "manuscript/metadata.yaml:205:5: error[input-limit]: 'keywords' lists 5,000 items; paperbuild reads at most "
         "200; keep the few that say what the paper is about"
+    ]
+
+
+# ----------------------------------------------------------------------------------------- journal profiles
+
+ROLES = "    corresponding: true\n    roles: [software, writing - original draft]\n"
+STATEMENTS = ("CRediT authorship contribution statement", "Author contributions")
+
+
+@pytest.mark.parametrize(
+    ("journal", "heading"),
+    [("elsevier", "CRediT authorship contribution statement"), ("plos-one", "Author contributions")],
+)
+def test_the_authors_roles_are_headed_as_the_journal_names_the_statement(
+    tmp_path: Path, journal: str, heading: str
+) -> None:
+    """Elsevier calls it the 'CRediT authorship contribution statement' (elsevier.yaml's `credit-heading`); the
+    other journals keep 'Author contributions'."""
+    sections = [s for s in SECTIONS[journal] if s not in STATEMENTS]
+    root = paper(tmp_path, journal, sections=sections, text=meta(journal).replace("    corresponding: true\n", ROLES))
+    result = run_build(root, ["html", "docx"], Options())
+    assert [d.format() for d in result.diagnostics] == []
+    html = (root / "build" / "paper.html").read_text(encoding="utf-8")
+    headings = [" ".join(page_text(h).split()) for h in re.findall(r"<h2\b.*?</h2>", html, re.DOTALL)]
+    assert [h for h in headings if h in STATEMENTS] == [heading]
+    docx = docx_text(root / "build" / "paper.docx").splitlines()
+    assert [line for line in docx if line.strip() in STATEMENTS] == [heading]
+
+
+def test_a_shipped_profiles_rule_is_shown_at_its_path_in_the_package_not_where_it_is_installed(
+    tmp_path: Path,
+) -> None:
+    root = paper(tmp_path, "plos-one", sections=[s for s in SECTIONS["plos-one"] if s != "Data availability"])
+    line = next(
+        n
+        for n, text in enumerate((SHIPPED_DIR / "plos-one.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if "- Data availability" in text
+    )
+    assert check_lines(root) == [
+        f"paperbuild/journals/plos-one.yaml:{line}: error[required-section]: no section 'Data availability' or "
+        "'Data availability statement'; PLOS ONE requires it; add a heading '# Data availability' to a chapter"
     ]
