@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     # what the JATS XML cannot carry (render/jats.py)
     "jats-omitted": "something JATS cannot carry (a date that is no calendar date, a link to nothing, raw JATS) is "
     "left out of paper.xml (warning)",
+    "repeated-section": "a section of the chapters repeats what metadata prints (acknowledgements; warning)",
     # the bibliography (bibliography.py)
     "bib-syntax": "a .bib file does not parse",
     "duplicate-bib-key": "a key is defined twice (ignoring case, across all .bib files)",

@@ -61,6 +61,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "raw-tex",
         "raw-html",
         "jats-omitted",
+        "repeated-section",
         "bib-syntax",
         "duplicate-bib-key",
         "missing-field",
@@ -91,7 +92,7 @@ def test_the_list_of_codes_is_pinned() -> None:
     assert list(checks.CHECKS) == [code for code in CODES if code in checks.CHECKS]
     assert set(CODES) - set(checks.CHECKS) == {
         "leftover-marker", "lost-text", "refused-resource", "missing-glyph", "raw-tex", "raw-html", "jats-omitted",
-        "bib-syntax",
+        "repeated-section", "bib-syntax",
         "duplicate-bib-key", "missing-field", "invalid-field", "metadata", "yaml-syntax", "encoding", "skipped-file",
         "duplicate-chapter", "csl", "style", "journal-profile", "not-imported", "unfetched-citation", "unknown-role",
         "input-limit", "unknown-entry-type",

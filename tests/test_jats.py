@@ -146,23 +146,23 @@ def test_figures_tables_and_equations_carry_their_numbers_and_every_cross_refere
     article = read_jats(path, dtd)
     figures = article.findall(".//fig")
     assert [(f.get("id"), text(f.find("label"))) for f in figures] == [
-        ("figU003Avalleys", "Figure 1"),
-        ("figU003Aprofile", "Figure 2"),
+        ("fig-valleys", "Figure 1"),
+        ("fig-profile", "Figure 2"),
     ]
     assert text(figures[1].find("caption")) == "Ice thickness along the central flow line of the largest glacier."
     assert [f.find("graphic").get(f"{XLINK}href") for f in figures] == ["figures/valleys.svg", "figures/profile.png"]
     tables = article.findall(".//table-wrap")
     assert [(t.get("id"), text(t.find("label"))) for t in tables] == [
-        ("tblU003Asites", "Table 1"),
-        ("tblU003Astakes", "Table 2"),
-        ("tblU003Aloss", "Table 3"),
+        ("tbl-sites", "Table 1"),
+        ("tbl-stakes", "Table 2"),
+        ("tbl-loss", "Table 3"),
     ]
     formulas = article.findall(".//disp-formula")
     assert [(f.get("id"), text(f.find("label"))) for f in formulas] == [
-        ("eqU003Abalance", "(1)"),
-        ("eqU003Avolume", "(2)"),
-        ("eqU003Amean", "(3)"),
-        ("eqU003Arate", "(4)"),
+        ("eq-balance", "(1)"),
+        ("eq-volume", "(2)"),
+        ("eq-mean", "(3)"),
+        ("eq-rate", "(4)"),
     ]
     balance = formulas[0].find("alternatives")
     assert text(balance.find("tex-math")) == r"B = \sum_{m=1}^{12} \left( a_m - c_m \right)"

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import MINIMAL_BIB, MINIMAL_META, check_lines, make_project, normalize, pdf_text
+from conftest import MINIMAL_BIB, MINIMAL_META, check_lines, make_project, normalize, pdf_text, png
 from lxml import etree
-from test_jats import DTD_FILE, read_jats
+from test_jats import DTD_FILE, assert_links_resolve, read_jats
 from test_journal_profiles import SECTIONS, meta, paper
 from test_real_papers import docx_text
 
@@ -131,3 +131,80 @@ def test_a_shipped_profiles_rule_is_shown_at_its_path_in_the_package_not_where_i
         f"paperbuild/journals/plos-one.yaml:{line}: error[required-section]: no section 'Data availability' or "
         "'Data availability statement'; PLOS ONE requires it; add a heading '# Data availability' to a chapter"
     ]
+
+
+# ------------------------------------------------------------------------------------------------------ JATS
+
+STATEMENTS_CHAPTER = (
+    "# Introduction\n\nText [@knuth1984].\n\n# 5. Acknowledgments\n\nWe thank the crew.\n\n"
+    "## Vessels\n\nAnd the ship.\n\n# Data Availability Statement\n\nThe data are in the archive.\n\n"
+    "# Funding\n\nNone.\n"
+)
+
+
+def test_acknowledgement_and_data_availability_sections_move_to_the_back(tmp_path: Path, dtd: Any) -> None:
+    """A body section headed Acknowledgments (numbered or not, any case) was left in <body>; metadata's
+    acknowledgements are kept beside it, and the repetition is said."""
+    meta = MINIMAL_META + "acknowledgements: We thank the reviewers.\n"
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/metadata.yaml": meta,
+            "manuscript/01-paper.md": STATEMENTS_CHAPTER,
+            "bibliography/references.bib": MINIMAL_BIB,
+        },
+    )
+    result = run_build(root, ["jats"], Options())
+    assert [d.format() for d in result.diagnostics] == [
+        "manuscript/01-paper.md:5:1: warning[repeated-section]: the section '5. Acknowledgments' and metadata's "
+        "'acknowledgements' both thank: every output prints both, and paper.xml keeps both in <back>; keep one of "
+        "them"
+    ]
+    article = read_jats(root / "build" / "paper.xml", dtd)
+    assert [text(s.find("title")) for s in article.iterfind("body/sec")] == ["Introduction", "Funding"]
+    back = [(part.tag, part.get("sec-type"), text(part.find("title"))) for part in article.find("back")]
+    assert back[:3] == [
+        ("ack", None, "Acknowledgements"),
+        ("ack", None, "5. Acknowledgments"),
+        ("sec", "data-availability", "Data Availability Statement"),
+    ]
+    assert [text(p) for p in article.find("back/ack[2]").iter("p")] == ["We thank the crew.", "And the ship."]
+    assert [text(p) for p in article.find("back/sec").iter("p")] == ["The data are in the archive."]
+
+
+@pytest.mark.parametrize("title", ["致谢", "ACKNOWLEDGEMENT", "Acknowledgements"])
+def test_each_way_of_writing_acknowledgements_is_an_ack(tmp_path: Path, dtd: Any, title: str) -> None:
+    chapter = f"# Introduction\n\nText [@knuth1984].\n\n# {title}\n\nThanks.\n"
+    files = {"manuscript/01-paper.md": chapter, "bibliography/references.bib": MINIMAL_BIB}
+    result = run_build(make_project(tmp_path, files), ["jats"], Options())
+    assert result.ok
+    article = read_jats(tmp_path / "build" / "paper.xml", dtd)
+    assert [text(ack.find("title")) for ack in article.iterfind("back/ack")] == [title]
+    assert [text(s.find("title")) for s in article.iterfind("body/sec")] == ["Introduction"]
+
+
+IDS_CHAPTER = (
+    "# Introduction {#sec:intro}\n\nAs @fig:map, @tbl:sites, @eq:mass and [the start](#sec:intro) show "
+    "[@knuth1984].\n\n![A map.](figures/map.png){#fig:map}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+    ": Sites. {#tbl:sites}\n\n$$ m = 1 $$ {#eq:mass}\n\n# Maps {#fig-map}\n\nSee @fig-map.\n"
+)
+
+
+def test_jats_ids_are_readable_unique_and_every_rid_resolves(tmp_path: Path, dtd: Any) -> None:
+    """pandoc escaped pandoc-crossref's `fig:map` as `figU003Amap`."""
+    files = {"manuscript/01-paper.md": IDS_CHAPTER, "bibliography/references.bib": MINIMAL_BIB}
+    root = make_project(tmp_path, files)
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / "map.png").write_bytes(png(2400, 2))
+    result = run_build(root, ["jats"], Options())
+    assert result.ok, [d.format() for d in result.diagnostics]
+    data = (root / "build" / "paper.xml").read_bytes()
+    assert b"U003A" not in data
+    article = read_jats(root / "build" / "paper.xml", dtd)
+    assert_links_resolve(article)
+    ids = [element.get("id") for element in article.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    assert {"sec-intro", "fig-map-2", "tbl-sites", "eq-mass", "fig-map"} <= set(ids)
+    assert article.find("body//fig").get("id") == "fig-map-2"  # the heading wrote fig-map itself
+    rids = {xref.get("rid") for xref in article.iter("xref")}
+    assert {"sec-intro", "fig-map-2", "tbl-sites", "eq-mass", "fig-map"} <= rids

@@ -358,6 +358,21 @@ def _link_problems(project: Project, targets: list[str]) -> list[Diagnostic]:
     return found
 
 
+def _repeated_acknowledgements(project: Project, titles: list[str]) -> list[Diagnostic]:
+    """A warning at each acknowledgements section of the chapters, when metadata gives acknowledgements too."""
+    return [
+        Diagnostic(
+            *_first_written(project, f"# {title}"),
+            Severity.WARNING,
+            "repeated-section",
+            f"the section '{title}' and metadata's 'acknowledgements' both thank: every output prints both, and "
+            "paper.xml keeps both in <back>",
+            "keep one of them",
+        )
+        for title in titles
+    ]
+
+
 @renderer("jats")
 def render_jats(job: RenderJob) -> Output:
     """The JATS XML output file."""
@@ -374,6 +389,7 @@ def render_jats(job: RenderJob) -> Output:
     raw = writable(document, paper.image_sources)
     root = parse(pandoc.run_json(args, document))
     styles = [author_name_parts(a, name)[2] for a, name in zip(paper.metadata.authors, plain_names, strict=False)]
-    dangling = complete(root, paper, styles)
+    dangling, moved = complete(root, paper, styles)
     problems = _date_problem(project) + _link_problems(project, dangling) + _raw_problems(project, raw)
+    problems += _repeated_acknowledgements(project, moved) if paper.acknowledgements else []
     return Output(jats_bytes(root), visible_text(root), diagnostics=problems)

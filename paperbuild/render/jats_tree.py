@@ -21,6 +21,7 @@ from lxml import etree
 
 from paperbuild.document import PUNCTUATION_CLASS, Paper
 from paperbuild.pandoc_ast import text_without_notes
+from paperbuild.render.jats_body import back_statements, readable_ids, written_id
 from paperbuild.render.jats_record import country_codes, publication_record
 from paperbuild.words import words_for
 
@@ -368,9 +369,10 @@ def _inline_code(root: Any) -> None:
         element.attrib.pop("language", None)
 
 
-def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
-    """Complete pandoc's JATS in place (see the module's docstring); the targets of links to no element, which
-    are left as words."""
+def complete(root: Any, paper: Paper, name_styles: list[str]) -> tuple[list[str], list[str]]:
+    """Complete pandoc's JATS in place (see the module's docstring, and jats_body.py's); the targets of links to
+    no element, which are left as words, as the chapters write them, and the titles of the acknowledgement sections
+    moved to `back`."""
     _front(root, paper, name_styles)
     publication_record(root.find("front/article-meta"), paper.metadata)
     country_codes(root.find("front/article-meta"), paper.metadata)
@@ -382,6 +384,9 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> list[str]:
     _number_equations(root)
     _references(root, paper)
     _back_matter(root, paper)
+    moved = back_statements(root)
     _funding(root, paper)
     _author_notes(root, paper)
-    return _cross_references(root)
+    dangling = _cross_references(root)
+    readable_ids(root)
+    return [written_id(target) for target in dangling], moved
