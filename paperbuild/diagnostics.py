@@ -34,7 +34,7 @@ CODES: dict[str, str] = {
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
     "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose",
-    "math": "a TeX formula the math renderer cannot typeset",
+    "math": "a TeX formula the math renderer cannot typeset (error), or a size or font command rewritten (note)",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",
     "control-character": "a chapter or .bib file holds a character no output can carry (a vertical tab, U+FFFE)",

@@ -1,10 +1,13 @@
-"""Typeset TeX math for the PDF: each formula becomes an SVG drawing (ziamath, pure Python, STIX Two Math).
+"""Typeset TeX math for the PDF: each formula becomes an SVG drawing (ziamath, pure Python, STIX Two Math); and
+write the commands that change only a formula's size, spacing or font as every output reads them.
 
 Takes the Math nodes of the AST; gives, for the PDF's HTML, `<img>` elements holding the SVG (WeasyPrint cannot lay
 out MathML), each followed by the formula's characters as transparent text, so the PDF's text layer holds the
 formula too (what pdftotext, search and the conservation check read); and the diagnostics of formulas the renderer
 cannot typeset, located in the chapters. The HTML page gets MathML from pandoc instead, and the DOCX native Word
-equations.
+equations. pandoc cannot convert `\\large`, `\\strut` or TeX's old font switches (`{\\bf x}`) for those two, and
+printed the whole formula as TeX: `restyle_formulas` drops the size and spacing commands (a note says so: the reader
+loses only the size) and writes the font switches as the commands pandoc reads (`\\mathbf{x}`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,11 @@ import base64
 import html
 import re
 import warnings
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
+from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.pandoc_ast import Node, copy_tree, walk
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
@@ -37,6 +43,128 @@ x, th; "$ab$" a, b: the tokens the conservation check counts): of no width, no b
 to widen or shrink. Spaces there were spaces of the layer's tiny font, which a justified line's shrinking spacing
 made negative, and the space written after the formula collapsed into one of them: "where $b$ is" printed
 "where *b*is"."""
+
+
+SIZES = ("tiny", "scriptsize", "footnotesize", "small", "normalsize", "large", "Large", "LARGE", "huge", "Huge")
+DROPPED = frozenset({*SIZES, "displaylimits", "strut", "mathstrut", "relax", "allowbreak", "mit"})
+"""Commands that change only a formula's size, spacing or the place of its limits (`\\large`, `\\strut`): pandoc
+cannot convert them for the HTML and DOCX, or the math renderer does not know them; the formula prints without."""
+DROPPED_WITH_ARGUMENT = frozenset({"vphantom", "hphantom"})
+"""Invisible boxes that only make room: dropped with their argument."""
+UNWRAPPED = frozenset({"smash", "mathclap", "mathllap", "mathrlap"})
+"""Commands that change only the room their argument takes: the argument prints alone."""
+RENAMED = {"cfrac": "dfrac"}
+"""Commands pandoc does not know, as the command it knows that prints the same."""
+FONT_SWITCHES = {"bf": "mathbf", "rm": "mathrm", "it": "mathit", "sf": "mathsf", "tt": "mathtt", "cal": "mathcal"}
+"""TeX's old font switches (`{\\bf x}`), which pandoc cannot convert, as the command over the rest of their group
+(`\\mathbf{x}`): a bold vector stays bold."""
+TOKEN = re.compile(r"\\\\|\\([A-Za-z]+)|\\.|[{}&]")
+GROUP_END = frozenset({"right", "middle", "end", "\\\\", "&", "}"})
+"""Where a font switch's scope ends: its group's closing brace, a cell or row of an array, a `\\right`."""
+
+
+def _command_at(tex: str, names: frozenset[str] | dict[str, str]) -> re.Match[str] | None:
+    return next((m for m in TOKEN.finditer(tex) if m.group(1) in names), None)
+
+
+def _argument_end(tex: str, start: int) -> int:
+    """Where the argument of a command ending at `start` ends: an optional `[...]`, then a `{...}` group or one
+    token; `start` when there is none."""
+    at = len(tex) - len(tex[start:].lstrip())
+    if tex.startswith("[", at):
+        close = tex.find("]", at)
+        at = len(tex) - len(tex[close + 1 :].lstrip()) if close >= 0 else at
+    if tex.startswith("{", at):
+        depth = 0
+        for match in TOKEN.finditer(tex, at):
+            depth += {"{": 1, "}": -1}.get(match.group(0), 0)
+            if depth == 0:
+                return match.end()
+        return len(tex)
+    token = TOKEN.match(tex, at)
+    return token.end() if token else min(at + 1, len(tex)) if at < len(tex) else start
+
+
+def _scope_end(tex: str, start: int) -> int:
+    """Where the group holding `start` ends (its closing brace, a cell's `&`, a row's `\\\\`, `\\right`)."""
+    depth = 0
+    for match in TOKEN.finditer(tex, start):
+        token = match.group(1) or match.group(0)
+        if depth == 0 and token in GROUP_END:
+            return match.start()
+        depth += {"{": 1, "}": -1}.get(token, 0)
+    return len(tex)
+
+
+def _joined(before: str, after: str) -> str:
+    """`before` and `after` (less its leading spaces) as one formula: spaced where a command would run into a letter."""
+    after = after.lstrip(" \t")
+    gap = " " if re.search(r"\\[A-Za-z]+$", before) and after[:1].isalpha() else ""
+    return before + gap + after
+
+
+def restyled(tex: str) -> tuple[str, list[str]]:
+    """`tex` with the commands that change only its size, spacing or font written as pandoc and the math renderer
+    read them (DROPPED, UNWRAPPED, RENAMED, FONT_SWITCHES); and those commands, each once, in order (`\\large`)."""
+    found: list[str] = []
+    every = frozenset({*DROPPED, *DROPPED_WITH_ARGUMENT, *UNWRAPPED, *RENAMED, *FONT_SWITCHES})
+    while (match := _command_at(tex, every)) is not None:
+        name, before, end = match.group(1), tex[: match.start()], match.end()
+        found.append(f"\\{name}")
+        if name in DROPPED:
+            tex = _joined(before, tex[end:])
+        elif name in DROPPED_WITH_ARGUMENT:
+            tex = _joined(before, tex[_argument_end(tex, end) :])
+        elif name in UNWRAPPED:
+            argument = re.sub(r"^\[[^\]]*\]", "", tex[end : _argument_end(tex, end)].strip()).strip()
+            argument = argument if argument.startswith("{") else f"{{{argument}}}"
+            tex = before + argument + tex[_argument_end(tex, end) :]
+        elif name in RENAMED:
+            tex = before + f"\\{RENAMED[name]}" + tex[end:]
+        else:
+            stop = _scope_end(tex, end)
+            body = tex[end:stop].strip()
+            tex = before + (f"\\{FONT_SWITCHES[name]}{{{body}}}" if body else "") + tex[stop:]
+    return tex, list(dict.fromkeys(found))
+
+
+def restyling(command: str) -> str:
+    """What `restyled` made of `command` (`\\large`), in words."""
+    name = command.lstrip("\\")
+    if name in SIZES:
+        return f"'{command}' changes only its size and is dropped (it prints at the size of its text)"
+    if name in DROPPED or name in DROPPED_WITH_ARGUMENT:
+        return f"'{command}' changes only its spacing and is dropped"
+    if name in UNWRAPPED:
+        return f"'{command}' changes only the room its argument takes, which prints alone"
+    if name in RENAMED:
+        return f"'{command}' is read as '\\{RENAMED[name]}'"
+    return f"'{command}' is read as '\\{FONT_SWITCHES[name]}{{...}}' over the rest of its group"
+
+
+def restyle_formulas(ast: dict[str, Any], where: Callable[[str, str], tuple[str, int, int]]) -> list[Diagnostic]:
+    """Each formula of `ast` with its commands that change only its size, spacing or font written as pandoc and
+    the math renderer read them (`restyled`), in place; a `math` note at each such formula, placed by `where`
+    (the formula's TeX and its first such command -> file, line, column)."""
+    found = []
+    for node in walk([ast["meta"], ast["blocks"]]):
+        if node["t"] != "Math":
+            continue
+        tex, commands = restyled(node["c"][1])
+        if not commands:
+            continue
+        fonts = any(command.lstrip("\\") in FONT_SWITCHES for command in commands)
+        found.append(
+            Diagnostic(
+                *where(node["c"][1], commands[0]),
+                Severity.NOTE,
+                "math",
+                f"in the formula '{' '.join(node['c'][1].split())}', " + "; ".join(map(restyling, commands)),
+                "write \\mathbf{x}, not {\\bf x}" if fonts else "the style sets the size and spacing of formulas",
+            )
+        )
+        node["c"][1] = tex
+    return found
 
 
 class FormulaError(ValueError):

@@ -13,6 +13,8 @@ vanished from every output ("as shown in ."), so nothing is left in place silent
   ones are numbered as `$$...$$ {#eq:x}` is, under their `\\label` (a Span of class "equation" crossref.py numbers).
 - `\\ref`, `\\eqref`, `\\autoref`, `\\cref`, `\\Cref`: the Cite nodes `@fig:x` makes (`\\ref` and `\\eqref` print the
   number alone, as `[-@fig:x]` does); `\\label` names the heading, figure or table it is in.
+- Commands that change only a formula's size, spacing or font (`\\large`, `\\strut`, `{\\bf x}`), which pandoc cannot
+  convert: written as it reads them (formulas.py), with a note.
 - `\\newpage`, `\\clearpage`, `\\pagebreak`: a page break (PDF and DOCX); other layout commands (`\\noindent`,
   `\\vspace`, `\\sloppy`, `\\markright`..., texlayout.py) are dropped with a note, and so is each piece of a layout
   wrapper split over raw blocks (`\\begin{landscape}` in one, its `\\end` in another; the text between is kept).
@@ -30,6 +32,7 @@ import re
 from typing import Any
 
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.formulas import restyle_formulas
 from paperbuild.markers import Marker, blank_code
 from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, raw_block, walk
 from paperbuild.project import SourceFile
@@ -99,6 +102,17 @@ class _Locator:
                     self.cursor = (number, offset + len(whole if text.startswith(whole, offset) else needle))
                     return self._position(number, offset)
         return (self.sources[-1][0], 0, 0) if self.sources else ("", 0, 0)
+
+    def formula(self, tex: str, command: str) -> tuple[str, int, int]:
+        """Where `command` is written in the formula `tex` (written with any spacing: pandoc expands tabs), else
+        where the formula is; the first source when neither is found."""
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in tex.split()))
+        for number, (_, text) in enumerate(self.sources):
+            match = pattern.search(text)
+            if match:
+                inner = text.find(command, match.start(), match.end())
+                return self._position(number, inner if inner >= 0 else match.start())
+        return (self.sources[0][0], 0, 0) if self.sources else ("", 0, 0)
 
     def inside(self, command: str, fallback: tuple[str, int, int]) -> tuple[str, int, int]:
         """Where `command` is written in the fragment found last (a block of several commands), else `fallback`."""
@@ -360,6 +374,7 @@ def convert(ast: dict[str, Any], sources: list[SourceFile]) -> list[Diagnostic]:
                 else:
                     new.append(n)
             item[:] = new
+    converter.diagnostics += restyle_formulas(ast, converter.locator.formula)
     _equations(ast)
     _place_labels(ast)
     convert_html(ast)

@@ -199,9 +199,9 @@ def test_an_executable_cell_in_a_chapter_is_an_error_at_its_line(tmp_path: Path)
 
 def test_a_math_error_in_a_tab_indented_or_eqnarray_formula_is_at_its_line(tmp_path: Path) -> None:
     chapter = (
-        "# Method\n\nTabs:\n\n$$\n\\large q_z = \\begin{Bmatrix}\n\t1 & \\textit{if}\\; p \\leq q\n"
+        "# Method\n\nTabs:\n\n$$\n\\boldmath q_z = \\begin{Bmatrix}\n\t1 & \\textit{if}\\; p \\leq q\n"
         "\t\\end{Bmatrix}\n$$\n\n"
-        "An eqnarray:\n\n$$\n\\begin{eqnarray*}\n \\large p &=& 1\n\\end{eqnarray*}\n$$\n"
+        "An eqnarray:\n\n$$\n\\begin{eqnarray*}\n \\boldmath p &=& 1\n\\end{eqnarray*}\n$$\n"
     )
     root = make_project(tmp_path, {"manuscript/01-method.md": chapter})
     assert [line.split(" formula ")[0] for line in check_lines(root)] == [

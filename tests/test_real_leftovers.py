@@ -208,3 +208,38 @@ def test_jats_ids_are_readable_unique_and_every_rid_resolves(tmp_path: Path, dtd
     assert article.find("body//fig").get("id") == "fig-map-2"  # the heading wrote fig-map itself
     rids = {xref.get("rid") for xref in article.iter("xref")}
     assert {"sec-intro", "fig-map-2", "tbl-sites", "eq-mass", "fig-map"} <= rids
+
+
+# ------------------------------------------------------------------------------------------------------ math
+
+MATH_CHAPTER = (
+    "# Method\n\nA size:\n\n$$\n\\large q_z = \\begin{Bmatrix}\n\t1 & p \\leq q\n\t\\end{Bmatrix}\n$$\n\n"
+    "A bold vector ${\\bf v} = \\int f \\, {\\rm d}x$ and a strut $\\strut w$.\n\nBold math $\\boldmath y$.\n"
+)
+
+
+def test_size_and_font_switches_in_math_are_notes_and_the_formula_prints_everywhere(tmp_path: Path) -> None:
+    """`\\large` in a formula stopped the build (pandoc cannot convert it, and printed the formula as TeX); it
+    changes only the size, so it goes with a note; `{\\bf v}` is read as `\\mathbf{v}`; `\\boldmath`, which is no
+    math command at all, stays an error."""
+    root = make_project(tmp_path, {"manuscript/01-method.md": MATH_CHAPTER})
+    assert check_lines(root) == [
+        "manuscript/01-method.md:6:1: note[math]: in the formula '\\large q_z = \\begin{Bmatrix} 1 & p \\leq q "
+        "\\end{Bmatrix}', '\\large' changes only its size and is dropped (it prints at the size of its text); the "
+        "style sets the size and spacing of formulas",
+        "manuscript/01-method.md:11:17: note[math]: in the formula '{\\bf v} = \\int f \\, {\\rm d}x', '\\bf' is "
+        "read as '\\mathbf{...}' over the rest of its group; '\\rm' is read as '\\mathrm{...}' over the rest of its "
+        "group; write \\mathbf{x}, not {\\bf x}",
+        "manuscript/01-method.md:11:59: note[math]: in the formula '\\strut w', '\\strut' changes only its spacing "
+        "and is dropped; the style sets the size and spacing of formulas",
+        "manuscript/01-method.md:13:12: error[math]: formula '\\boldmath y' uses '\\boldmath', which the math renderer "
+        "does not know; check the TeX; commands of LaTeX packages beyond amsmath are not available",
+    ]
+    (root / "manuscript" / "01-method.md").write_text(MATH_CHAPTER.split("Bold math")[0], encoding="utf-8")
+    result = run_build(root, ["html", "docx"], Options())
+    assert result.ok, [d.format() for d in result.diagnostics]
+    html = (root / "build" / "paper.html").read_text(encoding="utf-8")
+    assert "\\large" not in html and "\\bf" not in html and "\\strut" not in html
+    assert '<mi mathvariant="bold' in html and "{\\mathbf{v}} = \\int f \\, {\\mathrm{d}}x" in html
+    docx = docx_text(root / "build" / "paper.docx")
+    assert "\\large" not in docx and "\\bf" not in docx
