@@ -12,7 +12,8 @@ printing. Schemas read:
   `{given, family}` or `{literal}`;
 - roles (Quarto's and pandoc's `roles`/`role`): CRediT's roles, read by credit.py, written as CRediT spells them,
   `{role, degree}` when a degree is given;
-- Manubot: `affiliations: [strings]`, `corresponding` (older manuscripts: `correspondence`);
+- Manubot: `affiliations: [strings]` (a known country at a string's end is its `country`), `corresponding` (older
+  manuscripts: `correspondence`);
 - pandoc: `author: Name` or a list of names.
 """
 
@@ -40,6 +41,19 @@ AUTHOR_KEYS = (
     "equal-contrib",  # JOSS's (Open Journals') name
 )
 AFFILIATION_KEYS = ("id", "index", "name", "department", "city", "state", "region", "country")
+COUNTRY_CODES = {
+    "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA", "china": "CN",
+    "p. r. china": "CN", "p.r. china": "CN", "people's republic of china": "CN", "pr china": "CN", "中国": "CN",
+    "denmark": "DK", "finland": "FI", "france": "FR", "germany": "DE", "hong kong": "HK", "india": "IN",
+    "ireland": "IE", "israel": "IL", "italy": "IT", "japan": "JP", "日本": "JP", "korea": "KR", "south korea": "KR",
+    "republic of korea": "KR", "mexico": "MX", "mongolia": "MN", "netherlands": "NL", "the netherlands": "NL",
+    "new zealand": "NZ", "norway": "NO", "poland": "PL", "portugal": "PT", "russia": "RU",
+    "russian federation": "RU", "singapore": "SG", "south africa": "ZA", "spain": "ES", "sweden": "SE",
+    "switzerland": "CH", "taiwan": "TW", "turkey": "TR", "türkiye": "TR", "united kingdom": "GB", "uk": "GB",
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a.": "US",
+}  # fmt: skip
+"""The ISO 3166-1 alpha-2 code of the countries affiliations most often name, by name as written (casefolded):
+JATS4R's `country="CN"` when an affiliation gives no `country-code`."""
 INDEXES = re.compile(r"^\s*\d+(?:\s*,\s*\d+)*\s*$")
 AUTHOR_HINT = "paperbuild's authors have name, affiliations, email, orcid, corresponding, equal-contributor and roles"
 AFFILIATION_HINT = "paperbuild's affiliations have name, department, city and country"
@@ -114,11 +128,16 @@ class _Book:
         return affiliation["id"]
 
     def named(self, name: str) -> str:
+        """The id of an affiliation given as its name (Manubot's "Department, University, City, Country"; a known
+        country at its end is its `country`, as paperbuild's schema gives it)."""
         if name in self.ids():
             return name
         if name not in self.by_name:
             identifier = self.new_id()
-            self.people.affiliations.append({"id": identifier, "name": name})
+            place, _, country = name.rpartition(",")
+            known = place.strip() and country.strip().casefold() in COUNTRY_CODES
+            parts = {"name": place.strip(), "country": country.strip()} if known else {"name": name}
+            self.people.affiliations.append({"id": identifier, **parts})
             self.by_name[name] = identifier
         return self.by_name[name]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from paperbuild.author_schemas import map_authors, person_name
+from paperbuild.author_schemas import COUNTRY_CODES, map_authors, person_name
 from paperbuild.credit import Role, Roles, credit_role, read_roles
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata_reader import MetadataReader
@@ -36,19 +36,6 @@ NAME_KEYS = ("given", "family", "literal")
 AFFILIATION_KEYS = ("id", "name", "department", "city", "country", "country-code")
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 """An ISO 3166-1 alpha-2 country code: CN, US, GB."""
-COUNTRY_CODES = {
-    "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA", "china": "CN",
-    "p. r. china": "CN", "p.r. china": "CN", "people's republic of china": "CN", "pr china": "CN", "中国": "CN",
-    "denmark": "DK", "finland": "FI", "france": "FR", "germany": "DE", "hong kong": "HK", "india": "IN",
-    "ireland": "IE", "israel": "IL", "italy": "IT", "japan": "JP", "日本": "JP", "korea": "KR", "south korea": "KR",
-    "republic of korea": "KR", "mexico": "MX", "mongolia": "MN", "netherlands": "NL", "the netherlands": "NL",
-    "new zealand": "NZ", "norway": "NO", "poland": "PL", "portugal": "PT", "russia": "RU",
-    "russian federation": "RU", "singapore": "SG", "south africa": "ZA", "spain": "ES", "sweden": "SE",
-    "switzerland": "CH", "taiwan": "TW", "turkey": "TR", "türkiye": "TR", "united kingdom": "GB", "uk": "GB",
-    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a.": "US",
-}  # fmt: skip
-"""The ISO 3166-1 alpha-2 code of the countries affiliations most often name, by name as written (casefolded):
-JATS4R's `country="CN"` when an affiliation gives no `country-code`."""
 ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]")
 """A character of Chinese, Japanese or Korean script, whose names are written family name first, with no space."""
@@ -74,8 +61,10 @@ class Affiliation:
     @property
     def iso_country(self) -> str:
         """The country's ISO 3166-1 alpha-2 code: `country-code`, else the code of a country named in COUNTRY_CODES,
-        else ""."""
-        return self.country_code or COUNTRY_CODES.get(self.country.strip().casefold(), "")
+        else `country` when it is a code (Quarto's `country: DE`), else ""."""
+        country = self.country.strip()
+        code = country if COUNTRY_CODE.fullmatch(country) else ""
+        return self.country_code or COUNTRY_CODES.get(country.casefold(), code)
 
     @property
     def text(self) -> str:

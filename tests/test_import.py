@@ -155,12 +155,18 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
             "roles": ["Conceptualization", "Data curation"],
         },
     ]
-    assert [a["name"] for a in meta["affiliations"]] == [  # type: ignore[attr-defined]
-        "Department of Systems Pharmacology and Translational Therapeutics, University of Pennsylvania, "
-        "Philadelphia, Pennsylvania, United States of America",
-        "Department of Biostatistics and Medical Informatics, University of Wisconsin-Madison, Madison, Wisconsin, "
-        "United States of America",
-        "Morgridge Institute for Research, Madison, Wisconsin, United States of America",
+    usa = "United States of America"  # at the end of Manubot's affiliations: their country
+    assert [(a["name"], a["country"]) for a in meta["affiliations"]] == [  # type: ignore[attr-defined]
+        (
+            "Department of Systems Pharmacology and Translational Therapeutics, University of Pennsylvania, "
+            "Philadelphia, Pennsylvania",
+            usa,
+        ),
+        (
+            "Department of Biostatistics and Medical Informatics, University of Wisconsin-Madison, Madison, Wisconsin",
+            usa,
+        ),
+        ("Morgridge Institute for Research, Madison, Wisconsin", usa),
     ]
     assert meta["keywords"] == ["manubot", "deep review", "publishing"] and meta["lang"] == "en-US"
     assert meta["funding"] == "Daniel S. Himmelstein was funded by G-2018-11163 and GBMF4552."  # his funders

@@ -243,3 +243,33 @@ def test_size_and_font_switches_in_math_are_notes_and_the_formula_prints_everywh
     assert '<mi mathvariant="bold' in html and "{\\mathbf{v}} = \\int f \\, {\\mathrm{d}}x" in html
     docx = docx_text(root / "build" / "paper.docx")
     assert "\\large" not in docx and "\\bf" not in docx
+
+
+# ---------------------------------------------------------------------------------------------- country codes
+
+QUARTO_AUTHORS = (
+    "title: A Small Paper\nauthor:\n  - name: Ada Lovelace\n    affiliations:\n      - ref: lab\n"
+    "affiliations:\n  - id: lab\n    name: Tide Lab\n    city: Kiel\n    country: DE\n"
+)
+MANUBOT_AUTHORS = (
+    "title: A Small Paper\nauthors:\n  - name: Ada Lovelace\n    affiliations:\n"
+    "      - Department of Tides, University of Kiel, Kiel, Germany\n"
+)
+
+
+@pytest.mark.parametrize(("meta", "country"), [(QUARTO_AUTHORS, "DE"), (MANUBOT_AUTHORS, "Germany")])
+def test_quarto_and_manubot_affiliations_give_the_jats_country_code(
+    tmp_path: Path, dtd: Any, meta: str, country: str
+) -> None:
+    """Only paperbuild's own `country-code` (or a country's name in its `country`) gave JATS4R's country="DE";
+    Quarto writes the code as `country`, Manubot the country at the end of the affiliation's words."""
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": "# A\n\nText.\n"}
+    result = run_build(make_project(tmp_path, files), ["jats", "html"], Options())
+    assert result.ok, [d.format() for d in result.diagnostics]
+    article = read_jats(tmp_path / "build" / "paper.xml", dtd)
+    assert [(c.get("country"), c.text) for c in article.iterfind("front/article-meta//aff/country")] == [
+        ("DE", country)
+    ]
+    if meta is MANUBOT_AUTHORS:
+        html = " ".join(page_text((tmp_path / "build" / "paper.html").read_text(encoding="utf-8")).split())
+        assert "Department of Tides, University of Kiel, Kiel, Germany" in html
