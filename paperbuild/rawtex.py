@@ -60,6 +60,8 @@ KINDS = ((1, "label"), (3, "crossref"), (4, "citation"))
 CITATION = re.compile(r"\\(?:[Cc]ite[a-z]*|[a-z]*cite[a-z]*)\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^{}]*)\}")
 TEX_MARKER = re.compile(rf"{LABEL.pattern}|{REFERENCE.pattern}|{CITATION.pattern}")
 PAGE_BREAK_XML = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+LOCATING_WORDS = 12
+"""The words of a formula that find where it is written."""
 LABEL_CLASS = "tex-label"
 """A Span standing for a `\\label` until it is moved onto the heading, figure or table it names."""
 
@@ -105,8 +107,9 @@ class _Locator:
 
     def formula(self, tex: str, command: str) -> tuple[str, int, int]:
         """Where `command` is written in the formula `tex` (written with any spacing: pandoc expands tabs), else
-        where the formula is; the first source when neither is found."""
-        pattern = re.compile(r"\s+".join(re.escape(word) for word in tex.split()))
+        where the formula is; the first source when neither is found. Its first words find it (a pattern of all
+        the words of a formula of 100,000 took 30 s to compile)."""
+        pattern = re.compile(r"\s+".join(re.escape(word) for word in tex.split()[:LOCATING_WORDS]))
         for number, (_, text) in enumerate(self.sources):
             match = pattern.search(text)
             if match:

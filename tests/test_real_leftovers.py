@@ -15,6 +15,7 @@ from test_jats import DTD_FILE, assert_links_resolve, read_jats
 from test_journal_profiles import SECTIONS, meta, paper
 from test_real_papers import docx_text
 
+from paperbuild.formulas import restyled
 from paperbuild.journal_profiles import SHIPPED_DIR
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
@@ -273,3 +274,17 @@ def test_quarto_and_manubot_affiliations_give_the_jats_country_code(
     if meta is MANUBOT_AUTHORS:
         html = " ".join(page_text((tmp_path / "build" / "paper.html").read_text(encoding="utf-8")).split())
         assert "Department of Tides, University of Kiel, Kiel, Germany" in html
+
+
+@pytest.mark.parametrize(
+    ("tex", "read"),
+    [
+        ("\\bf a \\rm b", "\\mathbf{a }\\mathrm{b}"),  # a later switch ends the earlier: no nesting
+        ("\\left( \\bf x \\right) y", "\\left( \\mathbf{x }\\right) y"),
+        ("\\begin{matrix}\\it a & b\\end{matrix}", "\\begin{matrix}\\mathit{a }& b\\end{matrix}"),
+        ("x^{\\rm T} + \\smash[b]{y} + \\hphantom{0} z", "x^{\\mathrm{T}} + {y} +  z"),
+        ("\\big\\large(", "\\big ("),
+    ],
+)
+def test_font_switches_end_with_their_group_and_dropped_commands_leave_the_rest_as_written(tex: str, read: str) -> None:
+    assert restyled(tex)[0] == read
