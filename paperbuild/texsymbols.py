@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from paperbuild.bibliography import ENTRY_START
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.pandoc_ast import REFS_ID, Node
 from paperbuild.project import SourceFile
@@ -71,24 +72,34 @@ def _raw_tex(node: Any) -> bool:
 
 
 class _Finder:
-    """Where a piece of TeX is written in the .bib files: in the entry of a key, else anywhere."""
+    """Where a piece of TeX is written in the .bib files: in the entry of a key, else anywhere. Each file's entries
+    and lines are read once: a .bib file of thousands of entries may hold thousands of such pieces."""
 
     def __init__(self, bib_files: tuple[SourceFile, ...]) -> None:
         self.bib_files = bib_files
+        self.entries: dict[str, tuple[int, int]] = {}
+        """Key (case-folded) -> (file, offset just after its `@type{key,`), the first of each key."""
+        for number, bib in enumerate(bib_files):
+            for match in ENTRY_START.finditer(bib.text):
+                if match.group("key"):
+                    self.entries.setdefault(match.group("key").casefold(), (number, match.end()))
+        self.indexes: dict[int, LineIndex] = {}
 
     def where(self, tex: str, key: str) -> tuple[str, int, int]:
-        for bib in self.bib_files:
-            entry = re.search(rf"@\s*[A-Za-z]+\s*[{{(]\s*{re.escape(key)}\s*,", bib.text) if key else None
-            offset = bib.text.find(tex, entry.end()) if entry else -1
-            if offset < 0 and entry:
-                offset = entry.start()
-            if offset >= 0:
-                return (bib.rel, *LineIndex(bib.text).position(offset))
-        for bib in self.bib_files:
+        if key.casefold() in self.entries:
+            number, start = self.entries[key.casefold()]
+            offset = self.bib_files[number].text.find(tex, start)
+            return self._position(number, offset if offset >= 0 else start)
+        for number, bib in enumerate(self.bib_files):
             offset = bib.text.find(tex)
             if offset >= 0:
-                return (bib.rel, *LineIndex(bib.text).position(offset))
+                return self._position(number, offset)
         return (self.bib_files[0].rel, 0, 0) if self.bib_files else ("", 0, 0)
+
+    def _position(self, number: int, offset: int) -> tuple[str, int, int]:
+        if number not in self.indexes:
+            self.indexes[number] = LineIndex(self.bib_files[number].text)
+        return (self.bib_files[number].rel, *self.indexes[number].position(offset))
 
 
 def reference_symbols(ast: dict[str, Any], bib_files: tuple[SourceFile, ...]) -> list[Diagnostic]:
