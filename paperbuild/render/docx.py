@@ -7,7 +7,8 @@ then the figures and tables a style puts at the end (figure_placement.py).
 Numbers and cross-references become Word fields (docx_fields.py). Afterwards the zip is checked and edited: a part
 holding what paperbuild never writes (a field other than its own and page numbers, an embedded object or document,
 VML, an external relationship other than a safe hyperlink), whether it came from raw OpenXML the checks missed or
-from the style's reference document, stops the build; the document's creator is set to the plain author names, each
+from the style's reference document, stops the build (pandoc's own horizontal rule, a VML rectangle, is first
+redrawn as a paragraph border); the document's creator is set to the plain author names, each
 SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-convert (pandoc's own fallback misses
 images given as data: URIs), tables get their number in their alt text and space after them (docx_tables.py), and
 a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise), and
@@ -70,6 +71,16 @@ REFUSED_NAMESPACES = {
     "urn:schemas-microsoft-com:vml": "VML",
     "urn:schemas-microsoft-com:office:office": "an OLE object",
 }
+PANDOC_RULE = (
+    '<w:p><w:r><w:pict><v:rect style="width:0;height:1.5pt" o:hralign="center" o:hrstd="t" o:hr="t" />'
+    "</w:pict></w:r></w:p>"
+)
+"""A horizontal rule (`---` between paragraphs) exactly as pandoc's DOCX writer draws it: a VML rectangle."""
+BORDER_RULE = (
+    '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto" /></w:pBdr>'
+    '<w:spacing w:before="120" w:after="120" /></w:pPr></w:p>'
+)
+"""The same rule as an empty paragraph's bottom border, without VML, which the safety check refuses."""
 REFUSED_PARTS = re.compile(r"(?:^|/)(?:activeX|embeddings)/|vbaProject|\.bin$", re.IGNORECASE)
 SECTION = re.compile(r"(<w:sectPr\b[^>]*>)(.*?)(</w:sectPr>)", re.DOTALL)
 LINE_NUMBERING = re.compile(r"\s*<w:lnNumType\b[^>]*/>")
@@ -136,13 +147,17 @@ def line_numbering(xml: str, numbered: bool) -> str:
 
 
 def _edited(data: bytes, creator: str, numbered: bool, rtl: bool) -> bytes:
-    """pandoc's DOCX with the creator set, SVG pictures given PNG fallbacks, the tables described (and laid out
-    from the right when `rtl`), the lines `numbered` or not and the footnotes numbered through the paper;
+    """pandoc's DOCX with its horizontal rules drawn as borders, the creator set, SVG pictures given PNG fallbacks,
+    the tables described (and laid out from the right when `rtl`), the lines `numbered` or not and the footnotes
+    numbered through the paper;
     entries keep pandoc's order and dates, and new ones take the first entry's date, so the same input still gives
     the same bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
+    for part in ("word/document.xml", "word/footnotes.xml"):
+        if part in parts:
+            parts[part] = parts[part].replace(PANDOC_RULE.encode(), BORDER_RULE.encode())
     problem = active_content(parts)
     if problem:
         raise InputError(
