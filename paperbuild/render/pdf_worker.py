@@ -115,15 +115,18 @@ def _restricted_fetcher(allowed: tuple[Path, ...]) -> Any:
 def layout_text(document: Any) -> str:
     """The text WeasyPrint laid out on the pages (running heads and page numbers included), a line per line box.
 
-    Read from the layout tree rather than parsed back from the PDF: the same text, at no extra cost."""
+    Read from the layout tree rather than parsed back from the PDF: the same text, at no extra cost. A piece of text
+    that runs past the paper's edge (a code line, a table too wide) is cut off in print, so it is left out, and the
+    conservation check reports its words lost at their line."""
     from weasyprint.formatting_structure import boxes
 
     parts: list[str] = []
     for laid_out_page in document.pages:
+        edge = laid_out_page._page_box.margin_width() + 1  # px; a pixel for rounding
         for box in laid_out_page._page_box.descendants():
             if isinstance(box, boxes.LineBox):
                 parts.append("\n")
-            elif isinstance(box, boxes.TextBox):
+            elif isinstance(box, boxes.TextBox) and box.position_x >= -1 and box.position_x + box.width <= edge:
                 parts.append(box.text)
     return "".join(parts)
 
