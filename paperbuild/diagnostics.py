@@ -36,6 +36,8 @@ CODES: dict[str, str] = {
     "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose",
     "math": "a TeX formula the math renderer cannot typeset (error), or a size or font command rewritten (note)",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
+    "wide-table": "a table wider than the PDF's text block even in the smallest table type (warning)",
+    "dropped-style": "a style attribute's colour that would hide its text, or a layout property, is dropped (warning)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",
     "control-character": "a chapter or .bib file holds a character no output can carry (a vertical tab, U+FFFE)",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",

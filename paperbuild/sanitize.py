@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 import nh3
+import tinycss2
+import tinycss2.color3
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
 
@@ -121,10 +123,77 @@ STYLE_PROPERTIES = {
 IMAGE_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;", "data:image/svg+xml;")
 
 
+MIN_CONTRAST = 3.0
+"""The least contrast ratio between a text's colour and its background that a style attribute may set (WCAG 2's
+least for large text: red on white, 4:1, stays; white on pale yellow, 1.1:1, goes)."""
+PAGE_COLOURS = {"color": (0.102, 0.102, 0.102), "background-color": (1.0, 1.0, 1.0)}
+"""The colours an element has when its style sets none: the style's near-black text on the page's white."""
+COLOUR_WORDS = {"color": "text", "background-color": "background"}
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (the same) to 21 (black on white)."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _colour(tokens: list[tinycss2.ast.Node]) -> tuple[float, float, float] | None:
+    """An opaque colour written as one CSS value, else None (transparent, currentColor, a variable, an image)."""
+    values = [token for token in tokens if token.type not in ("whitespace", "comment")]
+    found = tinycss2.color3.parse_color(values[0]) if len(values) == 1 else None
+    if not isinstance(found, tinycss2.color3.RGBA) or found.alpha < 1:
+        return None
+    return found.red, found.green, found.blue
+
+
+def readable_style(style: str) -> tuple[str, list[str]]:
+    """A style attribute's declarations that keep the text readable, and why each other one is dropped.
+
+    A text colour and a background colour are kept as a pair only when they contrast by MIN_CONTRAST, one set
+    alone only when it contrasts so with the page's white or the style's text (`background: <colour>` counts as
+    `background-color`); otherwise both go, so that no colour of the author's makes text invisible (white text
+    whose background was dropped). Properties not on STYLE_PROPERTIES are dropped: the house style sets the
+    layout."""
+    kept: dict[str, str] = {}
+    colours: dict[str, tuple[float, float, float] | None] = {}
+    dropped: list[str] = []
+    for item in tinycss2.parse_blocks_contents(style, skip_whitespace=True, skip_comments=True):
+        if item.type != "declaration":
+            continue
+        written = f"{item.name}: {tinycss2.serialize(item.value).strip()}"
+        name = "background-color" if item.lower_name == "background" and _colour(item.value) else item.lower_name
+        if name in COLOUR_WORDS:
+            kept[name], colours[name] = written.partition(":")[2].strip(), _colour(item.value)
+        elif name in STYLE_PROPERTIES:
+            kept[name] = written.partition(":")[2].strip()
+        else:
+            dropped.append(f"'{written}' is dropped: the house style sets the layout")
+    pair = [colours.get(name, PAGE_COLOURS[name]) for name in ("color", "background-color")]
+    ratio = contrast(pair[0], pair[1]) if pair[0] and pair[1] else 0.0
+    if colours and ratio < MIN_CONTRAST:
+        for name in colours:
+            what = f"{COLOUR_WORDS[name]} colour '{kept.pop(name)}'"
+            dropped.append(
+                f"the {what} is dropped: it is not an opaque colour"
+                if colours[name] is None
+                else f"the {what} is dropped: its text would be hard to see or invisible (contrast {ratio:.1f}:1, "
+                f"at least {MIN_CONTRAST:.0f}:1 is kept)"
+            )
+    return "; ".join(f"{name}: {value}" for name, value in kept.items()), dropped
+
+
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    """data: URLs only as image sources, and only of image types."""
+    """data: URLs only as image sources, and only of image types; style attributes as `readable_style` keeps them."""
     if value.strip().lower().startswith("data:"):
         return value if tag == "img" and attribute == "src" and value.lower().startswith(IMAGE_DATA) else None
+    if attribute == "style":
+        return readable_style(value)[0] or None
     return value
 
 

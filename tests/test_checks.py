@@ -49,6 +49,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "code-cell",
         "math",
         "active-content",
+        "wide-table",
+        "dropped-style",
         "unsafe-link",
         "control-character",
         "leftover-marker",

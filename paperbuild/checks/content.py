@@ -13,12 +13,14 @@ from urllib.parse import unquote
 
 from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
 from paperbuild.markers import CODE_CELL_INFO, blank_code
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
-from paperbuild.sanitize import link_problem, raw_problem
+from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
 from paperbuild.svg_safety import SvgRefused, make_safe, svg_of_data_uri
+from paperbuild.tables import SMALLEST_TYPE_PT, first_text, narrowest_width
 
 
 @lru_cache(maxsize=64)
@@ -272,6 +274,65 @@ def active_content(ctx: CheckContext) -> list[Diagnostic]:
                 first_line = next(iter(node["c"][1].strip().splitlines()), "")
                 hint = "remove it; papers hold text, figures and tables"
                 out.append(_error_at(ctx, first_line, "active-content", problem, hint))
+    return out
+
+
+STYLE_ATTRIBUTE = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+ATTRIBUTED = {
+    "Div": 0,
+    "Span": 0,
+    "Code": 0,
+    "CodeBlock": 0,
+    "Link": 0,
+    "Image": 0,
+    "Table": 0,
+    "Figure": 0,
+    "Header": 1,
+}
+"""The nodes that carry attributes, and where in their content."""
+
+
+@check("dropped-style")
+def dropped_style(ctx: CheckContext) -> list[Diagnostic]:
+    """A warning at each style attribute (pandoc's `{style="..."}` or raw HTML's) some of whose declarations the
+    outputs drop (sanitize.readable_style): colours that would hide text, properties that are the style's."""
+    out = []
+    for node in ctx.nodes:
+        if node["t"] in ATTRIBUTED:
+            styles = [value for key, value in node["c"][ATTRIBUTED[node["t"]]][2] if key == "style"]
+        elif node["t"] in ("RawInline", "RawBlock") and node["c"][0].lower() in HTML_FORMATS:
+            styles = [double or single for double, single in STYLE_ATTRIBUTE.findall(node["c"][1])]
+        else:
+            continue
+        for style in styles:
+            dropped = readable_style(style)[1]
+            if dropped:
+                hint = "set a text colour and its background together, with enough contrast, or neither"
+                message = "inline style: " + "; ".join(dropped)
+                found = _error_at(ctx, style, "dropped-style", message, hint, before='style="')
+                out.append(replace(found, severity=Severity.WARNING))
+    return out
+
+
+@check("wide-table")
+def wide_table(ctx: CheckContext) -> list[Diagnostic]:
+    """A warning at each table (but a landscape one) whose longest numbers and words make it wider than the PDF's
+    text block even in the smallest table type (tables.narrowest_width): the PDF would cut off its last columns."""
+    block = text_widths(ctx.project.style).pdf * 72  # points
+    out = []
+    for node in ctx.nodes:
+        if node["t"] != "Table" or "landscape" in node["c"][0][1]:
+            continue
+        width = narrowest_width(node) * SMALLEST_TYPE_PT
+        if width > block:
+            message = (
+                f"table too wide for the text block: its numbers and words need about {width / 72 * 2.54:.1f} cm in "
+                f"the smallest table type ({SMALLEST_TYPE_PT} pt), the text block is {block / 72 * 2.54:.1f} cm"
+            )
+            hint = "split it, shorten its widest cells (numbers are never broken), or mark it {.landscape}"
+            out.append(
+                replace(_error_at(ctx, first_text(node), "wide-table", message, hint), severity=Severity.WARNING)
+            )
     return out
 
 
