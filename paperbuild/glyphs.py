@@ -3,7 +3,8 @@
 Takes the project (its style's fonts and its sources) and the text the PDF will typeset; gives a diagnostic per
 source line holding such characters, naming them and the font package to install. Available fonts are the style's
 own (read with fontTools, which WeasyPrint already depends on) and the system's (listed by fontconfig's fc-list,
-the font lookup Pango itself falls back on).
+the font lookup Pango itself falls back on). A formula is drawn in the math font alone, with no fallback: characters
+that font lacks are an error at their formula (`math_missing_glyphs`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,45 @@ def _fonts_folder(project: Project) -> str:
     if folder.is_relative_to(project.root):
         return f"{relative(folder, project.root)}/fonts/"
     return f"styles/{folder.name}/fonts/ (in a copy of the style in your project)"
+
+
+@cache
+def math_font_coverage() -> frozenset[int]:
+    """The code points of the math renderer's font (ziamath's STIX Two Math)."""
+    from importlib.resources import files
+
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(files("ziamath") / "fonts" / "STIXTwoMath-Regular.ttf"), lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def math_missing_glyphs(formulas: Iterable[str], project: Project) -> list[Diagnostic]:
+    """A missing-glyph error at each formula (its TeX) holding characters the math font lacks: the PDF's math
+    renderer draws a formula, its \\text{} too, in that one font with no fallback, so a full-width comma or a CJK
+    word in a formula would print as empty boxes, whatever fonts the text has."""
+    covered = math_font_coverage()
+    diagnostics = []
+    for tex in dict.fromkeys(formulas):
+        missing = {ch for ch in tex if ord(ch) > 0x7F and not ch.isspace() and ord(ch) not in covered}
+        if not missing:
+            continue
+        needle = tex.strip().splitlines()[0] if tex.strip() else tex
+        source = next((source for source in project.sources if needle in source.text), None)
+        line, col = LineIndex(source.text).position(source.text.index(needle)) if source else (0, 0)
+        diagnostics.append(
+            Diagnostic(
+                source.rel if source else project.metadata_file,
+                line,
+                col,
+                Severity.ERROR,
+                "missing-glyph",
+                f"the math font has no {_describe(missing)}, written in the formula '{tex.strip()[:60]}'; the PDF "
+                "would show empty boxes",
+                "write text and punctuation outside the formula (after its closing $), or as a TeX command",
+            )
+        )
+    return diagnostics
 
 
 def missing_glyphs(text: str, project: Project) -> list[Diagnostic]:

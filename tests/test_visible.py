@@ -144,3 +144,23 @@ def test_a_table_too_wide_even_in_small_type_is_reported_at_its_line(tmp_path: P
         "need about 15.0 cm in the smallest table type (6.6 pt), the text block is 14.2 cm; split it, shorten its "
         "widest cells (numbers are never broken), or mark it {.landscape}"
     ]
+
+
+# ------------------------------------------------------------------------------------------------ math glyphs
+
+
+def test_a_character_the_math_font_lacks_is_a_missing_glyph_error_at_its_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chapter = "# 极限\n\n数列收敛于$a$，记为$$\\lim_{n \\rightarrow \\infty} x_{n}=a，$$有时也记为$x_n \\text{很}$。\n"
+    root = paper(tmp_path, chapter)
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 1
+    assert [line for line in capsys.readouterr().err.splitlines() if "error[" in line] == [
+        "manuscript/01-intro.md:3:14: error[missing-glyph]: the math font has no '，' (U+FF0C), written in the formula "
+        "'\\lim_{n \\rightarrow \\infty} x_{n}=a，'; the PDF would show empty boxes; write text and punctuation "
+        "outside the formula (after its closing $), or as a TeX command",
+        "manuscript/01-intro.md:3:58: error[missing-glyph]: the math font has no '很' (U+5F88), written in the formula "
+        "'x_n \\text{很}'; the PDF would show empty boxes; write text and punctuation outside the formula (after its "
+        "closing $), or as a TeX command",
+    ]
+    assert not (root / "build/paper.pdf").exists()
