@@ -22,6 +22,7 @@ from typing import Any
 
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.pandoc_ast import Node, copy_tree, walk
+from paperbuild.sanitize import TEXT_LAYER_STYLE
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
 MATHML_TEXT = re.compile(r">([^<]+)<")
@@ -34,9 +35,6 @@ ROWS = "\\\\"
 """What separates the rows of a formula (aligned, cases, matrices): `\\`."""
 MULTILINE_CLASS = "multiline"
 UNKNOWN_COMMAND = re.compile(r"unexpected control sequence (\\[A-Za-z]+)")
-TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
-"""The formula's text beside its drawing: in the text layer, not on the page (an inline style, so that every house
-style gets it; the sanitizer keeps these two properties)."""
 WORD_JOINER = "\u2060"
 """What parts the formula's characters in the text layer, from each other and from the words beside it ("$x$th" reads
 x, th; "$ab$" a, b: the tokens the conservation check counts): of no width, no break, and no space for justification

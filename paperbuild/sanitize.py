@@ -4,7 +4,8 @@ Takes raw content as pandoc read it (a RawInline or RawBlock from a chapter, a m
 footnote) and gives what makes it active, for the checks to report (`raw_problem`); takes an HTML fragment as pandoc
 wrote it and gives it with scripts, event handlers, `javascript:` URLs, iframes, forms and anything else not on the
 allowlist removed (`clean_html`, with nh3, the Python binding of the Ammonia sanitizer, rather than a hand-written
-filter). Raw OpenXML goes verbatim into the DOCX, so it must be on a small allowlist of text formatting: no Word
+filter), and with the declarations of its style attributes that could hide text dropped (`readable_style`: a colour
+without enough contrast, type too small to read), which the checks report too. Raw OpenXML goes verbatim into the DOCX, so it must be on a small allowlist of text formatting: no Word
 fields, embedded objects, VML or relationships (the DOCX renderer checks what pandoc wrote once more).
 """
 
@@ -129,6 +130,15 @@ least for large text: red on white, 4:1, stays; white on pale yellow, 1.1:1, goe
 PAGE_COLOURS = {"color": (0.102, 0.102, 0.102), "background-color": (1.0, 1.0, 1.0)}
 """The colours an element has when its style sets none: the style's near-black text on the page's white."""
 COLOUR_WORDS = {"color": "text", "background-color": "background"}
+TEXT_LAYER_STYLE = "color: transparent; font-size: 0.1px"
+"""A formula's text beside its drawing in the PDF (formulas.py): in the text layer, not on the page. The one style
+the sanitizer keeps whole though it shows nothing (an inline style, so that every house style gets it); written in
+a chapter, it is a dropped-style warning all the same."""
+SMALLEST_TYPE_PT = 5.0
+"""The smallest type a style attribute may ask for (`font-size: 4pt` or `0.3em` are dropped, `0` hid the text)."""
+POINTS = {"pt": 1.0, "px": 0.75, "pc": 12.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "q": 72 / 101.6}
+RELATIVE = {"em": 11.0, "rem": 11.0, "ex": 5.5, "ch": 5.5, "%": 0.11}
+"""Relative sizes in points of the 11pt text (an `ex` or `ch` about half an em)."""
 
 
 def _luminance(rgb: tuple[float, float, float]) -> float:
@@ -152,14 +162,27 @@ def _colour(tokens: list[tinycss2.ast.Node]) -> tuple[float, float, float] | Non
     return found.red, found.green, found.blue
 
 
+def _readable_size(tokens: list[tinycss2.ast.Node]) -> bool:
+    """Whether a font-size is a keyword or a size of at least SMALLEST_TYPE_PT (relative ones taken of 11pt)."""
+    values = [token for token in tokens if token.type not in ("whitespace", "comment")]
+    if len(values) != 1:
+        return False
+    value = values[0]
+    if value.type == "ident":
+        return True
+    unit = "%" if value.type == "percentage" else getattr(value, "lower_unit", "") or ""
+    scale = POINTS.get(unit) or RELATIVE.get(unit)
+    return scale is not None and value.value * scale >= SMALLEST_TYPE_PT
+
+
 def readable_style(style: str) -> tuple[str, list[str]]:
     """A style attribute's declarations that keep the text readable, and why each other one is dropped.
 
-    A text colour and a background colour are kept as a pair only when they contrast by MIN_CONTRAST, one set
-    alone only when it contrasts so with the page's white or the style's text (`background: <colour>` counts as
+    A text colour and a background colour are kept as a pair only when they contrast by MIN_CONTRAST, one set alone
+    only when it contrasts so with the page's white or the style's text (`background: <colour>` counts as
     `background-color`); otherwise both go, so that no colour of the author's makes text invisible (white text
-    whose background was dropped). Properties not on STYLE_PROPERTIES are dropped: the house style sets the
-    layout."""
+    whose background was dropped). A font-size under SMALLEST_TYPE_PT is dropped. Properties not on
+    STYLE_PROPERTIES are dropped: the house style sets the layout."""
     kept: dict[str, str] = {}
     colours: dict[str, tuple[float, float, float] | None] = {}
     dropped: list[str] = []
@@ -170,6 +193,8 @@ def readable_style(style: str) -> tuple[str, list[str]]:
         name = "background-color" if item.lower_name == "background" and _colour(item.value) else item.lower_name
         if name in COLOUR_WORDS:
             kept[name], colours[name] = written.partition(":")[2].strip(), _colour(item.value)
+        elif name == "font-size" and not _readable_size(item.value):
+            dropped.append(f"'{written}' is dropped: type under {SMALLEST_TYPE_PT:.0f}pt is hard to read or hidden")
         elif name in STYLE_PROPERTIES:
             kept[name] = written.partition(":")[2].strip()
         else:
@@ -193,7 +218,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if value.strip().lower().startswith("data:"):
         return value if tag == "img" and attribute == "src" and value.lower().startswith(IMAGE_DATA) else None
     if attribute == "style":
-        return readable_style(value)[0] or None
+        return value if value == TEXT_LAYER_STYLE else readable_style(value)[0] or None
     return value
 
 

@@ -113,6 +113,10 @@ def test_the_sanitizer_never_leaves_a_text_colour_without_its_background() -> No
     assert clean_html('<p style="background-color: #111; color: #eee">x</p>') == (
         '<p style="background-color:#111;color:#eee">x</p>'
     )
+    assert clean_html('<p style="font-size: 0">x</p><p style="font-size: 4pt">y</p>') == "<p>x</p><p>y</p>"
+    assert clean_html('<p style="font-size: 0.9em">x</p>') == '<p style="font-size:0.9em">x</p>'
+    layer = '<span style="color: transparent; font-size: 0.1px">x</span>'  # a formula's text layer (formulas.py)
+    assert clean_html(layer) == '<span style="color:transparent;font-size:0.1px">x</span>'
 
 
 # ------------------------------------------------------------------------------------------------ wide tables
