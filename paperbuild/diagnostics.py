@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML, DOCX or JATS)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",
     "missing-glyph": "no available font draws some characters of the text (the PDF would show empty boxes)",
+    "wide-formula": "a display formula wider than the PDF's text block at 70 % (a warning; off the page, an error)",
     # figures as authors bring them (checks/figures.py)
     "unconvertible-figure": "a PDF or EPS figure will not convert (damaged, too large, or PostScript opening files)",
     "multipage-figure": "a PDF figure has several pages; the first is used (warning)",

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.figure_sizes import text_widths
 from paperbuild.pandoc_ast import Node, copy_tree, walk
+from paperbuild.project import Project
 from paperbuild.sanitize import TEXT_LAYER_STYLE
 
 TEXT_SIZE_PX = 14  # the size ziamath draws at; the print CSS may scale .math images
@@ -198,6 +200,15 @@ def restyle_formulas(ast: dict[str, Any], where: Callable[[str, str], tuple[str,
     return found
 
 
+SMALLEST_SCALE = 0.7
+"""The least a display formula wider than the text block is scaled down to: 70 % of its size, as the smallest table
+type is; a wider one runs into the margin and is reported (`wide_formulas`)."""
+MARGIN_SHARE = 0.2
+"""How far past the text block a formula may run and still be on the paper, as a share of the block (the default
+style's right margin is 24 % of it)."""
+SVG_WIDTH = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)"')
+
+
 class FormulaError(ValueError):
     """A formula the math renderer cannot typeset."""
 
@@ -332,9 +343,49 @@ def as_images(blocks: list[Node]) -> list[Node]:
             continue
         source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
         css = "display-math" if display else "inline-math"
-        image = (
-            f'<img class="math {css}" src="{source}" alt="{html.escape(tex)}" style="vertical-align: {offset:.2f}px">'
-        )
+        least = f"; min-width: {_width(svg) * SMALLEST_SCALE:.1f}px" if display else ""
+        style = f"vertical-align: {offset:.2f}px{least}"
+        image = f'<img class="math {css}" src="{source}" alt="{html.escape(tex)}" style="{style}">'
         layer = f'<span class="math-text" style="{TEXT_LAYER_STYLE}">{layer_text(tex)}</span>'
         node["t"], node["c"] = "RawInline", ["html", image + layer]
     return result
+
+
+def _width(svg: str) -> float:
+    """The width of a formula's drawing in CSS pixels."""
+    found = SVG_WIDTH.search(svg)
+    return float(found.group(1)) if found else 0.0
+
+
+def formula_place(tex: str, project: Project) -> tuple[str, int, int]:
+    """(file, line, column) where a formula's TeX is first written (its first line); metadata.yaml with no line
+    when no chapter holds it."""
+    needle = tex.strip().splitlines()[0] if tex.strip() else tex
+    for source in project.sources:
+        if needle in source.text:
+            return (source.rel, *LineIndex(source.text).position(source.text.index(needle)))
+    return project.metadata_file, 0, 0
+
+
+def wide_formulas(formulas: list[Node], project: Project) -> list[Diagnostic]:
+    """A wide-formula warning at each display formula wider than the PDF's text block even at SMALLEST_SCALE: the
+    PDF sets it at that scale, running into the margin; an error when it would run off the paper (MARGIN_SHARE).
+    Formulas that fail are the math check's."""
+    text_width = text_widths(project.style).pdf * 96  # CSS pixels
+    found = []
+    for tex in dict.fromkeys(node["c"][1] for node in formulas if node["c"][0]["t"] == "DisplayMath"):
+        try:
+            width = _width(formula_svg(tex, True)[0])
+        except FormulaError:
+            continue
+        if width * SMALLEST_SCALE > text_width:
+            cut = width * SMALLEST_SCALE > text_width * (1 + MARGIN_SHARE)
+            message = (
+                f"the formula is {width / text_width:.1f} times as wide as the text block: set at "
+                f"{SMALLEST_SCALE:.0%} of its size, the least the PDF shrinks it to, it runs "
+                + ("off the page, cut off" if cut else "into the margin")
+            )
+            hint = "break it over lines (\\begin{aligned} ... \\\\ ... \\end{aligned}) or shorten it"
+            severity = Severity.ERROR if cut else Severity.WARNING
+            found.append(Diagnostic(*formula_place(tex, project), severity, "wide-formula", message, hint))
+    return found

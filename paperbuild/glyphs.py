@@ -162,20 +162,17 @@ def math_missing_glyphs(formulas: Iterable[str], project: Project) -> list[Diagn
     """A missing-glyph error at each formula (its TeX) holding characters the math font lacks: the PDF's math
     renderer draws a formula, its \\text{} too, in that one font with no fallback, so a full-width comma or a CJK
     word in a formula would print as empty boxes, whatever fonts the text has."""
+    from paperbuild.formulas import formula_place
+
     covered = math_font_coverage()
     diagnostics = []
     for tex in dict.fromkeys(formulas):
         missing = {ch for ch in tex if ord(ch) > 0x7F and not ch.isspace() and ord(ch) not in covered}
         if not missing:
             continue
-        needle = tex.strip().splitlines()[0] if tex.strip() else tex
-        source = next((source for source in project.sources if needle in source.text), None)
-        line, col = LineIndex(source.text).position(source.text.index(needle)) if source else (0, 0)
         diagnostics.append(
             Diagnostic(
-                source.rel if source else project.metadata_file,
-                line,
-                col,
+                *formula_place(tex, project),
                 Severity.ERROR,
                 "missing-glyph",
                 f"the math font has no {_describe(missing)}, written in the formula '{tex.strip()[:60]}'; the PDF "

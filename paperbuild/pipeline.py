@@ -314,13 +314,14 @@ def _render(
             if fmt in formats and fmt not in futures:
                 futures[fmt] = pool.submit(render, fmt)
         if "pdf" in formats:  # checked while the PDF is typeset; characters no font has stop the build
-            from paperbuild.formulas import math_nodes
+            from paperbuild.formulas import math_nodes, wide_formulas
             from paperbuild.glyphs import math_missing_glyphs, missing_glyphs
             from paperbuild.render.html import page_text
 
             result.diagnostics += missing_glyphs(page_text("".join(job.html_pieces.values())), project)
-            formulas = (node["c"][1] for node in math_nodes(context.manuscript.ast))
-            result.diagnostics += math_missing_glyphs(formulas, project)
+            formulas = math_nodes(context.manuscript.ast)
+            result.diagnostics += math_missing_glyphs((node["c"][1] for node in formulas), project)
+            result.diagnostics += wide_formulas(formulas, project)
             if not result.ok:
                 if pdf_worker is not None:
                     pdf_worker.close()

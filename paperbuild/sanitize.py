@@ -5,8 +5,9 @@ footnote) and gives what makes it active, for the checks to report (`raw_problem
 wrote it and gives it with scripts, event handlers, `javascript:` URLs, iframes, forms and anything else not on the
 allowlist removed (`clean_html`, with nh3, the Python binding of the Ammonia sanitizer, rather than a hand-written
 filter), and with the declarations of its style attributes that could hide text dropped (`readable_style`: a colour
-without enough contrast, type too small to read), which the checks report too. Raw OpenXML goes verbatim into the DOCX, so it must be on a small allowlist of text formatting: no Word
-fields, embedded objects, VML or relationships (the DOCX renderer checks what pandoc wrote once more).
+without enough contrast, type too small to read), which the checks report too. Raw OpenXML goes verbatim into the
+DOCX, so it must be on a small allowlist of text formatting: no Word fields, embedded objects, VML or relationships
+(the DOCX renderer checks what pandoc wrote once more).
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ STYLE_PROPERTIES = {
     "vertical-align",
     "width",
     "height",
+    "min-width",
     "margin",
     "margin-left",
     "margin-right",

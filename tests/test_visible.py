@@ -168,3 +168,30 @@ def test_a_character_the_math_font_lacks_is_a_missing_glyph_error_at_its_formula
         "closing $), or as a TeX command",
     ]
     assert not (root / "build/paper.pdf").exists()
+
+
+# ------------------------------------------------------------------------------------------------ wide formulas
+
+
+def test_a_display_formula_is_shrunk_to_70_percent_at_most_then_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def terms(count: int) -> str:
+        return "$$y = " + "+".join(f"x_{{{i}}}" for i in range(count)) + "$$\n\n"
+
+    root = paper(
+        tmp_path / "margin", "# Intro\n\nShrunk a little:\n\n" + terms(18) + "Into the margin:\n\n" + terms(25)
+    )
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if "[wide-formula]" in line] == [
+        "manuscript/01-intro.md:9:3: warning[wide-formula]: the formula is 1.6 times as wide as the text block: set at "
+        "70% of its size, the least the PDF shrinks it to, it runs into the margin; break it over lines "
+        "(\\begin{aligned} ... \\\\ ... \\end{aligned}) or shorten it"
+    ]
+    root = paper(tmp_path / "off", "# Intro\n\nOff the page:\n\n" + terms(40))
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 1
+    assert [line for line in capsys.readouterr().err.splitlines() if "[wide-formula]" in line] == [
+        "manuscript/01-intro.md:5:3: error[wide-formula]: the formula is 2.6 times as wide as the text block: set at "
+        "70% of its size, the least the PDF shrinks it to, it runs off the page, cut off; break it over lines "
+        "(\\begin{aligned} ... \\\\ ... \\end{aligned}) or shorten it"
+    ]
