@@ -149,12 +149,17 @@ def _fonts_folder(project: Project) -> str:
 
 @cache
 def math_font_coverage() -> frozenset[int]:
-    """The code points of the math renderer's font (ziamath's STIX Two Math)."""
-    from importlib.resources import files
+    """The code points of the math renderer's font (ziamath's STIX Two Math), found without importing ziamath."""
+    from importlib.util import find_spec
 
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(files("ziamath") / "fonts" / "STIXTwoMath-Regular.ttf"), lazy=True) as font:
+    spec = find_spec("ziamath")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    fonts = [Path(folder) / "fonts" / "STIXTwoMath-Regular.ttf" for folder in folders]
+    if not fonts or not fonts[0].is_file():
+        return frozenset()
+    with TTFont(fonts[0], lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 
 
@@ -164,10 +169,10 @@ def math_missing_glyphs(formulas: Iterable[str], project: Project) -> list[Diagn
     word in a formula would print as empty boxes, whatever fonts the text has."""
     from paperbuild.formulas import formula_place
 
-    covered = math_font_coverage()
     diagnostics = []
     for tex in dict.fromkeys(formulas):
-        missing = {ch for ch in tex if ord(ch) > 0x7F and not ch.isspace() and ord(ch) not in covered}
+        wide = {ch for ch in tex if ord(ch) > 0x7F and not ch.isspace()}
+        missing = {ch for ch in wide if ord(ch) not in math_font_coverage()} if wide else set()
         if not missing:
             continue
         diagnostics.append(

@@ -195,3 +195,22 @@ def test_a_display_formula_is_shrunk_to_70_percent_at_most_then_reported(
         "70% of its size, the least the PDF shrinks it to, it runs off the page, cut off; break it over lines "
         "(\\begin{aligned} ... \\\\ ... \\end{aligned}) or shorten it"
     ]
+
+
+# ------------------------------------------------------------------------------------------------ byline
+
+AUTHORS = """title: A Small Paper
+authors:
+  - name: Maximiliane Theodora Wolkenstein Hohenberg-Sigmaringen Ludovica
+    orcid: 0000-0002-1825-0097
+  - name: Bartholomew Konstantin Featherstonehaugh
+    orcid: 0000-0001-5109-3700
+"""
+
+
+def test_an_orcid_label_and_its_id_stay_on_one_line(tmp_path: Path) -> None:
+    root = paper(tmp_path, "# Intro\n\nText.\n", **{"manuscript/metadata.yaml": AUTHORS})
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    byline = pdf_text(root / "build/paper.pdf").split("A Small Paper")[1].split("1. Intro")[0]
+    ids = ["0000-0002-1825-0097", "0000-0001-5109-3700"]
+    assert all(any(f"ORCID {orcid}" in line for line in byline.splitlines()) for orcid in ids), byline
