@@ -299,8 +299,9 @@ class _Locator:
         n-th."""
         written = self._index()
         places = self.positions.get(token)
-        if not places:
-            return self.in_code(token)
+        if not places:  # written in code, which the index leaves out (a code line cut off in the PDF)
+            code = ((n, m) for n, source in enumerate(self.files) for m in TOKEN.finditer(source.text))
+            return next(((n, m.start()) for n, m in code if normalize(m.group(0)) == token), None)
         nth_place = places[min(nth, len(places) - 1)]
 
         def score(place: int) -> tuple[int, int]:
@@ -310,14 +311,6 @@ class _Locator:
 
         best = max(places, key=score)
         return written[best][1], written[best][2]
-
-    def in_code(self, token: str) -> tuple[int, int] | None:
-        """Where a token is first written in code, which the index leaves out (a code line cut off in the PDF)."""
-        for number, source in enumerate(self.files):
-            for match in TOKEN.finditer(source.text):
-                if normalize(match.group(0)) == token:
-                    return number, match.start()
-        return None
 
     def formula(self, tex: str) -> tuple[int, int] | None:
         needle = tex.strip().splitlines()[0] if tex.strip() else tex
