@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from urllib.parse import unquote
 
 import nh3
@@ -177,8 +178,10 @@ def _readable_size(tokens: list[tinycss2.ast.Node]) -> bool:
     return scale is not None and value.value * scale >= SMALLEST_TYPE_PT
 
 
-def readable_style(style: str) -> tuple[str, list[str]]:
-    """A style attribute's declarations that keep the text readable, and why each other one is dropped.
+@lru_cache(maxsize=4096)
+def readable_style(style: str) -> tuple[str, tuple[str, ...]]:
+    """A style attribute's declarations that keep the text readable, and why each other one is dropped (cached: a
+    paper repeats its styles).
 
     A text colour and a background colour are kept as a pair only when they contrast by MIN_CONTRAST, one set alone
     only when it contrasts so with the page's white or the style's text (`background: <colour>` counts as
@@ -212,7 +215,7 @@ def readable_style(style: str) -> tuple[str, list[str]]:
                 else f"the {what} is dropped: its text would be hard to see or invisible (contrast {ratio:.1f}:1, "
                 f"at least {MIN_CONTRAST:.0f}:1 is kept)"
             )
-    return "; ".join(f"{name}: {value}" for name, value in kept.items()), dropped
+    return "; ".join(f"{name}: {value}" for name, value in kept.items()), tuple(dropped)
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

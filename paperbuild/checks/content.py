@@ -295,7 +295,15 @@ ATTRIBUTED = {
 @check("dropped-style")
 def dropped_style(ctx: CheckContext) -> list[Diagnostic]:
     """A warning at each style attribute (pandoc's `{style="..."}` or raw HTML's) some of whose declarations the
-    outputs drop (sanitize.readable_style): colours that would hide text, properties that are the style's."""
+    outputs drop (sanitize.readable_style): colours that would hide text, properties that are the style's. The
+    places of the style attributes are read once, in order, so that many of them cost one pass over the sources."""
+    places: dict[str, list[tuple[SourceFile, int]]] = {}
+    for source in ctx.project.sources:
+        for match in STYLE_ATTRIBUTE.finditer(source.text):
+            group = 1 if match.group(1) is not None else 2
+            places.setdefault(match.group(group), []).append((source, match.start(group)))
+    for written in places.values():
+        written.reverse()  # popped from the end: the first written first
     out = []
     for node in ctx.nodes:
         if node["t"] in ATTRIBUTED:
@@ -309,7 +317,12 @@ def dropped_style(ctx: CheckContext) -> list[Diagnostic]:
             if dropped:
                 hint = "set a text colour and its background together, with enough contrast, or neither"
                 message = "inline style: " + "; ".join(dropped)
-                found = _error_at(ctx, style, "dropped-style", message, hint, before='style="')
+                first = places.get(style)
+                found = (
+                    _error_in(*first.pop(), "dropped-style", message, hint)
+                    if first
+                    else _error_at(ctx, style, "dropped-style", message, hint)
+                )
                 out.append(replace(found, severity=Severity.WARNING))
     return out
 
