@@ -138,8 +138,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--meca", action="store_true", help="bundle: a MECA package (manifest.xml) for journals")
     parser.add_argument("--port", type=_port, default=8000, help="watch: port of the preview server (0: any free one)")
-    parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
-    parser.add_argument("--verbose", action="store_true", help="also say what was read and written")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and warnings")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also say what was read and written")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"paperbuild {__version__}")
     return parser

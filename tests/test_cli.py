@@ -99,8 +99,9 @@ def test_check_good_project_exits_0_and_prints_no_diagnostics(tiny: Path, capsys
     assert not (tiny / "build").exists()
 
 
-def test_check_good_project_quiet_prints_nothing(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", "--project", str(tiny), "--quiet"]) == 0
+@pytest.mark.parametrize("quiet", ["--quiet", "-q"])
+def test_check_good_project_quiet_prints_nothing(tiny: Path, capsys: pytest.CaptureFixture[str], quiet: str) -> None:
+    assert main(["check", "--project", str(tiny), quiet]) == 0
     assert capsys.readouterr() == ("", "")
 
 
