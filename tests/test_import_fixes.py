@@ -76,10 +76,10 @@ def test_the_bitcoin_whitepaper_imports_its_author_abstract_tags_and_references(
     assert sorted(p.name for p in (root / "manuscript").iterdir()) == ["02-body.md", "metadata.yaml"]
     body = (root / "manuscript" / "02-body.md").read_text(encoding="utf-8")
     assert [line for line in body.splitlines() if line.startswith("#")] == [
-        "## Introduction",  # was "## 1. Introduction": paperbuild numbers it
-        "## Transactions",
-        "## Timestamp Server",
-        "## Proof-of-Work",
+        "# Introduction",  # was "## 1. Introduction": paperbuild numbers it, from level 1 (the title is metadata's)
+        "# Transactions",
+        "# Timestamp Server",
+        "# Proof-of-Work",
     ]
     assert f"newspaper or Usenet post [@{MASSIAS}; @doi:10.1007/bf00196791;" in body  # the tag's entry's key
     assert "[@massias]:" not in body and "[@hashcash]: wikidata:Q110828738" in body  # no entry yet: kept for build
@@ -157,7 +157,7 @@ def test_a_csl_id_pandoc_cannot_cite_bare_gets_a_key_of_its_words_in_text_and_bi
     root = tmp_path / "out"
     assert run_import(src.parent, root, capsys) == []
     body = (root / "manuscript" / "01-body.md").read_text(encoding="utf-8")
-    assert body == f"## Proof\n\nHashcash [@{CITESEER}], again @{CITESEER}.\n"
+    assert body == f"# Proof\n\nHashcash [@{CITESEER}], again @{CITESEER}.\n"
     assert entry(root, "manual-references.bib", CITESEER).startswith(f"@techreport{{{CITESEER},\n")
     assert check_lines(root) == []
 
@@ -251,7 +251,7 @@ def test_a_tag_of_citation_tags_tsv_is_rewritten_to_its_entry_s_key(
     )
     root = tmp_path / "out"
     assert run_import(src.parent, root, capsys) == []
-    assert (root / "manuscript" / "01-body.md").read_text(encoding="utf-8") == f"## Body\n\nAs in [@{MASSIAS}].\n"
+    assert (root / "manuscript" / "01-body.md").read_text(encoding="utf-8") == f"# Body\n\nAs in [@{MASSIAS}].\n"
     assert check_lines(root) == []
 
 

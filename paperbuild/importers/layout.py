@@ -151,6 +151,7 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
                 named_in, line, 0, "not-imported", f"bibliography '{plan.name(bib)}' is not in the source; not copied"
             )
     structure.unnumber_front_matter(plan.files)
+    structure.promote_sections(plan.files)
     if "abstract" not in metadata:
         abstract, keywords = structure.lift_abstract(plan.files)
         if abstract:

@@ -17,6 +17,8 @@ import re
 FENCE = re.compile(rb"^ {0,3}(`{3,}|~{3,})")
 HAND_NUMBER = re.compile(rb"^( {0,3}#{1,6}[ \t]+)(?:\d+\.)+\d*[ \t]+(?=\S)")  # 1. / 2.1 / 2.1. ; not "2020 in"
 HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+ATX_LEVEL = re.compile(r"^( {0,3})(#{1,6})(?=[ \t\r\n]|$)")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*\r?$")
 LAYOUT = re.compile(r"(?:[ \t]*\\[a-zA-Z]+\*?(?:\[[^\]\n]*\]|\{[^{}\n]*(?:\{[^{}\n]*\}[^{}\n]*)*\})*[ \t]*(?:\n|$))+$")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # a paragraph that is only a comment prints nothing
 SPACING = r"(?:[ \t\u3000]|\\[A-Za-z]+\{[^{}\n]*\})*"  # 摘　要, and the CQU template's 摘\Space{4}要
@@ -49,7 +51,7 @@ def outside_code(lines: list[str] | list[bytes]) -> list[bool]:
         match = FENCE.match(raw)
         if fence:
             outside.append(False)
-            if match and match.group(1)[:1] == fence[:1] and len(match.group(1)) >= len(fence):
+            if match and match.group(1).decode()[:1] == fence[:1] and len(match.group(1)) >= len(fence):
                 fence = ""
         elif match:
             outside.append(False)
@@ -85,6 +87,34 @@ def unnumber_front_matter(files: dict[str, bytes]) -> None:
             elif outside and not numbered and HEADING.match(line) and not UNNUMBERED.search(line):
                 lines[n] = _unnumbered(line)
         files[rel] = "".join(lines).encode("utf-8")
+
+
+def promote_sections(files: dict[str, bytes]) -> int:
+    """Move every ATX heading of the chapters up by the levels none of them uses (Manubot, and many Quarto and JOSS
+    papers, write their sections as `##` under a title of level 1, which paperbuild prints from the metadata: as
+    they were, the sections were numbered 0.1, 0.2). Nothing moves when a chapter has a level-1 heading or a setext
+    one (underlined: its level is not written with #s). Gives the number of levels moved."""
+    chapters = sorted(rel for rel in files if rel.startswith("manuscript/") and rel.endswith(".md"))
+    texts = {rel: files[rel].decode("utf-8", "replace").splitlines(keepends=True) for rel in chapters}
+    levels = []
+    for lines in texts.values():
+        for n, (line, outside) in enumerate(zip(lines, outside_code(lines), strict=True)):
+            if not outside:
+                continue
+            if n and SETEXT_UNDERLINE.match(line) and lines[n - 1].strip() and outside_code(lines[n - 1 : n])[0]:
+                return 0  # an underlined heading (or a rule after a paragraph, which pandoc reads as one)
+            match = ATX_LEVEL.match(line)
+            if match:
+                levels.append(len(match.group(2)))
+    shift = min(levels, default=1) - 1
+    if shift <= 0:
+        return 0
+    for rel, lines in texts.items():
+        files[rel] = "".join(
+            ATX_LEVEL.sub(lambda m: m.group(1) + "#" * (len(m.group(2)) - shift), line, count=1) if outside else line
+            for line, outside in zip(lines, outside_code(lines), strict=True)
+        ).encode("utf-8")
+    return shift
 
 
 def _unnumbered(heading: str) -> str:
