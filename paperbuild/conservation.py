@@ -7,91 +7,50 @@ authors, back matter) that an output does not show. Texts are compared as multis
 casefolded, hyphenation undone): an output may add words (numbers, labels, running heads, the references), never
 lose one.
 Math is compared by the letters and digits it shows, one a token (OMML keeps operators and delimiters in
-attributes). Everything is one pass over each text; only a failure looks back into the sources.
+attributes). Everything is one pass over each text; only a failure looks back into the sources. The outputs are
+read by conservation_tokens.py.
 """
 
 from __future__ import annotations
 
-import html
-import io
 import itertools
-import re
-import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
+from paperbuild.conservation_tokens import (
+    INLINE_TAG,
+    TOKEN,
+    docx_tokens,
+    html_tokens,
+    jats_tokens,
+    normalize,
+    pdf_tokens,
+    tokens,
+)
 from paperbuild.crossref import NUMBER_CLASS
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.document import GENERATED_CLASS, PUNCTUATION_CLASS, Paper
 from paperbuild.formulas import math_text
-from paperbuild.markers import blank_code
+from paperbuild.markers import blank_comments
 from paperbuild.pandoc_ast import BLOCKS, QUOTES
 from paperbuild.project import SourceFile
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-TOKEN = re.compile(rf"[{CJK}]|[^\W_{CJK}]+|[^\w\s]|_")
-"""A CJK character, a run of letters and digits, or any other visible character alone."""
 GENERATED = frozenset({"cross-reference-group", "caption-label", "equation-number", NUMBER_CLASS})
 """Classes of the Spans crossref.py adds: their words are the pipeline's, not the manuscript's."""
-SPLIT = re.compile(r"\d+|[^\W\d_]+")
 MAX_REPORTED = 20
 """Missing tokens reported per output: enough to find the fault, not a flood when a whole chapter is gone."""
 CONTEXT = 3
 """Tokens on each side that tell which occurrence of a missing token in the sources is the one lost."""
-MAX_JOIN = 200
-"""Longest run of text joined across PDF line ends (a URL broken over lines of a narrow table column)."""
-
-HIDDEN_HTML = re.compile(r"<(head|style|script|template|annotation)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
-MATH_HTML = re.compile(r"<math\b.*?</math\s*>", re.DOTALL | re.IGNORECASE)
-INLINE_TAG = re.compile(
-    r"</?(?:a|span|em|strong|b|i|u|s|sub|sup|code|small|mark|abbr|cite|q|kbd|var|samp|dfn|time|del|ins)\b[^>]*>",
-    re.IGNORECASE,
-)
-TAG = re.compile(r"<[^>]*>")
-HIDDEN_JATS = re.compile(r"<(tex-math|alt-text|element-citation)\b.*?</\1\s*>", re.DOTALL)
-"""What a JATS reader is not shown as the text (the TeX behind a formula), or what repeats it (a figure's alt text,
-a reference's structured copy), which would hide a word lost from the text itself."""
-MATH_JATS = re.compile(r"<mml:math\b.*?</mml:math\s*>", re.DOTALL)
-INLINE_JATS = re.compile(
-    r"</?(?:italic|bold|sup|sub|sc|monospace|underline|strike|overline|roman|sans-serif|xref|named-content|"
-    r"styled-content|ext-link|uri|email|abbrev|inline-formula)\b[^>]*>"
-)
-DOCX_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|<m:t(?:\s[^>]*)?>([^<]*)</m:t>|<w:(?:br|tab|cr)\b|</w:p>")
-DOCX_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
-HYPHENS = ("\u2010", "\u00ad")
-"""WeasyPrint's automatic hyphen (U+2010), or a soft hyphen, at a line end: the word goes on on the next line."""
-HYPHEN_LINES = 8
-"""How many lines on the second part of a hyphenated word may be (running heads, page numbers, footnotes)."""
-
-
-def normalize(token: str) -> str:
-    """A token as the comparison sees it: NFKC (ligatures, mathematical letters, full-width forms), casefolded."""
-    return unicodedata.normalize("NFKC", token).casefold()
-
-
-def tokens(text: str) -> list[str]:
-    """The normalized tokens of plain text."""
-    return [normalize(t) for t in TOKEN.findall(text)]
-
-
-def output_words(text: str) -> list[str]:
-    """The tokens of an output's text, and, for a token of letters and digits, its letters and its digits apart as
-    well: a superscript mark is set close to its word ("Holt¹", "effect¹" for a note or a citation)."""
-    found = tokens(text)
-    found += [part for token in found if not (token.isalpha() or token.isdigit()) for part in SPLIT.findall(token)]
-    return found
+LOOK_BACK = 50
+"""Tokens looked back over for one the sources hold, to locate a lost token they do not hold as written."""
 
 
 def math_tokens(tex: str) -> list[str]:
     """The letters and digits a formula shows, one a token."""
     return [ch for ch in normalize(math_text(tex)) if ch.isalnum()]
-
-
-def _spaced_math(text: str) -> str:
-    return " " + " ".join(ch for ch in normalize(text) if ch.isalnum()) + " "
 
 
 @dataclass(frozen=True)
@@ -143,7 +102,9 @@ class _Collector:
             self.text.append(content)
         elif kind in ("Space", "SoftBreak", "LineBreak"):
             self.text.append(" ")
-        elif kind in ("Code", "CodeBlock"):
+        elif kind == "Code":  # no space around: "`JobResult`s" reads "JobResults"
+            self.text.append(content[1])
+        elif kind == "CodeBlock":
             self.text.append(f" {content[1]} ")
         elif kind == "Math":
             self.flush()
@@ -209,63 +170,6 @@ def expected(paper: Paper) -> Expected:
     return Expected(collector.tokens, collector.formulas, metadata_from)
 
 
-def html_tokens(page: str) -> list[str]:
-    """The tokens of an HTML page as a browser shows it: no head, style or script, no TeX behind MathML."""
-    page = HIDDEN_HTML.sub(" ", page)
-    page = MATH_HTML.sub(lambda m: _spaced_math(html.unescape(TAG.sub(" ", m.group(0)))), page)
-    return output_words(html.unescape(TAG.sub(" ", INLINE_TAG.sub("", page))))
-
-
-def jats_tokens(xml: str) -> list[str]:
-    """The tokens of a JATS article's text: its elements' text, formulas by their MathML's characters."""
-    xml = HIDDEN_JATS.sub(" ", xml)
-    xml = MATH_JATS.sub(lambda m: _spaced_math(html.unescape(TAG.sub(" ", m.group(0)))), xml)
-    return output_words(html.unescape(TAG.sub(" ", INLINE_JATS.sub("", xml))))
-
-
-def docx_tokens(data: bytes) -> list[str]:
-    """The tokens of a DOCX's text: the document, its footnotes and endnotes; formulas by their characters."""
-    parts: list[str] = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        for name in (n for n in DOCX_PARTS if n in names):
-            xml = archive.read(name).decode("utf-8")
-            for match in DOCX_TEXT.finditer(xml):
-                if match.group(1) is not None:
-                    parts.append(html.unescape(match.group(1)))
-                elif match.group(2) is not None:
-                    parts.append(_spaced_math(html.unescape(match.group(2))))
-                else:
-                    parts.append(" ")
-    return output_words("".join(parts))
-
-
-def pdf_tokens(text: str) -> list[str]:
-    """The tokens of the text laid out on a PDF's pages (a line per line box), hyphenation undone; a word broken
-    over a line end without a hyphen (overflow-wrap in a narrow column) counts joined as well as in pieces."""
-    found: list[str] = []
-    carry = ""
-    hyphenated: list[tuple[str, int]] = []  # a word's first part, and the lines left to find its second part in
-    for line in text.split("\n"):
-        broken = line.rstrip().endswith(HYPHENS)
-        shown = line.rstrip().rstrip("".join(HYPHENS)) if broken else line
-        words = tokens(shown)  # the line's own tokens, in order: its first and last are the ones broken off
-        if not words:
-            continue
-        found += output_words(shown)
-        if carry:
-            found.append(carry + words[0])
-        # the running head and the page number lie between the two parts of a word broken over a page end
-        found += [first + words[0] for first, _ in hyphenated]
-        hyphenated = [(first, left - 1) for first, left in hyphenated if left > 1]
-        if broken:
-            hyphenated.append((words[-1], HYPHEN_LINES))
-            carry = ""
-        else:
-            carry = (carry + words[0] if len(words) == 1 and carry else words[-1])[-MAX_JOIN:]
-    return found
-
-
 def _occurrences(items: list[str], wanted: set[str]) -> Iterator[tuple[int, int]]:
     """(index, how many times the same token came before) of each token of `wanted` in `items`."""
     seen: Counter[str] = Counter()
@@ -288,7 +192,7 @@ class _Locator:
             self.written = [
                 (normalize(match.group(0)), number, match.start())
                 for number, source in enumerate(self.files)
-                for match in TOKEN.finditer(blank_code(source.text))
+                for match in TOKEN.finditer(blank_comments(source.text))
             ]
             for place, (token, _, _) in enumerate(self.written):
                 self.positions.setdefault(token, []).append(place)
@@ -345,15 +249,19 @@ def _lost_indexes(want: Expected, have: Counter[str], output: list[str]) -> list
 
 def _where(want: Expected, index: int, locator: _Locator) -> tuple[int, int] | None:
     """The source position of expected token `index`: the formula it belongs to, or the same occurrence of the
-    token among the source's tokens; else the nearest token before it that is found."""
+    token among the source's tokens; else that of the nearest token before it that is found (up to LOOK_BACK)."""
     formula_start = max((start for start in want.formulas if start <= index), default=-1)
     if formula_start >= 0 and index < formula_start + len(math_tokens(want.formulas[formula_start])):
         return locator.formula(want.formulas[formula_start])
-    token = want.tokens[index]
     start = 0 if want.source(index) == 0 else want.metadata_from
-    nth = sum(1 for t in want.tokens[start:index] if t == token)
-    before = want.tokens[max(index - CONTEXT, 0) : index]
-    return locator.token(token, nth, before, want.tokens[index + 1 : index + 1 + CONTEXT])
+    for place in range(index, max(index - LOOK_BACK, start - 1), -1):
+        token = want.tokens[place]
+        nth = sum(1 for t in want.tokens[start:place] if t == token)
+        before = want.tokens[max(place - CONTEXT, start) : place]
+        found = locator.token(token, nth, before, want.tokens[place + 1 : place + 1 + CONTEXT])
+        if found is not None:
+            return found
+    return None
 
 
 def lost_text(paper: Paper, sources: list[list[SourceFile]], outputs: dict[str, list[str]]) -> list[Diagnostic]:
@@ -368,7 +276,7 @@ def lost_text(paper: Paper, sources: list[list[SourceFile]], outputs: dict[str, 
         for index in _lost_indexes(want, have, output):
             place = _where(want, index, locators[want.source(index)])
             files = sources[want.source(index)]
-            rel, line, col = files[0].rel if files else "", 0, 0
+            rel, line, col = _unlocated(files), 0, 0
             if place is not None:
                 rel, (line, col) = files[place[0]].rel, LineIndex(files[place[0]].text).position(place[1])
             first, missing = by_line.setdefault((rel, line), (col, []))
@@ -387,6 +295,14 @@ def lost_text(paper: Paper, sources: list[list[SourceFile]], outputs: dict[str, 
                 )
             )
     return out
+
+
+def _unlocated(files: list[SourceFile]) -> str:
+    """Where a token found in none of `files` is reported: the file, or, of several, their folder (not one of
+    them that does not hold it)."""
+    if len(files) == 1:
+        return files[0].rel
+    return str(PurePosixPath(files[0].rel).parent) if files else ""
 
 
 def output_tokens(fmt: str, data: bytes, text: str) -> list[str]:

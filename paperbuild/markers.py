@@ -3,12 +3,15 @@
 Takes the decoded chapters (and metadata.yaml); gives `Marker`s: citations and cross-references (`@key`), labels
 (`{#fig:x}`, or Quarto's `{#fig-x}`), footnote references and definitions (`[^n]`, `[^n]:`) and placeholders
 (`[@?]`, `[citation needed]`).
-Code spans and fenced code are blanked first (keeping offsets), so what code shows is never taken for a marker.
+Code (spans, fenced and indented blocks, found as pandoc finds them) is blanked first (keeping offsets), so what
+code shows is never taken for a marker.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from paperbuild.diagnostics import LineIndex
@@ -32,7 +35,7 @@ ATTRIBUTES = re.compile(r"\{[^{}\n]*\}")
 """An attribute block `{...}` on one line; a label is looked for inside it (one pattern for both would backtrack
 over every `#` of a long unclosed block: minutes on a line of `{#fig:a`)."""
 LABEL = re.compile(rf"#(?P<label>{LABEL_KEY.pattern}{_KEY})")
-FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
+FOOTNOTE_DEF = re.compile(r"^(?:[ \t]*>)*[ \t]*\[\^(?P<id>[^\]\[\s]+)\]:", re.MULTILINE)
 FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
 CODE_CELL_INFO = r"[ \t]*\{[ \t]*[A-Za-z][\w-]*(?:[ \t,][^}\n]*)?\}[ \t\r]*$"
@@ -45,7 +48,11 @@ FENCE = re.compile(
 )
 RAW_TEX_INFO = re.compile(r"\s*\{\s*=(?:latex|tex)\s*\}\s*")
 """A fence's info string that makes it raw TeX (```` ```{=latex} ````): the body is TeX, not code."""
-CODE_SPAN = re.compile(r"(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)", re.DOTALL)
+BACKTICKS = re.compile(r"`+")
+BLANK_LINE = re.compile(r"\n(?:[ \t>]*\n)+")
+"""A line end and the blank lines after it (a line of only `>` is blank inside a block quote)."""
+LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|[:~])(?:[ \t]|$)")
+"""The first line of a list item or of a definition (`:` or `~`), where an indented line goes on the item."""
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 
 
@@ -72,21 +79,100 @@ def _blank(code: str) -> str:
     return re.sub(r"[^\n]", " ", code)
 
 
-def _blank_fence(match: re.Match[str], raw_tex: bool) -> str:
-    if raw_tex and RAW_TEX_INFO.fullmatch(match.group("info")):
-        body = match.group("body")
-        start, end = match.start("body") - match.start(), match.start("body") - match.start() + len(body)
-        return _blank(match.group(0)[:start]) + body + _blank(match.group(0)[end:])
-    return _blank(match.group(0))
+def _blanked(text: str, ranges: list[tuple[int, int]]) -> str:
+    """`text` with the characters of `ranges` (sorted, apart) replaced by spaces, newlines kept."""
+    parts, position = [], 0
+    for start, end in ranges:
+        parts += [text[position:start], _blank(text[start:end])]
+        position = end
+    return "".join(parts) + text[position:]
 
 
-def blank_code(text: str, raw_tex: bool = False) -> str:
-    """`text` with fenced code, code spans and HTML comments replaced by spaces (newlines kept); with `raw_tex`, the
-    body of a raw TeX fence (```` ```{=latex} ````) is kept, for what is looked for in TeX. Comments are found
-    with `str.find`, once each: a pattern would look for the end of every unclosed `<!--` up to the end of the
-    text."""
-    text = FENCE.sub(lambda match: _blank_fence(match, raw_tex), text)
-    text = CODE_SPAN.sub(lambda match: _blank(match.group(0)), text)
+def _fences(text: str, raw_tex: bool) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The fenced code blocks: (the ranges that are code, the whole fences). With `raw_tex`, the body of a raw TeX
+    fence (```` ```{=latex} ````) is not code: it is kept, for what is looked for in TeX."""
+    code, whole = [], []
+    for match in FENCE.finditer(text):
+        whole.append(match.span())
+        if raw_tex and RAW_TEX_INFO.fullmatch(match.group("info")):
+            code += [(match.start(), match.start("body")), (match.end("body"), match.end())]
+        else:
+            code.append(match.span())
+    return code, whole
+
+
+def _indented(text: str) -> list[tuple[int, int]]:
+    """The indented code blocks, as pandoc reads them: lines indented by four spaces or a tab after a blank line,
+    up to the next line indented less; not in a list or definition (there such lines go on the item)."""
+    found: list[tuple[int, int]] = []
+    offset, blank_before, in_list, start = 0, True, False, -1
+    for line in text.splitlines(keepends=True):
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if start >= 0 and not blank and not indented:
+            found.append((start, offset))
+            start = -1
+        if start < 0 and indented and not blank and blank_before and not in_list:
+            start = offset
+        if LIST_ITEM.match(line):
+            in_list = True
+        elif not blank and blank_before and not line[:1].isspace():
+            in_list = False
+        blank_before = blank if start < 0 else blank_before
+        offset += len(line)
+    return [*found, (start, offset)] if start >= 0 else found
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of `text` between blank lines (a line of only `>` is blank in a block quote): code spans do not
+    cross them."""
+    start = 0
+    for blank in BLANK_LINE.finditer(text):
+        if blank.start() > start:
+            yield start, blank.start()
+        start = blank.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The code spans of one paragraph, found as pandoc finds them: a run of n backticks opens a span that the next
+    run of exactly n closes; with none, its first backtick is text and the rest of the run is tried the same way
+    (a backtick after an odd number of backslashes is text too)."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text, start, end)]
+    by_length: dict[int, list[int]] = {}
+    for index, (run_start, run_end) in enumerate(runs):
+        by_length.setdefault(run_end - run_start, []).append(index)
+    position = start
+    for index, (run_start, run_end) in enumerate(runs):
+        if run_start < position:
+            continue  # inside the last span
+        backslashes = run_start - len(text[start:run_start].rstrip("\\")) - start
+        opening = run_start + backslashes % 2
+        while opening < run_end:
+            closers = by_length.get(run_end - opening, [])
+            closer = closers[bisect.bisect_right(closers, index)] if closers and closers[-1] > index else -1
+            if closer >= 0:
+                yield opening, runs[closer][1]
+                position = runs[closer][1]
+                break
+            opening += 1
+
+
+def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
+    """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted (see
+    `_fences` for `raw_tex`)."""
+    code, fences = _fences(text, raw_tex)
+    unfenced = _blanked(text, fences)
+    blocks = _indented(unfenced)
+    prose = _blanked(unfenced, blocks)
+    spans = [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
+    return sorted(code + blocks + spans)
+
+
+def blank_comments(text: str) -> str:
+    """`text` with HTML comments replaced by spaces (newlines kept). Comments are found with `str.find`, once
+    each: a pattern would look for the end of every unclosed `<!--` up to the end of the text."""
     parts, position = [], 0
     start = text.find(COMMENT_OPEN)
     while start >= 0:
@@ -98,6 +184,17 @@ def blank_code(text: str, raw_tex: bool = False) -> str:
         position = end
         start = text.find(COMMENT_OPEN, end)
     return "".join(parts) + text[position:]
+
+
+def blank_code(text: str, raw_tex: bool = False) -> str:
+    """`text` with code (`code_ranges`) and HTML comments replaced by spaces (newlines kept): what every scanner
+    of the sources (markers, labels, raw TeX, tags) looks in, so that none reads code as pandoc would not."""
+    return blank_comments(_blanked(text, code_ranges(text, raw_tex)))
+
+
+def code_text(text: str) -> str:
+    """The code of `text` (`code_ranges`), each piece on its own line: what the reader sees literally."""
+    return "\n".join(text[start:end] for start, end in code_ranges(text))
 
 
 def _label(block: str) -> str:

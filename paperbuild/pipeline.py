@@ -228,7 +228,7 @@ def run_build(root: Path, formats: Sequence[str], options: Options) -> BuildResu
     texts = {relative(paths[fmt], project.root): output.text for fmt, output in rendered.items()}
     from paperbuild.checks import leftover_markers
 
-    result.diagnostics += leftover_markers(texts, context.cited_keys)
+    result.diagnostics += leftover_markers(texts, context.cited_keys, list(project.sources))
     if rendered and result.ok:
         with result.timed("conservation"):
             result.diagnostics += _lost_text(project, rendered, paths, result)

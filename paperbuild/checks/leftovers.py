@@ -1,39 +1,58 @@
 """The check after rendering: signs, in what the reader will see, that a marker did not resolve.
 
-Takes each output's text and the keys pandoc read as citations; gives `leftover-marker` Diagnostics naming the
-output. It runs after the renderers (pipeline.py), beside the conservation check (conservation.py).
+Takes each output's text, the keys pandoc read as citations and the sources; gives `leftover-marker` Diagnostics
+at the source line that wrote the sign (else naming the output). A sign the sources show in code is the reader's
+to see: it counts only where an output shows it more often than the code does. It runs after the renderers
+(pipeline.py), beside the conservation check (conservation.py).
 """
 
 from __future__ import annotations
 
-from paperbuild.diagnostics import Diagnostic, Severity
+from collections.abc import Sequence
+
+from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.markers import blank_code, code_text
+from paperbuild.project import SourceFile
 
 LEFTOVER_SIGNS = ("??", "?@", "[@", "@?")
 
 
-def leftover_markers(texts: dict[str, str], cited_keys: set[str]) -> list[Diagnostic]:
+def leftover_markers(
+    texts: dict[str, str], cited_keys: set[str], sources: Sequence[SourceFile] = ()
+) -> list[Diagnostic]:
     """Signs, in what the reader will see, that a marker did not resolve: `??`, `?@`, a raw `[@`, or citeproc's
-    `key?` for a missing entry. `texts` maps each output's path to its text."""
+    `key?` for a missing entry. `texts` maps each output's path to its text; `sources` are the chapters (and
+    metadata.yaml): code there may show a sign."""
+    code = "\n".join(code_text(source.text) for source in sources)
+    prose = [(source, blank_code(source.text)) for source in sources]
     out = []
     for path, text in texts.items():
         unresolved = first_unresolved_keys(text, cited_keys)
         found = [(sign, text.find(sign)) for sign in LEFTOVER_SIGNS]
         found += [(f"{key}?", unresolved[key]) for key in sorted(unresolved)]
         for sign, index in found:
-            if index < 0:
+            if index < 0 or text.count(sign) <= code.count(sign):
                 continue
             context = " ".join(text[max(index - 40, 0) : index + len(sign) + 20].split())
-            out.append(
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    Severity.ERROR,
-                    "leftover-marker",
-                    f"'{sign}' appears in the output, a marker that did not resolve: \"{context}\"",
-                )
-            )
+            message = f'appears in the output, a marker that did not resolve: "{context}"'
+            place = _written(prose, sign)
+            if place is None:
+                out.append(Diagnostic(path, 0, 0, Severity.ERROR, "leftover-marker", f"'{sign}' {message}"))
+            else:
+                rel, line, col = place
+                message = message.replace("the output", path, 1)
+                out.append(Diagnostic(rel, line, col, Severity.ERROR, "leftover-marker", f"'{sign}' {message}"))
     return out
+
+
+def _written(prose: list[tuple[SourceFile, str]], sign: str) -> tuple[str, int, int] | None:
+    """Where a source first writes `sign` (a `key?` by its key) outside code; None when none does."""
+    needle = sign[:-1] if sign[-1] == "?" and sign[0] not in "?[@" else sign
+    for source, text in prose:
+        offset = text.find(needle)
+        if offset >= 0:
+            return (source.rel, *LineIndex(text).position(offset))
+    return None
 
 
 def first_unresolved_keys(text: str, keys: set[str]) -> dict[str, int]:
