@@ -13,6 +13,7 @@ read by conservation_tokens.py.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections import Counter
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from paperbuild.crossref import NUMBER_CLASS
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.document import GENERATED_CLASS, PUNCTUATION_CLASS, Paper
 from paperbuild.formulas import math_text
-from paperbuild.markers import blank_comments
+from paperbuild.markers import blank_comments, code_spans
 from paperbuild.pandoc_ast import BLOCKS, QUOTES
 from paperbuild.project import SourceFile
 
@@ -179,6 +180,23 @@ def _occurrences(items: list[str], wanted: set[str]) -> Iterator[tuple[int, int]
             seen[item] += 1
 
 
+def _unticked(text: str) -> tuple[str, list[int], list[int]]:
+    """`text` without its code spans' backticks, as the reader sees it ("`JobResult`s" reads "JobResults"); and,
+    for each piece of it kept, where the piece starts in the result and how far that is from where it was."""
+    pieces, position = [], 0
+    for start, end in code_spans(text):
+        ticks = len(text[start:end]) - len(text[start:end].lstrip("`"))
+        pieces += [(position, start), (start + ticks, end - ticks)]
+        position = end
+    pieces.append((position, len(text)))
+    starts, offsets, length = [], [], 0
+    for start, end in pieces:
+        starts.append(length)
+        offsets.append(start - length)
+        length += end - start
+    return "".join(text[start:end] for start, end in pieces), starts, offsets
+
+
 class _Locator:
     """Where an occurrence of a token (or a formula's TeX) was written in one source's files."""
 
@@ -189,11 +207,13 @@ class _Locator:
 
     def _index(self) -> list[tuple[str, int, int]]:
         if self.written is None:
-            self.written = [
-                (normalize(match.group(0)), number, match.start())
-                for number, source in enumerate(self.files)
-                for match in TOKEN.finditer(blank_comments(source.text))
-            ]
+            self.written = []
+            for number, source in enumerate(self.files):
+                text, starts, offsets = _unticked(blank_comments(source.text))
+                self.written += [
+                    (normalize(m.group(0)), number, offsets[bisect.bisect_right(starts, m.start()) - 1] + m.start())
+                    for m in TOKEN.finditer(text)
+                ]
             for place, (token, _, _) in enumerate(self.written):
                 self.positions.setdefault(token, []).append(place)
         return self.written

@@ -159,15 +159,24 @@ def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             opening += 1
 
 
-def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
-    """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted (see
-    `_fences` for `raw_tex`)."""
+def _code(text: str, raw_tex: bool) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The code blocks (fenced, then indented: see `_fences` for `raw_tex`) and the code spans of `text`."""
     code, fences = _fences(text, raw_tex)
     unfenced = _blanked(text, fences)
     blocks = _indented(unfenced)
     prose = _blanked(unfenced, blocks)
-    spans = [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
-    return sorted(code + blocks + spans)
+    return code + blocks, [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
+
+
+def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
+    """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted."""
+    blocks, spans = _code(text, raw_tex)
+    return sorted(blocks + spans)
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` holds code spans (their backticks included), as pandoc reads them."""
+    return _code(text, False)[1]
 
 
 def blank_comments(text: str) -> str:
