@@ -10,7 +10,9 @@ code shows is never taken for a marker.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -49,10 +51,13 @@ FENCE = re.compile(
 RAW_TEX_INFO = re.compile(r"\s*\{\s*=(?:latex|tex)\s*\}\s*")
 """A fence's info string that makes it raw TeX (```` ```{=latex} ````): the body is TeX, not code."""
 BACKTICKS = re.compile(r"`+")
+ESCAPES = re.compile(r"\\+(?=`)")
+"""Backslashes before a backtick: an odd number escapes it."""
 BLANK_LINE = re.compile(r"\n(?:[ \t>]*\n)+")
 """A line end and the blank lines after it (a line of only `>` is blank inside a block quote)."""
 LIST_ITEM = re.compile(r" {0,3}(?:[-+*]|\(?(?:\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+|#)[.)]|[:~])(?:[ \t]|$)")
 """The first line of a list item or of a definition (`:` or `~`), where an indented line goes on the item."""
+NOT_NEWLINE = re.compile(r"[^\n]")
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
 
 
@@ -76,29 +81,27 @@ class Marker:
 
 
 def _blank(code: str) -> str:
-    return re.sub(r"[^\n]", " ", code)
+    return NOT_NEWLINE.sub(" ", code)
 
 
 def _blanked(text: str, ranges: list[tuple[int, int]]) -> str:
     """`text` with the characters of `ranges` (sorted, apart) replaced by spaces, newlines kept."""
     parts, position = [], 0
     for start, end in ranges:
-        parts += [text[position:start], _blank(text[start:end])]
+        blank = " " * (end - start) if text.find("\n", start, end) < 0 else _blank(text[start:end])
+        parts += [text[position:start], blank]
         position = end
     return "".join(parts) + text[position:]
 
 
-def _fences(text: str, raw_tex: bool) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The fenced code blocks: (the ranges that are code, the whole fences). With `raw_tex`, the body of a raw TeX
-    fence (```` ```{=latex} ````) is not code: it is kept, for what is looked for in TeX."""
-    code, whole = [], []
+def _fences(text: str) -> list[tuple[int, int, int, int]]:
+    """The fenced code blocks: start and end, and those of the body of a raw TeX fence (```` ```{=latex} ````),
+    else -1, -1."""
+    found = []
     for match in FENCE.finditer(text):
-        whole.append(match.span())
-        if raw_tex and RAW_TEX_INFO.fullmatch(match.group("info")):
-            code += [(match.start(), match.start("body")), (match.end("body"), match.end())]
-        else:
-            code.append(match.span())
-    return code, whole
+        tex = RAW_TEX_INFO.fullmatch(match.group("info")) is not None
+        found.append((*match.span(), *(match.span("body") if tex else (-1, -1))))
+    return found
 
 
 def _indented(text: str) -> list[tuple[int, int]]:
@@ -139,44 +142,54 @@ def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """The code spans of one paragraph, found as pandoc finds them: a run of n backticks opens a span that the next
     run of exactly n closes; with none, its first backtick is text and the rest of the run is tried the same way
     (a backtick after an odd number of backslashes is text too)."""
-    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text, start, end)]
-    by_length: dict[int, list[int]] = {}
-    for index, (run_start, run_end) in enumerate(runs):
-        by_length.setdefault(run_end - run_start, []).append(index)
+    starts: dict[int, array[int]] = {}  # run length -> where the runs of that length start (arrays: a 5 MB text
+    for run in BACKTICKS.finditer(text, start, end):  # of backticks has 2 million runs)
+        starts.setdefault(run.end() - run.start(), array("q")).append(run.start())
+    escaped = {m.end(): m.start() for m in ESCAPES.finditer(text, start, end)}
     position = start
-    for index, (run_start, run_end) in enumerate(runs):
+    for run in BACKTICKS.finditer(text, start, end):
+        run_start, run_end = run.span()
         if run_start < position:
             continue  # inside the last span
-        backslashes = run_start - len(text[start:run_start].rstrip("\\")) - start
-        opening = run_start + backslashes % 2
+        opening = run_start + (run_start - max(escaped.get(run_start, run_start), position)) % 2
         while opening < run_end:
-            closers = by_length.get(run_end - opening, [])
-            closer = closers[bisect.bisect_right(closers, index)] if closers and closers[-1] > index else -1
-            if closer >= 0:
-                yield opening, runs[closer][1]
-                position = runs[closer][1]
+            length = run_end - opening
+            closers = starts.get(length)
+            if closers and closers[-1] > run_start:
+                position = closers[bisect.bisect_right(closers, run_start)] + length
+                yield opening, position
                 break
             opening += 1
 
 
-def _code(text: str, raw_tex: bool) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The code blocks (fenced, then indented: see `_fences` for `raw_tex`) and the code spans of `text`."""
-    code, fences = _fences(text, raw_tex)
-    unfenced = _blanked(text, fences)
+@functools.lru_cache(maxsize=32)
+def _code(text: str) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """The fenced code blocks (`_fences`), the indented ones and the code spans of `text`; kept for the next
+    scanner of the same chapter (markers, labels, raw TeX, tags each look for code). Not to be changed."""
+    fences = _fences(text)
+    unfenced = _blanked(text, [(start, end) for start, end, _, _ in fences])
     blocks = _indented(unfenced)
     prose = _blanked(unfenced, blocks)
-    return code + blocks, [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
+    return fences, blocks, [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
 
 
 def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
-    """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted."""
-    blocks, spans = _code(text, raw_tex)
-    return sorted(blocks + spans)
+    """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted. With
+    `raw_tex`, the body of a raw TeX fence is not code: it is kept, for what is looked for in TeX."""
+    fences, blocks, spans = _code(text)
+    code = [(start, end) for start, end, body, _ in fences if body < 0 or not raw_tex]
+    code += [
+        piece
+        for start, end, body, body_end in fences
+        if body >= 0 and raw_tex
+        for piece in ((start, body), (body_end, end))
+    ]
+    return sorted(code + blocks + spans)
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
     """Where `text` holds code spans (their backticks included), as pandoc reads them."""
-    return _code(text, False)[1]
+    return _code(text)[2]
 
 
 def blank_comments(text: str) -> str:
