@@ -8,21 +8,23 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_BIB, check_lines, make_project
+from conftest import MINIMAL_BIB, MINIMAL_META, check_lines, make_project
 
 from paperbuild import checks, pandoc
 from paperbuild.cli import main
 from paperbuild.manuscript import READER
 from paperbuild.markers import scan
 from paperbuild.pandoc_ast import walk
-from paperbuild.pipeline import Options, run_build
+from paperbuild.pipeline import Options, run_build, run_check
 from paperbuild.project import SourceFile
 from paperbuild.render import RENDERERS, Output, RenderJob, get_renderer
+
+BIB = {"bibliography/refs.bib": MINIMAL_BIB}
 
 
 def project(tmp_path: Path, *chapters: str) -> Path:
     files = {f"manuscript/0{number}-c.md": text for number, text in enumerate(chapters, 1)}
-    return make_project(tmp_path, {**files, "bibliography/refs.bib": MINIMAL_BIB})
+    return make_project(tmp_path, {**files, **BIB})
 
 
 def test_a_lone_double_backtick_is_text_and_the_citations_after_it_are_checked(tmp_path: Path) -> None:
@@ -131,3 +133,25 @@ def test_a_lost_word_glued_to_code_is_at_its_chapter_line(tmp_path: Path, monkey
         "manuscript/02-c.md:3:12: error[lost-text]: 'jobresults' written here is missing from build/paper.html; a "
         "writer dropped it: write it in plain Markdown, or report it as a paperbuild bug"
     ]
+
+
+@pytest.mark.parametrize(
+    ("meta", "profile", "option", "place"),
+    [
+        ("journal: plos-one\n", "", None, "manuscript/metadata.yaml:4"),
+        ("", "severity: error\nextends: plos-one\n", None, "journal.yaml:2"),
+        ("journal: elsevier\n", "", "plos-one", "--journal plos-one"),
+    ],
+)
+def test_a_shipped_profiles_rule_is_shown_where_the_researcher_chose_the_profile(
+    tmp_path: Path, meta: str, profile: str, option: str | None, place: str
+) -> None:
+    # tester #16: 'paperbuild/journals/plos-one.yaml:12: error[required-section]', a file a researcher cannot edit
+    files = {"manuscript/metadata.yaml": MINIMAL_META + meta, **({"journal.yaml": profile} if profile else {})}
+    root = make_project(tmp_path, {**files, "manuscript/01-c.md": "# Introduction\n\nText [@knuth1984].\n", **BIB})
+    found = [d.format() for d in run_check(root, Options(journal=option)).diagnostics if d.code == "required-section"]
+    assert found[0] == (
+        f"{place}: error[required-section]: no section 'Materials and methods' or 'Methods'; PLOS ONE requires it "
+        "(the rule 'required-sections' of the plos-one profile); add a heading '# Materials and methods' to a chapter"
+    )
+    assert {line.split(": error")[0] for line in found} == {place}

@@ -4,21 +4,25 @@ required sections and metadata.
 Takes the journal profile the project uses (journal_profiles.py reads it: a shipped one by name, the project's
 journal.yaml or metadata's `journal:` mapping) and the parsed manuscript; gives a Diagnostic for each breach, with the
 severity the profile asks for (error unless it says `warning`), located at the metadata key it concerns or else at the
-rule in its profile. The checks are registered in the checks' registry (registry.py), last, so `check` and every
-build run them. Without a profile they find nothing.
+rule in the project's profile, or, for a shipped profile's rule, where the project chose that profile. The checks are
+registered in the checks' registry (registry.py), last, so `check` and every build run them. Without a profile they
+find nothing.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from paperbuild import safe_paths
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic
-from paperbuild.journal_profiles import METADATA_ITEMS, Profile, Rule
+from paperbuild.journal_profiles import METADATA_ITEMS, PROFILE_FILE, Profile, Rule
 from paperbuild.metadata import Author
 from paperbuild.pandoc_ast import stringify
+from paperbuild.safe_paths import METADATA
 from paperbuild.stats import Stats, count
 from paperbuild.words import ENGLISH
 
@@ -78,8 +82,8 @@ def _limit_check(rule_name: str) -> Any:
             hint = _shortfall(rule_name, rule.minimum - value, value)
         else:
             return []
-        path, line = _where(rule_name, rule, ctx)
-        return [Diagnostic(path, line, 0, rule.severity, code, message, hint)]
+        path, line, named = _where(rule_name, rule, ctx)
+        return [Diagnostic(path, line, 0, rule.severity, code, message + named, hint)]
 
     run.__doc__ = f"The profile's `{rule_name}` limit."
     return run
@@ -121,14 +125,37 @@ def _shortfall(rule_name: str, missing: int, value: int) -> str:
     return f"add {_plural(missing, 'more word' if rule_name == 'abstract-words' else 'more keyword')}"
 
 
-def _where(rule_name: str, rule: Rule, ctx: CheckContext) -> tuple[str, int]:
-    """Where a breach is shown: the metadata key it concerns (metadata.yaml when the key is missing), else the
-    profile's rule."""
+def _where(rule_name: str, rule: Rule, ctx: CheckContext) -> tuple[str, int, str]:
+    """Where a breach is shown, and the words naming a shipped profile's rule (see `_chosen`): the metadata key it
+    concerns (metadata.yaml when the key is missing), else the rule."""
     metadata = ctx.project.metadata
     key = METADATA_KEYS.get(rule_name)
     if key:
-        return ctx.project.metadata_file, metadata.lines.get(key, 0)
-    return rule.path, rule.line
+        return ctx.project.metadata_file, metadata.lines.get(key, 0), ""
+    return _chosen(rule, rule.line, ctx)
+
+
+def _chosen(rule: Rule, line: int, ctx: CheckContext) -> tuple[str, int, str]:
+    """Where a breach of `rule` (its item at `line`) is shown, and the words naming the rule. A rule the project
+    wrote (journal.yaml, metadata's `journal:` mapping) is shown where it is written. A shipped profile's rule is
+    shown where the researcher chose that profile, which they can change (the file installed with paperbuild
+    they cannot): metadata's `journal: NAME`, else journal.yaml's `extends: NAME`, else the `--journal` option."""
+    profile = ctx.project.journal
+    name = profile.shipped[0][0] if profile is not None and profile.shipped else ""
+    metadata_file = ctx.project.metadata_file
+    if not name or rule.path in (PROFILE_FILE, metadata_file):
+        return rule.path, line, ""
+    named = f" (the rule '{rule.name}' of the {name} profile)"
+    journal_line = ctx.project.metadata.lines.get("journal", 0)
+    written = ctx.project.metadata_source.text.splitlines()
+    if journal_line and re.search(rf"journal:\s*['\"]?{re.escape(name)}\b", written[journal_line - 1]):
+        return metadata_file, journal_line, named
+    data = safe_paths.read(ctx.project.root / PROFILE_FILE, (ctx.project.root,), METADATA)
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else ""
+    extends = re.search(rf"^extends:\s*['\"]?{re.escape(name)}\b", text, re.MULTILINE)
+    if extends:
+        return PROFILE_FILE, text.count("\n", 0, extends.start()) + 1, named
+    return f"--journal {name}", 0, named
 
 
 for _rule in LIMITS:
@@ -171,14 +198,15 @@ def required_section(ctx: CheckContext) -> list[Diagnostic]:
         choices = [choice.strip() for choice in item.split("|") if choice.strip()]
         if not any(_normalize(choice) in headings for choice in choices):
             wanted = " or ".join(f"'{c}'" for c in choices)
+            path, shown_line, named = _chosen(rule, line, ctx)
             out.append(
                 Diagnostic(
-                    rule.path,
-                    line,
+                    path,
+                    shown_line,
                     0,
                     rule.severity,
                     "required-section",
-                    f"no section {wanted}; {facts.profile.name} requires it",
+                    f"no section {wanted}; {facts.profile.name} requires it{named}",
                     f"add a heading '# {choices[0]}' to a chapter",
                 )
             )
