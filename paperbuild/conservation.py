@@ -35,7 +35,7 @@ from paperbuild.crossref import NUMBER_CLASS
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.document import GENERATED_CLASS, PUNCTUATION_CLASS, Paper
 from paperbuild.formulas import math_text
-from paperbuild.markers import blank_comments, code_spans
+from paperbuild.markers import blank_comments, code_spans, is_chapter
 from paperbuild.pandoc_ast import BLOCKS, QUOTES
 from paperbuild.project import SourceFile
 
@@ -180,11 +180,11 @@ def _occurrences(items: list[str], wanted: set[str]) -> Iterator[tuple[int, int]
             seen[item] += 1
 
 
-def _unticked(text: str) -> tuple[str, list[int], list[int]]:
+def _unticked(text: str, indented: bool) -> tuple[str, list[int], list[int]]:
     """`text` without its code spans' backticks, as the reader sees it ("`JobResult`s" reads "JobResults"); and,
     for each piece of it kept, where the piece starts in the result and how far that is from where it was."""
     pieces, position = [], 0
-    for start, end in code_spans(text):
+    for start, end in code_spans(text, indented):
         ticks = len(text[start:end]) - len(text[start:end].lstrip("`"))
         pieces += [(position, start), (start + ticks, end - ticks)]
         position = end
@@ -209,7 +209,7 @@ class _Locator:
         if self.written is None:
             self.written = []
             for number, source in enumerate(self.files):
-                text, starts, offsets = _unticked(blank_comments(source.text))
+                text, starts, offsets = _unticked(blank_comments(source.text), is_chapter(source))
                 self.written += [
                     (normalize(m.group(0)), number, offsets[bisect.bisect_right(starts, m.start()) - 1] + m.start())
                     for m in TOKEN.finditer(text)

@@ -163,20 +163,23 @@ def _spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 @functools.lru_cache(maxsize=32)
-def _code(text: str) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+def _code(
+    text: str, indented: bool
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
     """The fenced code blocks (`_fences`), the indented ones and the code spans of `text`; kept for the next
     scanner of the same chapter (markers, labels, raw TeX, tags each look for code). Not to be changed."""
     fences = _fences(text)
     unfenced = _blanked(text, [(start, end) for start, end, _, _ in fences])
-    blocks = _indented(unfenced)
+    blocks = _indented(unfenced) if indented else []
     prose = _blanked(unfenced, blocks)
     return fences, blocks, [span for start, end in _paragraphs(prose) for span in _spans(prose, start, end)]
 
 
-def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
+def code_ranges(text: str, raw_tex: bool = False, indented: bool = True) -> list[tuple[int, int]]:
     """Where `text` holds code, as pandoc reads it: fenced and indented code blocks and code spans, sorted. With
-    `raw_tex`, the body of a raw TeX fence is not code: it is kept, for what is looked for in TeX."""
-    fences, blocks, spans = _code(text)
+    `raw_tex`, the body of a raw TeX fence is not code: it is kept, for what is looked for in TeX; without
+    `indented`, indented lines are not code (metadata.yaml: see `is_chapter`)."""
+    fences, blocks, spans = _code(text, indented)
     code = [(start, end) for start, end, body, _ in fences if body < 0 or not raw_tex]
     code += [
         piece
@@ -187,9 +190,9 @@ def code_ranges(text: str, raw_tex: bool = False) -> list[tuple[int, int]]:
     return sorted(code + blocks + spans)
 
 
-def code_spans(text: str) -> list[tuple[int, int]]:
+def code_spans(text: str, indented: bool = True) -> list[tuple[int, int]]:
     """Where `text` holds code spans (their backticks included), as pandoc reads them."""
-    return _code(text)[2]
+    return _code(text, indented)[2]
 
 
 def blank_comments(text: str) -> str:
@@ -208,15 +211,21 @@ def blank_comments(text: str) -> str:
     return "".join(parts) + text[position:]
 
 
-def blank_code(text: str, raw_tex: bool = False) -> str:
+def blank_code(text: str, raw_tex: bool = False, indented: bool = True) -> str:
     """`text` with code (`code_ranges`) and HTML comments replaced by spaces (newlines kept): what every scanner
     of the sources (markers, labels, raw TeX, tags) looks in, so that none reads code as pandoc would not."""
-    return blank_comments(_blanked(text, code_ranges(text, raw_tex)))
+    return blank_comments(_blanked(text, code_ranges(text, raw_tex, indented)))
 
 
-def code_text(text: str) -> str:
+def code_text(text: str, indented: bool = True) -> str:
     """The code of `text` (`code_ranges`), each piece on its own line: what the reader sees literally."""
-    return "\n".join(text[start:end] for start, end in code_ranges(text))
+    return "\n".join(text[start:end] for start, end in code_ranges(text, indented=indented))
+
+
+def is_chapter(source: SourceFile) -> bool:
+    """Whether `source` is a chapter, where indented lines may be a code block; not metadata.yaml, whose indented
+    lines are its values (an abstract's second paragraph)."""
+    return source.rel.endswith(".md")
 
 
 def _label(block: str) -> str:
@@ -241,7 +250,7 @@ def label_of(key: str) -> str:
 
 def scan(source: SourceFile) -> list[Marker]:
     """Every marker of one Markdown source, in order of position."""
-    text = blank_code(source.text)
+    text = blank_code(source.text, indented=is_chapter(source))
     index = LineIndex(text)
     found: list[tuple[int, str, str]] = []
     placeholder_spans = []

@@ -95,6 +95,16 @@ def test_indented_code_is_code_and_an_indented_list_paragraph_is_not(tmp_path: P
     ]
 
 
+def test_indented_paragraphs_of_metadata_are_values_not_code(tmp_path: Path) -> None:
+    abstract = "abstract: |\n    First [@knuth1984].\n\n    Second [@nokey].\n"
+    meta = "title: A Small Paper\n" + abstract + "authors:\n  - name: Ada Lovelace\n"
+    root = make_project(tmp_path, {"manuscript/metadata.yaml": meta, **BIB})
+    (root / "manuscript" / "01-c.md").write_text("# T\n\nText.\n", encoding="utf-8")
+    assert check_lines(root) == [
+        "manuscript/metadata.yaml:5:13: error[undefined-citation]: 'nokey' is not in bibliography/refs.bib"
+    ]
+
+
 def test_markers_shown_in_code_and_a_plural_after_code_build_cleanly(tmp_path: Path) -> None:
     # openjournals/inara: "`[@upper1974]` will create the reference"; a thesis: "a list of `JobResult`s"
     root = project(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
-from paperbuild.markers import blank_code, code_text
+from paperbuild.markers import blank_code, code_text, is_chapter
 from paperbuild.project import SourceFile
 
 LEFTOVER_SIGNS = ("??", "?@", "[@", "@?")
@@ -23,8 +23,8 @@ def leftover_markers(
     """Signs, in what the reader will see, that a marker did not resolve: `??`, `?@`, a raw `[@`, or citeproc's
     `key?` for a missing entry. `texts` maps each output's path to its text; `sources` are the chapters (and
     metadata.yaml): code there may show a sign."""
-    code = "\n".join(code_text(source.text) for source in sources)
-    prose = [(source, blank_code(source.text)) for source in sources]
+    code = "\n".join(code_text(source.text, is_chapter(source)) for source in sources)
+    prose = [(source, blank_code(source.text, indented=is_chapter(source))) for source in sources]
     out = []
     for path, text in texts.items():
         unresolved = first_unresolved_keys(text, cited_keys)
