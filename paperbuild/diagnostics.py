@@ -84,6 +84,7 @@ CODES: dict[str, str] = {
     "required-metadata": "metadata the journal requires is missing (the corresponding author's ORCID iD, funding)",
     # importing another tool's paper (importers/)
     "not-imported": "import: a key, file or template of the source has no place in a paperbuild project (warning)",
+    "import-detected": "import: a setting the source did not give, made from what its text shows (lang: zh; note)",
     "unfetched-citation": "import: a Manubot citation by identifier (@doi:...) has no BibTeX entry yet (warning)",
     # bounds on the work a build does (bibliography.py, metadata.py, manuscript.py)
     "input-limit": "an input goes past a bound that keeps builds finite (nesting depth, expanded .bib macros)",

@@ -88,6 +88,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "required-section",
         "required-metadata",
         "not-imported",
+        "import-detected",
         "unfetched-citation",
         "input-limit",
     ]
@@ -97,7 +98,8 @@ def test_the_list_of_codes_is_pinned() -> None:
         "leftover-marker", "lost-text", "refused-resource", "missing-glyph", "wide-formula", "raw-tex", "raw-html",
         "jats-omitted", "repeated-section", "bib-syntax",
         "duplicate-bib-key", "missing-field", "invalid-field", "metadata", "yaml-syntax", "encoding", "skipped-file",
-        "duplicate-chapter", "csl", "style", "journal-profile", "not-imported", "unfetched-citation", "unknown-role",
+        "duplicate-chapter", "csl", "style", "journal-profile", "not-imported", "import-detected", "unfetched-citation",
+        "unknown-role",
         "input-limit", "unknown-entry-type",
     }  # fmt: skip
 

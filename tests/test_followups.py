@@ -94,3 +94,15 @@ def test_quarto_table_divs_are_numbered_tables_and_subfigures_one_figure_per_ima
     assert "Figure 1. Famous elephants. (a) Surus" in text
     assert "Figure 2. Famous elephants. (b) Hanno" in text
     assert "Table 1 gives the scores, Table 2 the times; Figure 2 shows Surus and Hanno (Figure 1)." in text
+
+
+def test_import_says_it_set_lang_zh(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chinese = "光学测量广泛用于工业检测，其误差来源很多，本文给出它们的关系。"
+    src = write(
+        tmp_path / "src", {"zh.md": f"---\ntitle: 测试\n---\n\n# 引言\n\n{chinese}\n", "en.md": "# One\n\nBody.\n"}
+    )
+    assert run_import(src / "zh.md", tmp_path / "zh", capsys) == [
+        "zh.md:1: note[import-detected]: lang: zh set: the text is mostly Chinese; set lang in "
+        "manuscript/metadata.yaml if the paper is in another language"
+    ]
+    assert run_import(src / "en.md", tmp_path / "en", capsys) == []

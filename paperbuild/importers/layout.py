@@ -61,6 +61,10 @@ class Plan:
         """Report a warning at a place in the source."""
         self.diagnostics.append(Diagnostic(self.name(path), line, col, Severity.WARNING, code, message, hint))
 
+    def note(self, path: Path, line: int, code: str, message: str, hint: str = "") -> None:
+        """Report, at a line of the source, something import set that the source did not say."""
+        self.diagnostics.append(Diagnostic(self.name(path), line, 0, Severity.NOTE, code, message, hint))
+
     def report(self, path: Path, problems: list[Problem]) -> None:
         """Report what a metadata mapping left out of `path`."""
         for p in problems:
@@ -160,6 +164,13 @@ def add_metadata(plan: Plan, mapped: list[tuple[Path, Mapped]], default_bibs: li
             metadata["keywords"] = [word for word in keywords if word]
     if "lang" not in metadata and structure.chinese(plan.files):
         metadata["lang"] = "zh"
+        plan.note(
+            mapped[0][0] if mapped else plan.root,
+            1,
+            "import-detected",
+            "lang: zh set: the text is mostly Chinese",
+            "set lang in manuscript/metadata.yaml if the paper is in another language",
+        )
     ordered = {key: metadata[key] for key in METADATA_ORDER if key in metadata}
     header = f"# Imported from a {plan.kind} by `paperbuild import`; every key is described in paperbuild's README.\n"
     plan.files["manuscript/metadata.yaml"] = (header + dump_yaml(ordered)).encode("utf-8")
