@@ -3,11 +3,14 @@ paragraph indents, and a style's figure and table names in diagnostics."""
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import check_lines, normalize, png
+from conftest import check_lines, make_project, normalize, png
 
 from paperbuild.cli import main
 from paperbuild.render.html import page_text
@@ -37,6 +40,8 @@ def html_text(root: Path) -> str:
     assert main(["html", "--project", str(root), "--quiet"]) == 0
     return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
 
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
 
 QUARTO_DIVS = """
     ---
@@ -106,3 +111,82 @@ def test_import_says_it_set_lang_zh(tmp_path: Path, capsys: pytest.CaptureFixtur
         "manuscript/metadata.yaml if the paper is in another language"
     ]
     assert run_import(src / "en.md", tmp_path / "en", capsys) == []
+
+
+ZH_META = """\
+title: 港口与城市
+authors:
+  - name: 王伟
+abstract: 本文讨论港口与城市的关系。
+keywords: [港口, 城市, 区域合作]
+lang: zh-CN
+journal: chinese-journal
+"""
+ZH_FIRST = "甲" + "港口是区域合作的基础，" * 12
+ZH_SECOND = "乙" + "城市的发展离不开港口，" * 12
+ZH_CHAPTER = f"""\
+# 引言
+
+{ZH_FIRST}
+
+{ZH_SECOND}[^1]
+
+[^1]: 注释的内容。
+
+- 丙列表的第一项，{"港口是区域合作的基础，" * 12}
+- 第二项
+
+> 丁引用的文字，{"城市的发展离不开港口，" * 12}
+
+# 结论
+
+戊港口与城市共同发展。
+"""
+
+
+@pytest.fixture(scope="module")
+def chinese_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    files = {"manuscript/metadata.yaml": ZH_META, "manuscript/01-text.md": ZH_CHAPTER, "bibliography/refs.bib": ""}
+    root = make_project(tmp_path_factory.mktemp("zh-indent"), files)
+    assert check_lines(root) == []
+    assert main(["pdf", "--project", str(root), "--quiet"]) == 0
+    assert main(["docx", "--project", str(root), "--quiet"]) == 0
+    return root / "build"
+
+
+def line_starts(pdf: Path) -> list[tuple[str, float]]:
+    """Each line of the PDF: its text and the x of its first word's left end, in points (a list's bullet left out)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    lines = [
+        [w for w in line.iter(f"{XHTML}word") if w.text != "•"] for line in ET.fromstring(xml).iter(f"{XHTML}line")
+    ]
+    return [("".join(w.text or "" for w in words), float(words[0].get("xMin", "0"))) for words in lines if words]
+
+
+def test_chinese_paragraphs_indent_their_first_line_two_characters_in_the_pdf(chinese_build: Path) -> None:
+    lines = line_starts(chinese_build / "paper.pdf")
+    font_size = 11.0  # the default style's body text: 2 characters are 22 pt
+    for first in ("甲", "乙", "戊"):  # the first paragraph after a heading too
+        at = next(n for n, (words, _) in enumerate(lines) if words.startswith(first))
+        body_left = lines[at + 1][1] if first != "戊" else lines[at - 1][1]  # the next line, or the heading's
+        assert lines[at][1] - body_left == pytest.approx(2 * font_size, abs=0.5), first
+    for first in ("丙", "丁"):  # a list item's and a quotation's lines stay flush
+        at = next(n for n, (words, _) in enumerate(lines) if first in words)
+        assert lines[at][1] == pytest.approx(lines[at + 1][1], abs=0.5), first
+
+
+def test_chinese_body_styles_indent_their_first_line_two_characters_in_the_docx(chinese_build: Path) -> None:
+    with zipfile.ZipFile(chinese_build / "paper.docx") as docx:
+        styles = ET.fromstring(docx.read("word/styles.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    indents = {
+        style.get(f"{w}styleId"): {k.removeprefix(w): v for k, v in indent.attrib.items()}
+        for style in styles.iter(f"{w}style")
+        if (indent := style.find(f"{w}pPr/{w}ind")) is not None
+    }
+    assert indents["BodyText"] == {"firstLine": "480", "firstLineChars": "200"}
+    assert indents["FirstParagraph"] == indents["BodyText"]  # the first paragraph after a heading too
+    assert indents["Compact"] == {"firstLine": "0", "firstLineChars": "0"}  # lists and table cells
+    assert indents["BlockText"]["firstLineChars"] == "0" and indents["BlockText"].get(
+        "left"
+    )  # a quote keeps its margin

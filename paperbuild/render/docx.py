@@ -44,6 +44,7 @@ from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.direction import directed, paper_direction
 from paperbuild.render.docx_columns import column_sections, in_columns
 from paperbuild.render.docx_fields import with_fields
+from paperbuild.render.docx_indent import chinese_indent
 from paperbuild.render.docx_tables import described_tables
 from paperbuild.sanitize import W_NS, link_problem
 from paperbuild.style import REFERENCE_DOC
@@ -146,12 +147,12 @@ def line_numbering(xml: str, numbered: bool) -> str:
     return SECTION.sub(section, xml)
 
 
-def _edited(data: bytes, creator: str, numbered: bool, rtl: bool) -> bytes:
+def _edited(data: bytes, creator: str, numbered: bool, rtl: bool, chinese: bool) -> bytes:
     """pandoc's DOCX with its horizontal rules drawn as borders, the creator set, SVG pictures given PNG fallbacks,
     the tables described (and laid out from the right when `rtl`), the lines `numbered` or not and the footnotes
     numbered through the paper;
     entries keep pandoc's order and dates, and new ones take the first entry's date, so the same input still gives
-    the same bytes."""
+    the same bytes. A `chinese` paper's body paragraphs indent their first line two characters (docx_indent.py)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
@@ -165,6 +166,8 @@ def _edited(data: bytes, creator: str, numbered: bool, rtl: bool) -> bytes:
             "comes from raw OpenXML in the text or from the style's reference.docx"
         )
     _set_core_properties(parts, creator, build_time())
+    if chinese and "word/styles.xml" in parts:
+        parts["word/styles.xml"] = chinese_indent(parts["word/styles.xml"].decode("utf-8")).encode("utf-8")
     _add_png_fallbacks(parts)
     for part in ("word/document.xml", "word/footnotes.xml"):
         if part in parts:
@@ -396,5 +399,6 @@ def render_docx(job: RenderJob) -> Output:
     ]
     data = pandoc.run_json(args, paper.document(blocks, meta))
     creator = "; ".join(plain_name(name) for name in paper.authors)
-    data = _edited(data, creator, project.style.line_numbers, rtl=direction == "rtl")
+    chinese = paper.metadata.lang.lower().split("-")[0] == "zh"
+    data = _edited(data, creator, project.style.line_numbers, rtl=direction == "rtl", chinese=chinese)
     return Output(data, docx_text(data))
