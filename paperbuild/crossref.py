@@ -227,9 +227,10 @@ def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> 
             node["t"], node["c"] = "Span", [["", [], []], inlines]
 
 
-def numbered_targets(blocks: list[Node]) -> dict[str, Target]:
-    """The labels crossref numbers (headings, figures, tables, display equations), without changing `blocks`."""
-    numberer = _Numberer(ENGLISH, top_level(blocks))
+def numbered_targets(blocks: list[Node], words: Words = ENGLISH) -> dict[str, Target]:
+    """The labels crossref numbers (headings, figures, tables, display equations), in the numerals of `words` (a
+    style's "TABLE I"), without changing `blocks`."""
+    numberer = _Numberer(words, top_level(blocks))
     numberer.blocks(blocks)
     return numberer.targets
 

@@ -190,3 +190,38 @@ def test_chinese_body_styles_indent_their_first_line_two_characters_in_the_docx(
     assert indents["BlockText"]["firstLineChars"] == "0" and indents["BlockText"].get(
         "left"
     )  # a quote keeps its margin
+
+
+def test_a_doubled_reference_word_is_quoted_as_the_style_prints_the_reference(tmp_path: Path) -> None:
+    chapter = """\
+# Results
+
+![A map.](figures/map.png){#fig:map}
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+: First. {#tbl:one}
+
+| a | b |
+|---|---|
+| 3 | 4 |
+
+: Second. {#tbl:two}
+
+As figure @fig:map shows, table @tbl:one and table @tbl:two agree.
+"""
+    meta = "title: T\nauthors:\n  - name: A. Author\nstyle: two-column\n"
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-text.md": chapter, "bibliography/refs.bib": ""}
+    root = make_project(tmp_path, files)
+    (root / "manuscript" / "figures").mkdir()
+    (root / "manuscript" / "figures" / "map.png").write_bytes(png(1200, 10))
+    assert [line.split("; ")[0] for line in check_lines(root)] == [
+        "manuscript/01-text.md:17:11: warning[doubled-reference-word]: 'figure @fig:map' reads 'figure Fig. 1': the "
+        "reference prints its kind word itself",
+        "manuscript/01-text.md:17:33: warning[doubled-reference-word]: 'table @tbl:one' reads 'table Table I': the "
+        "reference prints its kind word itself",
+        "manuscript/01-text.md:17:52: warning[doubled-reference-word]: 'table @tbl:two' reads 'table Table II': the "
+        "reference prints its kind word itself",
+    ]

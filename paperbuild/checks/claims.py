@@ -11,7 +11,6 @@ import re
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.markers import Marker, is_crossref, label_of
-from paperbuild.words import words_for
 
 
 def _at(marker: Marker, severity: Severity, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -172,7 +171,7 @@ LOOK_BACK = 24
 def doubled_reference_word(ctx: CheckContext) -> list[Diagnostic]:
     """A cross-reference right after its own kind word ("see figure @fig:map" reads "see figure Figure 1"), unless
     it prints the number alone (`[-@fig:map]`)."""
-    words = words_for(ctx.project.metadata.lang)
+    words = ctx.words  # the style's: "Fig. 1", "Table I" in the two-column style, as the reader sees them
     starts: dict[str, list[int]] = {}
     out = []
     for marker in ctx.of_kind("crossref"):

@@ -24,6 +24,7 @@ from paperbuild.rawtex import scan_markers
 from paperbuild.resources import Resolved, image_targets, read_image
 from paperbuild.resources import resolve as resolve_image
 from paperbuild.tags import find_tags
+from paperbuild.words import Words
 
 if TYPE_CHECKING:
     from paperbuild.figure_formats import Conversion
@@ -65,9 +66,15 @@ class CheckContext:
         return {c["citationId"] for node in self.nodes if node["t"] == "Cite" for c in node["c"][0]}
 
     @cached_property
+    def words(self) -> Words:
+        """The paper's language's words with its style's names and numerals for figures and tables ("Fig. 1")."""
+        return self.project.style.words(self.project.metadata.lang)
+
+    @cached_property
     def numbers(self) -> dict[str, Target]:
-        """The labels that cross-references can resolve to (the ones crossref numbers), with their numbers."""
-        return numbered_targets(self.manuscript.ast["blocks"])
+        """The labels that cross-references can resolve to (the ones crossref numbers), with their numbers as the
+        style prints them (IEEE's tables I, II, III)."""
+        return numbered_targets(self.manuscript.ast["blocks"], self.words)
 
     @cached_property
     def targets(self) -> set[str]:
