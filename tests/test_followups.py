@@ -225,3 +225,26 @@ As figure @fig:map shows, table @tbl:one and table @tbl:two agree.
         "manuscript/01-text.md:17:52: warning[doubled-reference-word]: 'table @tbl:two' reads 'table Table II': the "
         "reference prints its kind word itself",
     ]
+
+
+HARBOUR = (
+    "The harbour grew with the trade that passed through it, and its quays were rebuilt twice as ships became "
+    "larger and the river silted up. "
+) * 3
+
+
+def test_a_heading_right_before_a_wide_figure_stays_with_the_text_it_heads(tmp_path: Path) -> None:
+    chapter = (
+        "# Summary\n\n" + f"{HARBOUR}\n\n" * 9 + "# Figures\n\n![A coast.](figures/coast.png){#fig:coast .wide}\n\n"
+        "Closing words on the coast, which the figure shows.\n"
+    )
+    meta = "title: Harbours of the North\nauthors:\n  - name: Ada Lovelace\nstyle: two-column\n"
+    files = {"manuscript/metadata.yaml": meta, "manuscript/01-a.md": chapter, "bibliography/refs.bib": ""}
+    make_project(tmp_path, {**files, "manuscript/figures/.keep": ""})
+    (tmp_path / "manuscript" / "figures" / "coast.png").write_bytes(png(2000, 1400))
+    assert main(["pdf", "--project", str(tmp_path), "--quiet"]) == 0
+    pages = subprocess.run(["pdftotext", str(tmp_path / "build" / "paper.pdf"), "-"], capture_output=True).stdout
+    texts = [normalize(page) for page in pages.decode().split("\f") if page.strip()]
+    assert len(texts) == 2
+    assert "2. FIGURES" not in texts[0]  # it had stood alone at the foot of the first page
+    assert "Fig. 1. A coast. 2. FIGURES Closing words on the coast, which the figure shows." in texts[1]

@@ -8,11 +8,12 @@ A style that sets the article in columns so gets two boxes of columns, each bala
 page between them, as LaTeX's `figure*` spans both columns. (CSS's `column-span: all` would do it within one box,
 but WeasyPrint 70 honours it on a direct child alone, and after such a child it lays the columns over the
 footnotes called before it and moves every column to the next page when one cannot break.) A style whose page is
-one column prints the lifted float where it stood, as wide as before. A heading right before the float gets the
-class "before-wide": it ends the box of columns, and its keep-with-next (`break-after: avoid`) would pass to the
-box, which WeasyPrint 70 then searches for an earlier break and fails in (an AttributeError on the title block). A
-float inside anything else (a list, a table, a block quote), or nested more than MAX_AROUND deep, stays where it is,
-as wide as a column.
+one column prints the lifted float where it stood, as wide as before. A heading right before the float is moved to
+after it, at the head of the next box of columns, with the text it heads: left before it, the heading ended its box
+of columns and could stand alone at the foot of a page, and its keep-with-next (`break-after: avoid`) passed to the
+box, which WeasyPrint 70 then searched for an earlier break and failed in (an AttributeError on the title block);
+LaTeX's figure* floats away from its heading the same way. A float inside anything else (a list, a table, a block
+quote), or nested more than MAX_AROUND deep, stays where it is, as wide as a column.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ CONTINUED_CLASS = "continued"
 """The class of a section or div opened again after a lifted float."""
 WIDE_FLOAT = re.compile(r'<(?:figure|table)\b[^>]*\bclass="(?:[^"]*\s)?wide[\s"]')
 """The start tag of a float of class "wide", as pandoc writes it."""
-BEFORE_WIDE_CLASS = "before-wide"
-"""The class of a heading right before a lifted float: the style lets a page end after it (`break-after: auto`)."""
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 LIFTED_TAGS = frozenset({"figure", "table"})
 SPLIT_TAGS = frozenset({"section", "div"})
@@ -59,8 +58,8 @@ class _Lift:
     """The float's depth in the stack of open elements."""
     end: int = -1
     """Offset just past the float's end tag."""
-    heading: tuple[int, _Open] | None = None
-    """The heading right before the float, and the offset of its start tag."""
+    heading: tuple[int, int] | None = None
+    """The heading right before the float: the offsets of its start tag and just past its end tag."""
 
 
 @dataclass
@@ -73,8 +72,9 @@ class _Finder(HTMLParser):
     lifts: list[_Lift] = field(default_factory=list)
     root: int = -1
     """Where the paper's article is in the stack of open elements; -1 outside it."""
-    heading: tuple[int, _Open] | None = None
-    """The heading last opened, and the offset of its start tag, until text or another element follows it."""
+    heading: tuple[int, int] | None = None
+    """The heading last closed (offsets of its start tag and past its end tag), until text or an element follows it."""
+    heading_start: int = -1
     heading_open: bool = False
 
     def __post_init__(self) -> None:
@@ -94,7 +94,7 @@ class _Finder(HTMLParser):
                 heading = None if self.heading_open else self.heading
                 self.lifts.append(_Lift(self.position(), around, len(self.stack), heading=heading))
         if tag in HEADING_TAGS:
-            self.heading, self.heading_open = (self.position(), _Open(tag, attrs)), True
+            self.heading, self.heading_start, self.heading_open = None, self.position(), True
         elif not self.heading_open and tag not in SPLIT_TAGS:
             self.heading = None
         if tag in VOID_TAGS:
@@ -117,7 +117,8 @@ class _Finder(HTMLParser):
             pass
         if self.root >= len(self.stack):
             self.root = -1
-        self.heading_open = self.heading_open and tag not in HEADING_TAGS
+        if self.heading_open and tag in HEADING_TAGS:
+            self.heading, self.heading_open = (self.heading_start, self.page.index(">", self.position()) + 1), False
         lift = self.lifts[-1] if self.lifts else None
         if lift and lift.end < 0 and len(self.stack) == lift.depth:
             lift.end = self.page.index(">", self.position()) + 1
@@ -151,15 +152,12 @@ def lift_wide_floats(page: str) -> str:
     for lift in finder.lifts:
         if lift.end < 0:
             continue
-        if lift.heading:  # its keep-with-next would pass to the article and have WeasyPrint 70 look for a break
-            start, heading = lift.heading  # among the title block's spanning boxes, where it fails
-            end = page.index(">", start) + 1
-            out += [page[at:start], _start_tag(heading, BEFORE_WIDE_CLASS), page[end : lift.start]]
-        else:
-            out.append(page[at : lift.start])
+        start, end = lift.heading or (lift.start, lift.start)  # a heading right before it goes after it
+        out += [page[at:start], page[end : lift.start]]
         out.append("".join(f"</{element.tag}>" for element in reversed(lift.around)))
         out.append(page[lift.start : lift.end])
         out.append("".join(_reopened(element) for element in lift.around))
+        out.append(page[start:end])
         at = lift.end
     out.append(page[at:])
     return "".join(out)
