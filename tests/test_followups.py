@@ -13,6 +13,8 @@ import pytest
 from conftest import check_lines, make_project, normalize, png
 
 from paperbuild.cli import main
+from paperbuild.importers import quarto_text
+from paperbuild.importers.layout import Plan
 from paperbuild.render.html import page_text
 
 
@@ -248,3 +250,30 @@ def test_a_heading_right_before_a_wide_figure_stays_with_the_text_it_heads(tmp_p
     assert len(texts) == 2
     assert "2. FIGURES" not in texts[0]  # it had stood alone at the foot of the first page
     assert "Fig. 1. A coast. 2. FIGURES Closing words on the coast, which the figure shows." in texts[1]
+
+
+def test_a_subfigure_divs_label_names_its_first_figure_when_every_image_has_its_own(tmp_path: Path) -> None:
+    body = """\
+::: {#fig-pair layout="[[1,1]]" .column-page}
+![Left](l.png){#fig-l width=40%}
+
+![Right](r.png){#fig-r}
+
+Two views.
+:::
+
+See @fig-pair and @fig-r; `@fig-pair` in code stays.
+"""
+    plan = Plan(tmp_path, "Quarto article")
+    written = quarto_text.convert(plan, tmp_path / "a.qmd", body.encode(), 1, {}).decode()
+    assert written.splitlines()[:3] == [
+        "![Two views. (a) Left](l.png){#fig-l width=40% .column-page}",
+        "",
+        "![Two views. (b) Right](r.png){#fig-r .column-page}",
+    ]
+    assert written.count("\n") == body.count("\n")  # what follows keeps its line number
+    assert "See @fig-l and @fig-r; `@fig-pair` in code stays." in written
+    assert [d.message for d in plan.diagnostics] == [
+        "subfigure div '#fig-pair' is written as 2 figures, captioned 'Two views. (a) ...': paperbuild has no "
+        "subfigures; @fig-pair now refers to the first, @fig-l"
+    ]

@@ -132,9 +132,9 @@ def _divs(plan: Plan, path: Path, lines: list[str], first_line: int) -> list[str
         out += text + ["\n"] * max(end + 1 - n - len(text), 0)  # the lines the div took: what follows keeps its line
         n = end + 1
     if moved:
-        reference = re.compile(rf"(?<![\w@-])@({'|'.join(map(re.escape, moved))})(?![\w-])")
+        reference = re.compile(rf"(`+)[^`\n]*?\1|(?<![\w@-])@({'|'.join(map(re.escape, moved))})(?![\w-])")
         out = [
-            reference.sub(lambda m: "@" + moved[m.group(1)], line) if prose else line
+            reference.sub(lambda m: "@" + moved[m.group(2)] if m.group(2) else m.group(0), line) if prose else line
             for line, prose in zip(out, outside_code(out), strict=True)
         ]
     return out
