@@ -268,7 +268,7 @@ def test_the_html_docx_and_jats_name_them_alike(built: Path) -> None:
     assert xml.count("SEQ Table \\* ROMAN") == 2 and xml.count("SEQ Figure \\* ARABIC") == 2  # Word renumbers so
     jats = (built / "paper.xml").read_text(encoding="utf-8")
     assert re.findall(r"<label>((?:Fig|TABLE)[^<]*)</label>", jats) == ["Fig. 1", "Fig. 2", "TABLE I", "TABLE II"]
-    assert '<xref alt="Table I" rid="tblU003Atraffic" ref-type="table">Table I</xref>' in jats.replace("\u00a0", " ")
+    assert '<xref alt="Table I" rid="tbl-traffic" ref-type="table">Table I</xref>' in jats.replace("\u00a0", " ")
 
 
 TABLE_CAPTIONS = ("TABLE I Harbour traffic by year.", "TABLE II Wrecks by decade.")
