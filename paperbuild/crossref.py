@@ -8,7 +8,8 @@ computed here once, so every output prints the same ones; tables get their numer
 (tables.py). Sections are numbered from the paper's top heading level (a paper whose top headings are `##`, as
 Manubot's are, numbers 1, 2, …); a style may name and number figures, tables and equations its own way (IEEE's
 "Fig. 1." and "TABLE I", numbering.py); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
-prints the number alone; `@Fig:x`, pandoc-crossref's form to start a sentence, refers to `fig:x`.
+prints the number alone; `@Fig:x`, pandoc-crossref's form to start a sentence, refers to `fig:x`; a group of several
+kinds, `[@fig:a; @tbl:b]`, names each kind with its own word ("Figure 1 and Table 1", as pandoc-crossref does).
 """
 
 from __future__ import annotations
@@ -183,11 +184,34 @@ def reference_inlines(found: list[tuple[str, Target]], words: Words, bare: bool 
 
 
 def is_cross_reference(node: Node, targets: dict[str, Target]) -> bool:
-    """Whether `node` is a Cite this module resolves: every key a label of `targets`, all of one kind."""
-    if node["t"] != "Cite":
-        return False
-    kinds = {targets[label].kind if (label := label_of(c["citationId"])) in targets else "" for c in node["c"][0]}
-    return len(kinds) == 1 and "" not in kinds
+    """Whether `node` is a Cite this module resolves: every key a label of `targets` (of one kind or several,
+    `[@fig:a; @tbl:b]`)."""
+    return node["t"] == "Cite" and all(label_of(c["citationId"]) in targets for c in node["c"][0])
+
+
+def _kind_runs(found: list[tuple[str, Target]]) -> list[list[tuple[str, Target]]]:
+    """A group's references cut where their kind changes: `[@fig:a; @fig:b; @tbl:c]` gives [fig:a, fig:b], [tbl:c]
+    (pandoc-crossref's "Figs. 1, 2, Table 1": each kind with its own word)."""
+    runs: list[list[tuple[str, Target]]] = []
+    for item in found:
+        if runs and runs[-1][0][1].kind == item[1].kind:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _mixed_inlines(found: list[tuple[str, Target]], words: Words, bare: bool) -> list[Node]:
+    """A group of one kind as `reference_inlines` prints it; one of several kinds as each kind's words joined the
+    way a group's numbers are: "Figure 1 and Table 2", "Figures 1 and 2, Table 1 and Section 3"."""
+    runs = _kind_runs(found)
+    out: list[Node] = []
+    for index, run in enumerate(runs):
+        if index:
+            joiner = words.last_joiner if index == len(runs) - 1 else words.joiner
+            out += text(joiner) if joiner.strip() else [{"t": "Str", "c": joiner}]
+        out += reference_inlines(run, words, bare)
+    return out
 
 
 def _affixed(prefix: list[Node], reference: list[Node], suffix: list[Node]) -> list[Node]:
@@ -203,7 +227,7 @@ def _reference(citations: list[dict[str, Any]], targets: dict[str, Target], word
     and suffix outside it (their words are the manuscript's, which the conservation check counts)."""
     found = [(label_of(c["citationId"]), targets[label_of(c["citationId"])]) for c in citations]
     bare = all(c["citationMode"]["t"] == "SuppressAuthor" for c in citations)
-    group = span(reference_inlines(found, words, bare), ["cross-reference-group"])
+    group = span(_mixed_inlines(found, words, bare), ["cross-reference-group"])
     inner = [c["citationPrefix"] for c in citations[1:]] + [c["citationSuffix"] for c in citations[:-1]]
     if not any(inner):  # words only before the first and after the last: around the whole group
         return _affixed(citations[0]["citationPrefix"], [group], citations[-1]["citationSuffix"])
@@ -216,7 +240,7 @@ def _reference(citations: list[dict[str, Any]], targets: dict[str, Target], word
 
 
 def resolve_references(value: Any, targets: dict[str, Target], words: Words) -> None:
-    """Replace, in place, every Cite whose keys are all known labels of one kind with linked words."""
+    """Replace, in place, every Cite whose keys are all known labels with linked words."""
     for node in walk(value):
         if not is_cross_reference(node, targets):
             continue

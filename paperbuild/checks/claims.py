@@ -7,6 +7,8 @@ Takes a `CheckContext`; gives Diagnostics located at the markers (file, line, co
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import islice
 
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
@@ -134,14 +136,18 @@ def glued_marker(ctx: CheckContext) -> list[Diagnostic]:
 def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
     """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one."""
     out = []
+    cited = [m for m in ctx.markers if m.kind in ("citation", "crossref")]
+    seen: Counter[tuple[str, ...]] = Counter()
     for node in ctx.nodes:
         if node["t"] != "Cite":
             continue
         keys = [c["citationId"] for c in node["c"][0]]
         kinds = {label_of(key) in ctx.targets or is_crossref(key) for key in keys}
         if len(kinds) > 1:
-            first = next((m for m in ctx.markers if m.key == keys[0] and m.kind in ("citation", "crossref")), None)
-            where = first or Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
+            seen[tuple(keys)] += 1  # the group's own place: the n-th run of its keys, one after another in a file
+            runs = (i for i in range(len(cited)) if [m.key for m in cited[i : i + len(keys)]] == keys)
+            first = next(islice(runs, seen[tuple(keys)] - 1, None), None)
+            where = cited[first] if first is not None else Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
             out.append(
                 _at(
                     where,
