@@ -1,4 +1,4 @@
-"""Number sections, figures, tables and equations in a manuscript AST, and resolve the references to them.
+"""Number sections, figures, tables, equations and listings in a manuscript AST, and resolve the references to them.
 
 Takes the body blocks (Pandoc JSON); gives the blocks with numbers in headings (`5.1.`), captions (`Figure 1.`,
 `Table 1.`) and equations (`(1)`), each `@fig:x`-style citation replaced by a link reading "Figure 1" (a no-break
@@ -9,7 +9,8 @@ computed here once, so every output prints the same ones; tables get their numer
 Manubot's are, numbers 1, 2, …); a style may name and number figures, tables and equations its own way (IEEE's
 "Fig. 1." and "TABLE I", numbering.py); a figure or table with neither caption nor label is not numbered; `[-@fig:x]`
 prints the number alone; `@Fig:x`, pandoc-crossref's form to start a sentence, refers to `fig:x`; a group of several
-kinds, `[@fig:a; @tbl:b]`, names each kind with its own word ("Figure 1 and Table 1", as pandoc-crossref does).
+kinds, `[@fig:a; @tbl:b]`, names each kind with its own word ("Figure 1 and Table 1", as pandoc-crossref does); a
+code block with a caption or a `lst:` label is a numbered listing (listings.py), `@lst:x` reads "Listing 1".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from paperbuild.listings import is_listing, listing
 from paperbuild.markers import label_of
 from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import Node, span, text, walk
@@ -35,7 +37,7 @@ class Target:
     """Something a cross-reference can point at."""
 
     kind: str
-    """sec, fig, tbl or eq."""
+    """sec, fig, tbl, eq or lst."""
     number: str
     """Its number as printed: "5.1", "2", "(3)" for equations."""
 
@@ -51,7 +53,7 @@ class _Numberer:
         self.words = words
         self.top = top
         self.sections: list[int] = []
-        self.counts = {"fig": 0, "tbl": 0, "eq": 0}
+        self.counts = {"fig": 0, "tbl": 0, "eq": 0, "lst": 0}
         self.targets: dict[str, Target] = {}
 
     def header(self, block: Node) -> Node:
@@ -103,6 +105,14 @@ class _Numberer:
                 out.append(node)
         return out
 
+    def listing(self, block: Node) -> Node:
+        """A captioned or `lst:`-labelled code block: counted, and put under its caption "Listing N." (listings.py)."""
+        self.counts["lst"] += 1
+        number = str(self.counts["lst"])
+        if block["c"][0][0]:
+            self.targets[block["c"][0][0]] = Target("lst", number)
+        return listing(block, self.words.caption["lst"].format(number))
+
     def numbered_equation(self, identifier: str, formula: Node) -> Node:
         """The formula and its number "(N)" in one Span carrying the label (if any)."""
         self.counts["eq"] += 1
@@ -124,6 +134,8 @@ class _Numberer:
                 block = self.captioned(numeric_columns(block), "tbl")
             elif kind in ("Para", "Plain"):
                 block = {"t": kind, "c": self.equations(block["c"])}
+            elif is_listing(block):
+                block = self.listing(block)
             elif kind in ("Div", "BlockQuote"):
                 inner = block["c"][1] if kind == "Div" else block["c"]
                 numbered = self.blocks(inner)

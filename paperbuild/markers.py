@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from paperbuild.diagnostics import LineIndex
 from paperbuild.project import SourceFile
 
-CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq")
+CROSSREF_PREFIXES = ("sec", "fig", "tbl", "eq", "lst")
 LABEL_KEY = re.compile(rf"(?:{'|'.join(CROSSREF_PREFIXES)})[:-]")
 """A label starts with its kind and a colon (pandoc-crossref's {#fig:x}) or a hyphen (Quarto's {#fig-x})."""
 CROSSREF_KEY = re.compile(rf"(?:{'|'.join(p + '|' + p.capitalize() for p in CROSSREF_PREFIXES)})[:-]")
@@ -252,7 +252,11 @@ def scan(source: SourceFile) -> list[Marker]:
     """Every marker of one Markdown source, in order of position."""
     text = blank_code(source.text, indented=is_chapter(source))
     index = LineIndex(text)
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str, str]] = [  # a listing's label, on its fence: ```{#lst:x .python}
+        (fence.start("info"), "label", label)
+        for fence in FENCE.finditer(source.text)
+        if (label := _label(fence["info"]))
+    ]
     placeholder_spans = []
     for match in PLACEHOLDER.finditer(text):
         found.append((match.start(), "placeholder", match.group(0)))

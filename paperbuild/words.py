@@ -40,9 +40,9 @@ class Words:
 
 
 ENGLISH = Words(
-    single={"sec": "Section {}", "fig": "Figure {}", "tbl": "Table {}", "eq": "Eq. {}"},
-    several={"sec": "Sections {}", "fig": "Figures {}", "tbl": "Tables {}", "eq": "Eqs. {}"},
-    caption={"fig": "Figure {}.", "tbl": "Table {}."},
+    single={"sec": "Section {}", "fig": "Figure {}", "tbl": "Table {}", "eq": "Eq. {}", "lst": "Listing {}"},
+    several={"sec": "Sections {}", "fig": "Figures {}", "tbl": "Tables {}", "eq": "Eqs. {}", "lst": "Listings {}"},
+    caption={"fig": "Figure {}.", "tbl": "Table {}.", "lst": "Listing {}."},
     last_joiner=" and ",
     labels={
         "abstract": "Abstract",
@@ -70,9 +70,9 @@ ENGLISH = Words(
     },
 )
 CHINESE = Words(
-    single={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
-    several={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}"},
-    caption={"fig": "图 {}", "tbl": "表 {}"},
+    single={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}", "lst": "代码 {}"},
+    several={"sec": "第 {} 节", "fig": "图 {}", "tbl": "表 {}", "eq": "式 {}", "lst": "代码 {}"},
+    caption={"fig": "图 {}", "tbl": "表 {}", "lst": "代码 {}"},
     last_joiner="、",
     labels={
         "abstract": "摘要",

@@ -166,6 +166,7 @@ KIND_WORDS = {
     "fig": r"(?<![\w.])(?:figures?|figs?\.)|图",
     "tbl": r"(?<![\w.])(?:tables?|tabs?\.)|表",
     "eq": r"(?<![\w.])(?:equations?|eqs?\.)|式",
+    "lst": r"(?<![\w.])(?:listings?|lst\.)|代码",
 }
 """The words a cross-reference of each kind prints itself ("Figure 1", "图 1"), as a writer may type them before it."""
 WORD_BEFORE = {kind: re.compile(rf"(?P<word>{words})\s*\[?\s*$", re.IGNORECASE) for kind, words in KIND_WORDS.items()}

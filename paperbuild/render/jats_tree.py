@@ -41,7 +41,7 @@ CARRIERS = {
 FORMATTED = "paperbuild-formatted-"
 """What the id of each formatted reference starts with, before the reference's own id."""
 REF_TYPES = {"sec": "sec", "fig": "fig", "table-wrap": "table", "disp-formula": "disp-formula", "ref": "bibr"}
-REF_TYPES |= {"fn": "fn", "aff": "aff", "corresp": "corresp"}
+REF_TYPES |= {"fn": "fn", "aff": "aff", "corresp": "corresp", "boxed-text": "boxed-text"}
 """The `ref-type` of an xref, by the element it points at."""
 AWARD_ID = re.compile(
     r"(?:\bNos?\.|\bnumbers?|\bgrants?(?: no\.?)?|\bawards?|编号|项目号)\s*[:：]?\s*([A-Z]{0,10}[-\d][\w/.-]*\w)",
@@ -137,6 +137,25 @@ def _number_floats(root: Any) -> None:
         table = wrapper.find("table")
         if wrapper.tag == "table-wrap" and table is not None and table.get("id"):
             wrapper.set("id", table.attrib.pop("id"))
+
+
+def _number_listings(root: Any) -> None:
+    """A listing (listings.py's Div: a caption Div, then the code) becomes a boxed-text of content-type "listing"
+    holding its label "Listing 1", its caption and its code; pandoc's writer nested the caption in a boxed-text."""
+    for box in list(root.iter("boxed-text")):
+        inner = box[0] if len(box) and box[0].tag == "boxed-text" else None
+        paragraph = inner[0] if inner is not None and len(inner) == 1 and inner[0].tag == "p" else None
+        label = _lead_label(paragraph, "caption-label") if paragraph is not None else ""
+        if paragraph is None or not label:
+            continue
+        box.set("content-type", "listing")
+        box.remove(inner)
+        caption = etree.Element("caption")
+        if _text(paragraph):
+            paragraph.tail = None
+            caption.append(paragraph)
+            box.insert(0, caption)
+        box.insert(0, _label(label))
 
 
 def _number_equations(root: Any) -> None:
@@ -381,6 +400,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> tuple[list[str]
     _inline_code(root)
     _number_sections(root)
     _number_floats(root)
+    _number_listings(root)
     _number_equations(root)
     _references(root, paper)
     _back_matter(root, paper)
