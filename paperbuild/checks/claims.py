@@ -7,8 +7,8 @@ Takes a `CheckContext`; gives Diagnostics located at the markers (file, line, co
 from __future__ import annotations
 
 import re
-from collections import Counter
-from itertools import islice
+from bisect import bisect_left
+from collections.abc import Callable
 
 from paperbuild.checks.registry import CheckContext, check
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
@@ -132,22 +132,42 @@ def glued_marker(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
+def _group_places(markers: list[Marker]) -> Callable[[list[str]], Marker | None]:
+    """Where each group of keys is, asked in the order the groups come: the first marker of the next run of its
+    keys, one after another in the sources, from where the group asked before was found (from the start when none
+    is there); each marker is passed over once while the groups come in the sources' order."""
+    cited = [m for m in markers if m.kind in ("citation", "crossref")]
+    starts: dict[str, list[int]] = {}
+    for index, marker in enumerate(cited):
+        starts.setdefault(marker.key, []).append(index)
+    cursor = 0
+
+    def place(keys: list[str]) -> Marker | None:
+        nonlocal cursor
+        candidates = starts.get(keys[0], [])
+        for begin in (bisect_left(candidates, cursor), 0):
+            found = next((i for i in candidates[begin:] if [m.key for m in cited[i : i + len(keys)]] == keys), None)
+            if found is not None:
+                cursor = found + len(keys)
+                return cited[found]
+        return None
+
+    return place
+
+
 @check("mixed-reference")
 def mixed_reference(ctx: CheckContext) -> list[Diagnostic]:
-    """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one."""
+    """A bracket that mixes cross-references with citations ([@fig:a; @knuth1984]), which cannot print as one;
+    reported at the bracket itself (not at the first use of its first key)."""
     out = []
-    cited = [m for m in ctx.markers if m.kind in ("citation", "crossref")]
-    seen: Counter[tuple[str, ...]] = Counter()
+    place = _group_places(ctx.markers)
     for node in ctx.nodes:
         if node["t"] != "Cite":
             continue
         keys = [c["citationId"] for c in node["c"][0]]
         kinds = {label_of(key) in ctx.targets or is_crossref(key) for key in keys}
         if len(kinds) > 1:
-            seen[tuple(keys)] += 1  # the group's own place: the n-th run of its keys, one after another in a file
-            runs = (i for i in range(len(cited)) if [m.key for m in cited[i : i + len(keys)]] == keys)
-            first = next(islice(runs, seen[tuple(keys)] - 1, None), None)
-            where = cited[first] if first is not None else Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
+            where = place(keys) or Marker("citation", keys[0], ctx.project.metadata_file, 0, 0)
             out.append(
                 _at(
                     where,
