@@ -2,9 +2,9 @@
 
 Takes a CodeBlock (Pandoc JSON) whose id is a `lst:`/`lst-` label (`{#lst:x}`, Quarto's `{#lst-x}`) or that has a
 caption attribute (pandoc-crossref's `caption="…"`, Quarto's `lst-cap="…"`); gives a Div of class "listing" that
-carries the label, holding the caption paragraph "Listing 1. caption" above the code (the code block without the
-label and the caption, which it no longer needs). crossref.py counts the listings and resolves `@lst:x` to them, so
-the PDF, the HTML, the DOCX and the JATS print the same caption and number.
+carries the label, holding the caption paragraph "Listing 1. caption" (in the DOCX, a table's caption style) above
+the code block, which no longer carries the label or the caption. crossref.py counts the listings and resolves
+`@lst:x` to them, so the PDF, the HTML, the DOCX and the JATS print the same caption and number.
 """
 
 from __future__ import annotations
@@ -14,6 +14,9 @@ from paperbuild.pandoc_ast import Node, div, para, span, text
 CAPTION_KEYS = ("caption", "lst-cap")
 """The attributes that hold a listing's caption: pandoc-crossref's and Quarto's."""
 LISTING_CLASS = "listing"
+CAPTION_STYLE = "Table Caption"
+"""The DOCX paragraph style of a listing's caption: the reference documents' caption above its table, kept with the
+next paragraph (the code) on one page."""
 LABEL_PREFIXES = ("lst:", "lst-")
 
 
@@ -33,4 +36,5 @@ def listing(block: Node, label: str) -> Node:
     first = span([{"t": "Strong", "c": text(label)}], ["caption-label"])
     words = text(" ".join(caption.split()))
     heading = para([first, *([{"t": "Space"}, *words] if words else [])])
-    return div([div([heading], classes=["listing-caption"]), code], identifier, [LISTING_CLASS])
+    caption_div = div([heading], classes=["listing-caption"], pairs={"custom-style": CAPTION_STYLE})
+    return div([caption_div, code], identifier, [LISTING_CLASS])

@@ -74,6 +74,11 @@ LISTINGS = (
 DTD_FILE = FIXTURES / "jats-dtd" / "archiving-1.2-mathml3" / "JATS-archivearticle1-mathml3.dtd"
 
 
+def _style(paragraph: ET.Element) -> str:
+    found = paragraph.find(f"{W}pPr/{W}pStyle")
+    return "" if found is None else found.get(f"{W}val", "")
+
+
 def test_a_captioned_code_block_is_a_numbered_listing_in_every_output(tmp_path: Path) -> None:
     root = make_project(tmp_path / "p", {"manuscript/01-code.md": LISTINGS, "manuscript/one.svg": SVG})
     out = tmp_path / "out"
@@ -92,8 +97,9 @@ def test_a_captioned_code_block_is_a_numbered_listing_in_every_output(tmp_path: 
     assert "As Listing 1 shows, and Listing 1 and Figure 1." in printed
     with zipfile.ZipFile(out / "paper.docx") as docx:
         document = ET.fromstring(docx.read("word/document.xml"))
-    shown = [normalize("".join(t.text or "" for t in p.iter(f"{W}t"))) for p in document.iter(f"{W}p")]
-    assert shown[shown.index("Listing 1. Hello world in Haskell") + 1] == 'main = putStrLn "Hello"'
+    shown = [(_style(p), normalize("".join(t.text or "" for t in p.iter(f"{W}t")))) for p in document.iter(f"{W}p")]
+    caption = shown.index(("TableCaption", "Listing 1. Hello world in Haskell"))  # kept with the code that follows
+    assert shown[caption + 1] == ("SourceCode", 'main = putStrLn "Hello"')
     assert [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink")] == ["lst:hello", "lst:hello"]
     jats = etree.parse(out / "paper.xml", etree.XMLParser(load_dtd=False, no_network=True))
     assert etree.DTD(str(DTD_FILE)).validate(jats)
