@@ -43,8 +43,8 @@ def test_a_group_of_a_figure_and_a_table_prints_both_in_every_output(tmp_path: P
     jats = next(p for p in ET.parse(out / "paper.xml").iter("p") if (p.text or "").startswith("See"))
     assert "".join(jats.itertext()) == "See Figure\u00a01 and Table\u00a01."
     assert [(x.get("rid"), x.get("ref-type")) for x in jats.iter("xref")] == [
-        ("figU003Aone", "fig"),
-        ("tblU003Atwo", "table"),
+        ("fig-one", "fig"),
+        ("tbl-two", "table"),
     ]
 
 
@@ -107,7 +107,7 @@ def test_a_captioned_code_block_is_a_numbered_listing_in_every_output(tmp_path: 
     assert [
         (b.get("id"), [c.tag for c in b], b.findtext("label"), "".join(b.find("caption").itertext())) for b in boxes
     ] == [
-        ("lstU003Ahello", ["label", "caption", "code"], "Listing 1", "Hello world in Haskell"),
+        ("lst-hello", ["label", "caption", "code"], "Listing 1", "Hello world in Haskell"),
         (None, ["label", "caption", "code"], "Listing 2", "Python greeting"),
     ]
     assert [x.get("ref-type") for x in jats.iter("xref")] == ["boxed-text", "boxed-text", "fig"]
