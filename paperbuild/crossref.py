@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from paperbuild.listings import is_listing, listing
+from paperbuild.listings import gathered, is_listing, listing
 from paperbuild.markers import label_of
 from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import Node, span, text, walk
@@ -109,9 +109,10 @@ class _Numberer:
         """A captioned or `lst:`-labelled code block: counted, and put under its caption "Listing N." (listings.py)."""
         self.counts["lst"] += 1
         number = str(self.counts["lst"])
-        if block["c"][0][0]:
-            self.targets[block["c"][0][0]] = Target("lst", number)
-        return listing(block, self.words.caption["lst"].format(number))
+        made = listing(block, self.words.caption["lst"].format(number))
+        if made["c"][0][0]:
+            self.targets[made["c"][0][0]] = Target("lst", number)
+        return made
 
     def numbered_equation(self, identifier: str, formula: Node) -> Node:
         """The formula and its number "(N)" in one Span carrying the label (if any)."""
@@ -124,7 +125,7 @@ class _Numberer:
 
     def blocks(self, blocks: list[Node]) -> list[Node]:
         out = []
-        for block in blocks:
+        for block in gathered(blocks):
             kind = block["t"]
             if kind == "Header":
                 block = self.header(block)

@@ -69,7 +69,9 @@ def test_a_mixed_group_is_reported_where_it_is_not_at_the_first_use_of_its_key(t
 LISTINGS = (
     '# Code\n\nA listing follows.\n\n```{#lst:hello .haskell caption="Hello world in Haskell"}\n'
     'main = putStrLn "Hello"\n```\n\n```{.python lst-cap="Python greeting"}\nprint("hi")\n```\n\n'
-    "As @lst:hello shows, and [@lst:hello; @fig:one].\n\n![One](one.svg){#fig:one}\n"
+    "As @lst:hello shows, and [@lst:hello; @fig:one].\n\n![One](one.svg){#fig:one}\n\n"
+    "Listing: A *paragraph* caption\n\n```{#lst:para .c}\nx = 1;\n```\n\n"
+    "::: {#lst:div .listing}\nA wrapped caption\n\n```\ny = 2\n```\n:::\n\nSee [@lst:para; @lst:div].\n"
 )
 DTD_FILE = FIXTURES / "jats-dtd" / "archiving-1.2-mathml3" / "JATS-archivearticle1-mathml3.dtd"
 
@@ -89,18 +91,32 @@ def test_a_captioned_code_block_is_a_numbered_listing_in_every_output(tmp_path: 
     assert [(div.get("id"), "".join(div[0].itertext()).strip(), "".join(div[1].itertext())) for div in listings] == [
         ("lst:hello", "Listing 1. Hello world in Haskell", 'main = putStrLn "Hello"'),
         (None, "Listing 2. Python greeting", 'print("hi")'),
+        ("lst:para", "Listing 3. A paragraph caption", "x = 1;"),
+        ("lst:div", "Listing 4. A wrapped caption", "y = 2"),
     ]
     links = [(a.get("href"), a.text) for a in page.iter("a") if "cross-reference" in a.get("class", "")]
-    assert links == [("#lst:hello", "Listing\u00a01"), ("#lst:hello", "Listing\u00a01"), ("#fig:one", "Figure\u00a01")]
+    assert links == [
+        ("#lst:hello", "Listing\u00a01"),
+        ("#lst:hello", "Listing\u00a01"),
+        ("#fig:one", "Figure\u00a01"),
+        ("#lst:para", "3"),
+        ("#lst:div", "4"),
+    ]
     printed = normalize(pdf_text(out / "paper.pdf"))
     assert 'Listing 1. Hello world in Haskell main = putStrLn "Hello" Listing 2. Python greeting print("hi")' in printed
     assert "As Listing 1 shows, and Listing 1 and Figure 1." in printed
+    assert "Listing 3. A paragraph caption x = 1; Listing 4. A wrapped caption y = 2 See Listings 3 and 4." in printed
     with zipfile.ZipFile(out / "paper.docx") as docx:
         document = ET.fromstring(docx.read("word/document.xml"))
     shown = [(_style(p), normalize("".join(t.text or "" for t in p.iter(f"{W}t")))) for p in document.iter(f"{W}p")]
     caption = shown.index(("TableCaption", "Listing 1. Hello world in Haskell"))  # kept with the code that follows
     assert shown[caption + 1] == ("SourceCode", 'main = putStrLn "Hello"')
-    assert [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink")] == ["lst:hello", "lst:hello"]
+    assert [h.get(f"{W}anchor") for h in document.iter(f"{W}hyperlink")] == [
+        "lst:hello",
+        "lst:hello",
+        "lst:para",
+        "lst:div",
+    ]
     jats = etree.parse(out / "paper.xml", etree.XMLParser(load_dtd=False, no_network=True))
     assert etree.DTD(str(DTD_FILE)).validate(jats)
     boxes = jats.findall(".//boxed-text[@content-type='listing']")
@@ -109,8 +125,10 @@ def test_a_captioned_code_block_is_a_numbered_listing_in_every_output(tmp_path: 
     ] == [
         ("lst-hello", ["label", "caption", "code"], "Listing 1", "Hello world in Haskell"),
         (None, ["label", "caption", "code"], "Listing 2", "Python greeting"),
+        ("lst-para", ["label", "caption", "code"], "Listing 3", "A paragraph caption"),
+        ("lst-div", ["label", "caption", "preformat"], "Listing 4", "A wrapped caption"),
     ]
-    assert [x.get("ref-type") for x in jats.iter("xref")] == ["boxed-text", "boxed-text", "fig"]
+    assert [x.get("ref-type") for x in jats.iter("xref")] == ["boxed-text", "boxed-text", "fig", *["boxed-text"] * 2]
 
 
 def test_a_reference_to_a_missing_listing_names_the_label_not_the_bibliography(tmp_path: Path) -> None:
