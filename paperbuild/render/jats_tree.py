@@ -1,8 +1,8 @@
 """Complete the JATS pandoc writes into what a journal's production system reads (JATS4R's recommendations).
 
 Takes the XML tree of pandoc's JATS (jats.py) and the Paper; changes the tree in place: the numbers crossref.py
-printed become `label`s of their `sec`, `fig`, `table-wrap` and `disp-formula` (which take the ids their
-cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
+printed become `label`s of their `sec`, `fig`, `table-wrap`, listing and `disp-formula` (jats_labels.py; they
+take the ids their cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
 `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
 list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
 funding, notes on authors, the contributions statement, figures and tables moved to the end) move to
@@ -22,6 +22,7 @@ from lxml import etree
 from paperbuild.document import PUNCTUATION_CLASS, Paper
 from paperbuild.pandoc_ast import text_without_notes
 from paperbuild.render.jats_body import back_statements, readable_ids, written_id
+from paperbuild.render.jats_labels import label_element, number_labels, remove, text_of
 from paperbuild.render.jats_record import country_codes, publication_record
 from paperbuild.words import words_for
 
@@ -73,122 +74,20 @@ def visible_text(root: Any) -> str:
     )
 
 
-def _remove(element: Any, keep_children: bool = False) -> None:
-    """Take `element` out of the tree; its tail stays in place, and, with `keep_children`, its text and children
-    take its place."""
-    parent, before = element.getparent(), element.getprevious()
-    _append_after(parent, before, element.text or "" if keep_children else "")
-    children = list(element) if keep_children else []
-    for child in children:
-        element.addprevious(child)
-    _append_after(parent, children[-1] if children else before, element.tail or "")
-    parent.remove(element)
-
-
-def _append_after(parent: Any, before: Any, text: str) -> None:
-    """Add `text` after `before` (a child of `parent`), or at the start of `parent`'s content when None."""
-    if before is not None:
-        before.tail = (before.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
-def _text(element: Any) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
-def _lead_label(container: Any, content_type: str) -> str:
-    """Take the first `named-content` of `content_type` out of `container` (a title or a caption); its text, less
-    the closing full stop; "" when there is none. The space after it goes too."""
-    found = next(iter(container.iterfind(f".//named-content[@content-type='{content_type}']")), None)
-    if found is None:
-        return ""
-    label = _text(found).rstrip(".")
-    parent, before = found.getparent(), found.getprevious()
-    found.tail = (found.tail or "").lstrip()
-    _remove(found)
-    if before is None and parent.text is not None:
-        parent.text = parent.text.lstrip()
-    return label
-
-
-def _label(text: str) -> Any:
-    element = etree.Element("label")
-    element.text = text
-    return element
-
-
-def _number_sections(root: Any) -> None:
-    for title in root.iterfind(".//sec/title"):
-        label = _lead_label(title, "header-section-number")
-        if label:
-            title.addprevious(_label(label))
-
-
-def _number_floats(root: Any) -> None:
-    """Figures and tables: "Figure 1." leaves the caption for the label; a table's id moves to its table-wrap."""
-    for wrapper in [*root.iter("fig"), *root.iter("table-wrap")]:
-        caption = wrapper.find("caption")
-        label = _lead_label(caption, "caption-label") if caption is not None else ""
-        if caption is not None and not _text(caption) and not len(caption.xpath(".//*[not(self::p)]")):
-            wrapper.remove(caption)
-        if label:
-            wrapper.insert(0, _label(label))
-        table = wrapper.find("table")
-        if wrapper.tag == "table-wrap" and table is not None and table.get("id"):
-            wrapper.set("id", table.attrib.pop("id"))
-
-
-def _number_listings(root: Any) -> None:
-    """A listing (listings.py's Div: a caption Div, then the code) becomes a boxed-text of content-type "listing"
-    holding its label "Listing 1", its caption and its code; pandoc's writer nested the caption in a boxed-text."""
-    for box in list(root.iter("boxed-text")):
-        inner = box[0] if len(box) and box[0].tag == "boxed-text" else None
-        paragraph = inner[0] if inner is not None and len(inner) == 1 and inner[0].tag == "p" else None
-        label = _lead_label(paragraph, "caption-label") if paragraph is not None else ""
-        if paragraph is None or not label:
-            continue
-        box.set("content-type", "listing")
-        box.remove(inner)
-        caption = etree.Element("caption")
-        if _text(paragraph):
-            paragraph.tail = None
-            caption.append(paragraph)
-            box.insert(0, caption)
-        box.insert(0, _label(label))
-
-
-def _number_equations(root: Any) -> None:
-    """A numbered equation (a named-content of the formula and its number) becomes its disp-formula, carrying
-    the label and the id."""
-    for holder in list(root.iterfind(".//named-content[@content-type='equation']")):
-        formula = holder.find(".//disp-formula")
-        if formula is None:
-            continue
-        number = holder.find(".//named-content[@content-type='equation-number']")
-        if number is not None:
-            formula.insert(0, _label(_text(number)))
-        if holder.get("id"):
-            formula.set("id", holder.get("id"))
-        formula.tail = holder.tail
-        holder.addprevious(formula)
-        holder.getparent().remove(holder)
-
-
 def _cross_references(root: Any) -> list[str]:
     """Groups of cross-references (and the pipeline's punctuation) lose their wrapper; every xref says what it
     points at. An xref to nothing (a link
     to `#x` where no element has the id x) keeps its words but is no link: the targets of those, in order."""
     for wrapper in ("cross-reference-group", PUNCTUATION_CLASS):
         for group in list(root.iterfind(f".//named-content[@content-type='{wrapper}']")):
-            _remove(group, keep_children=True)
+            remove(group, keep_children=True)
     kinds = {element.get("id"): element.tag for element in root.iter() if element.get("id")}
     dangling = []
     for xref in list(root.iter("xref")):
         rid = xref.get("rid", "")
         if rid not in kinds:
             dangling.append(rid)
-            _remove(xref, keep_children=xref.get("ref-type") != "fn")  # a note's number, with no note: nothing
+            remove(xref, keep_children=xref.get("ref-type") != "fn")  # a note's number, with no note: nothing
             continue
         ref_type = REF_TYPES.get(kinds[rid])
         if ref_type and not xref.get("ref-type"):
@@ -227,10 +126,10 @@ def _mixed_citation(entry: Any) -> tuple[str, Any]:
     for paragraph in paragraphs:
         margin = paragraph.find("named-content[@content-type='csl-left-margin']")
         if margin is not None:
-            label = label or _text(margin)
-            _remove(margin)
+            label = label or text_of(margin)
+            remove(margin)
         for inline in paragraph.findall("named-content[@content-type='csl-right-inline']"):
-            _remove(inline, keep_children=True)
+            remove(inline, keep_children=True)
         paragraph.text = (paragraph.text or "").lstrip()
     _join_paragraphs(citation, paragraphs)
     return label, citation
@@ -268,7 +167,7 @@ def _references(root: Any, paper: Paper) -> None:
         else:
             ref.append(mixed)
         if label:
-            ref.insert(0, _label(label))
+            ref.insert(0, label_element(label))
         ref_list.append(ref)
     ref_list.extend(structured.values())
 
@@ -302,7 +201,7 @@ def _funding(root: Any, paper: Paper) -> None:
             etree.SubElement(wrap, "institution-id", {"institution-id-type": "doi"}).text = funder.funder_id
         if funder.award:
             etree.SubElement(award_group, "award-id").text = funder.award
-    awards = dict.fromkeys(AWARD_ID.findall(_text(carrier))) if not paper.metadata.funders else {}
+    awards = dict.fromkeys(AWARD_ID.findall(text_of(carrier))) if not paper.metadata.funders else {}
     for award in awards:
         award_group = etree.SubElement(group, "award-group")
         etree.SubElement(award_group, "award-id").text = award
@@ -378,7 +277,7 @@ def _empty_paragraphs(root: Any) -> None:
         parent = paragraph.getparent()
         empty = not len(paragraph) and not (paragraph.text or "").strip() and not paragraph.attrib
         if empty and parent.tag in ("sec", "body", "boxed-text", "ack") and len(parent) > 1:
-            _remove(paragraph)
+            remove(paragraph)
 
 
 def _inline_code(root: Any) -> None:
@@ -398,10 +297,7 @@ def complete(root: Any, paper: Paper, name_styles: list[str]) -> tuple[list[str]
     _floats_group(root)
     _empty_paragraphs(root)
     _inline_code(root)
-    _number_sections(root)
-    _number_floats(root)
-    _number_listings(root)
-    _number_equations(root)
+    number_labels(root)
     _references(root, paper)
     _back_matter(root, paper)
     moved = back_statements(root)
