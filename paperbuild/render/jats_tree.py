@@ -1,15 +1,15 @@
 """Complete the JATS pandoc writes into what a journal's production system reads (JATS4R's recommendations).
 
 Takes the XML tree of pandoc's JATS (jats.py) and the Paper; changes the tree in place: the numbers crossref.py
-printed become `label`s of their `sec`, `fig`, `table-wrap`, listing and `disp-formula` (jats_labels.py; they
-take the ids their cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its structured
-`element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the reference
-list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
-funding, notes on authors, the contributions statement, figures and tables moved to the end) move to
-`back/ack`, `funding-group` (an award-group for each funder metadata lists), `author-notes` (with the note on
-equal contributors) and `floats-group`; metadata's history and licence become `history` and `permissions`
-(jats_record.py). Gives the bytes under the DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and
-the text a reader sees.
+printed become `label`s of their `sec`, `fig`, `table-wrap`, listing and `disp-formula` (jats_labels.py; they take
+the ids their cross-references point at), every `xref` says what it points at (`ref-type`), each `ref` holds its
+structured `element-citation` and the formatted `mixed-citation` side by side in `citation-alternatives` (in the
+reference list's printed order), and the pieces jats.py sent in marked divs (formatted references, acknowledgements,
+funding, notes on authors, the contributions statement, figures and tables moved to the end) move to `back/ack`,
+`funding-group` (an award-group for each funder metadata lists), `author-notes` (with the note on equal
+contributors) and `floats-group`; metadata's history and licence become `history` and `permissions`
+(jats_record.py). Gives the bytes under the DOCTYPE of the Archiving and Interchange DTD 1.2 with MathML 3, and the
+text a reader sees.
 """
 
 from __future__ import annotations
