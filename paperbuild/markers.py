@@ -42,9 +42,10 @@ FOOTNOTE_REF = re.compile(r"\[\^(?P<id>[^\]\[\s]+)\](?!:)")
 PLACEHOLDER = re.compile(r"\[@\?\]|\[citation needed\]", re.IGNORECASE)
 CODE_CELL_INFO = r"[ \t]*\{[ \t]*[A-Za-z][\w-]*(?:[ \t,][^}\n]*)?\}[ \t\r]*$"
 """An executable cell's fence info, Quarto's `{python}` or knitr's `{r, echo=FALSE}`: pandoc opens no code block
-there (the cell reads as prose), though it does at `{.python}` and `{key=value}`."""
+there (the cell reads as prose), though it does at `{.python}` and `{key=value}`. A cell is blanked as a
+fence, up to the next fence line at least as long: its closer, which would otherwise open a fence over the next cell."""
 FENCE = re.compile(
-    rf"^(?P<indent> {{0,3}})(?P<fence>`{{3,}}|~{{3,}})(?!{CODE_CELL_INFO})(?P<info>[^\n]*)\n"
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)\n"
     r"(?P<body>.*?)(?:^(?P=indent)?(?P=fence)[`~]*[ \t]*$|\Z)",
     re.MULTILINE | re.DOTALL,
 )

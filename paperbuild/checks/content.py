@@ -15,7 +15,7 @@ from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
-from paperbuild.markers import CODE_CELL_INFO, blank_code
+from paperbuild.markers import CODE_CELL_INFO, FENCE
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
@@ -188,9 +188,9 @@ def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
     return out
 
 
-CODE_CELL = re.compile(rf"^ {{0,3}}(`{{3,}}|~{{3,}})(?={CODE_CELL_INFO})", re.MULTILINE)
-"""An executable cell's fence (Quarto's ```` ```{python} ````, knitr's ```` ```{r, echo=FALSE} ````): pandoc reads
-no code block there, so the cell would print as prose."""
+CODE_CELL = re.compile(CODE_CELL_INFO)
+"""An executable cell's fence info (Quarto's ```` ```{python} ````, knitr's ```` ```{r, echo=FALSE} ````): pandoc
+reads no code block there, so the cell would print as prose."""
 
 
 @check("code-cell")
@@ -198,17 +198,19 @@ def code_cell(ctx: CheckContext) -> list[Diagnostic]:
     """A fence whose braces name a language (```` ```{python} ````), which pandoc does not read as code."""
     out = []
     for chapter in ctx.project.chapters:
-        for match in CODE_CELL.finditer(blank_code(chapter.text)):
-            line_end = chapter.text.find("\n", match.start())
-            fence = chapter.text[match.start(1) : line_end if line_end >= 0 else None].strip()
-            language = re.sub(r"[^\w-].*", "", fence.lstrip("`~{ \t"))
+        # fences pair as pandoc pairs them, a cell's with the next fence line at least as long (its closer)
+        for match in FENCE.finditer(chapter.text):
+            if not CODE_CELL.match(match.group("info")):
+                continue
+            fence = (match.group("fence") + match.group("info")).strip()
+            language = re.sub(r"[^\w-].*", "", match.group("info").lstrip("{ \t"))
             out.append(
                 _error_in(
                     chapter,
-                    match.start(1),
+                    match.start("fence"),
                     "code-cell",
                     f"'{fence}' opens no code block pandoc reads: the cell would print as text",
-                    f"write '{match.group(1)}{language}' for code; paperbuild runs no cell, so put its output (a "
+                    f"write '{match.group('fence')}{language}' for code; paperbuild runs no cell, so put its output (a "
                     "figure, a table) in the text",
                 )
             )

@@ -1,0 +1,39 @@
+"""R Markdown, bookdown and Quarto sources (the trial's reproductions in /work/repro3): knitr chunks and inline code
+are reported, not printed as prose; pandoc's `@*` nocite; bookdown's references; Quarto's conditional content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import check_lines, make_project
+
+CELL_HINT = "paperbuild runs no cell, so put its output (a figure, a table) in the text"
+
+
+def cell_error(line: int, fence: str) -> str:
+    return (
+        f"manuscript/01-intro.md:{line}:1: error[code-cell]: '{fence}' opens no code block pandoc reads: the cell "
+        f"would print as text; write '```r' for code; {CELL_HINT}"
+    )
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5])
+def test_every_knitr_chunk_is_a_code_cell_error_however_many(tmp_path: Path, count: int) -> None:
+    chunks = "".join(f"```{{r c{n}}}\nx{n} <- {n}\n```\n\n" for n in range(count))
+    root = make_project(tmp_path, {"manuscript/01-intro.md": f"# Intro\n\n{chunks}Text.\n"})
+    assert check_lines(root) == [cell_error(3 + 4 * n, f"```{{r c{n}}}") for n in range(count)]
+
+
+def test_raw_tex_after_a_chunk_is_at_its_line(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro\n\n```{r cars}\nknitr::kable(cars)\n```\n\n"
+        "This: `Figure on page \\pageref(x)`\n\nBecomes: Figure on page \\pageref{fig:cars}\n"
+    )
+    root = make_project(tmp_path, {"manuscript/01-intro.md": chapter})
+    assert check_lines(root) == [
+        cell_error(3, "```{r cars}"),
+        "manuscript/01-intro.md:9:25: error[raw-tex]: raw TeX '\\pageref{fig:cars}' means nothing the PDF, HTML or "
+        "DOCX can show: it would be dropped; write it in Markdown (or as $...$ math); paperbuild converts only common "
+        "text, math and reference commands",
+    ]
