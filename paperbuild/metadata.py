@@ -12,6 +12,7 @@ its file.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,9 +152,10 @@ def _values(reader: MetadataReader, top: dict[str, yaml.Node]) -> dict[str, Any]
     for key in TEXT_KEYS:
         if key in top and not (key == "funding" and "funders" in values):
             values[key.replace("-", "_")] = reader.string(top[key], key).strip()
-    for key in ("keywords", "nocite"):
-        if key in top:
-            values[key] = tuple(s.strip() for s in reader.strings(top[key], key))
+    if "keywords" in top:
+        values["keywords"] = tuple(s.strip() for s in reader.strings(top["keywords"], "keywords"))
+    if "nocite" in top:
+        values["nocite"] = tuple(key for s in reader.strings(top["nocite"], "nocite") for key in _nocite_keys(s))
     if "license" in top:
         values["license"] = read_license(reader, top["license"])
     if "history" in top:
@@ -162,6 +164,15 @@ def _values(reader: MetadataReader, top: dict[str, yaml.Node]) -> dict[str, Any]
     if author_node is not None or "affiliations" in top:
         values.update(read_people(reader, author_node, top.get("affiliations")))
     return values
+
+
+NOCITE_KEY = re.compile(r"@\{?([^\s,;\[\]{}]+)")
+"""A key of nocite as pandoc spells it (`"@a, @b"`, `"[@*]"`, `| @*`): `*` is every entry."""
+
+
+def _nocite_keys(item: str) -> list[str]:
+    """The keys one item of nocite lists: bare (`[a, "*"]`), or as pandoc writes them, each after an `@`."""
+    return NOCITE_KEY.findall(item) if "@" in item else [item.strip()]
 
 
 def _merge_chapter(

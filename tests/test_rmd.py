@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import check_lines, make_project
+from conftest import MINIMAL_META, check_lines, make_project
+
+from paperbuild.pipeline import Options, run_build
+from paperbuild.render.html import page_text
 
 CELL_HINT = "paperbuild runs no cell, so put its output (a figure, a table) in the text"
 
@@ -37,3 +40,39 @@ def test_raw_tex_after_a_chunk_is_at_its_line(tmp_path: Path) -> None:
         "DOCX can show: it would be dropped; write it in Markdown (or as $...$ math); paperbuild converts only common "
         "text, math and reference commands",
     ]
+
+
+TWO_ENTRIES = (
+    "@article{alpha, author={A. Alpha}, title={First Title}, journal={J}, year={2000}}\n"
+    "@article{beta, author={B. Beta}, title={Second Title}, journal={J}, year={2001}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    "nocite", ['"@*"', "|\n  @*", '["[@*]"]', '"@alpha, @beta"', '["@alpha", "@beta"]', "[alpha, beta]"]
+)
+def test_nocite_as_pandoc_spells_it_lists_entries(tmp_path: Path, nocite: str) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/metadata.yaml": f"{MINIMAL_META}nocite: {nocite}\n",
+            "manuscript/01-intro.md": "# Intro\n\nNothing is cited.\n",
+            "bibliography/references.bib": TWO_ENTRIES,
+        },
+    )
+    assert check_lines(root) == []
+
+
+def test_nocite_at_star_prints_every_entry(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path,
+        {
+            "manuscript/metadata.yaml": f'{MINIMAL_META}nocite: "@*"\n',
+            "manuscript/01-intro.md": "# Intro\n\nNothing is cited.\n",
+            "bibliography/references.bib": TWO_ENTRIES,
+        },
+    )
+    result = run_build(root, ["html"], Options())
+    assert [d.format() for d in result.diagnostics if d.severity.name != "NOTE"] == []
+    text = page_text((root / "build" / "paper.html").read_text(encoding="utf-8"))
+    assert "First Title" in text and "Second Title" in text

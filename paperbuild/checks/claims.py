@@ -25,6 +25,8 @@ def undefined_citation(ctx: CheckContext) -> list[Diagnostic]:
     bib_names = ", ".join(f.rel for f in ctx.project.bib_files) or "the bibliography (bibliography/ has no .bib file)"
     out = []
     for marker in ctx.of_kind("citation"):
+        if marker.key == "*" and marker.path == ctx.project.metadata_file:
+            continue  # nocite's `@*`: every entry
         entry = ctx.bibliography.find(marker.key)
         if entry is None and marker.key.casefold() in ctx.bibliography.unreadable:
             continue  # defined, in an entry that does not parse: its bib-syntax error is the one to fix
