@@ -76,3 +76,20 @@ def test_nocite_at_star_prints_every_entry(tmp_path: Path) -> None:
     assert [d.format() for d in result.diagnostics if d.severity.name != "NOTE"] == []
     text = page_text((root / "build" / "paper.html").read_text(encoding="utf-8"))
     assert "First Title" in text and "Second Title" in text
+
+
+def test_inline_knitr_and_quarto_code_is_a_code_cell_error_where_it_is(tmp_path: Path) -> None:
+    chapter = (
+        "# Intro\n\nThe mean is `r mean(c(1, 2, 3))`, the count `{python} len(rows)`, and\nin R `` `r x` `` is "
+        "shown.\n\nPlain `r` and `r_value` and `{r}` stay code.\n\n```\n`r not_run`\n```\n"
+    )
+    meta = f'{MINIMAL_META}abstract: |\n  `r paste(readLines("_abstract.Rmd"), collapse = "\\n  ")`\n'
+    root = make_project(tmp_path, {"manuscript/01-intro.md": chapter, "manuscript/metadata.yaml": meta})
+    hint = "run it once and write its value in the text"
+    message = "is computed by knitr or Quarto, which paperbuild does not run: the expression would print as code"
+    assert check_lines(root) == [
+        f"manuscript/01-intro.md:3:13: error[code-cell]: inline code 'r mean(c(1, 2, 3))' {message}; {hint}",
+        f"manuscript/01-intro.md:3:45: error[code-cell]: inline code '{{python}} len(rows)' {message}; {hint}",
+        f'manuscript/metadata.yaml:5:3: error[code-cell]: inline code \'r paste(readLines("_abstract.Rmd"), '
+        f'collapse = "\\n ")\' {message}; {hint}',
+    ]

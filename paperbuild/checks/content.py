@@ -15,7 +15,7 @@ from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
-from paperbuild.markers import CODE_CELL_INFO, FENCE
+from paperbuild.markers import CODE_CELL_INFO, CODE_SPAN, FENCE
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
@@ -212,6 +212,37 @@ def code_cell(ctx: CheckContext) -> list[Diagnostic]:
                     f"'{fence}' opens no code block pandoc reads: the cell would print as text",
                     f"write '{match.group('fence')}{language}' for code; paperbuild runs no cell, so put its output (a "
                     "figure, a table) in the text",
+                )
+            )
+    return out + _inline_cells(ctx)
+
+
+INLINE_CELL = re.compile(
+    r"(?P<ticks>`+)(?P<cell>(?:r|\{[A-Za-z][\w-]*\})[ \t]+\S(?:(?!(?P=ticks)).)*?)(?P=ticks)(?!`)", re.S
+)
+"""Inline code a knitr or Quarto run replaces by its value: knitr's `` `r mean(x)` ``, Quarto's `` `{python} n` ``."""
+
+
+def _inline_cells(ctx: CheckContext) -> list[Diagnostic]:
+    """Inline code that computes text (`` `r mean(x)` ``) in the chapters and metadata.yaml, outside fenced code:
+    paperbuild runs none of it, so the expression itself would print."""
+    out = []
+    for source in ctx.project.sources:
+        prose = FENCE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), source.text)
+        for match in CODE_SPAN.finditer(prose):
+            cell = INLINE_CELL.fullmatch(match.group(0))
+            if cell is None:
+                continue
+            shown = " ".join(cell.group("cell").split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            out.append(
+                _error_in(
+                    source,
+                    match.start(),
+                    "code-cell",
+                    f"inline code '{shown}' is computed by knitr or Quarto, which paperbuild does not run: "
+                    "the expression would print as code",
+                    "run it once and write its value in the text",
                 )
             )
     return out
