@@ -3,10 +3,14 @@ are reported, not printed as prose; pandoc's `@*` nocite; bookdown's references;
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import MINIMAL_META, check_lines, make_project
+
+from paperbuild.cli import main
 
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
@@ -92,4 +96,117 @@ def test_inline_knitr_and_quarto_code_is_a_code_cell_error_where_it_is(tmp_path:
         f"manuscript/01-intro.md:3:45: error[code-cell]: inline code '{{python}} len(rows)' {message}; {hint}",
         f'manuscript/metadata.yaml:5:3: error[code-cell]: inline code \'r paste(readLines("_abstract.Rmd"), '
         f'collapse = "\\n ")\' {message}; {hint}',
+    ]
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """A source folder under `root` from {relative path: text}."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Import `src` into `into`; the diagnostics printed, without their hints."""
+    assert main(["import", str(src), str(into)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    return [line.split("; ")[0] for line in err if "warning[" in line or "note[" in line]
+
+
+def metadata(root: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_import_rmd_inlines_an_included_file_and_warns_other_inline_r(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "index.Rmd": """
+                ---
+                title: An R Markdown thesis
+                author: A. Tester
+                abstract: |
+                  `r paste(readLines("_abstract.Rmd"), collapse = "\\n  ")`
+                acknowledgements: '`r readLines("missing.Rmd")`'
+                ---
+
+                # Intro
+
+                ```{r setup, include=FALSE}
+                x <- 1
+                ```
+
+                The mean is `r mean(c(1, 2, 3))`.
+                """,
+            "_abstract.Rmd": "The real abstract.\n\nIts second paragraph.\n",
+        },
+    )
+    assert run_import(src / "index.Rmd", tmp_path / "out", capsys) == [
+        "index.Rmd:5:3: note[not-imported]: the inline R code "
+        '\'`r paste(readLines("_abstract.Rmd"), collapse = "\\n  ")`\' is replaced by the text of _abstract.Rmd',
+        "index.Rmd:6:20: warning[not-imported]: inline R code '`r readLines(\"missing.Rmd\")`' is kept as code",
+        "index.Rmd:11: warning[not-imported]: an R code cell is kept as code",
+        "index.Rmd:15:13: warning[not-imported]: inline R code '`r mean(c(1, 2, 3))`' is kept as code",
+    ]
+    assert metadata(tmp_path / "out")["abstract"] == "The real abstract.\n\nIts second paragraph.\n"
+    chapter = (tmp_path / "out" / "manuscript" / "01-index.md").read_text(encoding="utf-8")
+    assert "```r\nx <- 1\n```\n\nThe mean is `r mean(c(1, 2, 3))`." in chapter
+    assert [line.split(": error")[0] for line in check_lines(tmp_path / "out")] == [
+        "manuscript/01-index.md:8:13",  # the inline R code kept
+        "manuscript/metadata.yaml:9:20",
+    ]
+
+
+def test_import_rticles_front_matter_csl_url_address_and_corresponding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "paper.Rmd": """
+                ---
+                title: A PLOS-style paper
+                author:
+                  - name: Alice Anonymous
+                    affiliation: a, b
+                    corresponding: alice@example.com
+                  - name: Bob Security
+                    affiliation: b
+                    corresponding: maybe
+                address:
+                  - code: a
+                    address: Some Institute of Technology
+                  - code: b
+                    address: Another University
+                csl: http://www.zotero.org/styles/plos
+                ---
+
+                # Introduction
+
+                Text.
+                """,
+            "other.Rmd": "---\ntitle: Other\ncsl: https://www.zotero.org/styles/no-such-style-here\n---\n\nText.\n",
+        },
+    )
+    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys) == [
+        "paper.Rmd:9:20: warning[not-imported]: 'corresponding: maybe' is neither true nor an e-mail address",
+    ]
+    meta = metadata(tmp_path / "out")
+    assert meta["csl"] == "plos"
+    assert meta["authors"] == [
+        {"name": "Alice Anonymous", "affiliations": ["a", "b"], "email": "alice@example.com", "corresponding": True},
+        {"name": "Bob Security", "affiliations": ["b"]},
+    ]
+    assert meta["affiliations"] == [
+        {"id": "a", "name": "Some Institute of Technology"},
+        {"id": "b", "name": "Another University"},
+    ]
+    assert run_import(src / "other.Rmd", tmp_path / "other", capsys) == [
+        "other.Rmd:3: warning[not-imported]: citation style 'https://www.zotero.org/styles/no-such-style-here' is on "
+        "the network and 'no-such-style-here' is not in the CSL style collection",
     ]

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import yaml
 
-from paperbuild import pandoc, safe_paths
+from paperbuild import csl, pandoc, safe_paths
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.errors import InputError
 from paperbuild.importers import csl_bibtex, structure
@@ -32,6 +32,12 @@ from paperbuild.yaml_nodes import Problem
 MAX_CHAPTERS = 300  # a thesis has a few dozen; past this the source is not a paper
 CSL_DATA = (".json", ".yaml", ".yml")  # CSL JSON/YAML bibliographies, converted to BibTeX (csl_bibtex.py)
 BIB_KEY = re.compile(r"^\s*@(?!string|preamble|comment)\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE | re.IGNORECASE)
+STYLE_URL = re.compile(
+    r"https?://(?:www\.)?zotero\.org/styles/(?P<name>[a-z0-9-]+)/?"
+    r"|https?://(?:raw\.githubusercontent\.com/citation-style-language/styles/[\w.-]+"
+    r"|github\.com/citation-style-language/styles/(?:raw|blob)/[\w.-]+)/(?:dependent/)?(?P<file>[a-z0-9-]+)\.csl"
+)
+"""A style of the CSL collection by its URL (Zotero's style repository, the collection's GitHub repository)."""
 METADATA_ORDER = tuple(key for key in KNOWN_KEYS if key != "author")  # metadata.yaml's own order, no alias
 
 
@@ -198,7 +204,24 @@ def _copy_bibliography(plan: Plan, bib: Path) -> None:
 
 
 def _copy_csl(plan: Plan, named_in: Path, value: str, line: int) -> str:
-    """The `csl` value for the project: a style name as it is; a .csl file copied to bibliography/."""
+    """The `csl` value for the project: a style name as it is, and so is one named by its URL when the collection
+    paperbuild carries has it (builds never download); a .csl file copied to bibliography/."""
+    if re.match(r"https?://", value):
+        style = STYLE_URL.fullmatch(value)
+        name = (style.group("name") or style.group("file")) if style else ""
+        if name and not csl.resolve(name, plan.root, "", 0)[1]:
+            return name
+        plan.warn(
+            named_in,
+            line,
+            0,
+            "not-imported",
+            f"citation style '{value}' is on the network"
+            + (f" and '{name}' is not in the CSL style collection" if name else "")
+            + "; builds never download it; left out",
+            "download the .csl file into bibliography/ and name it in 'csl:'",
+        )
+        return ""
     if not value.endswith(".csl"):
         return value
     path = named_in.parent / value

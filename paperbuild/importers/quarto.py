@@ -74,7 +74,7 @@ def read(src: Path) -> Plan | None:
         first_line = data[: len(data) - len(body)].count(b"\n") + 1
         values = {"meta": {**_yaml(settings), **_yaml(block)}, "var": variables}
         body = quarto_text.convert(plan, path, body, first_line, values)
-        add_chapter(plan, number, path, _code_cells(plan, path, body, first_line), first_line, [path.parent, folder])
+        add_chapter(plan, number, path, code_cells(plan, path, body, first_line), first_line, [path.parent, folder])
     add_metadata(plan, mapped, [])
     return plan
 
@@ -94,10 +94,10 @@ def _variables(plan: Plan, folder: Path) -> dict[str, object]:
     return _yaml(plan.read(path, safe_paths.METADATA).decode("utf-8", "replace")) if path.is_file() else {}
 
 
-def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:
+def code_cells(plan: Plan, path: Path, body: bytes, first_line: int, tool: str = "Quarto") -> bytes:
     """`body` with each executable cell's fence made one pandoc reads as code (```` ```{python} ```` ->
     ```` ```python ````: pandoc reads the braces as no fence, and the cell as prose), its cell options dropped; a
-    warning for each at its line."""
+    warning for each at its line, saying to run it with `tool` (Quarto, knitr)."""
     out: list[bytes] = []
     position = 0
     for match in CODE_CELL.finditer(body):
@@ -118,6 +118,6 @@ def _code_cells(plan: Plan, path: Path, body: bytes, first_line: int) -> bytes:
             "not-imported",
             f"{article} {language} code cell is kept as code; paperbuild does not run it"
             + (f"; its cell options are dropped ({', '.join(repr(o) for o in dropped)})" if dropped else ""),
-            "run it with Quarto once and put its output (a figure, a table) in the text",
+            f"run it with {tool} once and put its output (a figure, a table) in the text",
         )
     return b"".join([*out, body[position:]])

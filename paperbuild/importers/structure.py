@@ -51,7 +51,8 @@ def outside_code(lines: list[str] | list[bytes]) -> list[bool]:
         match = FENCE.match(raw)
         if fence:
             outside.append(False)
-            if match and match.group(1).decode()[:1] == fence[:1] and len(match.group(1)) >= len(fence):
+            closer = match is not None and not raw[match.end() :].strip()  # a closing fence has no info string
+            if closer and match and match.group(1).decode()[:1] == fence[:1] and len(match.group(1)) >= len(fence):
                 fence = ""
         elif match:
             outside.append(False)
