@@ -3,6 +3,7 @@ are reported, not printed as prose; pandoc's `@*` nocite; bookdown's references;
 
 from __future__ import annotations
 
+import base64
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,6 @@ import yaml
 from conftest import MINIMAL_META, check_lines, make_project
 
 from paperbuild.cli import main
-
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
 
@@ -210,3 +210,83 @@ def test_import_rticles_front_matter_csl_url_address_and_corresponding(
         "other.Rmd:3: warning[not-imported]: citation style 'https://www.zotero.org/styles/no-such-style-here' is on "
         "the network and 'no-such-style-here' is not in the CSL style collection",
     ]
+
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+
+
+def test_import_a_bookdown_book_in_its_order_with_its_references(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "book",
+        {
+            "_bookdown.yml": "book_filename: thesis\nrmd_files: [index.Rmd, 02-method.Rmd, 01-results.Rmd]\n",
+            "index.Rmd": "---\ntitle: A bookdown thesis\nauthor: A. Tester\nsite: bookdown::bookdown_site\n---\n\n"
+            "# Preface {-}\n\nSee chapter \\@ref(results).\n",
+            "01-results.Rmd": """
+                # Results {#results}
+
+                As in section \\@ref(method-and-data), Figure \\@ref(fig:cars), Table \\@ref(tab:t) and Theorem
+                \\@ref(thm:main).
+
+                (ref:cap) A caption with *emphasis*.
+
+                ![(ref:cap)](f.png){#fig:cars}
+
+                | A |
+                |---|
+                | 1 |
+
+                : Values. {#tbl:t}
+                """,
+            "02-method.Rmd": "# Method and data\n\nText.\n",
+            "_unused.Rmd": "# Not a chapter\n",
+        },
+    )
+    (src / "f.png").write_bytes(PNG)
+    assert run_import(src, tmp_path / "out", capsys) == [
+        "01-results.Rmd:4:1: warning[not-imported]: bookdown reference '\\@ref(thm:main)' names a 'thm:' label, "
+        "which paperbuild does not number",
+        "index.Rmd:4:1: warning[not-imported]: 'site' has no place in paperbuild's metadata",
+    ]
+    manuscript = tmp_path / "out" / "manuscript"
+    assert sorted(p.name for p in manuscript.glob("*.md")) == ["01-index.md", "02-method.md", "03-results.md"]
+    assert metadata(tmp_path / "out")["title"] == "A bookdown thesis"
+    assert (manuscript / "02-method.md").read_text(
+        encoding="utf-8"
+    ) == "# Method and data {#sec:method-and-data}\n\nText.\n"
+    results = (manuscript / "03-results.md").read_text(encoding="utf-8")
+    assert results.startswith(
+        "# Results {#sec:results}\n\nAs in section [-@sec:method-and-data], Figure [-@fig:cars], "
+    )
+    assert "Table [-@tbl:t] and Theorem\n\\@ref(thm:main)." in results
+    assert "![A caption with *emphasis*.](f.png){#fig:cars}" in results and "(ref:cap)" not in results
+    assert "See chapter [-@sec:results]." in (manuscript / "01-index.md").read_text(encoding="utf-8")
+    assert [line for line in check_lines(tmp_path / "out") if "error[" in line] == []
+    result = run_build(tmp_path / "out", ["html"], Options())
+    assert [d.format() for d in result.diagnostics if "error[" in d.format()] == []
+    text = " ".join(page_text((tmp_path / "out" / "build" / "paper.html").read_text(encoding="utf-8")).split())
+    assert (
+        "See chapter 2. 1. Method and data Text. 2. Results As in section 1, Figure 1, Table 1 and Theorem"
+        in text.replace("\u00a0", " ")
+    )
+
+
+def test_import_a_bookdown_folder_without_settings_orders_index_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(
+        tmp_path / "book",
+        {
+            "index.Rmd": "---\ntitle: A book\n---\n\n# Preface {-}\n\nHello.\n",
+            "02-b.Rmd": "# B\n\nText.\n",
+            "01-a.Rmd": "# A\n\nText.\n",
+            "_common.Rmd": "```{r}\nlibrary(x)\n```\n",
+        },
+    )
+    assert run_import(src / "index.Rmd", tmp_path / "out", capsys) == []
+    manuscript = tmp_path / "out" / "manuscript"
+    assert sorted(p.name for p in manuscript.glob("*.md")) == ["01-index.md", "02-a.md", "03-b.md"]

@@ -7,9 +7,10 @@ as paperbuild reads it and reports, at its line and column, what could not be ca
   the idiom that includes a file, is replaced by that file's text when the file is in the source (a note says so);
   any other `` `r expr` `` is kept as code with a warning: paperbuild runs no R, and `check` then reports it
   (code-cell), where it printed the expression in place of its value.
-- bookdown's cross-references `\\@ref(fig:x)`, `\\@ref(tab:x)`, `\\@ref(eq:x)` -> `@fig:x`, `@tbl:x`, `@eq:x`; a
-  section's `\\@ref(label)` -> `@sec:label`, its heading's `{#label}` (or the identifier pandoc gives the heading)
-  written `{#sec:label}`; another kind (`thm:`, `lem:`) is kept with a warning.
+- bookdown's cross-references `\\@ref(fig:x)`, `\\@ref(tab:x)`, `\\@ref(eq:x)` -> `[-@fig:x]`, `[-@tbl:x]`,
+  `[-@eq:x]` (the number alone, as bookdown prints it after the writer's "Figure"); a section's `\\@ref(label)` ->
+  `[-@sec:label]`, its heading's `{#label}` (or the identifier pandoc gives the heading) written `{#sec:label}`;
+  another kind (`thm:`, `lem:`) is kept with a warning.
 - bookdown's text references: a paragraph `(ref:label) text` is taken out and its text put where `(ref:label)` is
   used (a figure's caption).
 """
@@ -132,9 +133,9 @@ def _reference(plan: Plan, path: Path, line: int, match: re.Match[str]) -> str:
     label = match.group("label")
     kind, _, name = label.partition(":")
     if not name:
-        return f"@sec:{label}"
+        return f"[-@sec:{label}]"
     if kind in KINDS:
-        return f"@{KINDS[kind]}:{name}"
+        return f"[-@{KINDS[kind]}:{name}]"
     plan.warn(
         path,
         line,
