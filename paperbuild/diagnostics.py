@@ -35,6 +35,8 @@ CODES: dict[str, str] = {
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
     "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose, "
     "or inline code knitr or Quarto computes (`r x`)",
+    "conditional-content": "Quarto's content for some outputs only (.content-visible, .content-hidden), which every "
+    "output would print",
     "math": "a TeX formula the math renderer cannot typeset (error), or a size or font command rewritten (note)",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "dropped-style": "a style attribute's colour that would hide its text, or a layout property, is dropped (warning)",

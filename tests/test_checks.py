@@ -47,6 +47,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "empty-chapter",
         "unclosed-fence",
         "code-cell",
+        "conditional-content",
         "math",
         "active-content",
         "dropped-style",

@@ -290,3 +290,98 @@ def test_import_a_bookdown_folder_without_settings_orders_index_first(
     assert run_import(src / "index.Rmd", tmp_path / "out", capsys) == []
     manuscript = tmp_path / "out" / "manuscript"
     assert sorted(p.name for p in manuscript.glob("*.md")) == ["01-index.md", "02-a.md", "03-b.md"]
+
+
+CONDITIONAL_QMD = """
+    ---
+    title: Conditional content
+    interactive: true
+    ---
+
+    # Intro
+
+    ::: {.content-visible when-format="html"}
+    Click the figure to expand it.
+    :::
+
+    ::: {.content-visible when-format="pdf"}
+    The figure is printed on the next page.
+
+    ::: {.content-hidden when-meta="interactive"}
+    A static note.
+    :::
+    :::
+
+    ::: {.content-hidden when-format="pdf"}
+    Interactive version only.
+    :::
+
+    ::: {.content-visible unless-format="docx"}
+    Not in Word.
+    :::
+
+    Ordinary text [for the web]{.content-visible when-format="html"}[in print]{.content-visible when-format="latex"}.
+
+    ```markdown
+    ::: {.content-visible when-format="html"}
+    shown as code
+    :::
+    ```
+    """
+
+
+def test_import_resolves_quarto_conditional_content_as_the_pdf_prints_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write(tmp_path / "src", {"article.qmd": CONDITIONAL_QMD})
+    message = (
+        "Quarto conditional {} '{{{}}}' is {}, as Quarto's PDF prints it: paperbuild prints one text in every output"
+    )
+    assert run_import(src / "article.qmd", tmp_path / "out", capsys) == [
+        "article.qmd:3:1: warning[not-imported]: 'interactive' has no place in paperbuild's metadata",
+        "article.qmd:8:1: warning[not-imported]: "
+        + message.format("div", '.content-visible when-format="html"', "left out"),
+        "article.qmd:12:1: warning[not-imported]: "
+        + message.format("div", '.content-visible when-format="pdf"', "kept"),
+        "article.qmd:15:1: warning[not-imported]: "
+        + message.format("div", '.content-hidden when-meta="interactive"', "left out"),
+        "article.qmd:20:1: warning[not-imported]: "
+        + message.format("div", '.content-hidden when-format="pdf"', "left out"),
+        "article.qmd:24:1: warning[not-imported]: "
+        + message.format("div", '.content-visible unless-format="docx"', "kept"),
+        "article.qmd:28:15: warning[not-imported]: "
+        + message.format("span", '.content-visible when-format="html"', "left out"),
+        "article.qmd:28:65: warning[not-imported]: "
+        + message.format("span", '.content-visible when-format="latex"', "kept"),
+    ]
+    chapter = (tmp_path / "out" / "manuscript" / "01-article.md").read_text(encoding="utf-8")
+    prose = " ".join(chapter.split())
+    assert prose.startswith(
+        "# Intro The figure is printed on the next page. Not in Word. Ordinary text in print. ```markdown ::: "
+        '{.content-visible when-format="html"} shown as code ::: ```'
+    )
+    assert check_lines(tmp_path / "out") == []
+
+
+def test_conditional_content_in_a_chapter_is_an_error_where_it_is(tmp_path: Path) -> None:
+    chapter = (
+        '# Intro\n\n::: {.content-visible when-format="html"}\n![Plot.](p.svg){#fig:plot}\n:::\n\n'
+        '::: {.content-visible when-format="pdf"}\n![Plot.](p.svg){#fig:plot}\n:::\n\n'
+        'Text [web only]{.content-hidden unless-format="html"} and `{.content-visible}` as code.\n'
+    )
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    root = make_project(tmp_path, {"manuscript/01-intro.md": chapter, "manuscript/p.svg": svg})
+    message = (
+        "is Quarto's text for some outputs only; paperbuild prints one text in every output, so this and its variants "
+        "would all print, one after the other; keep the text every output should print and take the wrapper off "
+        "(paperbuild import keeps what Quarto's PDF shows)"
+    )
+    lines = check_lines(root)
+    assert [line for line in lines if "conditional-content" in line] == [
+        f"manuscript/01-intro.md:3:5: error[conditional-content]: conditional content: "
+        f"'{{.content-visible when-format=\"html\"}}' {message}",
+        f"manuscript/01-intro.md:7:5: error[conditional-content]: conditional content: "
+        f"'{{.content-visible when-format=\"pdf\"}}' {message}",
+        f"manuscript/01-intro.md:11:16: error[conditional-content]: conditional content: "
+        f"'{{.content-hidden unless-format=\"html\"}}' {message}",
+    ]

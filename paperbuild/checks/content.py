@@ -15,7 +15,7 @@ from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
-from paperbuild.markers import CODE_CELL_INFO, CODE_SPAN, FENCE
+from paperbuild.markers import CODE_CELL_INFO, CODE_SPAN, FENCE, blank_code
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
@@ -246,6 +246,28 @@ def _inline_cells(ctx: CheckContext) -> list[Diagnostic]:
                 )
             )
     return out
+
+
+CONDITIONAL = re.compile(r"\{[^{}\n]*\.content-(?:visible|hidden)(?![\w-])[^{}\n]*\}")
+"""Quarto's conditional content, `::: {.content-visible when-format="html"}` or `[text]{.content-hidden ...}`."""
+
+
+@check("conditional-content")
+def conditional_content(ctx: CheckContext) -> list[Diagnostic]:
+    """A div or span Quarto prints in some outputs only: paperbuild prints it in every one, beside its variants."""
+    return [
+        _error_in(
+            chapter,
+            match.start(),
+            "conditional-content",
+            f"conditional content: '{match.group(0)}' is Quarto's text for some outputs only; paperbuild prints one "
+            "text in every output, so this and its variants would all print, one after the other",
+            "keep the text every output should print and take the wrapper off (paperbuild import keeps what Quarto's "
+            "PDF shows)",
+        )
+        for chapter in ctx.project.chapters
+        for match in CONDITIONAL.finditer(blank_code(chapter.text))
+    ]
 
 
 @check("math")

@@ -7,7 +7,8 @@ in their order. Metadata of `_quarto.yml` is overridden by the article's front m
 code cells (```` ```{python} ````, `{r}`, `{julia}`, `{ojs}`...) are kept as code, as fences pandoc reads
 (```` ```python ````), their `#|` cell options dropped, and reported: paperbuild does not run them. Shortcodes
 (`{{< pagebreak >}}`, `{{< meta x >}}`, read with the front matter, `_quarto.yml` and `_variables.yml`) and figure
-divs (`::: {#fig-x}`) are written as paperbuild reads them (quarto_text.py).
+divs (`::: {#fig-x}`) are written as paperbuild reads them (quarto_text.py); conditional content (`.content-visible
+when-format="html"`) is resolved as Quarto's PDF prints it (quarto_conditional.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from paperbuild import safe_paths
-from paperbuild.importers import quarto_text
+from paperbuild.importers import quarto_conditional, quarto_text
 from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
@@ -73,6 +74,7 @@ def read(src: Path) -> Plan | None:
             mapped.append((path, read_block(plan, path, block)))
         first_line = data[: len(data) - len(body)].count(b"\n") + 1
         values = {"meta": {**_yaml(settings), **_yaml(block)}, "var": variables}
+        body = quarto_conditional.convert(plan, path, body, first_line, values["meta"])
         body = quarto_text.convert(plan, path, body, first_line, values)
         add_chapter(plan, number, path, code_cells(plan, path, body, first_line), first_line, [path.parent, folder])
     add_metadata(plan, mapped, [])
