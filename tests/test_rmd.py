@@ -385,3 +385,54 @@ def test_conditional_content_in_a_chapter_is_an_error_where_it_is(tmp_path: Path
         f"manuscript/01-intro.md:11:16: error[conditional-content]: conditional content: "
         f"'{{.content-hidden unless-format=\"html\"}}' {message}",
     ]
+
+
+def test_import_bookdown_labels_in_captions_and_equations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write(
+        tmp_path / "src",
+        {
+            "paper.Rmd": r"""
+                ---
+                title: Labels
+                ---
+
+                # Model
+
+                \begin{equation}
+                  f(k) = \binom{n}{k} p^k
+                  (\#eq:binom)
+                \end{equation}
+
+                Equation (\@ref(eq:binom)), Figure \@ref(fig:plot) and Table \@ref(tab:values).
+
+                ![(\#fig:plot) A plot.](p.svg)
+
+                | A |
+                |---|
+                | 1 |
+
+                Table: (\#tab:values) Values.
+
+                ```latex
+                \begin{equation}
+                x (\#eq:code)
+                \end{equation}
+                ```
+
+                Last line.
+                """,
+            "p.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9" height="9"/></svg>',
+        },
+    )
+    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys) == []
+    chapter = (tmp_path / "out" / "manuscript" / "01-paper.md").read_text(encoding="utf-8")
+    assert "\n$$\n  f(k) = \\binom{n}{k} p^k\n$$ {#eq:binom}\n\n\nEquation" in chapter
+    assert "![A plot.](p.svg){#fig:plot}" in chapter and "Table: Values. {#tbl:values}" in chapter
+    assert "\\begin{equation}\nx (\\#eq:code)\n\\end{equation}" in chapter  # code is left as it is
+    assert chapter.splitlines()[8].startswith("Equation ")  # the chapter's line 9 is the source's 12: the lines
+    assert chapter.splitlines()[24] == "Last line."  # after the front matter (3 lines) keep their numbers
+    assert check_lines(tmp_path / "out") == []
+    result = run_build(tmp_path / "out", ["html"], Options())
+    assert [d.format() for d in result.diagnostics if "error[" in d.format()] == []
+    text = " ".join(page_text((tmp_path / "out" / "build" / "paper.html").read_text(encoding="utf-8")).split())
+    assert "Equation (1), Figure 1 and Table 1." in text.replace("\u00a0", " ")

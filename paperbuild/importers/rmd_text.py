@@ -8,9 +8,12 @@ as paperbuild reads it and reports, at its line and column, what could not be ca
   any other `` `r expr` `` is kept as code with a warning: paperbuild runs no R, and `check` then reports it
   (code-cell), where it printed the expression in place of its value.
 - bookdown's cross-references `\\@ref(fig:x)`, `\\@ref(tab:x)`, `\\@ref(eq:x)` -> `[-@fig:x]`, `[-@tbl:x]`,
-  `[-@eq:x]` (the number alone, as bookdown prints it after the writer's "Figure"); a section's `\\@ref(label)` ->
+  `[-@eq:x]` (the number alone, as bookdown prints it after the writer's "Figure"; the parentheses written around an
+  equation's, `(\\@ref(eq:x))`, are dropped, as paperbuild prints "(1)"); a section's `\\@ref(label)` ->
   `[-@sec:label]`, its heading's `{#label}` (or the identifier pandoc gives the heading) written `{#sec:label}`;
-  another kind (`thm:`, `lem:`) is kept with a warning.
+  another kind (`thm:`, `lem:`) is kept with a warning. The labels bookdown writes in a caption or an equation,
+  `![(\\#fig:x) caption](f.png)`, `Table: (\\#tab:x) caption` and `\\begin{equation} ... (\\#eq:x) \\end{equation}`,
+  are written as paperbuild's (`{#fig:x}`, `{#tbl:x}`, `$$ ... $$ {#eq:x}`).
 - bookdown's text references: a paragraph `(ref:label) text` is taken out and its text put where `(ref:label)` is
   used (a figure's caption).
 """
@@ -34,12 +37,20 @@ INCLUDE = re.compile(
 )
 """The inline code that includes a file's text: `readLines("x.Rmd")`, alone or in `paste(..., collapse = "\\n")`."""
 REF = re.compile(r"\\@ref\((?P<label>[\w:.-]+)\)")
+EQUATION_REF = re.compile(r"\((\\@ref\(eq:[\w:.-]+\))\)")
+"""`(\\@ref(eq:x))`: bookdown prints the number alone, so the writer puts the parentheses around it."""
 KINDS = {"fig": "fig", "tab": "tbl", "eq": "eq"}
 """bookdown's label kinds -> paperbuild's (`tab:x` is a table, `tbl:x` in paperbuild)."""
 TEXT_REF_DEF = re.compile(r"^\(ref:(?P<label>[\w:.-]+)\)[ \t]+(?P<text>\S.*)$")
 TEXT_REF = re.compile(r"\(ref:(?P<label>[\w:.-]+)\)")
 HEADING = re.compile(r"^(?P<head> {0,3}#{1,6}[ \t]+)(?P<title>.*?)(?P<attrs>[ \t]*\{[^{}\n]*\})?[ \t]*$")
 HEADING_ID = re.compile(r"#(?P<id>[\w:.-]+)")
+LABEL = r"\(\\#(?P<kind>fig|tab|eq):(?P<name>[\w.-]+)\)"
+"""bookdown's label in a caption or an equation, `(\\#tab:x)`."""
+TABLE_CAPTION = re.compile(rf"^(?P<lead> {{0,3}}(?:Table)?:[ \t]*){LABEL}[ \t]*(?P<caption>.*?)[ \t]*$")
+IMAGE_CAPTION = re.compile(rf"!\[{LABEL}[ \t]*(?P<caption>[^\]\n]*)\]\((?P<target>[^)\n]*)\)(?!\{{)")
+BEGIN_EQUATION = re.compile(r"^[ \t]*\\begin\{equation\*?\}")
+END_EQUATION = re.compile(r"\\end\{equation\*?\}[ \t]*$")
 
 
 def inline_r(plan: Plan, path: Path, text: str, locate: Callable[[re.Match[str]], tuple[int, int]]) -> str:
@@ -121,12 +132,50 @@ def convert_bookdown(plan: Plan, path: Path, body: bytes, first_line: int, secti
 
     text = prose_lines(text, take_definition)
 
+    text = _equations(text)
+
     def convert(n: int, line: str) -> str:
         line = TEXT_REF.sub(lambda m: definitions.get(m.group("label"), m.group(0)), line)
+        line = IMAGE_CAPTION.sub(
+            lambda m: f"![{m.group('caption')}]({m.group('target')}){{#fig:{m.group('name')}}}", line
+        )
+        caption = TABLE_CAPTION.match(line.rstrip("\r\n"))
+        if caption is not None and caption.group("kind") == "tab":
+            line = f"{caption.group('lead')}{caption.group('caption')} {{#tbl:{caption.group('name')}}}\n"
+        line = EQUATION_REF.sub(r"\1", line)  # paperbuild prints an equation's number in parentheses itself
         line = REF.sub(lambda m: _reference(plan, path, first_line + n, m), line)
         return _heading(line, sections)
 
     return prose_lines(text, convert).encode("utf-8")
+
+
+def _equations(text: str) -> str:
+    """`text` with each labelled `equation` environment (its `\\begin` and `\\end` starting and ending lines, outside
+    fenced code) as a display formula with its label, `$$ ... $$ {#eq:x}`; the lines it took are kept (as blank
+    lines after it), so what follows keeps its line number. Each environment is read once, up to its end."""
+    lines = text.splitlines(keepends=True)
+    prose = outside_code(lines)
+    n = 0
+    while n < len(lines):
+        if not (prose[n] and BEGIN_EQUATION.match(lines[n])):
+            n += 1
+            continue
+        end = next((k for k in range(n, len(lines)) if END_EQUATION.search(lines[k].rstrip("\r\n"))), None)
+        if end is None:
+            break  # no environment after this one ends either
+        whole = "".join(lines[n : end + 1])
+        label = re.search(LABEL, whole)
+        if label is not None and label.group("kind") == "eq":
+            inner = whole[: label.start()] + whole[label.end() :]
+            inner = END_EQUATION.sub("", BEGIN_EQUATION.sub("", inner.rstrip("\r\n")))
+            inner = "\n".join(part for part in inner.splitlines() if part.strip())  # a blank line ends $$ math
+            formula = f"$$\n{inner}\n$$ {{#eq:{label.group('name')}}}\n".splitlines(keepends=True)
+            lines[n : end + 1] = formula + ["\n"] * max(0, end + 1 - n - len(formula))
+            prose[n : end + 1] = [True] * (len(lines) - len(prose) + end + 1 - n)
+            n += len(formula)
+        else:
+            n = end + 1
+    return "".join(lines)
 
 
 def _reference(plan: Plan, path: Path, line: int, match: re.Match[str]) -> str:
