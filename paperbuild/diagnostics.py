@@ -33,16 +33,16 @@ CODES: dict[str, str] = {
     "unsafe-svg": "an SVG figure is malformed or too big once <use> is expanded, or loses scripts and links (warning)",
     "empty-chapter": "a chapter file is empty (warning)",
     "unclosed-fence": "a code block (``` or ~~~) is never closed",
-    "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose, "
-    "or inline code knitr or Quarto computes (`r x`)",
-    "conditional-content": "Quarto's content for some outputs only (.content-visible, .content-hidden), which every "
-    "output would print",
     "math": "a TeX formula the math renderer cannot typeset (error), or a size or font command rewritten (note)",
     "active-content": "raw HTML or OpenXML that runs code or loads things (script, event handler, iframe, Word field)",
     "dropped-style": "a style attribute's colour that would hide its text, or a layout property, is dropped (warning)",
     "wide-table": "a table wider than the PDF's text block even in the smallest table type (warning)",
     "unsafe-link": "a link that runs code or opens files (javascript:, file:, data:, a UNC or drive path)",
     "control-character": "a chapter or .bib file holds a character no output can carry (a vertical tab, U+FFFE)",
+    "code-cell": "an executable cell's fence (```{python}) that pandoc reads as no code block, so it prints as prose, "
+    "or inline code knitr or Quarto computes (`r x`)",
+    "conditional-content": "Quarto's content for some outputs only (.content-visible, .content-hidden), which every "
+    "output would print",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML, DOCX or JATS)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",

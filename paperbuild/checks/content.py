@@ -15,7 +15,6 @@ from paperbuild.checks.registry import Check, CheckContext, check
 from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
 from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
-from paperbuild.markers import CODE_CELL_INFO, CODE_SPAN, FENCE, blank_code
 from paperbuild.project import SourceFile
 from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
@@ -186,88 +185,6 @@ def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
                 )
             )
     return out
-
-
-CODE_CELL = re.compile(CODE_CELL_INFO)
-"""An executable cell's fence info (Quarto's ```` ```{python} ````, knitr's ```` ```{r, echo=FALSE} ````): pandoc
-reads no code block there, so the cell would print as prose."""
-
-
-@check("code-cell")
-def code_cell(ctx: CheckContext) -> list[Diagnostic]:
-    """A fence whose braces name a language (```` ```{python} ````), which pandoc does not read as code."""
-    out = []
-    for chapter in ctx.project.chapters:
-        # fences pair as pandoc pairs them, a cell's with the next fence line at least as long (its closer)
-        for match in FENCE.finditer(chapter.text):
-            if not CODE_CELL.match(match.group("info")):
-                continue
-            fence = (match.group("fence") + match.group("info")).strip()
-            language = re.sub(r"[^\w-].*", "", match.group("info").lstrip("{ \t"))
-            out.append(
-                _error_in(
-                    chapter,
-                    match.start("fence"),
-                    "code-cell",
-                    f"'{fence}' opens no code block pandoc reads: the cell would print as text",
-                    f"write '{match.group('fence')}{language}' for code; paperbuild runs no cell, so put its output (a "
-                    "figure, a table) in the text",
-                )
-            )
-    return out + _inline_cells(ctx)
-
-
-INLINE_CELL = re.compile(
-    r"(?P<ticks>`+)(?P<cell>(?:r|\{[A-Za-z][\w-]*\})[ \t]+\S(?:(?!(?P=ticks)).)*?)(?P=ticks)(?!`)", re.S
-)
-"""Inline code a knitr or Quarto run replaces by its value: knitr's `` `r mean(x)` ``, Quarto's `` `{python} n` ``."""
-
-
-def _inline_cells(ctx: CheckContext) -> list[Diagnostic]:
-    """Inline code that computes text (`` `r mean(x)` ``) in the chapters and metadata.yaml, outside fenced code:
-    paperbuild runs none of it, so the expression itself would print."""
-    out = []
-    for source in ctx.project.sources:
-        prose = FENCE.sub(lambda match: re.sub(r"[^\n]", " ", match.group(0)), source.text)
-        for match in CODE_SPAN.finditer(prose):
-            cell = INLINE_CELL.fullmatch(match.group(0))
-            if cell is None:
-                continue
-            shown = " ".join(cell.group("cell").split())
-            shown = shown if len(shown) <= 60 else shown[:59] + "…"
-            out.append(
-                _error_in(
-                    source,
-                    match.start(),
-                    "code-cell",
-                    f"inline code '{shown}' is computed by knitr or Quarto, which paperbuild does not run: "
-                    "the expression would print as code",
-                    "run it once and write its value in the text",
-                )
-            )
-    return out
-
-
-CONDITIONAL = re.compile(r"\{[^{}\n]*\.content-(?:visible|hidden)(?![\w-])[^{}\n]*\}")
-"""Quarto's conditional content, `::: {.content-visible when-format="html"}` or `[text]{.content-hidden ...}`."""
-
-
-@check("conditional-content")
-def conditional_content(ctx: CheckContext) -> list[Diagnostic]:
-    """A div or span Quarto prints in some outputs only: paperbuild prints it in every one, beside its variants."""
-    return [
-        _error_in(
-            chapter,
-            match.start(),
-            "conditional-content",
-            f"conditional content: '{match.group(0)}' is Quarto's text for some outputs only; paperbuild prints one "
-            "text in every output, so this and its variants would all print, one after the other",
-            "keep the text every output should print and take the wrapper off (paperbuild import keeps what Quarto's "
-            "PDF shows)",
-        )
-        for chapter in ctx.project.chapters
-        for match in CONDITIONAL.finditer(blank_code(chapter.text))
-    ]
 
 
 @check("math")
