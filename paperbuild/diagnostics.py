@@ -43,6 +43,7 @@ CODES: dict[str, str] = {
     "or inline code knitr or Quarto computes (`r x`)",
     "conditional-content": "Quarto's content for some outputs only (.content-visible, .content-hidden), which every "
     "output would print",
+    "bookdown-reference": "a bookdown cross-reference (\\@ref(fig:x)), which would print as text",
     "leftover-marker": "an output shows a sign of an unresolved marker (??, [@, key?)",
     "lost-text": "a word or symbol of the manuscript is missing from an output (PDF, HTML, DOCX or JATS)",
     "refused-resource": "the PDF engine did not load a stylesheet, font or image the style names (warning)",

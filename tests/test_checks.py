@@ -54,6 +54,7 @@ def test_the_list_of_codes_is_pinned() -> None:
         "control-character",
         "code-cell",
         "conditional-content",
+        "bookdown-reference",
         "leftover-marker",
         "lost-text",
         "refused-resource",

@@ -265,7 +265,10 @@ def test_import_a_bookdown_book_in_its_order_with_its_references(
     assert "Table [-@tbl:t] and Theorem\n\\@ref(thm:main)." in results
     assert "![A caption with *emphasis*.](f.png){#fig:cars}" in results and "(ref:cap)" not in results
     assert "See chapter [-@sec:results]." in (manuscript / "01-index.md").read_text(encoding="utf-8")
-    assert [line for line in check_lines(tmp_path / "out") if "error[" in line] == []
+    assert [line.split(": error")[0] for line in check_lines(tmp_path / "out") if "error[" in line] == [
+        "manuscript/03-results.md:4:1",  # \@ref(thm:main): bookdown-reference, tested below
+    ]
+    (manuscript / "03-results.md").write_text(results.replace("\\@ref(thm:main)", "1"), encoding="utf-8")
     result = run_build(tmp_path / "out", ["html"], Options())
     assert [d.format() for d in result.diagnostics if "error[" in d.format()] == []
     text = " ".join(page_text((tmp_path / "out" / "build" / "paper.html").read_text(encoding="utf-8")).split())
@@ -436,3 +439,26 @@ def test_import_bookdown_labels_in_captions_and_equations(tmp_path: Path, capsys
     assert [d.format() for d in result.diagnostics if "error[" in d.format()] == []
     text = " ".join(page_text((tmp_path / "out" / "build" / "paper.html").read_text(encoding="utf-8")).split())
     assert "Equation (1), Figure 1 and Table 1." in text.replace("\u00a0", " ")
+
+
+def test_a_bookdown_reference_in_a_chapter_is_an_error_where_it_is(tmp_path: Path) -> None:
+    chapter = (
+        "# Results {#results}\n\nAs in section \\@ref(results), Figure \\@ref(fig:cars), Table \\@ref(tab:t),\n"
+        "Theorem \\@ref(thm:x) and code `\\@ref(fig:no)`.\n"
+    )
+    root = make_project(tmp_path, {"manuscript/01-results.md": chapter})
+    rewritten = "(the number alone, as bookdown prints it); paperbuild import rewrites bookdown's references and labels"
+
+    def error(line: int, col: int, label: str) -> str:
+        return (
+            f"manuscript/01-results.md:{line}:{col}: error[bookdown-reference]: '\\@ref({label})' is bookdown's "
+            f"cross-reference, which pandoc reads as the text '@ref({label})'"
+        )
+
+    assert [line for line in check_lines(root) if "bookdown-reference" in line] == [
+        f"{error(3, 15, 'results')}; write '[-@sec:results]' {rewritten}",
+        f"{error(3, 38, 'fig:cars')}; write '[-@fig:cars]' {rewritten}",
+        f"{error(3, 61, 'tab:t')}; write '[-@tbl:t]' {rewritten}",
+        f"{error(4, 9, 'thm:x')}; paperbuild numbers sections, figures, tables and equations: refer to one of those, "
+        "or write the words",
+    ]

@@ -1,5 +1,6 @@
-"""Checks on what knitr and Quarto compute or choose when they render, which paperbuild does not: executable cells
-(```` ```{r} ````, `` `r mean(x)` ``) and conditional content (`.content-visible when-format="html"`).
+"""Checks on what knitr, bookdown and Quarto compute or choose when they render, which paperbuild does not:
+executable cells (```` ```{r} ````, `` `r mean(x)` ``), conditional content (`.content-visible when-format="html"`)
+and bookdown's cross-references (`\\@ref(fig:x)`).
 
 Takes a CheckContext; gives Diagnostics located in the chapters (or metadata.yaml). Registered (registry.py) after
 content.py's checks.
@@ -99,3 +100,34 @@ def conditional_content(ctx: CheckContext) -> list[Diagnostic]:
         for chapter in ctx.project.chapters
         for match in CONDITIONAL.finditer(blank_code(chapter.text))
     ]
+
+
+BOOKDOWN_REF = re.compile(r"\\@ref\((?P<label>[\w:.-]+)\)")
+"""bookdown's cross-reference, `\\@ref(fig:x)`: bookdown writes the number; pandoc reads an escaped `@` and text."""
+BOOKDOWN_KINDS = {"fig": "fig", "tab": "tbl", "eq": "eq"}
+
+
+@check("bookdown-reference")
+def bookdown_reference(ctx: CheckContext) -> list[Diagnostic]:
+    """A bookdown cross-reference, which would print as the text '@ref(fig:x)'."""
+    out = []
+    for chapter in ctx.project.chapters:
+        for match in BOOKDOWN_REF.finditer(blank_code(chapter.text)):
+            kind, _, name = match.group("label").partition(":")
+            known = kind in BOOKDOWN_KINDS and name
+            written = f"[-@{BOOKDOWN_KINDS[kind]}:{name}]" if known else f"[-@sec:{kind}]" if not name else ""
+            out.append(
+                _error_in(
+                    chapter,
+                    match.start(),
+                    "bookdown-reference",
+                    f"'{match.group(0)}' is bookdown's cross-reference, which pandoc reads as the text "
+                    f"'{match.group(0)[1:]}'",
+                    f"write '{written}' (the number alone, as bookdown prints it); paperbuild import rewrites "
+                    "bookdown's references and labels"
+                    if written
+                    else "paperbuild numbers sections, figures, tables and equations: refer to one of those, or "
+                    "write the words",
+                )
+            )
+    return out
