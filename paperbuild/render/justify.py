@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from paperbuild.render.letters import may_space, spread_letters
-from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, Budget, Plan, Word
+from paperbuild.render.paragraph import HYPHEN, MIN_SPACE, SHORT, Budget, Plan, Word
 
 AVERAGE_WORD = 12
 """A word and its space, in spaces, to guess how many spaces a paragraph's first line has."""
@@ -176,6 +176,10 @@ class LineMaker:
         line, resume_at, last, count, ratio = attempt(shrink)
         if line is not None and line.width > width + 0.01 and (not count or ratio < MIN_SPACE):
             # fewer spaces than the line before, or none (Chinese): no room to shrink
+            line, resume_at, last, count, ratio = attempt(0)
+        elif line is not None and not last and line.width < SHORT * width:
+            # WeasyPrint, finding an image past the widened block, went back to the line's first break ("set" of
+            # "set of rules. ... of A: <img>"); in the block itself it breaks before the image
             line, resume_at, last, count, ratio = attempt(0)
         if line is not None and count and (not last or line.width > width):
             justify_line(context, line, width - line.width)
