@@ -103,7 +103,7 @@ def pdf_tokens(text: str) -> list[str]:
     found: list[str] = []
     carry = ""
     hyphenated: list[tuple[str, int]] = []  # a word's first part, and the lines left to find its second part in
-    for line in text.split("\n"):
+    for line in text.replace("\u200b", "").split("\n"):  # the zero-width spaces the PDF's URLs break at
         broken = line.rstrip().endswith(HYPHENS)
         shown = line.rstrip().rstrip("".join(HYPHENS)) if broken else line
         words = tokens(shown)  # the line's own tokens, in order: its first and last are the ones broken off

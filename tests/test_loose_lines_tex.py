@@ -95,4 +95,6 @@ def test_a_paragraph_holding_a_url_longer_than_a_line_is_planned_whole(tmp_path:
     spaces, _, _ = spaces_of(tmp_path, {"manuscript/01-text.md": URLS})
     assert len(spaces) >= 5
     assert sum(space > 1.5 for space in spaces) <= 2, spaces
-    assert max(spaces) < 1.7
+    # 2.08 since a URL breaks after . _ = & too: the line "database (https://...TradeFlow?", half empty, its one
+    # space 142 pt wide (two words, not counted here), is full, the space 27 pt (tests/test_breaking_followups.py)
+    assert max(spaces) < 2.1

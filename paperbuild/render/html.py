@@ -3,11 +3,13 @@
 Takes a RenderJob; gives the page as UTF-8 bytes, its CSS inlined so the file stands alone. All pieces (title,
 abstract, keywords, back matter, references, body) go through one pandoc run, separated by comments carrying a
 random token no input can forge, and then through the sanitizer, so raw HTML in a chapter cannot add active
-content. The PDF renderer asks for the same page with the style's CSS linked instead.
+content. The PDF renderer asks for the same page with the style's CSS linked instead, and a URL's printed text
+broken where LaTeX's url package breaks it (a zero-width space after its . _ = & ? - /: never a printed hyphen).
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import traceback
 from dataclasses import dataclass
@@ -34,6 +36,10 @@ from paperbuild.words import words_for
 
 INLINE = ("title", "subtitle", "keyword", "author", "affiliation:")
 """The pieces the template puts inside an element of its own (`<h1>`, `<span>`): no Div may wrap their text."""
+URL_TEXT = re.compile(r"(<a\b[^>]*>)((?:https?://|www\.|doi:|10\.\d)[^<\s]*)(</a>)")
+"""A link whose text is a URL or a DOI, as pandoc writes it (the text HTML-escaped, no markup inside)."""
+URL_BREAK = re.compile(r"(?:[._=?/-]|&amp;)+(?!$)")
+"""The characters of a URL after which LaTeX's url package may break a line (a run of them, "//", taken as one)."""
 PANDOC_HTML = ["-t", "html5", "--wrap=none", "--shift-heading-level-by=1", "--section-divs", "--sandbox", "--mathml"]
 
 
@@ -176,6 +182,8 @@ def page(paper: Paper, pieces: dict[str, Markup], project: Project, *, inline_cs
         html = env.get_template(TEMPLATE).render(context)
     except jinja2.TemplateError as exc:
         raise template_error(exc, project) from None
+    if not inline_css:  # the PDF's page: the screen page's link text is what a reader copies, and stays as written
+        html = URL_TEXT.sub(lambda m: m[1] + URL_BREAK.sub(lambda b: b[0] + "\u200b", m[2]) + m[3], html)
     problem = active_markup(html)
     if problem:  # the paper's own pieces were sanitised: this came from the style's template or stylesheet
         raise InputError(

@@ -136,7 +136,7 @@ class Line:
     @property
     def ends_in_hyphen(self) -> bool:
         """It ends in a hyphen, added or the word's own ("high-" / "quality")."""
-        return self.hyphenated or bool(re.search(r"\w-$", self.last))
+        return self.hyphenated or bool(re.search(r"\w-\u200b?$", self.last))  # a URL's, before its break
 
 
 def line_texts(line: Any) -> list[str]:
