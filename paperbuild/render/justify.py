@@ -71,6 +71,8 @@ class LineMaker:
         """The width of a space, by font."""
         self.widths: dict[tuple[Any, ...], float] = {}
         """The width of a piece of a word, by font and text."""
+        self.hyphenated: dict[tuple[str, str, str], list[int]] = {}
+        """Where pyphen hyphenates a word, by its text, language and limits."""
         self.plan: Plan | None = None
         """The breaks chosen for the paragraph whose lines are being made, None where its lines are made greedily."""
         self.plans: dict[tuple[str, float, float, frozenset[str]], Plan] = {}
@@ -79,8 +81,8 @@ class LineMaker:
         others keep their plan in every layout."""
         self.budget = Budget()
         """The hyphens the document's plans may still make."""
-        self.dictionaries: dict[tuple[str, int, int], Any] = {}
-        """pyphen's hyphenators, by language and limits."""
+        self.dictionaries: dict[tuple[str, str], tuple[int, Any] | None] = {}
+        """pyphen's hyphenators, by language and limits (`hyphenator`)."""
         self.resumes: dict[tuple[str, float, str], tuple[Plan, int]] = {}
         """Plans by paragraph text and resume point: a paragraph broken over pages goes on with its plan."""
 
@@ -219,26 +221,32 @@ class LineMaker:
         if key in self.plans:
             return self.plans[key].at(0)
         parts: list[list[tuple[Any, str]]] = [[]]
+        offsets: list[list[list[float]]] = [[]]
+        """Where each character of each part starts, and its end, from the part's start: a text set whole."""
         for piece_style, piece in pieces:
+            at, start = self.offsets(piece, piece_style, context), 0
             for index, part in enumerate(piece.split(" ")):
                 if index:
                     parts.append([])
+                    offsets.append([])
                 if part:
                     parts[-1].append((piece_style, part))
-        words = [self.word(word, context, block.width - max(box.text_indent, 0)) for word in parts if word]
+                    offsets[-1].append([x - at[start] for x in at[start : start + len(part) + 1]])
+                start += len(part) + 1
+        measure = block.width - max(box.text_indent, 0)
+        words = [self.word(word, at, context, measure) for word, at in zip(parts, offsets, strict=True) if word]
         if any(piece > block.width - max(box.text_indent, 0) for word in words for piece in word.pieces):
             return None  # a piece of a URL longer than a line is broken where WeasyPrint can, line by line
         space = self.space_width(style, context)
         self.plans[key] = Plan.best(text, words, space, box.text_indent, block.width, self.budget)
         return self.plans[key].at(0)
 
-    def word(self, parts: list[tuple[Any, str]], context: Any, measure: float) -> Word:
-        """A word of a paragraph, from its parts (their style and text): its width, and its hyphenation points
-        when it is one text the style lets WeasyPrint hyphenate."""
-        import pyphen
+    def word(self, parts: list[tuple[Any, str]], offsets: list[list[float]], context: Any, measure: float) -> Word:
+        """A word of a paragraph, from its parts (their style and text, and where each of their characters starts):
+        its width, and its hyphenation points when it is one text the style lets WeasyPrint hyphenate."""
         from weasyprint.text import line_break
 
-        widths = [self.piece_width(part, style, context) for style, part in parts]
+        widths = [at[-1] for at in offsets]
         width = sum(widths)
         spaced = [(w, part) for w, (style, part) in zip(widths, parts, strict=True) if may_space(style, part)]
         elastic, letters = sum(w for w, _ in spaced), sum(len(part) for _, part in spaced)
@@ -255,25 +263,32 @@ class LineMaker:
         match = WORD.match(text)
         if len(parts) > 1 or not match or style["hyphens"] != "auto" or not style["lang"]:
             return Word(width, elastic=elastic, letters=letters)
-        limits = style["hyphenate_limit_chars"]
-        total, left, right = (
-            value if isinstance(value, int) else default for value, default in zip(limits, (5, 2, 2), strict=True)
-        )
-        lang = line_break.pyphen.language_fallback(style["lang"])  # render/linebreak.py's choice of patterns
-        if len(match[2]) < total or not lang or match[2] in self.policy.kept_whole:
+        hyphenator = self.hyphenator(style)
+        if hyphenator is None or len(match[2]) < hyphenator[0] or match[2] in self.policy.kept_whole:
             return Word(width, elastic=elastic, letters=letters)
-        if (lang, left, right) not in self.dictionaries:
-            self.dictionaries[lang, left, right] = pyphen.Pyphen(lang=lang, left=left, right=right)
-        core = match[2]
-        splits = tuple(
-            (
-                self.piece_width(match[1] + start + HYPHEN, style, context),
-                self.piece_width(core[len(start) :] + match[3], style, context),
-                True,
+        key = (text, style["lang"], str(style["hyphenate_limit_chars"]))
+        if key not in self.hyphenated:
+            points = hyphenator[1].iterate(match[2])
+            self.hyphenated[key] = [len(match[1]) + len(start) for start, _ in points][::-1]
+        at, hyphen = offsets[0], self.piece_width(HYPHEN, style, context)
+        splits = tuple((at[i] + hyphen, width - at[i], True) for i in self.hyphenated[key])
+        return Word(width, splits, elastic=elastic, letters=letters)
+
+    def hyphenator(self, style: Any) -> tuple[int, Any] | None:
+        """The fewest letters of a word hyphenated and pyphen's hyphenator, for the style's language and limits
+        (render/linebreak.py's choice of patterns); None for a language pyphen cannot hyphenate."""
+        import pyphen
+        from weasyprint.text import line_break
+
+        limits = style["hyphenate_limit_chars"]
+        key = (style["lang"], str(limits))
+        if key not in self.dictionaries:
+            total, left, right = (
+                value if isinstance(value, int) else default for value, default in zip(limits, (5, 2, 2), strict=True)
             )
-            for start, _ in self.dictionaries[lang, left, right].iterate(core)
-        )
-        return Word(width, splits[::-1], elastic=elastic, letters=letters)
+            lang = line_break.pyphen.language_fallback(style["lang"])
+            self.dictionaries[key] = (total, pyphen.Pyphen(lang=lang, left=left, right=right)) if lang else None
+        return self.dictionaries[key]
 
     def anywhere(
         self, parts: list[tuple[Any, str]], joined: str, points: list[int], context: Any, measure: float
@@ -306,6 +321,29 @@ class LineMaker:
                 after += self.piece_width(text[point:], style, context)
             point -= len(text)
         return before, after
+
+    def offsets(self, text: str, style: Any, context: Any) -> list[float]:
+        """Where each character of `text` (of one font, on one line) starts, and its end, as pango sets it whole:
+        its glyphs' advances (a ligature's counted where it starts), read a run at a time."""
+        from weasyprint.text.ffi import FROM_UNITS, ffi
+        from weasyprint.text.line_break import create_layout
+
+        layout = create_layout(text, style, context, None, 0)
+        advances = [0.0] * (len(layout.text.encode()) + 1)  # WeasyPrint sets a lone space " \u200b"
+        size, width = ffi.sizeof("PangoGlyphInfo"), ffi.offsetof("PangoGlyphInfo", "geometry")  # its first field
+        runs = layout.get_first_line()[0].runs
+        while runs:
+            offset, glyphs = runs.data.item.offset, runs.data.glyphs
+            widths = memoryview(ffi.buffer(glyphs.glyphs, glyphs.num_glyphs * size)).cast("B")[width:].cast("i")
+            clusters = ffi.unpack(glyphs.log_clusters, glyphs.num_glyphs)
+            for cluster, advance in zip(clusters, widths[:: size // 4], strict=True):
+                advances[offset + cluster + 1] += advance * FROM_UNITS
+            runs = runs.next
+        layout.deactivate()
+        at = list(itertools.accumulate(advances))
+        if len(at) == len(text) + 1:  # ASCII: a character a byte
+            return at
+        return [at[i] for i in itertools.accumulate((len(char.encode()) for char in text), initial=0)]
 
     def piece_width(self, text: str, style: Any, context: Any) -> float:
         """The width of `text`, set on its own in `style`."""

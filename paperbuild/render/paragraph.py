@@ -62,26 +62,21 @@ def letter_share(room: float, gaps: int, space: float, elastic: float) -> float:
     return max(-most, min(most, share))
 
 
-def space_ratio(room: float, gaps: int, space: float, elastic: float = 0.0, glyph: float = 0.0) -> float:
-    """How wide a justified line's word spaces look, in normal spaces: what its letters (`elastic` wide, `glyph` a
-    letter on average) leave of its `room` to its `gaps` spaces `space` wide, and the spacing of the letter before
-    and of the space itself, which widen what lies between two words."""
-    share = letter_share(room, gaps, space, elastic)
-    spacing = share / (elastic / glyph + gaps) if share else 0.0
-    return 1 + (room - share) / (gaps * space) + 2 * spacing / space
-
-
 def line_demerits(
     room: float, gaps: int, space: float, last: bool, elastic: float = 0.0, glyph: float = 0.0
 ) -> float | None:
     """The demerits of a line `room` short of its measure (negative: past it) with `gaps` word spaces `space` wide
     and letters `elastic` wide that may be spaced (`glyph` wide on average), as TeX counts them; None when its
-    spaces would shrink past `MIN_SPACE`. A last line is set ragged."""
+    spaces would shrink past `MIN_SPACE`. A last line is set ragged. How wide its spaces look, in normal spaces:
+    what its letters leave of its room to its spaces, and the spacing of the letter before and of the space
+    itself, which widen what lies between two words."""
     if last and room >= 0:
         return float(LINE_PENALTY**2)
     if not gaps:  # a word alone on its line: WeasyPrint cannot justify it
         return (LINE_PENALTY + WORST) ** 2 + LOOSE_PENALTY if room >= 0 else None
-    ratio = space_ratio(room, gaps, space, elastic, glyph)
+    share = letter_share(room, gaps, space, elastic)
+    spacing = share / (elastic / glyph + gaps) if share else 0.0
+    ratio = 1 + (room - share) / (gaps * space) + 2 * spacing / space
     if ratio < MIN_SPACE:
         return None
     badness = 100 * ((ratio - 1) / STRETCH if ratio >= 1 else (1 - ratio) / (1 - MIN_SPACE)) ** 3
@@ -242,7 +237,8 @@ class Plan:
                     if not words[end].ends(None, stop):
                         continue
                     room, spaced = measure - natural - space - start, elastic + words[end].elastic_part(start)
-                    weigh(begin, room, end, stop, spaced, spaces + 1)
+                    if weigh(begin, room, end, stop, spaced, spaces + 1):
+                        break  # its later points are wider still
                 if tight:
                     break
                 if end < count:
