@@ -275,8 +275,8 @@ class LineMaker:
         return Word(width, splits, elastic=elastic, letters=letters)
 
     def hyphenator(self, style: Any) -> tuple[int, Any] | None:
-        """The fewest letters of a word hyphenated and pyphen's hyphenator, for the style's language and limits
-        (render/linebreak.py's choice of patterns); None for a language pyphen cannot hyphenate."""
+        """The fewest letters of a word hyphenated and pyphen's hyphenator for the style's language (linebreak.py's
+        patterns) and limits; None for a language pyphen cannot hyphenate."""
         import pyphen
         from weasyprint.text import line_break
 
@@ -334,16 +334,19 @@ class LineMaker:
         runs = layout.get_first_line()[0].runs
         while runs:
             offset, glyphs = runs.data.item.offset, runs.data.glyphs
-            widths = memoryview(ffi.buffer(glyphs.glyphs, glyphs.num_glyphs * size)).cast("B")[width:].cast("i")
-            clusters = ffi.unpack(glyphs.log_clusters, glyphs.num_glyphs)
-            for cluster, advance in zip(clusters, widths[:: size // 4], strict=True):
-                advances[offset + cluster + 1] += advance * FROM_UNITS
+            count = glyphs.num_glyphs
+            widths = memoryview(ffi.buffer(glyphs.glyphs, count * size)).cast("B")[width:].cast("i")[:: size // 4]
+            clusters = ffi.unpack(glyphs.log_clusters, count)
+            if count and clusters == list(range(clusters[0], clusters[0] + count)):  # a glyph a byte, in order
+                first = offset + clusters[0] + 1
+                advances[first : first + count] = [advance * FROM_UNITS for advance in widths]
+            else:  # a ligature, an accent set apart, right to left
+                for cluster, advance in zip(clusters, widths, strict=True):
+                    advances[offset + cluster + 1] += advance * FROM_UNITS
             runs = runs.next
         layout.deactivate()
-        at = list(itertools.accumulate(advances))
-        if len(at) == len(text) + 1:  # ASCII: a character a byte
-            return at
-        return [at[i] for i in itertools.accumulate((len(char.encode()) for char in text), initial=0)]
+        at, sizes = list(itertools.accumulate(advances)), (len(char.encode()) for char in text)
+        return at if text.isascii() else [at[i] for i in itertools.accumulate(sizes, initial=0)]  # bytes to chars
 
     def piece_width(self, text: str, style: Any, context: Any) -> float:
         """The width of `text`, set on its own in `style`."""

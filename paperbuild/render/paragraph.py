@@ -35,6 +35,7 @@ HYPHEN_PENALTY = 500
 HYPHEN_SHARE = 0.1
 """The most of the lines planned that may end in a hyphen (issue #17: at most 10 % of the body lines)."""
 DOUBLE_HYPHEN = 10_000
+INFINITE = float("inf")
 """Demerits of a hyphen on the line after a hyphen (TeX's \\doublehyphendemerits)."""
 HYPHEN = "\u2010"
 """The hyphen WeasyPrint adds at a line end (its default `hyphenate-character`)."""
@@ -186,6 +187,7 @@ class Plan:
         cost: dict[tuple[int, int, int], float] = {(0, -1, 0): 0.0}
         """The least demerits of the paragraph up to each break, with the lines ending in a hyphen just before it."""
         previous: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+        hyphen = penalty**2
         order = [
             (index, split, run)
             for index, word in enumerate(words)
@@ -196,14 +198,17 @@ class Plan:
         def weigh(begin: tuple[int, int, int], room: float, end: int, stop: int, spaced: float, gaps: int) -> bool:
             """Count the line from `begin` to (`end`, `stop`), `room` short of its measure; whether its spaces
             would shrink too far."""
-            run = begin[2]
-            demerits = line_demerits(room, gaps, space, end == count and stop < 0, spaced, glyph)
-            hyphen = stop >= 0 and words[end].splits[stop][2]
-            if demerits is None or (hyphen and run == MAX_RUN):
-                return demerits is None
-            demerits += cost[begin] + (penalty**2 + (DOUBLE_HYPHEN if run else 0) if hyphen else 0)
-            state = (end, stop, run + 1 if hyphen else 0)
-            if demerits < cost.get(state, float("inf")):
+            demerits = line_demerits(room, gaps, space, stop < 0 and end == count, spaced, glyph)
+            if demerits is None:
+                return True
+            extra, state = 0.0, (end, stop, 0)
+            if stop >= 0 and words[end].splits[stop][2]:
+                run = begin[2]
+                if run == MAX_RUN:
+                    return False
+                extra, state = hyphen + (DOUBLE_HYPHEN if run else 0), (end, stop, run + 1)
+            demerits += cost[begin] + extra
+            if demerits < cost.get(state, INFINITE):
                 cost[state], previous[state] = demerits, begin
             return False
 
