@@ -237,18 +237,17 @@ class Plan:
                 shortest += 1
             for end in range(shortest, count + 1):
                 spaces = end - first - 1
-                tight = weigh(begin, measure - natural, end, -1, elastic, spaces)
-                for stop, (start, _, _) in enumerate(words[end].splits if end < count else ()):
-                    if not words[end].ends(None, stop):
+                if weigh(begin, measure - natural, end, -1, elastic, spaces) or end == count:
+                    break  # too tight: so is a line ending at a later break, or inside the next word
+                after = words[end]
+                for stop, (start, _, _) in enumerate(after.splits):
+                    if after.anchors and not after.ends(None, stop):
                         continue
-                    room, spaced = measure - natural - space - start, elastic + words[end].elastic_part(start)
+                    room, spaced = measure - natural - space - start, elastic + after.elastic_part(start)
                     if weigh(begin, room, end, stop, spaced, spaces + 1):
                         break  # its later points are wider still
-                if tight:
-                    break
-                if end < count:
-                    natural += space + words[end].width
-                    elastic += words[end].elastic
+                natural += space + after.width
+                elastic += after.elastic
         states = [(count, -1, 0)]
         while states[-1] != (0, -1, 0):
             states.append(previous[states[-1]])
