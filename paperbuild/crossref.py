@@ -92,7 +92,9 @@ class _Numberer:
         """Display math followed by `{#eq:x}`: formula and number "(N)" go into one Span carrying the label."""
         out: list[Node] = []
         for node in inlines:
-            if _unnumbered_equation(node):  # a TeX display environment (rawtex.py): the Span is there, the number not
+            if _unnumbered_equation(
+                node
+            ):  # a TeX display environment (tex/convert.py): the Span is there, the number not
                 out.append(self.numbered_equation(node["c"][0][0], node["c"][1][0]))
                 continue
             match = EQUATION_LABEL.match(node["c"]) if node["t"] == "Str" else None
@@ -146,7 +148,7 @@ class _Numberer:
 
 
 def _unnumbered_equation(node: Node) -> bool:
-    """A Span of class "equation" holding display math alone, as rawtex.py makes of `\\begin{equation}`."""
+    """A Span of class "equation" holding display math alone, as tex/convert.py makes of `\\begin{equation}`."""
     if node["t"] != "Span" or "equation" not in node["c"][0][1] or len(node["c"][1]) != 1:
         return False
     inner = node["c"][1][0]

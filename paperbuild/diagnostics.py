@@ -53,7 +53,7 @@ CODES: dict[str, str] = {
     "unconvertible-figure": "a PDF or EPS figure will not convert (damaged, too large, or PostScript opening files)",
     "multipage-figure": "a PDF figure has several pages; the first is used (warning)",
     "low-resolution": "a raster figure has under 300 pixels per inch at its printed width (warning)",
-    # raw TeX and HTML in the chapters (rawtex.py)
+    # raw TeX and HTML in the chapters (tex/convert.py)
     "raw-tex": "raw TeX that cannot be converted (error), or a layout command dropped (note)",
     "raw-html": "raw HTML the DOCX cannot carry, which pandoc would drop from it (warning)",
     # what the JATS XML cannot carry (render/jats.py)

@@ -26,8 +26,8 @@ from paperbuild.crossref import Target, reference_inlines
 from paperbuild.document import Paper
 from paperbuild.numbering import numeral
 from paperbuild.pandoc_ast import Node, div, header, para, raw_block, text, walk
-from paperbuild.rawtex import PAGE_BREAK_XML
 from paperbuild.style import Style
+from paperbuild.tex.convert import PAGE_BREAK_XML
 from paperbuild.words import Words
 
 KINDS = {"Table": "tbl", "Figure": "fig"}
@@ -86,7 +86,7 @@ def _numbered(block: Node) -> bool:
 
 
 def page_break() -> list[Node]:
-    """A page break in the PDF (print CSS's `.page-break`) and in the DOCX, as `\\newpage` makes one (rawtex.py)."""
+    """A page break in the PDF (print CSS's `.page-break`) and the DOCX, as `\\newpage` makes one (tex/convert.py)."""
     return [div([], classes=["page-break"]), raw_block("openxml", PAGE_BREAK_XML)]
 
 

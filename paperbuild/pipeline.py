@@ -153,12 +153,14 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
     Citeproc runs once the TeX is converted: citations written in TeX (`\\cite`) exist only then, and so do the
     labels of TeX equations, whose cross-references citeproc must not see. A .bib or CSL file citeproc cannot read
     is an error at its place, and the manuscript is kept without citations."""
-    from paperbuild import citations, manuscript, rawtex, texsymbols
+    from paperbuild import citations, manuscript
     from paperbuild.pandoc import PandocFailed
+    from paperbuild.tex.convert import convert as convert_raw_tex
+    from paperbuild.tex.symbols import reference_symbols
 
     bibliography_broken = not result.ok  # then the checks still need the AST, without citations
     parsed = manuscript.parse(project)
-    result.diagnostics.extend(rawtex.convert(parsed.ast, list(project.sources)))
+    result.diagnostics.extend(convert_raw_tex(parsed.ast, list(project.sources)))
     if bibliography_broken:
         return parsed
     previous = citations.RenderedCitations.load(project.out_dir / CITATIONS_FILE)
@@ -174,7 +176,7 @@ def _parse(project: Project, result: BuildResult) -> Manuscript:
         result.diagnostics.append(problem)
         return parsed
     result.citeproc_ran = True
-    result.diagnostics += texsymbols.reference_symbols(parsed.ast, project.bib_files)  # citeproc kept them raw
+    result.diagnostics += reference_symbols(parsed.ast, project.bib_files)  # citeproc kept them raw
     result.citations = citations.extract(parsed.ast, project)
     return parsed
 

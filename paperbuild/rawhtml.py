@@ -4,7 +4,7 @@ Takes the parsed manuscript AST (Pandoc JSON); gives it, in place, with each pai
 Markdown reader kept as raw HTML (`H<sub>2</sub>O`, `<b>...</b>`, `<sup>`, `<em>`, `<i>`, `<strong>`, `<u>`) made
 the node it stands for (Subscript, Strong, Superscript, Emph, Underline) and each `<br>` a LineBreak. pandoc's DOCX
 writer drops raw HTML, and the text inside the tags would lose its meaning there ("H2O"); what is left raw (a tag
-with attributes, one never closed, any other element) is reported by rawtex.py when the DOCX cannot carry it.
+with attributes, one never closed, any other element) is reported by tex/convert.py when the DOCX cannot carry it.
 """
 
 from __future__ import annotations

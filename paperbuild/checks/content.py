@@ -211,13 +211,13 @@ def math(ctx: CheckContext) -> list[Diagnostic]:
 WRAPPED = re.compile(
     r"^\\begin\{(?:array\}\{rcl|aligned|gathered)\}(?P<body>.*)\\end\{(?:array|aligned|gathered)\}$", re.DOTALL
 )
-"""A display environment as rawtex.py rewrote it (`eqnarray` as an array, `align` as aligned): the body is what
+"""A display environment as tex/convert.py rewrote it (`eqnarray` as an array, `align` as aligned): the body is what
 the source holds."""
 
 
 def _formula_at(ctx: CheckContext, tex: str, message: str, hint: str) -> Diagnostic:
     """A math error at the formula's place: where its TeX is written as it is, else where its body is written with
-    any spacing (pandoc expands tabs; rawtex.py rewrites an `eqnarray` as an array), else metadata.yaml."""
+    any spacing (pandoc expands tabs; tex/convert.py rewrites an `eqnarray` as an array), else metadata.yaml."""
     found = _error_at(ctx, tex, "math", message, hint)
     if found.line:
         return found

@@ -20,10 +20,10 @@ from paperbuild.manuscript import Manuscript
 from paperbuild.markers import Marker, scan
 from paperbuild.pandoc_ast import Node, walk
 from paperbuild.project import Project, SourceFile
-from paperbuild.rawtex import scan_markers
 from paperbuild.resources import Resolved, image_targets, read_image
 from paperbuild.resources import resolve as resolve_image
 from paperbuild.tags import find_tags
+from paperbuild.tex.convert import scan_markers
 from paperbuild.words import Words
 
 if TYPE_CHECKING:

@@ -31,7 +31,7 @@ from paperbuild.pandoc_ast import REFS_ID, Node, copy_tree, div, stringify, walk
 from paperbuild.project import Project
 from paperbuild.render import Output, RenderJob, renderer
 from paperbuild.render.jats_tree import CARRIERS, FORMATTED, complete, jats_bytes, parse, visible_text
-from paperbuild.texsymbols import written_as_characters
+from paperbuild.tex.symbols import written_as_characters
 
 CJK_NAME = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3040-\u30ff]{2,}")
 """A name written in Chinese, Japanese or Korean characters, family name first and no space: 张伟."""

@@ -31,7 +31,7 @@ from importlib import metadata as package_metadata
 from pathlib import Path
 from typing import Any
 
-from paperbuild import __version__, manuscript, pandoc, rawtex, safe_paths
+from paperbuild import __version__, manuscript, pandoc, safe_paths
 from paperbuild.build_time import build_time
 from paperbuild.errors import InputError, UsageError
 from paperbuild.output import OTHER_OUTPUTS, OUTPUT_NAMES, locked, output_folder, write_atomic
@@ -43,6 +43,7 @@ from paperbuild.stats import numbered_body
 from paperbuild.submission import gitrev
 from paperbuild.submission.sources import source_files
 from paperbuild.svg_safety import safe_svg_bytes
+from paperbuild.tex.convert import convert as convert_raw_tex
 
 FORMATS = ("pdf", "docx", "html")
 BUNDLE_NAME = OTHER_OUTPUTS["bundle"]
@@ -184,7 +185,7 @@ def _built(root: Path, options: Options, result: BuildResult) -> tuple[Project, 
         root, out_dir=options.out_dir, style=options.style, csl=options.csl, journal=options.journal
     )
     parsed = manuscript.parse(project)
-    rawtex.convert(parsed.ast, list(project.sources))
+    convert_raw_tex(parsed.ast, list(project.sources))
     return project, parsed.ast
 
 

@@ -2,7 +2,7 @@
 
 Takes the fragments (strings of TeX, in document order); gives for each the blocks the reader makes of it (Pandoc
 JSON), or, where it makes none, why: an unclosed `\\begin` or brace, found without running the reader, or the
-reader's own reason. rawtex.py turns the reasons into diagnostics at the fragments' places.
+reader's own reason. tex/convert.py turns the reasons into diagnostics at the fragments' places.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ vanished from every output ("as shown in ."), so nothing is left in place silent
 
 - Text macros (`\\textbf`, `\\emph`, `\\footnote`, `\\url`, `\\href`, `\\cite`, `\\ensuremath`, `\\%`, `~`, ...):
   pandoc's LaTeX reader, one run for all the paper's fragments; the text symbols it keeps raw (`\\textbar{}`,
-  `\\textendash`), their characters (texsymbols.py).
+  `\\textendash`), their characters (tex/symbols.py).
 - Display environments (`equation`, `align`, `gather`, `multline`, `eqnarray`, starred too): display math; unstarred
   ones are numbered as `$$...$$ {#eq:x}` is, under their `\\label` (a Span of class "equation" crossref.py numbers).
 - `\\ref`, `\\eqref`, `\\autoref`, `\\cref`, `\\Cref`: the Cite nodes `@fig:x` makes (`\\ref` and `\\eqref` print the
@@ -16,7 +16,7 @@ vanished from every output ("as shown in ."), so nothing is left in place silent
 - Commands that change only a formula's size, spacing or font (`\\large`, `\\strut`, `{\\bf x}`), which pandoc cannot
   convert: written as it reads them (formulas.py), with a note.
 - `\\newpage`, `\\clearpage`, `\\pagebreak`: a page break (PDF and DOCX); other layout commands (`\\noindent`,
-  `\\vspace`, `\\sloppy`, `\\markright`..., texlayout.py) are dropped with a note, and so is each piece of a layout
+  `\\vspace`, `\\sloppy`, `\\markright`..., tex/layout.py) are dropped with a note, and so is each piece of a layout
   wrapper split over raw blocks (`\\begin{landscape}` in one, its `\\end` in another; the text between is kept).
   Anything else, and a fragment pandoc's LaTeX reader refuses (with its reason), is a `raw-tex` error at its file,
   line and column.
@@ -38,9 +38,9 @@ from paperbuild.pandoc_ast import Node, attr, div, is_raw_html, lists_holding, r
 from paperbuild.project import SourceFile
 from paperbuild.rawhtml import convert_html
 from paperbuild.tags import find_tags, resolve_tags
-from paperbuild.texlayout import LAYOUT, NOT_DONE, PAGE_BREAKS, is_layout_wrapper
-from paperbuild.texread import read_fragments
-from paperbuild.texsymbols import symbol_text
+from paperbuild.tex.layout import LAYOUT, NOT_DONE, PAGE_BREAKS, is_layout_wrapper
+from paperbuild.tex.reader import read_fragments
+from paperbuild.tex.symbols import symbol_text
 
 TEX = ("tex", "latex")
 LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")

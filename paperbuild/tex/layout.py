@@ -1,6 +1,6 @@
 """The LaTeX commands and environments that only lay a page out, which the outputs' styles do instead.
 
-Takes nothing; gives the names rawtex.py drops with a note (page breaks, spacing, font sizes, running heads,
+Takes nothing; gives the names tex/convert.py drops with a note (page breaks, spacing, font sizes, running heads,
 grouping), and `is_layout_wrapper`, which tells a piece of a layout wrapper split over raw blocks
 (`\\begin{landscape}` in one, `\\end{landscape}` in the next) from TeX that means something.
 """
