@@ -66,7 +66,7 @@ CODES: dict[str, str] = {
     "missing-field": "an entry lacks a field its type requires",
     "invalid-field": "a field's value has the wrong form (year, date, DOI)",
     "unknown-entry-type": "an entry's type is neither BibTeX's nor biblatex's (@artcle), so prints generic (warning)",
-    # the project and its metadata (project.py, metadata.py, authors.py, csl.py)
+    # the project and its metadata (project.py, metadata.py, authorship/authors.py, csl.py)
     "metadata": "metadata.yaml has a missing, unknown or invalid value",
     "unknown-role": "an author's role is not one of the 14 CRediT roles (metadata.yaml's roles)",
     "yaml-syntax": "metadata.yaml is not valid YAML",

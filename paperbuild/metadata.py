@@ -3,7 +3,7 @@
 Takes the YAML text and its project-relative path, and the YAML blocks at the top of chapters; gives
 `(Metadata, list[Diagnostic])`. A chapter's block sets the keys metadata.yaml leaves unset (metadata.yaml wins, then
 the earlier chapter, as pandoc's first source wins), with a warning at the chapter's line for a key set twice. The
-authors and affiliations are read by authors.py (in paperbuild's schema or JOSS's, Quarto's and Manubot's), the
+authors and affiliations are read by authorship/ (in paperbuild's schema or JOSS's, Quarto's and Manubot's), the
 licence and history dates by publication.py, the YAML tree is walked by metadata_reader.py: safe loader only,
 nested at most yaml_safe.MAX_DEPTH deep, line numbers from the composed node tree so every diagnostic points into
 its file.
@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from paperbuild.authors import Affiliation as Affiliation  # the later stages take the author types from here
-from paperbuild.authors import Author as Author
-from paperbuild.authors import read_people
+from paperbuild.authorship.authors import Affiliation as Affiliation  # the later stages take the author types from here
+from paperbuild.authorship.authors import Author as Author
+from paperbuild.authorship.authors import read_people
 from paperbuild.diagnostics import Diagnostic, Severity
 from paperbuild.metadata_reader import MetadataReader, compose_metadata
 from paperbuild.publication import Funder, License, read_funders, read_history, read_license

@@ -4,7 +4,7 @@ Takes YAML text and its project-relative path; gives the node tree (safe loader,
 yaml_safe.MAX_DEPTH deep, every node with its line and column) and a `MetadataReader` that turns nodes into text,
 booleans, lists and mappings, collecting a Diagnostic at file:line:col for each value of the wrong kind, each key
 given twice or unknown, and each YAML tag that would construct anything but text, numbers, lists and mappings.
-metadata.py reads the top-level keys with it, authors.py the authors and affiliations.
+metadata.py reads the top-level keys with it, authorship/authors.py the authors and affiliations.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import FIXTURES, make_project, normalize, parse_html, pdf_text
 
+from paperbuild.authorship.credit import Role
 from paperbuild.cli import main
-from paperbuild.credit import Role
 from paperbuild.metadata import read_metadata
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render import RENDERERS, Output, RenderJob, get_renderer

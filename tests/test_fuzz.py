@@ -31,7 +31,7 @@ from conftest import MINIMAL_BIB, png
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from paperbuild.authors import AFFILIATION_KEYS, AUTHOR_KEYS
+from paperbuild.authorship.authors import AFFILIATION_KEYS, AUTHOR_KEYS
 from paperbuild.cli import main
 from paperbuild.diagnostics import CODES, Diagnostic, Severity
 from paperbuild.metadata import KNOWN_KEYS

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import FIXTURES, REPO, parse_html
 
-from paperbuild.author_schemas import map_authors
+from paperbuild.authorship.schemas import map_authors
 from paperbuild.cli import main
 from paperbuild.yaml_nodes import compose, field
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbuild.authors import orcid_is_valid
+from paperbuild.authorship.authors import orcid_is_valid
 from paperbuild.diagnostics import Severity
 from paperbuild.metadata import Affiliation, Author, Metadata, read_metadata
 

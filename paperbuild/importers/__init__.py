@@ -6,7 +6,7 @@ source path and gives a layout Plan, or None when the source is not of its kind)
 project's files and the diagnostics for what could not be carried over. The readers share frontmatter.py and layout.py
 (chapters, figures, bibliography and metadata.yaml; csl_bibtex.py writes a CSL bibliography as BibTeX, structure.py
 takes hand numbers off headings and an opening Abstract into the metadata), and, with metadata.py, the pure functions
-over YAML of paperbuild/yaml_nodes.py (nodes with positions) and paperbuild/author_schemas.py (the author schemas).
+over YAML of paperbuild/yaml_nodes.py (nodes with positions) and paperbuild/authorship/schemas.py (the author schemas).
 `cli.py` writes the plan with scaffold.write_new_project."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from paperbuild.author_schemas import map_authors
+from paperbuild.authorship.schemas import map_authors
 from paperbuild.yaml_nodes import Problem, empty, entries, items, problem, text, texts
 
 CROSSREF_KEYS = frozenset(

@@ -3,7 +3,7 @@
 Takes a .qmd file or a Quarto project folder; gives a layout Plan. The article is `manuscript: article:` of
 `_quarto.yml`, else `index.qmd`, else the folder's one .qmd; the book chapters of `book: chapters:` become chapters
 in their order. Metadata of `_quarto.yml` is overridden by the article's front matter. Quarto's author schema
-(`author`/`affiliations` with refs, CRediT `roles` with their degree) is mapped by author_schemas.py. Executable
+(`author`/`affiliations` with refs, CRediT `roles` with their degree) is mapped by authorship/schemas.py. Executable
 code cells (```` ```{python} ````, `{r}`, `{julia}`, `{ojs}`...) are kept as code, as fences pandoc reads
 (```` ```python ````), their `#|` cell options dropped, and reported: paperbuild does not run them. Shortcodes
 (`{{< pagebreak >}}`, `{{< meta x >}}`, read with the front matter, `_quarto.yml` and `_variables.yml`) and figure

@@ -4,7 +4,7 @@ Takes the composed nodes of the top-level `authors` (alias `author`) and `affili
 gives the Metadata fields they set, the reader holding a Diagnostic for each bad value: an ORCID iD whose check digit
 is wrong, an affiliation id no affiliation has, a role that is not CRediT's (`unknown-role`, with the closest one).
 The author schemas of JOSS (`affiliation: "1, 2"`, `affiliations: [{name, index}]`), Quarto (`affiliations:
-[{ref}]`) and Manubot (affiliations as names) are mapped by author_schemas.py; roles are read by credit.py.
+[{ref}]`) and Manubot (affiliations as names) are mapped by schemas.py; roles are read by credit.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from paperbuild.author_schemas import COUNTRY_CODES, map_authors, person_name
-from paperbuild.credit import Role, Roles, credit_role, read_roles
+from paperbuild.authorship.credit import Role, Roles, credit_role, read_roles
+from paperbuild.authorship.schemas import COUNTRY_CODES, map_authors, person_name
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.metadata_reader import MetadataReader
 from paperbuild.yaml_nodes import items
@@ -162,7 +162,7 @@ def _keys(node: yaml.Node) -> set[str]:
 
 
 def _mapped_author(author: dict[str, object]) -> Author:
-    """An Author from author_schemas.py's plain data."""
+    """An Author from schemas.py's plain data."""
     affiliations = author.get("affiliations", [])
     name = author["name"]
     parts = {key: str(value) for key, value in name.items()} if isinstance(name, dict) else {"literal": str(name)}
@@ -184,7 +184,7 @@ def _as_list(value: object) -> list[object]:
 
 
 def _mapped_role(role: object) -> Role | None:
-    """A Role from author_schemas.py's plain data: CRediT's name, or `{role: name, degree: d}`."""
+    """A Role from schemas.py's plain data: CRediT's name, or `{role: name, degree: d}`."""
     name, degree = (role.get("role"), role.get("degree", "")) if isinstance(role, dict) else (role, "")
     return credit_role(str(name), str(degree))
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import yaml
 
-from paperbuild.credit import read_roles
+from paperbuild.authorship.credit import read_roles
 from paperbuild.yaml_nodes import Problem, empty, entries, flag, items, problem, text
 
 AUTHOR_KEYS = (
