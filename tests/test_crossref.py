@@ -30,8 +30,8 @@ from paperbuild.cli import main
 from paperbuild.crossref import Target, number_and_resolve
 from paperbuild.errors import MissingDependencyError
 from paperbuild.pandoc_ast import Node, stringify, walk
-from paperbuild.render.docx import svg_to_png
 from paperbuild.render.docx_fields import bookmark_names, with_fields
+from paperbuild.render.docx_svg import svg_to_png
 from paperbuild.render.html import page_text
 
 # ------------------------------------------------------------------------------------------ numbering (crossref)

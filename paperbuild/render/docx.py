@@ -9,7 +9,7 @@ holding what paperbuild never writes (a field other than its own and page number
 VML, an external relationship other than a safe hyperlink), whether it came from raw OpenXML the checks missed or
 from the style's reference document, stops the build (pandoc's own horizontal rule, a VML rectangle, is first
 redrawn as a paragraph border); the document's creator is set to the plain author names, each
-SVG picture gets the PNG fallback Word and LibreOffice need, drawn by rsvg-convert (pandoc's own fallback misses
+SVG picture gets the PNG fallback Word and LibreOffice need (docx_svg.py; pandoc's own fallback misses
 images given as data: URIs), tables get their number in their alt text and space after them (docx_tables.py), and
 a style with `line-numbers: true` gets Word's line numbering, continuous through the paper (none otherwise), and
 footnotes are numbered through the paper, the title block's first (a reference document's per-page numbering
@@ -22,8 +22,6 @@ from __future__ import annotations
 import html
 import io
 import re
-import shutil
-import subprocess
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -35,7 +33,7 @@ from defusedxml.ElementTree import fromstring as parse_xml
 from paperbuild import pandoc
 from paperbuild.build_time import build_time
 from paperbuild.document import Paper
-from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.errors import InputError
 from paperbuild.figure_placement import WIDE
 from paperbuild.figure_sizes import docx_widths, text_widths
 from paperbuild.metadata import Author
@@ -45,6 +43,7 @@ from paperbuild.render.direction import directed, paper_direction
 from paperbuild.render.docx_columns import column_sections, in_columns
 from paperbuild.render.docx_fields import with_fields
 from paperbuild.render.docx_indent import chinese_indent
+from paperbuild.render.docx_svg import add_png_fallbacks
 from paperbuild.render.docx_tables import described_tables
 from paperbuild.sanitize import W_NS, link_problem
 from paperbuild.style import REFERENCE_DOC
@@ -53,10 +52,6 @@ from paperbuild.words import words_for
 CREATOR = re.compile(r"(<dc:creator>)(.*?)(</dc:creator>)", re.DOTALL)
 CORE_DATE = re.compile(r"(<dcterms:(?:created|modified)\b[^>]*>)([^<]*)(</dcterms:(?:created|modified)>)")
 RUN_TEXT = re.compile(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>|</w:p>")
-SVG_BLIP = re.compile(r'<a:blip>(<a:extLst>(?:(?!</a:blip>).)*?<asvg:svgBlip\b[^>]*?\br:embed="([^"]+)")', re.DOTALL)
-"""A picture pandoc wrote as SVG without a fallback (`<a:blip>` with no r:embed of its own); group 2: the SVG's id."""
-RELATIONSHIP = re.compile(r'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"[^>]*?/>')
-IMAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 W = f"{{{W_NS}}}"
 FIELD_TYPES = frozenset({"SEQ", "REF", "PAGE", "NUMPAGES", "SECTIONPAGES"})
 """The fields a DOCX may hold: docx_fields.py's numbers and cross-references, and a reference document's page
@@ -95,8 +90,6 @@ FOOTNOTE_RESTART = re.compile(r'(<w:footnotePr\b(?:(?!</w:footnotePr>).)*?<w:num
 """Footnote numbers restarting at each section, as pandoc's and the shipped reference documents have them: Word
 numbers the paper's one section through, but LibreOffice restarts at every chapter heading, so the title's note and
 the first chapter's both read "1"."""
-PNG_SIDE = 1600  # pixels: the fallback fits a 1600 x 1600 box (a full-width figure at about 250 dpi)
-RSVG_TIMEOUT = 60  # seconds for one picture
 
 
 def _byline(paper: Paper, author: Author, name: list[Node]) -> list[Node]:
@@ -168,7 +161,7 @@ def _edited(data: bytes, creator: str, numbered: bool, rtl: bool, chinese: bool)
     _set_core_properties(parts, creator, build_time())
     if chinese and "word/styles.xml" in parts:
         parts["word/styles.xml"] = chinese_indent(parts["word/styles.xml"].decode("utf-8")).encode("utf-8")
-    _add_png_fallbacks(parts)
+    add_png_fallbacks(parts)
     for part in ("word/document.xml", "word/footnotes.xml"):
         if part in parts:
             parts[part] = described_tables(parts[part], rtl=rtl)
@@ -236,64 +229,6 @@ def _active_element(root: ET.Element) -> str:
         if next(iter(instruction.split()), "").upper() not in FIELD_TYPES:
             return f"a Word field '{' '.join(instruction.split())[:80]}'"
     return ""
-
-
-def svg_to_png(svg: bytes) -> bytes:
-    """An SVG drawn as PNG by rsvg-convert, fed on standard input so that it loads no file the SVG names."""
-    program = shutil.which("rsvg-convert")
-    if program is None:
-        raise MissingDependencyError(
-            "rsvg-convert is needed to put SVG figures in the DOCX; install it with: apt-get install librsvg2-bin"
-        )
-    command = [program, "--format", "png", "--keep-aspect-ratio", "--width", str(PNG_SIDE), "--height", str(PNG_SIDE)]
-    try:
-        done = subprocess.run(command, input=svg, capture_output=True, timeout=RSVG_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise InputError(f"rsvg-convert took longer than {RSVG_TIMEOUT} s to draw an SVG figure") from exc
-    if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
-        message = done.stderr.decode("utf-8", "replace").strip()
-        raise InputError(f"rsvg-convert could not draw an SVG figure for the DOCX: {message}")
-    return done.stdout
-
-
-def _add_png_fallbacks(parts: dict[str, bytes]) -> None:
-    """Give, in place, every SVG picture of the document and its footnotes a PNG fallback: the `<a:blip>` embeds
-    the PNG, its extension keeps the SVG (which Word 2016 and later draw)."""
-    before = set(parts)
-    for part in ("word/document.xml", "word/footnotes.xml"):
-        if part in parts:
-            _png_fallbacks_of(parts, part)
-    added = [name for name in parts if name not in before]
-    if added:
-        overrides = "".join(f'<Override PartName="/{name}" ContentType="image/png" />' for name in added)
-        types = parts["[Content_Types].xml"].decode("utf-8").replace("</Types>", overrides + "</Types>")
-        parts["[Content_Types].xml"] = types.encode("utf-8")
-
-
-def _png_fallbacks_of(parts: dict[str, bytes], part: str) -> None:
-    """The PNG fallbacks of one part (its pictures, their relationships, the PNG files), in place."""
-    rels_name = part.replace("word/", "word/_rels/") + ".rels"
-    xml, rels = parts[part].decode("utf-8"), parts.get(rels_name, b"").decode("utf-8")
-    targets = dict(RELATIONSHIP.findall(rels))
-    fallbacks: dict[str, str] = {}  # SVG relationship id -> PNG relationship id
-    for svg_id in dict.fromkeys(m.group(2) for m in SVG_BLIP.finditer(xml)):
-        svg_target = targets.get(svg_id, "")
-        if "word/" + svg_target not in parts:
-            continue
-        png_target = svg_target.removesuffix(".svg") + ".fallback.png"
-        parts["word/" + png_target] = svg_to_png(parts["word/" + svg_target])
-        fallbacks[svg_id] = f"{svg_id}png"
-        rels = rels.replace(
-            "</Relationships>",
-            f'<Relationship Type="{IMAGE_RELATIONSHIP}" Id="{svg_id}png" Target="{png_target}" /></Relationships>',
-        )
-
-    def blip(match: re.Match[str]) -> str:
-        png_id = fallbacks.get(match.group(2))
-        return f'<a:blip r:embed="{png_id}">{match.group(1)}' if png_id else match.group(0)
-
-    if fallbacks:
-        parts[part], parts[rels_name] = SVG_BLIP.sub(blip, xml).encode("utf-8"), rels.encode("utf-8")
 
 
 def _labelled(label: str, blocks: list[Node], space: str) -> list[Node]:

@@ -20,7 +20,6 @@ import gc
 import logging
 import os
 import pickle
-import re
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from paperbuild.errors import InputError, MissingDependencyError
+from paperbuild.render.pdf_failures import likely_cause, said
 from paperbuild.render.warm_up import warm_up
 
 MEMORY_LIMIT_BYTES = 6 * 1024**3
@@ -40,9 +40,6 @@ BASE_SECONDS = 120
 SECONDS_PER_MB = 600
 """The time limit added per million characters of the page (a 150,000-word book's 2.2 MB took 234 s on two
 shared cores, where it may take 1,440 s)."""
-LARGEST_PLAUSIBLE = 1e5
-"""A number in a stylesheet whose size passes this (or whose non-zero size is below its inverse) is named as the
-likely cause when WeasyPrint fails: 100000px is 26 metres."""
 WEASYPRINT_HELP = "https://doc.courtbouillon.org/weasyprint/stable/first_steps.html"
 READY = b"\x06"
 """The byte the worker sends once WeasyPrint is imported and the page's hyphenation loaded, before it reads the
@@ -259,49 +256,7 @@ def _typeset_answer(request: TypesetRequest, memory_limit: int) -> tuple[str, An
         # that library's caller raises (seen: SystemError from cffi); the peak address space tells them apart.
         if isinstance(exc, MemoryError) or _peak_address_space() >= memory_limit * 0.9:
             return ("input", f"typesetting the PDF needed more than {memory_limit // 1024**2} MB of memory")
-        return ("crash", _said(exc))
-
-
-def _said(exc: BaseException) -> str:
-    """The error in one line, with where WeasyPrint raised it: `ZeroDivisionError: float division by zero, in
-    weasyprint/draw/text.py:206`."""
-    where = ""
-    trace = exc.__traceback__
-    while trace is not None:
-        path = Path(trace.tb_frame.f_code.co_filename)
-        if "weasyprint" in path.parts:
-            where = f", in {'/'.join(path.parts[path.parts.index('weasyprint') :])}:{trace.tb_lineno}"
-        trace = trace.tb_next
-    return f"{type(exc).__name__}: {exc}{where}" if str(exc) else f"{type(exc).__name__}{where}"
-
-
-NUMBER = re.compile(r"(?<![\w#.-])[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?", re.IGNORECASE)
-DECLARATION = re.compile(r"(?P<property>[\w-]+)\s*:\s*(?P<value>[^;{}]*)")
-
-
-def _likely_cause(request: TypesetRequest) -> str:
-    """ "; a value out of range in style 'x' is the likely cause: ..." when its stylesheets have one, else ""."""
-    suspects = out_of_range(request.stylesheets)
-    if not suspects:
-        return ""
-    return f"; a value out of range in style '{request.style_name}' is the likely cause: {'; '.join(suspects)}"
-
-
-def out_of_range(stylesheets: Sequence[tuple[str, Path]]) -> list[str]:
-    """`file:line: property: value` for each declaration with a number past LARGEST_PLAUSIBLE (or non-zero and
-    below its inverse) in the stylesheets: the likely reason WeasyPrint failed."""
-    found = []
-    for name, path in stylesheets:
-        try:
-            css = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for match in DECLARATION.finditer(css):
-            sizes = [abs(float(number)) for number in NUMBER.findall(match["value"])]
-            if any(size > LARGEST_PLAUSIBLE or 0 < size < 1 / LARGEST_PLAUSIBLE for size in sizes):
-                line = css.count("\n", 0, match.start()) + 1
-                found.append(f"{name}:{line}: {match['property']}: {' '.join(match['value'].split())}")
-    return found
+        return ("crash", said(exc))
 
 
 def _peak_address_space() -> int:
@@ -377,7 +332,7 @@ class PdfWorker:
             out, _ = self._process.communicate(pickle.dumps(request), timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
             message = f"typesetting the PDF took longer than {timeout:.0f} s and was stopped"
-            raise InputError(message + _likely_cause(request)) from exc
+            raise InputError(message + likely_cause(request.style_name, request.stylesheets)) from exc
         finally:
             self.close()
         if not out:  # the process died before answering: out of memory, or killed
@@ -392,7 +347,10 @@ class PdfWorker:
         if status == "missing":
             raise MissingDependencyError(str(payload))
         if status == "crash":
-            cause = _likely_cause(request) or "; a bug in WeasyPrint, or a value in the style it cannot handle"
+            cause = (
+                likely_cause(request.style_name, request.stylesheets)
+                or "; a bug in WeasyPrint, or a value in the style it cannot handle"
+            )
             raise InputError(f"WeasyPrint cannot typeset the page in style '{request.style_name}' ({payload}){cause}")
         raise InputError(str(payload))
 
