@@ -41,14 +41,19 @@ def numeral(number: int, numerals: str) -> str:
     return letters.lower() if numerals == "lower-roman" else letters
 
 
+def style_error(where: str, at: yaml.Node, message: str, hint: str = "") -> Diagnostic:
+    """An error in the style file `where`, at the YAML node `at` (yaml_nodes.problem's place)."""
+    found = yaml_nodes.problem(at, message, hint)
+    return Diagnostic(where, found.line, found.col, Severity.ERROR, "style", found.message, found.hint)
+
+
 def read_numbering(node: yaml.Node, where: str) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
     """The (kind, key, text) entries a `numbering:` mapping sets, and a diagnostic at each one it cannot use."""
     found: list[tuple[str, str, str]] = []
     problems: list[Diagnostic] = []
 
     def problem(at: yaml.Node, message: str, hint: str = "") -> None:
-        mark = at.start_mark
-        problems.append(Diagnostic(where, mark.line + 1, mark.column + 1, Severity.ERROR, "style", message, hint))
+        problems.append(style_error(where, at, message, hint))
 
     if not isinstance(node, yaml.MappingNode):
         problem(node, "numbering: a mapping of kinds (fig, tbl, eq) to their names is expected")

@@ -20,7 +20,7 @@ import yaml
 from paperbuild import safe_paths, yaml_nodes
 from paperbuild.diagnostics import Diagnostic, Severity, did_you_mean
 from paperbuild.errors import InputError
-from paperbuild.numbering import numbered_words, read_numbering
+from paperbuild.numbering import numbered_words, read_numbering, style_error
 from paperbuild.safe_paths import STYLE_FILE, Refused
 from paperbuild.words import ENGLISH, Words, words_for
 from paperbuild.yaml_safe import BoundedLoader
@@ -197,8 +197,7 @@ def _labels(node: yaml.Node, where: str) -> tuple[dict[str, str], list[Diagnosti
     problems: list[Diagnostic] = []
 
     def problem(at: yaml.Node, message: str, hint: str = "") -> None:
-        mark = at.start_mark
-        problems.append(Diagnostic(where, mark.line + 1, mark.column + 1, Severity.ERROR, "style", message, hint))
+        problems.append(style_error(where, at, message, hint))
 
     if not isinstance(node, yaml.MappingNode):
         problem(node, "labels: a mapping of parts to labels is expected, such as 'keywords: Index Terms'")
