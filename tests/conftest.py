@@ -13,9 +13,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from paperbuild.cli import main
 from paperbuild.pipeline import Options, run_check
+from paperbuild.render.html import page_text
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -42,6 +44,47 @@ def make_project(root: Path, files: dict[str, str]) -> Path:
 def check_lines(root: Path) -> list[str]:
     """The formatted diagnostics of `check` on a project, sorted as the CLI prints them."""
     return [d.format() for d in sorted(run_check(root, Options()).diagnostics)]
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> Path:
+    """A source folder (not a project: no metadata.yaml added) under `root` from {relative path: text or bytes}."""
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_import(
+    src: Path,
+    into: Path,
+    capsys: pytest.CaptureFixture[str],
+    *,
+    severities: tuple[str, ...] = ("error", "warning"),
+    hints: bool = False,
+) -> list[str]:
+    """Import `src` into `into`; the diagnostics of those severities printed, with their hints only if `hints`."""
+    assert main(["import", str(src), str(into)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    found = [line for line in err if any(f"{severity}[" in line for severity in severities)]
+    return found if hints else [line.split("; ")[0] for line in found]
+
+
+def html_text(root: Path, reported: tuple[str, ...] = ()) -> str:
+    """The visible text of the project's HTML output, built with nothing to report but `reported` (hints cut)."""
+    assert [line.split("; ")[0] for line in check_lines(root)] == list(reported)
+    assert main(["html", "--project", str(root), "--quiet"]) == 0
+    return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
+
+
+def metadata(root: Path) -> dict[str, object]:
+    """The project's manuscript/metadata.yaml as loaded."""
+    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
 
 
 def png(width: int, height: int) -> bytes:

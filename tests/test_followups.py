@@ -4,46 +4,20 @@ paragraph indents, and a style's figure and table names in diagnostics."""
 from __future__ import annotations
 
 import subprocess
-import textwrap
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import check_lines, make_project, normalize, png
+from conftest import check_lines, html_text, make_project, normalize, png, run_import, write
 
 from paperbuild.cli import main
 from paperbuild.importers import quarto_text
 from paperbuild.importers.layout import Plan
-from paperbuild.render.html import page_text
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    """A source folder under `root` from {relative path: text or bytes}."""
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
-    return root
-
-
-def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Import `src` into `into`; every diagnostic printed, with its hint."""
-    assert main(["import", str(src), str(into)]) == 0
-    return [line for line in capsys.readouterr().err.splitlines() if "]: " in line]
-
-
-def html_text(root: Path) -> str:
-    """The visible text of the project's HTML output, built with nothing to report."""
-    assert check_lines(root) == []
-    assert main(["html", "--project", str(root), "--quiet"]) == 0
-    return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
-
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
+ALL = ("error", "warning", "note")
+"""Every severity: these tests see each diagnostic the import prints."""
 
 QUARTO_DIVS = """
     ---
@@ -89,7 +63,7 @@ def test_quarto_table_divs_are_numbered_tables_and_subfigures_one_figure_per_ima
 ) -> None:
     src = write(tmp_path / "src", {"paper.qmd": QUARTO_DIVS, "surus.png": png(1900, 10), "hanno.png": png(1900, 10)})
     root = tmp_path / "paper"
-    assert run_import(src / "paper.qmd", root, capsys) == [
+    assert run_import(src / "paper.qmd", root, capsys, severities=ALL, hints=True) == [
         "paper.qmd:26:1: warning[not-imported]: subfigure div '#fig-elephants' is written as 2 figures, captioned "
         "'Famous elephants. (a) ...': paperbuild has no subfigures; refer to each figure by its own label",
     ]
@@ -108,11 +82,11 @@ def test_import_says_it_set_lang_zh(tmp_path: Path, capsys: pytest.CaptureFixtur
     src = write(
         tmp_path / "src", {"zh.md": f"---\ntitle: 测试\n---\n\n# 引言\n\n{chinese}\n", "en.md": "# One\n\nBody.\n"}
     )
-    assert run_import(src / "zh.md", tmp_path / "zh", capsys) == [
+    assert run_import(src / "zh.md", tmp_path / "zh", capsys, severities=ALL, hints=True) == [
         "zh.md:1: note[import-detected]: lang: zh set: the text is mostly Chinese; set lang in "
         "manuscript/metadata.yaml if the paper is in another language"
     ]
-    assert run_import(src / "en.md", tmp_path / "en", capsys) == []
+    assert run_import(src / "en.md", tmp_path / "en", capsys, severities=ALL, hints=True) == []
 
 
 ZH_META = """\

@@ -11,21 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import FIXTURES, REPO, parse_html
+from conftest import FIXTURES, REPO, metadata, parse_html, run_import
 
 from paperbuild.authorship.schemas import map_authors
 from paperbuild.cli import main
 from paperbuild.yaml_nodes import compose, field
 
 SOURCES = FIXTURES / "import"
-
-
-def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Import `src` into `into`; the diagnostics printed."""
-    assert main(["import", str(src), str(into)]) == 0
-    err = capsys.readouterr().err.splitlines()
-    return [line for line in err if "warning[" in line or "error[" in line]
 
 
 def check(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -35,17 +27,11 @@ def check(root: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
     return [f"{d['path']}:{d['line']}: {d['code']}: {d['message']}" for d in found]
 
 
-def metadata(root: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_a_joss_paper_checks_clean_and_keeps_its_text_authors_and_figure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "mwarp1d"
-    assert run_import(SOURCES / "joss", root, capsys) == []
+    assert run_import(SOURCES / "joss", root, capsys, hints=True) == []
     source = (SOURCES / "joss" / "paper.md").read_bytes()
     body = (root / "manuscript" / "01-paper.md").read_bytes()
     assert source.endswith(body) and source[: -len(body)].endswith(b"bibliography: paper.bib\n\n---\n")
@@ -76,7 +62,7 @@ def test_an_imported_joss_paper_builds_to_html_with_its_title_authors_and_text(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "mwarp1d"
-    run_import(SOURCES / "joss", root, capsys)
+    run_import(SOURCES / "joss", root, capsys, hints=True)
     assert main(["html", "--project", str(root), "--quiet"]) == 0
     page = parse_html(root / "build" / "paper.html")
     text = " ".join("".join(page.itertext()).split())
@@ -91,7 +77,7 @@ def test_a_manubot_manuscript_reports_citations_by_identifier_with_the_command_t
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "meta-review"
-    printed = run_import(SOURCES / "manubot", root, capsys)
+    printed = run_import(SOURCES / "manubot", root, capsys, hints=True)
     fetch = 'fetch it: curl -LH "Accept: application/x-bibtex" https://doi.org/'
     assert printed == [
         "content/00.front-matter.md:1: warning[not-imported]: '00.front-matter.md' is a Jinja2 template for "
@@ -187,7 +173,7 @@ def test_a_manubot_tag_for_an_identifier_without_an_entry_names_the_key_to_give_
     content.mkdir(parents=True)
     (content / "metadata.yaml").write_text("title: T\nauthors:\n  - name: A\n", encoding="utf-8")
     (content / "01.text.md").write_text("# T\n\nAs [@tag:a] found.\n\n[@tag:a]: doi:10.1/x\n", encoding="utf-8")
-    assert run_import(tmp_path / "src", tmp_path / "out", capsys) == [
+    assert run_import(tmp_path / "src", tmp_path / "out", capsys, hints=True) == [
         "content/01.text.md:3:5: warning[unfetched-citation]: 'tag:a' is cited by identifier, which Manubot looked "
         'up online; it has no BibTeX entry; fetch it: curl -LH "Accept: application/x-bibtex" https://doi.org/10.1/x '
         ">> bibliography/references.bib, then change the entry's key to 'doi:10.1/x'"
@@ -196,7 +182,7 @@ def test_a_manubot_tag_for_an_identifier_without_an_entry_names_the_key_to_give_
 
 def test_a_quarto_article_maps_refs_and_equal_contributors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "plos"
-    printed = run_import(SOURCES / "quarto" / "template.qmd", root, capsys)
+    printed = run_import(SOURCES / "quarto" / "template.qmd", root, capsys, hints=True)
     assert printed[:2] == [
         "template.qmd:3:1: warning[not-imported]: 'format' has no place in paperbuild's metadata; left out; how "
         "the outputs look is set by the house style (styles/) and paperbuild's options",
@@ -228,7 +214,7 @@ def test_a_pandoc_thesis_becomes_numbered_chapters_with_its_bibliography(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "thesis"
-    printed = run_import(SOURCES / "thesis", root, capsys)
+    printed = run_import(SOURCES / "thesis", root, capsys, hints=True)
     assert printed[0] == (
         "source/metadata.yml:2:1: warning[not-imported]: 'pagetitle' has no place in paperbuild's metadata; left "
         "out; how the outputs look is set by the house style (styles/) and paperbuild's options"
@@ -278,7 +264,7 @@ def test_a_quarto_project_reads_the_article_its_quarto_yml_names(
         "![A map](images/map.png)\n\n```{python}\nprint(1)\n```\n",
         encoding="utf-8",
     )
-    printed = run_import(src, tmp_path / "out", capsys)
+    printed = run_import(src, tmp_path / "out", capsys, hints=True)
     assert printed == [
         "paper.qmd:12:7: warning[not-imported]: 'date: last-modified' is computed by Quarto when it renders; left "
         "out; write the date, e.g. 'date: 2024-05-01'",

@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import FIXTURES, check_lines, make_project, normalize
+from conftest import FIXTURES, check_lines, make_project, metadata, normalize, run_import
 
 from paperbuild.cli import main
 from paperbuild.importers import structure
@@ -18,19 +17,6 @@ from paperbuild.render.html import page_text
 REAL = FIXTURES / "real"
 MASSIAS = "https://www-crypto.elen.ucl.ac.be/crypto/publications/year/1999"
 CITESEER = "citeseerx-ist-psu-edu-viewdoc-summary-doi-10-1-1-15-8"
-
-
-def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Import `src` into `into`; the diagnostics printed, without their hints."""
-    assert main(["import", str(src), str(into)]) == 0
-    err = capsys.readouterr().err.splitlines()
-    return [line.split("; ")[0] for line in err if "warning[" in line or "error[" in line]
-
-
-def metadata(root: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def entry(root: Path, bib: str, key: str) -> str:

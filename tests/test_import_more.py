@@ -4,47 +4,12 @@ Chinese abstract and language, plain-pandoc projects built by a Makefile or scri
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import check_lines, normalize, png
+from conftest import check_lines, html_text, metadata, png, run_import, write
 
 from paperbuild.cli import main
-from paperbuild.render.html import page_text
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    """A source folder under `root` from {relative path: text or bytes}."""
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(textwrap.dedent(data).lstrip("\n"), encoding="utf-8")
-    return root
-
-
-def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Import `src` into `into`; the diagnostics printed, without their hints."""
-    assert main(["import", str(src), str(into)]) == 0
-    err = capsys.readouterr().err.splitlines()
-    return [line.split("; ")[0] for line in err if "warning[" in line or "error[" in line]
-
-
-def html_text(root: Path, reported: tuple[str, ...] = ()) -> str:
-    """The visible text of the project's HTML output, built with nothing to report but `reported` (hints cut)."""
-    assert [line.split("; ")[0] for line in check_lines(root)] == list(reported)
-    assert main(["html", "--project", str(root), "--quiet"]) == 0
-    return normalize(page_text((root / "build" / "paper.html").read_text(encoding="utf-8")))
-
-
-def metadata(root: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
 
 
 def test_quarto_shortcodes_print_what_they_mean_and_a_figure_div_is_a_numbered_figure(
@@ -186,7 +151,7 @@ def test_joss_label_spans_become_labels_equal_contributors_are_kept_and_a_tex_re
     )
     root = tmp_path / "paper"
     assert run_import(src, root, capsys) == []
-    assert [a.get("equal-contributor") for a in metadata(root)["authors"]] == [True, True]  # type: ignore[union-attr]
+    assert [a.get("equal-contributor") for a in metadata(root)["authors"]] == [True, True]  # type: ignore[attr-defined]
     text = html_text(root)
     assert "The languages are compared in Table 1 and again in Table 1, as (Knuth 1968) shows." in text
     assert "Table 1. Comparison of languages." in text

@@ -4,14 +4,11 @@ are reported, not printed as prose; pandoc's `@*` nocite; bookdown's references;
 from __future__ import annotations
 
 import base64
-import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import MINIMAL_META, check_lines, make_project
+from conftest import MINIMAL_META, check_lines, make_project, metadata, run_import, write
 
-from paperbuild.cli import main
 from paperbuild.pipeline import Options, run_build
 from paperbuild.render.html import page_text
 
@@ -99,27 +96,6 @@ def test_inline_knitr_and_quarto_code_is_a_code_cell_error_where_it_is(tmp_path:
     ]
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    """A source folder under `root` from {relative path: text}."""
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
-
-
-def run_import(src: Path, into: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Import `src` into `into`; the diagnostics printed, without their hints."""
-    assert main(["import", str(src), str(into)]) == 0
-    err = capsys.readouterr().err.splitlines()
-    return [line.split("; ")[0] for line in err if "warning[" in line or "note[" in line]
-
-
-def metadata(root: Path) -> dict[str, object]:
-    loaded = yaml.safe_load((root / "manuscript" / "metadata.yaml").read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_import_rmd_inlines_an_included_file_and_warns_other_inline_r(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -146,7 +122,7 @@ def test_import_rmd_inlines_an_included_file_and_warns_other_inline_r(
             "_abstract.Rmd": "The real abstract.\n\nIts second paragraph.\n",
         },
     )
-    assert run_import(src / "index.Rmd", tmp_path / "out", capsys) == [
+    assert run_import(src / "index.Rmd", tmp_path / "out", capsys, severities=("warning", "note")) == [
         "index.Rmd:5:3: note[not-imported]: the inline R code "
         '\'`r paste(readLines("_abstract.Rmd"), collapse = "\\n  ")`\' is replaced by the text of _abstract.Rmd',
         "index.Rmd:6:20: warning[not-imported]: inline R code '`r readLines(\"missing.Rmd\")`' is kept as code",
@@ -193,7 +169,7 @@ def test_import_rticles_front_matter_csl_url_address_and_corresponding(
             "other.Rmd": "---\ntitle: Other\ncsl: https://www.zotero.org/styles/no-such-style-here\n---\n\nText.\n",
         },
     )
-    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys) == [
+    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys, severities=("warning", "note")) == [
         "paper.Rmd:9:20: warning[not-imported]: 'corresponding: maybe' is neither true nor an e-mail address",
     ]
     meta = metadata(tmp_path / "out")
@@ -206,7 +182,7 @@ def test_import_rticles_front_matter_csl_url_address_and_corresponding(
         {"id": "a", "name": "Some Institute of Technology"},
         {"id": "b", "name": "Another University"},
     ]
-    assert run_import(src / "other.Rmd", tmp_path / "other", capsys) == [
+    assert run_import(src / "other.Rmd", tmp_path / "other", capsys, severities=("warning", "note")) == [
         "other.Rmd:3: warning[not-imported]: citation style 'https://www.zotero.org/styles/no-such-style-here' is on "
         "the network and 'no-such-style-here' is not in the CSL style collection",
     ]
@@ -247,7 +223,7 @@ def test_import_a_bookdown_book_in_its_order_with_its_references(
         },
     )
     (src / "f.png").write_bytes(PNG)
-    assert run_import(src, tmp_path / "out", capsys) == [
+    assert run_import(src, tmp_path / "out", capsys, severities=("warning", "note")) == [
         "01-results.Rmd:4:1: warning[not-imported]: bookdown reference '\\@ref(thm:main)' names a 'thm:' label, "
         "which paperbuild does not number",
         "index.Rmd:4:1: warning[not-imported]: 'site' has no place in paperbuild's metadata",
@@ -290,7 +266,7 @@ def test_import_a_bookdown_folder_without_settings_orders_index_first(
             "_common.Rmd": "```{r}\nlibrary(x)\n```\n",
         },
     )
-    assert run_import(src / "index.Rmd", tmp_path / "out", capsys) == []
+    assert run_import(src / "index.Rmd", tmp_path / "out", capsys, severities=("warning", "note")) == []
     manuscript = tmp_path / "out" / "manuscript"
     assert sorted(p.name for p in manuscript.glob("*.md")) == ["01-index.md", "02-a.md", "03-b.md"]
 
@@ -340,7 +316,7 @@ def test_import_resolves_quarto_conditional_content_as_the_pdf_prints_it(
     message = (
         "Quarto conditional {} '{{{}}}' is {}, as Quarto's PDF prints it: paperbuild prints one text in every output"
     )
-    assert run_import(src / "article.qmd", tmp_path / "out", capsys) == [
+    assert run_import(src / "article.qmd", tmp_path / "out", capsys, severities=("warning", "note")) == [
         "article.qmd:3:1: warning[not-imported]: 'interactive' has no place in paperbuild's metadata",
         "article.qmd:8:1: warning[not-imported]: "
         + message.format("div", '.content-visible when-format="html"', "left out"),
@@ -427,7 +403,7 @@ def test_import_bookdown_labels_in_captions_and_equations(tmp_path: Path, capsys
             "p.svg": '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect width="9" height="9"/></svg>',
         },
     )
-    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys) == []
+    assert run_import(src / "paper.Rmd", tmp_path / "out", capsys, severities=("warning", "note")) == []
     chapter = (tmp_path / "out" / "manuscript" / "01-paper.md").read_text(encoding="utf-8")
     assert "\n$$\n  f(k) = \\binom{n}{k} p^k\n$$ {#eq:binom}\n\n\nEquation" in chapter
     assert "![A plot.](p.svg){#fig:plot}" in chapter and "Table: Values. {#tbl:values}" in chapter
