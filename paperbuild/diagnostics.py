@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 CODES: dict[str, str] = {
     # checks on the manuscript's markers (checks/claims.py)
@@ -171,3 +172,10 @@ class LineIndex:
         """Line and column (both 1-based) of the character at `offset`."""
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+
+@lru_cache(maxsize=64)
+def line_index(text: str) -> LineIndex:
+    """The line index of a source's text, made once however many diagnostics it holds (one each was quadratic:
+    minutes on a chapter of 10,000 cells)."""
+    return LineIndex(text)

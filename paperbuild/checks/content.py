@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import lru_cache
 from urllib.parse import unquote
 
 from paperbuild.checks.registry import Check, CheckContext, check
-from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.diagnostics import Diagnostic, Severity, line_index
 from paperbuild.figure_sizes import text_widths
 from paperbuild.formulas import formula_problem, pandoc_unconverted
 from paperbuild.project import SourceFile
@@ -20,12 +19,6 @@ from paperbuild.resources import MAX_IMAGE_PIXELS, read_image
 from paperbuild.sanitize import HTML_FORMATS, link_problem, raw_problem, readable_style
 from paperbuild.svg_safety import SvgRefused, make_safe, svg_of_data_uri
 from paperbuild.tables import SMALLEST_TYPE_PT, first_text, narrowest_width
-
-
-@lru_cache(maxsize=64)
-def _line_index(text: str) -> LineIndex:
-    """The line index of a source's text, made once however many diagnostics it holds."""
-    return LineIndex(text)
 
 
 def _error_at(ctx: CheckContext, needle: str, code: str, message: str, hint: str, before: str = "") -> Diagnostic:
@@ -56,7 +49,7 @@ def _escaped(text: str) -> re.Pattern[str]:
 
 
 def _error_in(source: SourceFile, offset: int, code: str, message: str, hint: str) -> Diagnostic:
-    line, col = _line_index(source.text).position(offset)
+    line, col = line_index(source.text).position(offset)
     return Diagnostic(source.rel, line, col, Severity.ERROR, code, message, hint)
 
 
@@ -171,7 +164,7 @@ def unclosed_fence(ctx: CheckContext) -> list[Diagnostic]:
             ):
                 open_fence = None
         if open_fence is not None:
-            line, col = LineIndex(chapter.text).position(open_fence.start(2))
+            line, col = line_index(chapter.text).position(open_fence.start(2))
             out.append(
                 Diagnostic(
                     chapter.rel,

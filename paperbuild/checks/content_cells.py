@@ -9,23 +9,15 @@ content.py's checks.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from paperbuild.checks.registry import CheckContext, check
-from paperbuild.diagnostics import Diagnostic, LineIndex, Severity
+from paperbuild.diagnostics import Diagnostic, Severity, line_index
 from paperbuild.markers import CODE_CELL_INFO, FENCE, blank_code, code_spans, is_chapter
 from paperbuild.project import SourceFile
 
 
-@lru_cache(maxsize=8)
-def _line_index(text: str) -> LineIndex:
-    """The line index of a source's text, made once however many diagnostics it holds (one each was quadratic:
-    minutes on a chapter of 10,000 cells)."""
-    return LineIndex(text)
-
-
 def _error_in(source: SourceFile, offset: int, code: str, message: str, hint: str) -> Diagnostic:
-    line, col = _line_index(source.text).position(offset)
+    line, col = line_index(source.text).position(offset)
     return Diagnostic(source.rel, line, col, Severity.ERROR, code, message, hint)
 
 
