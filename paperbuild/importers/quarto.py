@@ -24,6 +24,7 @@ from paperbuild.importers.frontmatter import Mapped
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
 from paperbuild.importers.pandoc_file import read_block
 from paperbuild.yaml_nodes import compose, field, split_front_matter, text, texts
+from paperbuild.yaml_safe import BoundedLoader
 
 KIND = "Quarto manuscript"
 CODE_CELL = re.compile(rb"^([ \t]*)(```+|~~~+)[ \t]*\{[ \t]*([A-Za-z][\w-]*)[^}\n]*\}[ \t\r]*$", re.MULTILINE)
@@ -84,7 +85,7 @@ def read(src: Path) -> Plan | None:
 def _yaml(text: str) -> dict[str, object]:
     """YAML `text` as data; {} when it is invalid (reported by read_block) or not a mapping."""
     try:
-        data = yaml.safe_load(text) if text.strip() else None
+        data = yaml.load(text, Loader=BoundedLoader) if text.strip() else None
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
