@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 import yaml
 
 from paperbuild import csl, pandoc, safe_paths
-from paperbuild.diagnostics import Diagnostic, Severity
+from paperbuild.diagnostics import Diagnostic, Severity, line_index
 from paperbuild.errors import InputError
 from paperbuild.importers import csl_bibtex, structure
 from paperbuild.importers.frontmatter import Mapped
@@ -197,7 +197,7 @@ def _copy_bibliography(plan: Plan, bib: Path) -> None:
         for ident, variable, why in converted.dropped:
             named = re.search(rf"""["']?id["']?\s*:\s*["']?{re.escape(ident)}""", text)
             offset = named.start() if named else max(text.find(ident), 0)
-            line = text.count("\n", 0, offset) + 1
+            line = line_index(text).position(offset)[0]
             plan.warn(bib, line, 0, "not-imported", f"'{variable}' of entry '{ident}' is left out: {why}")
         data = converted.bibtex.encode("utf-8")
     plan.files[f"bibliography/{bib.stem}.bib"] = data

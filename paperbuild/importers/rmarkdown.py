@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from paperbuild.diagnostics import line_index
 from paperbuild.importers import rmd_text
 from paperbuild.importers.frontmatter import Mapped, map_metadata
 from paperbuild.importers.layout import Plan, add_chapter, add_metadata
@@ -114,8 +115,7 @@ def _inline_values(plan: Plan, path: Path, node: yaml.Node, source: str) -> None
 
         def locate(match: re.Match[str]) -> tuple[int, int]:
             offset = source.find(match.group(0), start)
-            offset = offset if offset >= 0 else start
-            return source.count("\n", 0, offset) + 1, offset - source.rfind("\n", 0, offset)
+            return line_index(source).position(offset if offset >= 0 else start)
 
         node.value = rmd_text.inline_r(plan, path, node.value, locate)
     elif isinstance(node, yaml.SequenceNode):
